@@ -1,0 +1,66 @@
+#include "actors/runtime/node_health_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include "storage/data_directory.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+int64_t micros_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
+component_health check_actor_system(caf::actor_system& sys) {
+  auto start = std::chrono::steady_clock::now();
+  component_health c;
+  c.name = "actor_system";
+  c.kind = component_kind::internal;
+  // Being asked and answering is itself the liveness check of the scheduler and mailbox path.
+  c.status = health_status::healthy;
+  c.metrics["running_actors"] = std::to_string(sys.registry().running());
+  c.metrics["scheduler_threads"] = std::to_string(sys.scheduler().num_workers());
+  c.response_time_us = micros_since(start);
+  return c;
+}
+
+component_health check_storage(const storage::data_directory& dir) {
+  auto result = dir.probe();
+  component_health c;
+  c.name = "storage";
+  c.kind = component_kind::dependency;
+  c.endpoint = dir.path().string();
+  c.status = result.writable ? health_status::healthy : health_status::unhealthy;
+  c.problem = result.error;
+  c.response_time_us = result.latency.count();
+  c.metrics["free_bytes"] = std::to_string(result.free_bytes);
+  return c;
+}
+
+} // namespace
+
+node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
+                                    const storage::data_directory& dir) {
+  return sys.spawn<caf::detached>(
+      [identity, &dir](node_health_actor::pointer self) -> node_health_actor::behavior_type {
+        return {
+            [=, &dir](get_health_atom) {
+              health_report r;
+              r.node_id = identity.node_id;
+              r.version = identity.version;
+              r.uptime_ms = micros_since(identity.started_at) / 1000;
+              r.checked_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+              r.components.push_back(check_actor_system(self->system()));
+              r.components.push_back(check_storage(dir));
+              return r;
+            },
+        };
+      });
+}
+
+} // namespace tt::actors

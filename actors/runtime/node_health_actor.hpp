@@ -1,0 +1,32 @@
+#pragma once
+/// node_health_actor: answers "how is this node?" with a health_report built from real checks of
+/// the components that exist: the actor system (it is answering, how many actors run, how many
+/// scheduler threads) and the data directory (a write + fsync probe). Runs detached because the
+/// probe blocks on fsync and must never stall a scheduler thread.
+
+#include <chrono>
+#include <string>
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/runtime/message_types.hpp"
+
+namespace tt::storage {
+class data_directory;
+}
+
+namespace tt::actors {
+
+using node_health_actor = caf::typed_actor<caf::replies_to<get_health_atom>::with<health_report>>;
+
+struct node_identity {
+  std::string node_id;
+  std::string version;
+  std::chrono::steady_clock::time_point started_at;
+};
+
+/// `dir` must outlive the actor (the composition root stops the actor system first).
+node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
+                                    const storage::data_directory& dir);
+
+} // namespace tt::actors

@@ -1,0 +1,98 @@
+#include "adapters/grpc/rpc_service.hpp"
+
+#include <stdexcept>
+
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
+#include <grpcpp/impl/rpc_service_method.h>
+
+#include "adapters/grpc/trace_id.hpp"
+
+namespace tt::adapters::rpc {
+
+namespace {
+
+using grpc::internal::RpcMethod;
+
+std::string header(grpc::CallbackServerContext* ctx, const char* key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(key);
+  return it == md.end() ? std::string{} : std::string(it->second.data(), it->second.size());
+}
+
+failure not_served(const google::protobuf::MethodDescriptor& m) {
+  return fail(errc::unimplemented, "method " + m.full_name() + " is not served by this node");
+}
+
+/// Server-streaming methods not served yet finish at once with UNIMPLEMENTED.
+class unserved_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit unserved_stream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+} // namespace
+
+rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, call_limits limits)
+    : descriptor_(descriptor), limits_(limits) {
+  auto n = static_cast<size_t>(descriptor.method_count());
+  paths_.reserve(n); // never reallocates afterwards: gRPC holds c_str() pointers
+  unary_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& m = *descriptor.method(static_cast<int>(i));
+    paths_.push_back("/" + descriptor.full_name() + "/" + m.name());
+    if (m.client_streaming())
+      throw std::logic_error("client streaming is not part of the contract: " + m.full_name());
+    if (m.server_streaming()) {
+      AddMethod(new grpc::internal::RpcServiceMethod(paths_.back().c_str(),
+                                                     RpcMethod::SERVER_STREAMING, nullptr));
+      MarkMethodRawCallback(
+          static_cast<int>(i),
+          new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+              [&m](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer*) {
+                auto trace = trace_id_of(ctx);
+                ctx->AddInitialMetadata("x-trace-id", trace);
+                return new unserved_stream(to_grpc_status(not_served(m), trace));
+              }));
+      continue;
+    }
+    AddMethod(new grpc::internal::RpcServiceMethod(paths_.back().c_str(), RpcMethod::NORMAL_RPC,
+                                                   nullptr));
+    MarkMethodRawCallback(
+        static_cast<int>(i),
+        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+            [this, i](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in,
+                      grpc::ByteBuffer* out) { return dispatch(i, ctx, in, out); }));
+  }
+}
+
+grpc::ServerUnaryReactor* rpc_service::dispatch(size_t index, grpc::CallbackServerContext* ctx,
+                                                const grpc::ByteBuffer* in, grpc::ByteBuffer* out) {
+  if (unary_[index])
+    return unary_[index](ctx, in, out);
+  auto* reactor = ctx->DefaultReactor();
+  auto trace = trace_id_of(ctx);
+  ctx->AddInitialMetadata("x-trace-id", trace);
+  reactor->Finish(to_grpc_status(not_served(*descriptor_.method(static_cast<int>(index))), trace));
+  return reactor;
+}
+
+size_t rpc_service::unary_method_index(const std::string& method,
+                                       const google::protobuf::Descriptor* req,
+                                       const google::protobuf::Descriptor* resp) const {
+  const auto* m = descriptor_.FindMethodByName(method);
+  if (m == nullptr || m->server_streaming() || m->input_type() != req || m->output_type() != resp)
+    throw std::logic_error("no unary method " + method + "(" + req->full_name() + ") returns (" +
+                           resp->full_name() + ") in " + descriptor_.full_name());
+  return static_cast<size_t>(m->index());
+}
+
+std::string rpc_service::trace_id_of(grpc::CallbackServerContext* ctx) {
+  return resolve_trace_id(header(ctx, "x-trace-id"), header(ctx, "traceparent"));
+}
+
+failure rpc_service::malformed(const google::protobuf::Descriptor& type) {
+  return fail(errc::invalid_argument, "the request is not a valid " + type.full_name() + " message",
+              {{"request", "malformed protobuf", ""}});
+}
+
+} // namespace tt::adapters::rpc

@@ -1,0 +1,81 @@
+#pragma once
+/// A contract service served from its protobuf descriptor. Every method is registered as a raw
+/// callback, so this class (not gRPC's generated code) parses requests: a malformed message gets
+/// INVALID_ARGUMENT with a common.v1.Error, as the contract promises, instead of gRPC's generic
+/// INTERNAL. Methods without a bound handler answer UNIMPLEMENTED, also with a common.v1.Error.
+/// Bind all handlers before the server starts; the object must outlive the server.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/service_type.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include "adapters/grpc/call_limits.hpp"
+#include "adapters/grpc/unary_call.hpp"
+
+namespace tt::adapters::rpc {
+
+class rpc_service : public grpc::Service {
+ public:
+  template <class Request, class Response>
+  using unary_handler = std::function<void(std::shared_ptr<unary_call<Request, Response>>)>;
+
+  rpc_service(const google::protobuf::ServiceDescriptor& descriptor, call_limits limits);
+
+  const google::protobuf::ServiceDescriptor& descriptor() const noexcept { return descriptor_; }
+
+  /// Serves `method` (its name in the contract, e.g. "HealthCheck") with `handler`, which owns the
+  /// call and must complete it. Request/Response must be the method's contract types.
+  template <class Request, class Response>
+  void bind_unary(const std::string& method, unary_handler<Request, Response> handler) {
+    auto index = unary_method_index(method, Request::descriptor(), Response::descriptor());
+    unary_[index] = [this, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
+                                                         const grpc::ByteBuffer* in,
+                                                         grpc::ByteBuffer* out) {
+      auto call =
+          std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx), limits_);
+      auto* reactor = call->reactor();
+      if (!parse(in, call->request()))
+        call->fail(malformed(*Request::descriptor()));
+      else
+        handler(std::move(call));
+      return reactor;
+    };
+  }
+
+ private:
+  using raw_unary = std::function<grpc::ServerUnaryReactor*(
+      grpc::CallbackServerContext*, const grpc::ByteBuffer*, grpc::ByteBuffer*)>;
+
+  /// Checks that `method` exists, is unary and has these types; throws std::logic_error otherwise
+  /// (a wiring bug, found at start-up).
+  size_t unary_method_index(const std::string& method, const google::protobuf::Descriptor* req,
+                            const google::protobuf::Descriptor* resp) const;
+
+  static std::string trace_id_of(grpc::CallbackServerContext* ctx);
+  static failure malformed(const google::protobuf::Descriptor& type);
+
+  template <class Message>
+  static bool parse(const grpc::ByteBuffer* in, Message& msg) {
+    grpc::ByteBuffer copy(*in); // the reader needs a mutable buffer; copying only adds a ref
+    grpc::ProtoBufferReader reader(&copy);
+    return msg.ParseFromZeroCopyStream(&reader);
+  }
+
+  grpc::ServerUnaryReactor* dispatch(size_t index, grpc::CallbackServerContext* ctx,
+                                     const grpc::ByteBuffer* in, grpc::ByteBuffer* out);
+
+  const google::protobuf::ServiceDescriptor& descriptor_;
+  call_limits limits_;
+  /// Method paths ("/pkg.Service/Method"); gRPC keeps pointers into these strings.
+  std::vector<std::string> paths_;
+  /// Bound handlers by method index; empty = not served.
+  std::vector<raw_unary> unary_;
+};
+
+} // namespace tt::adapters::rpc

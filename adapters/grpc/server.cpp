@@ -1,0 +1,67 @@
+#include "adapters/grpc/server.hpp"
+
+#include <stdexcept>
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+// The generated descriptors register themselves when their library loads (tt_proto is shared).
+#include "proto/common/v1/admin.pb.h"
+
+namespace tt::adapters::rpc {
+
+const std::vector<std::string>& contract_service_names() {
+  static const std::vector<std::string> names{
+      "common.v1.AdminService",          "payment.v1.PaymentService",
+      "reservation.v1.InventoryService", "reservation.v1.ReservationService",
+      "gateway.v1.GatewayService",       "gateway.v1.QueueService",
+      "gateway.v1.WebhookService",       "gateway.v1.WebSocketService",
+      "reservation.v1.WorkerService",
+  };
+  return names;
+}
+
+server::server(server_options options) : options_(std::move(options)) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const auto& name : contract_service_names()) {
+    const auto* d = pool->FindServiceByName(name);
+    if (d == nullptr)
+      throw std::logic_error("contract service " + name + " is not compiled into this binary");
+    services_.push_back(std::make_unique<rpc_service>(*d, options_.limits));
+  }
+}
+
+rpc_service& server::service(const std::string& full_name) {
+  for (auto& s : services_)
+    if (s->descriptor().full_name() == full_name)
+      return *s;
+  throw std::logic_error("no contract service " + full_name);
+}
+
+std::variant<int, std::string> server::start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (auto& s : services_)
+    builder.RegisterService(s.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0)
+    return "cannot listen on " + options_.listen + " (address in use or not resolvable)";
+  return port;
+}
+
+void server::shutdown(std::chrono::milliseconds grace) {
+  if (!server_)
+    return;
+  if (auto* health = server_->GetHealthCheckService())
+    health->Shutdown(); // health checkers see NOT_SERVING while we drain
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  server_->Wait();
+}
+
+} // namespace tt::adapters::rpc

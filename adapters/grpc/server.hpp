@@ -1,0 +1,49 @@
+#pragma once
+/// The node's one gRPC server: every contract service (served from its descriptor, see
+/// rpc_service), gRPC server reflection and the standard grpc.health.v1.Health service, on one
+/// port, with an explicit maximum message size. Callback API: no thread blocks per call.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "adapters/grpc/rpc_service.hpp"
+
+namespace tt::adapters::rpc {
+
+/// Full names of the 9 contract services, in contract order.
+const std::vector<std::string>& contract_service_names();
+
+struct server_options {
+  std::string listen = "localhost:8080";
+  int max_message_bytes = 1 << 20;
+  call_limits limits;
+};
+
+class server {
+ public:
+  /// One rpc_service per contract service, nothing bound yet: adapters bind their RPCs before
+  /// `start`.
+  explicit server(server_options options);
+
+  /// The service with this full name (one of contract_service_names()).
+  rpc_service& service(const std::string& full_name);
+
+  /// Binds and starts serving. Returns the bound port, or the error text (address in use...).
+  std::variant<int, std::string> start();
+
+  /// Stops accepting calls (new ones get UNAVAILABLE), lets in-flight calls finish until `grace`
+  /// runs out, then cancels the rest, and waits until every call has completed.
+  void shutdown(std::chrono::milliseconds grace);
+
+ private:
+  server_options options_;
+  std::vector<std::unique_ptr<rpc_service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+} // namespace tt::adapters::rpc

@@ -1,0 +1,88 @@
+#pragma once
+/// One in-flight unary RPC: the parsed request, the response being filled, the trace id and the
+/// time budget. Shared by the adapter and the request actor; it completes exactly once, through
+/// `reply()` or `fail()`. If every owner drops it without completing (a bug), the destructor
+/// answers INTERNAL rather than leaving the client hanging.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include <caf/timespan.hpp>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "actors/common/failure.hpp"
+#include "adapters/grpc/call_limits.hpp"
+#include "adapters/grpc/status_mapping.hpp"
+
+namespace tt::adapters::rpc {
+
+template <class Request, class Response>
+class unary_call {
+ public:
+  unary_call(grpc::CallbackServerContext* ctx, grpc::ByteBuffer* out, std::string trace_id,
+             const call_limits& limits)
+      : ctx_(ctx), reactor_(ctx->DefaultReactor()), out_(out), trace_id_(std::move(trace_id)),
+        timeout_(budget(ctx, limits)) {
+    ctx_->AddInitialMetadata("x-trace-id", trace_id_);
+  }
+
+  unary_call(const unary_call&) = delete;
+  unary_call& operator=(const unary_call&) = delete;
+
+  ~unary_call() {
+    if (!done_.load())
+      fail(tt::fail(errc::internal, "the request was dropped without a reply"));
+  }
+
+  Request& request() noexcept { return request_; }
+  Response& response() noexcept { return response_; }
+  const std::string& trace_id() const noexcept { return trace_id_; }
+  grpc::ServerUnaryReactor* reactor() const noexcept { return reactor_; }
+
+  /// How long the actor side may take: the client's deadline, else the default, never above the
+  /// configured maximum.
+  caf::timespan timeout() const noexcept { return timeout_; }
+
+  /// Sends `response()` with status OK.
+  void reply() {
+    if (done_.exchange(true))
+      return;
+    bool own_buffer = false;
+    auto status = grpc::SerializationTraits<Response>::Serialize(response_, out_, &own_buffer);
+    reactor_->Finish(status);
+  }
+
+  /// Sends the mapped error status; the response body is not sent (gRPC drops it on non-OK).
+  void fail(const failure& f) {
+    if (done_.exchange(true))
+      return;
+    reactor_->Finish(to_grpc_status(f, trace_id_));
+  }
+
+ private:
+  static caf::timespan budget(grpc::CallbackServerContext* ctx, const call_limits& limits) {
+    using namespace std::chrono;
+    auto wanted = duration_cast<milliseconds>(limits.default_timeout);
+    auto deadline = ctx->deadline();
+    if (deadline != system_clock::time_point::max())
+      wanted = duration_cast<milliseconds>(deadline - system_clock::now());
+    if (wanted > limits.max_timeout)
+      wanted = limits.max_timeout;
+    if (wanted < milliseconds{1})
+      wanted = milliseconds{1};
+    return duration_cast<caf::timespan>(wanted);
+  }
+
+  grpc::CallbackServerContext* ctx_;
+  grpc::ServerUnaryReactor* reactor_;
+  grpc::ByteBuffer* out_;
+  std::string trace_id_;
+  caf::timespan timeout_;
+  Request request_;
+  Response response_;
+  std::atomic<bool> done_{false};
+};
+
+} // namespace tt::adapters::rpc

@@ -1,0 +1,207 @@
+#include "adapters/node/config.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace tt::node {
+
+namespace {
+
+struct setting {
+  const char* key;
+  const char* env;
+  const char* help;
+  /// Parses and stores the value; returns an error text or empty.
+  std::function<std::string(node_config&, const std::string&)> set;
+  std::function<std::string(const node_config&)> get;
+};
+
+std::function<std::string(node_config&, const std::string&)> integer(int64_t node_config::*field,
+                                                                     int64_t min, int64_t max) {
+  return [=](node_config& c, const std::string& v) -> std::string {
+    int64_t parsed = 0;
+    size_t used = 0;
+    try {
+      parsed = std::stoll(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != v.size())
+      return "'" + v + "' is not an integer";
+    if (parsed < min || parsed > max)
+      return std::to_string(parsed) + " is outside [" + std::to_string(min) + ", " +
+             std::to_string(max) + "]";
+    c.*field = parsed;
+    return {};
+  };
+}
+
+std::function<std::string(node_config&, const std::string&)>
+text(std::string node_config::*field, std::vector<std::string> allowed = {}) {
+  return [=](node_config& c, const std::string& v) -> std::string {
+    if (v.empty())
+      return "must not be empty";
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
+      return "'" + v + "' is not one of: " + list;
+    }
+    c.*field = v;
+    return {};
+  };
+}
+
+template <class T>
+std::function<std::string(const node_config&)> show(T node_config::*field) {
+  return [=](const node_config& c) {
+    std::ostringstream os;
+    os << c.*field;
+    return os.str();
+  };
+}
+
+const std::vector<setting>& settings() {
+  static const std::vector<setting> table{
+      {"node.id", "TT_NODE_ID", "this node's name in logs and health reports",
+       text(&node_config::node_id), show(&node_config::node_id)},
+      {"grpc.listen", "TT_GRPC_LISTEN", "host:port of the gRPC server (port 0: any free port)",
+       text(&node_config::grpc_listen), show(&node_config::grpc_listen)},
+      {"grpc.max_message_bytes", "TT_GRPC_MAX_MESSAGE_BYTES",
+       "largest request or response accepted; larger ones get RESOURCE_EXHAUSTED",
+       integer(&node_config::grpc_max_message_bytes, 1024, 64 << 20),
+       show(&node_config::grpc_max_message_bytes)},
+      {"grpc.default_timeout_ms", "TT_GRPC_DEFAULT_TIMEOUT_MS",
+       "time budget of a call whose client set no deadline",
+       integer(&node_config::grpc_default_timeout_ms, 1, 600000),
+       show(&node_config::grpc_default_timeout_ms)},
+      {"grpc.max_timeout_ms", "TT_GRPC_MAX_TIMEOUT_MS", "cap on any call's time budget",
+       integer(&node_config::grpc_max_timeout_ms, 1, 600000),
+       show(&node_config::grpc_max_timeout_ms)},
+      {"shutdown.grace_ms", "TT_SHUTDOWN_GRACE_MS",
+       "on SIGINT/SIGTERM, how long in-flight calls may finish before they are cancelled",
+       integer(&node_config::shutdown_grace_ms, 0, 600000), show(&node_config::shutdown_grace_ms)},
+      {"storage.data_dir", "TT_STORAGE_DATA_DIR", "directory holding the node's durable state",
+       text(&node_config::data_dir), show(&node_config::data_dir)},
+      {"log.level", "TT_LOG_LEVEL", "trace, debug, info, warn, error",
+       text(&node_config::log_level, {"trace", "debug", "info", "warn", "error"}),
+       show(&node_config::log_level)},
+      {"log.format", "TT_LOG_FORMAT", "text or json (one JSON object per line)",
+       text(&node_config::log_format, {"text", "json"}), show(&node_config::log_format)},
+      {"actors.threads", "TT_ACTORS_THREADS",
+       "actor scheduler threads (0: CAF's default, max(4, cores))",
+       integer(&node_config::actor_threads, 0, 256), show(&node_config::actor_threads)},
+  };
+  return table;
+}
+
+const setting* find(const std::string& key) {
+  for (const auto& s : settings())
+    if (key == s.key)
+      return &s;
+  return nullptr;
+}
+
+std::string apply(node_config& c, const std::string& key, const std::string& value,
+                  const std::string& source) {
+  const auto* s = find(key);
+  if (s == nullptr)
+    return source + ": unknown setting '" + key + "' (see --help)";
+  if (auto err = s->set(c, value); !err.empty())
+    return source + ": " + key + ": " + err;
+  return {};
+}
+
+// Flattens nested YAML maps into dotted keys: {grpc: {listen: x}} -> grpc.listen = x.
+std::string apply_yaml(node_config& c, const YAML::Node& node, const std::string& prefix,
+                       const std::string& file) {
+  if (!node.IsMap())
+    return file + ": expected a mapping at '" + (prefix.empty() ? "top level" : prefix) + "'";
+  for (const auto& kv : node) {
+    auto key =
+        prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
+    std::string err;
+    if (kv.second.IsMap())
+      err = apply_yaml(c, kv.second, key, file);
+    else if (kv.second.IsScalar())
+      err = apply(c, key, kv.second.as<std::string>(), file);
+    else
+      err = file + ": " + key + ": expected a single value";
+    if (!err.empty())
+      return err;
+  }
+  return {};
+}
+
+} // namespace
+
+std::variant<parsed_args, std::string> load_config(const std::vector<std::string>& args,
+                                                   char** environ_vars) {
+  parsed_args out;
+  // Flags: --key=value or --key value; --config FILE is read first, whatever its position.
+  std::vector<std::pair<std::string, std::string>> flags;
+  std::string config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+      return out;
+    }
+    if (a.rfind("--", 0) != 0)
+      return "unexpected argument '" + a + "' (see --help)";
+    auto eq = a.find('=');
+    std::string key = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    std::string value;
+    if (eq != std::string::npos)
+      value = a.substr(eq + 1);
+    else if (i + 1 < args.size())
+      value = args[++i];
+    else
+      return "flag --" + key + " needs a value";
+    if (key == "config")
+      config_file = value;
+    else
+      flags.emplace_back(key, value);
+  }
+  if (!config_file.empty()) {
+    try {
+      if (auto err = apply_yaml(out.config, YAML::LoadFile(config_file), "", config_file);
+          !err.empty())
+        return err;
+    } catch (const YAML::Exception& e) {
+      return "cannot read config file " + config_file + ": " + e.what();
+    }
+  }
+  for (char** e = environ_vars; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (entry.rfind("TT_", 0) != 0 || eq == std::string::npos)
+      continue;
+    auto name = entry.substr(0, eq);
+    for (const auto& s : settings())
+      if (name == s.env)
+        if (auto err = apply(out.config, s.key, entry.substr(eq + 1), "environment " + name);
+            !err.empty())
+          return err;
+  }
+  for (const auto& [key, value] : flags)
+    if (auto err = apply(out.config, key, value, "flag --" + key); !err.empty())
+      return err;
+  return out;
+}
+
+std::string config_reference() {
+  node_config defaults;
+  std::ostringstream os;
+  os << "usage: tacosd [--config FILE] [--KEY=VALUE ...]\n"
+        "settings (file key / environment variable / default):\n";
+  for (const auto& s : settings())
+    os << "  " << s.key << "  " << s.env << "  [" << s.get(defaults) << "]\n      " << s.help
+       << "\n";
+  return os.str();
+}
+
+} // namespace tt::node

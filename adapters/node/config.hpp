@@ -1,0 +1,40 @@
+#pragma once
+/// The node's configuration. Every setting has a default, and may be set in the YAML file
+/// (`grpc.listen: ...`), the environment (TT_GRPC_LISTEN) or a flag (--grpc.listen=...); later
+/// sources win in that order. One table (config.cpp) defines them all, and `--help` prints it.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tt::node {
+
+struct node_config {
+  std::string node_id = "node-1";
+  std::string grpc_listen = "localhost:8080";
+  int64_t grpc_max_message_bytes = 1 << 20;
+  int64_t grpc_default_timeout_ms = 5000;
+  int64_t grpc_max_timeout_ms = 30000;
+  int64_t shutdown_grace_ms = 5000;
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  std::string log_format = "text";
+  int64_t actor_threads = 0; // 0: CAF's default
+};
+
+/// What the command line asked for.
+struct parsed_args {
+  node_config config;
+  bool help = false;
+};
+
+/// Builds the configuration from defaults, `--config FILE` (if given), the environment and the
+/// flags. Returns the error text on an unknown key, a malformed value or an unreadable file.
+std::variant<parsed_args, std::string> load_config(const std::vector<std::string>& args,
+                                                   char** environ_vars);
+
+/// The settings table as text: key, environment variable, default, meaning.
+std::string config_reference();
+
+} // namespace tt::node

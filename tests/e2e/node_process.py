@@ -1,0 +1,61 @@
+"""Starts a real tacosd process on a free loopback port for end-to-end tests, and stops it."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import grpc
+
+
+class NodeProcess:
+    def __init__(self, binary, *flags, data_dir=None):
+        self.binary = binary
+        self.tmp = tempfile.TemporaryDirectory(prefix="tacosd-e2e-")
+        self.data_dir = data_dir or os.path.join(self.tmp.name, "data")
+        self.log_path = os.path.join(self.tmp.name, "node.log")
+        self.flags = ["--grpc.listen", "127.0.0.1:0", "--storage.data_dir", self.data_dir,
+                      "--log.format", "json", *flags]
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=20):
+        self.log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen([self.binary, *self.flags], stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for entry in self.log_entries():
+                if entry["msg"].startswith("grpc: serving"):
+                    self.port = int(entry["msg"].split(" on port ")[1].split()[0])
+                    return self
+            if self.proc.poll() is not None:
+                raise RuntimeError("node exited with %s:\n%s" % (self.proc.returncode, self.log_text()))
+            time.sleep(0.05)
+        raise RuntimeError("node did not start:\n" + self.log_text())
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def log_entries(self):
+        """Every log line, parsed: the JSON log format must keep each line valid JSON."""
+        return [json.loads(line) for line in self.log_text().splitlines() if line.strip()]
+
+    def channel(self):
+        return grpc.insecure_channel("127.0.0.1:%d" % self.port)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=timeout)
+        return self.proc.returncode
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc:
+            self.log.close()
+        self.tmp.cleanup()
