@@ -1,0 +1,129 @@
+#include "actors/domain/idempotency.hpp"
+
+#include "actors/common/hash.hpp"
+#include "actors/common/invariant.hpp"
+#include "actors/common/overloaded.hpp"
+
+namespace tt::domain {
+namespace {
+
+using events = std::vector<idempotency_event>;
+
+result<void> validate_scope(const user_id& user, const idempotency_key& key,
+                            const idempotency_policy& policy) {
+  if (key().empty())
+    return fail(errc::idempotency_required, "an idempotency_key is required for writes",
+                {{"idempotency_key", "required", ""}});
+  if (key().size() > policy.max_key_length)
+    return fail(errc::invalid_argument, "idempotency_key is too long",
+                {{"idempotency_key",
+                  "at most " + std::to_string(policy.max_key_length) + " characters", ""}});
+  if (user().empty())
+    return fail(errc::invalid_argument, "user_id is required", {{"user_id", "required", ""}});
+  return {};
+}
+
+failure no_in_flight(std::string_view action) {
+  return fail(errc::failed_precondition,
+              "cannot " + std::string{action} + ": no matching request in flight for this key");
+}
+
+} // namespace
+
+uint64_t request_fingerprint(std::string_view canonical_request) noexcept {
+  return fnv1a64(canonical_request);
+}
+
+std::string idempotency_state::scope_of(const user_id& user, const idempotency_key& key) {
+  return std::to_string(user().size()) + ":" + user() + key();
+}
+
+const idempotency_record* idempotency_state::find(const user_id& user, const idempotency_key& key,
+                                                  timestamp now) const {
+  auto it = records_.find(scope_of(user, key));
+  if (it == records_.end() || it->second.record.expires_at <= now)
+    return nullptr;
+  return &it->second.record;
+}
+
+result<std::vector<idempotency_event>> decide(const idempotency_state& s,
+                                              const idempotency_command& command, timestamp now,
+                                              const idempotency_policy& policy) {
+  // The in-flight record a complete/abandon refers to, if it matches.
+  auto in_flight = [&](const user_id& user, const idempotency_key& key, uint64_t fingerprint) {
+    const auto* r = s.find(user, key, now);
+    return r != nullptr && r->phase == request_phase::in_flight && r->fingerprint == fingerprint;
+  };
+  return std::visit(
+      overloaded{
+          [&](const begin_request& c) -> result<events> {
+            if (auto ok = validate_scope(c.user, c.key, policy); !ok)
+              return std::move(ok).error();
+            const auto* r = s.find(c.user, c.key, now);
+            if (r == nullptr)
+              return events{request_started{c.user, c.key, c.fingerprint, now + policy.ttl}};
+            if (r->fingerprint != c.fingerprint)
+              return fail(errc::idempotency_conflict,
+                          "this idempotency_key was used for a different request",
+                          {{"idempotency_key", "reused with a different request", c.key()}});
+            if (r->phase == request_phase::in_flight)
+              return fail(errc::concurrent_modification,
+                          "the request with this idempotency_key is still running; retry later");
+            return events{reply_replayed{r->reply}};
+          },
+          [&](const complete_request& c) -> result<events> {
+            if (!in_flight(c.user, c.key, c.fingerprint))
+              return no_in_flight("complete");
+            return events{request_completed{c.user, c.key, c.reply, now + policy.ttl}};
+          },
+          [&](const abandon_request& c) -> result<events> {
+            if (!in_flight(c.user, c.key, c.fingerprint))
+              return no_in_flight("abandon");
+            return events{request_abandoned{c.user, c.key}};
+          },
+          [&](const expire_records&) -> result<events> {
+            // A linear sweep: the actor runs it every few seconds, and records number in the
+            // thousands per actor, so an ordered index would cost more than it saves.
+            events out;
+            for (const auto& [scope, e] : s.records_)
+              if (e.record.expires_at <= now)
+                out.emplace_back(record_expired{e.user, e.key});
+            return out;
+          },
+      },
+      command);
+}
+
+void apply(idempotency_state& s, const idempotency_event& event) {
+  auto existing = [&s](const user_id& user, const idempotency_key& key, std::string_view name) {
+    auto it = s.records_.find(idempotency_state::scope_of(user, key));
+    if (it == s.records_.end())
+      invariant_breach(std::string{name} + " for an unknown idempotency record");
+    return it;
+  };
+  std::visit(overloaded{
+                 [&](const request_started& e) {
+                   // Replaces a lapsed record for the same scope, if the sweep has not run yet.
+                   s.records_[idempotency_state::scope_of(e.user, e.key)] = {
+                       e.user, e.key, {e.fingerprint, request_phase::in_flight, {}, e.expires_at}};
+                 },
+                 [&](const request_completed& e) {
+                   auto it = existing(e.user, e.key, "request_completed");
+                   if (it->second.record.phase != request_phase::in_flight)
+                     invariant_breach("request_completed for a record not in flight");
+                   it->second.record.phase = request_phase::completed;
+                   it->second.record.reply = e.reply;
+                   it->second.record.expires_at = e.expires_at;
+                 },
+                 [&](const request_abandoned& e) {
+                   s.records_.erase(existing(e.user, e.key, "request_abandoned"));
+                 },
+                 [&](const record_expired& e) {
+                   s.records_.erase(existing(e.user, e.key, "record_expired"));
+                 },
+                 [&](const reply_replayed&) {},
+             },
+             event);
+}
+
+} // namespace tt::domain
