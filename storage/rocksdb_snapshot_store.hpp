@@ -1,0 +1,89 @@
+#pragma once
+/// snapshot_store on RocksDB: one column family per entity_kind, every value wrapped in the
+/// snapshot_codec record format, durability through group_commit (one WriteBatch per group,
+/// sync per policy), expiry of TTL'd kinds through ttl_compaction_filter.
+///
+/// Lifetime: open() returns a ready store; close() (or the destructor) drains and acknowledges
+/// every accepted commit, then closes the database. After close, commit refuses with
+/// shutting_down and get/scan return shutting_down. RocksDB holds an exclusive lock on the
+/// directory while open.
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <variant>
+#include <vector>
+
+#include "storage/group_commit.hpp"
+#include "storage/snapshot_store.hpp"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+} // namespace rocksdb
+
+namespace tt::storage {
+
+class ttl_compaction_filter;
+
+struct store_options {
+  group_commit_options group_commit;
+  /// Clock for TTL decisions on read and in compaction; empty means the system clock.
+  now_ms_fn now_ms;
+};
+
+class rocksdb_snapshot_store final : public snapshot_store {
+ public:
+  /// Opens (creating if missing) the database at `path` with every kind's column family. Errors:
+  /// io_error (not a directory, permission, lock held by another process), corruption, ...
+  static std::variant<std::unique_ptr<rocksdb_snapshot_store>, storage_error>
+  open(const std::filesystem::path& path, store_options options);
+
+  rocksdb_snapshot_store(const rocksdb_snapshot_store&) = delete;
+  rocksdb_snapshot_store& operator=(const rocksdb_snapshot_store&) = delete;
+  ~rocksdb_snapshot_store() override;
+
+  void commit(std::vector<mutation> batch, durable_callback on_durable) override;
+  std::variant<std::optional<std::string>, storage_error> get(entity_kind kind,
+                                                              std::string_view key) const override;
+  std::optional<storage_error>
+  scan(entity_kind kind, std::string_view key_prefix,
+       const std::function<bool(std::string_view key, std::string_view value)>& visit)
+      const override;
+  store_stats stats() const override;
+  std::optional<storage_error> health() const override;
+
+  /// Compacts all of `kind`'s column family (running the TTL filter). Blocking, for maintenance
+  /// and tests.
+  std::optional<storage_error> compact(entity_kind kind);
+
+  /// Drains pending commits, then closes the database. Idempotent; returns the close error if any.
+  /// Never call it from an on_durable callback.
+  std::optional<storage_error> close();
+
+ private:
+  rocksdb_snapshot_store(std::unique_ptr<rocksdb::DB> db,
+                         std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                         std::unique_ptr<ttl_compaction_filter> filter, store_options options);
+
+  /// The group_commit sink: one WriteBatch for the whole group. Writer thread only.
+  std::optional<storage_error> write(const std::vector<commit_request>& group, bool sync);
+
+  /// Guards db_ and handles_ against close(): readers share it, close takes it exclusively. The
+  /// writer thread needs no lock: close() stops it before taking the lock.
+  mutable std::shared_mutex db_mutex_;
+  /// Destroyed after the database (declared before db_): RocksDB keeps a raw pointer to it.
+  std::unique_ptr<ttl_compaction_filter> filter_;
+  std::unique_ptr<rocksdb::DB> db_;
+  /// Indexed by entity_kind; extra column families found on disk follow.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  now_ms_fn now_ms_;
+  std::optional<storage_error> close_error_;
+  /// Commits refused by validation (group_commit counts its own refusals).
+  std::atomic<uint64_t> invalid_commits_{0};
+  group_commit group_commit_;
+};
+
+} // namespace tt::storage
