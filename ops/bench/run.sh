@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# ops/bench/run.sh: the benchmark in one command. Builds if needed, starts tt_echo_server (the
+# trivial gRPC baseline) and a tacosd node on loopback, runs tt_loadgen for every case listed
+# below against both in the same run, and prints a Markdown table with the ratio to echo.
+# Usage: ops/bench/run.sh [--quick] [--duration SECONDS] [--no-build]   (TT_BUILD_DIR: build dir)
+set -euo pipefail
+
+# Benchmark cases, one per line: method path | request JSON template (tt_loadgen --request-json,
+# no '|') | calls in flight. Add an RPC here once the node serves it (see README.md).
+cases=(
+  '/gateway.v1.GatewayService/HealthCheck|{}|64'
+  '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|256'
+)
+
+duration=10
+warmup=2
+build=yes
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) duration=2 warmup=0.5 ;;
+    --duration)
+      if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 600 ]; then
+        echo "run.sh: --duration needs whole seconds, 1 to 600" >&2
+        exit 2
+      fi
+      duration=$2
+      shift ;;
+    --no-build) build=no ;;
+    -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+cd "$(dirname "$0")/../.."
+build_dir=${TT_BUILD_DIR:-build}
+if [ "$build" = yes ]; then
+  echo "bench: building into $build_dir" >&2
+  TT_BUILD_DIR=$build_dir ops/build.sh >&2
+fi
+loadgen=$build_dir/scenarios/load/tt_loadgen
+echo_server=$build_dir/scenarios/load/tt_echo_server
+tacosd=$build_dir/adapters/node/tacosd
+for bin in "$loadgen" "$echo_server" "$tacosd"; do
+  [ -x "$bin" ] || { echo "run.sh: $bin is missing (build first)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+stop_servers() {
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    # tacosd drains for up to shutdown.grace_ms (5 s); past 15 s something is stuck.
+    for _ in $(seq 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap stop_servers EXIT
+
+# wait_for_port LOG PID SED_PATTERN: prints the port the server logged, or fails after 15 s.
+wait_for_port() {
+  local port
+  for _ in $(seq 150); do
+    port=$(sed -n "s/$3/\1/p" "$1" | head -n 1)
+    if [ -n "$port" ]; then
+      echo "$port"
+      return 0
+    fi
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "run.sh: server did not report its port; its log:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+"$echo_server" --listen 127.0.0.1:0 2>"$work/echo.log" &
+pids+=($!)
+echo_port=$(wait_for_port "$work/echo.log" "${pids[-1]}" '^echo: listening on port \([0-9]*\)$')
+
+"$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" --log.level info \
+  >"$work/node.log" 2>&1 &
+pids+=($!)
+node_port=$(wait_for_port "$work/node.log" "${pids[-1]}" \
+  '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*')
+echo "bench: echo on port $echo_port, tacosd on port $node_port; ${duration} s per run" >&2
+
+# field JSON KEY: a number or object from tt_loadgen's one-line JSON.
+field() { sed -n "s/.*\"$2\":\({[^}]*}\|[0-9.]*\).*/\1/p" <<<"$1"; }
+
+# measure PORT METHOD JSON CONCURRENCY [--echo]: one tt_loadgen run, its JSON on stdout (its
+# human line goes to stderr as progress).
+measure() {
+  timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" \
+    --request-json "$3" --concurrency "$4" --connections 2 --warmup "$warmup" \
+    --duration "$duration" --timeout 10 --json "${@:5}"
+}
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+rows=()
+notes=()
+for case in "${cases[@]}"; do
+  IFS='|' read -r method request concurrency <<<"$case"
+  name=${method##*.}
+  echo "bench: $name, $concurrency in flight: echo, then tacosd" >&2
+  echo_json=$(measure "$echo_port" "$method" "$request" "$concurrency" --echo)
+  node_json=$(measure "$node_port" "$method" "$request" "$concurrency")
+  echo_rps=$(field "$echo_json" rps)
+  node_rps=$(field "$node_json" rps)
+  ratio=$(awk -v n="$node_rps" -v e="$echo_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }')
+  rows+=("| $name | $(printf '%.0f' "$node_rps") | $(ms "$(field "$node_json" p50_us)") |\
+ $(ms "$(field "$node_json" p99_us)") | $(printf '%.0f' "$echo_rps") | $ratio |")
+  for side in echo node; do
+    json=${side}_json
+    errors=$(field "${!json}" errors)
+    [ "$errors" = "{}" ] || notes+=("$name on $side: errors $errors")
+  done
+done
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio |"
+echo "|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(date -u '+%Y-%m-%d %H:%M UTC');" \
+  "tt_loadgen closed loop, 2 connections, ${warmup} s warm-up + ${duration} s per run," \
+  "sharing the cores with the servers."
+for note in "${notes[@]}"; do
+  echo "Warning: $note"
+done
+[ ${#notes[@]} -eq 0 ]

@@ -1,0 +1,56 @@
+// tt_loadgen: drives one unary contract method over the async gRPC client API and prints req/s
+// and latency percentiles (see options.cpp for the flags).
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "scenarios/load/load_run.hpp"
+#include "scenarios/load/options.hpp"
+#include "scenarios/load/report.hpp"
+#include "scenarios/load/request_pool.hpp"
+
+int main(int argc, char** argv) {
+  auto parsed = tt::load::parse_command_line({argv + 1, argv + argc});
+  if (auto* err = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "tt_loadgen: %s\n", err->c_str());
+    return 2;
+  }
+  const auto& command = std::get<tt::load::parsed_command>(parsed);
+  if (command.help) {
+    std::fputs(tt::load::usage(), stdout);
+    return 0;
+  }
+  const auto& options = command.options;
+
+  auto method = tt::load::find_method(options.method);
+  if (auto* err = std::get_if<std::string>(&method)) {
+    std::fprintf(stderr, "tt_loadgen: %s\n", err->c_str());
+    return 2;
+  }
+  // A run of N requests never needs more than N distinct ones.
+  auto pool_size =
+      options.requests > 0 && options.requests < options.pool ? options.requests : options.pool;
+  auto pool = tt::load::request_pool::build(std::get<tt::load::method_info>(method).input_type,
+                                            options.request_json, pool_size, options.seed);
+  if (auto* err = std::get_if<std::string>(&pool)) {
+    std::fprintf(stderr, "tt_loadgen: %s\n", err->c_str());
+    return 2;
+  }
+  const auto& requests = std::get<tt::load::request_pool>(pool);
+
+  auto ran = tt::load::run_load(options, requests);
+  if (auto* err = std::get_if<std::string>(&ran)) {
+    std::fprintf(stderr, "tt_loadgen: %s\n", err->c_str());
+    return 3;
+  }
+  const auto& result = std::get<tt::load::load_result>(ran);
+  auto line = tt::load::human_line(options, result);
+  if (options.json) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::printf("%s\n", tt::load::json_report(options, requests.mean_bytes(), result).c_str());
+  } else {
+    std::printf("%s\n", line.c_str());
+  }
+  return 0;
+}
