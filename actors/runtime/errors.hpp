@@ -1,8 +1,9 @@
 #pragma once
-/// Conversion of a domain rejection (tt::failure) into the caf::error an actor replies with. The
-/// reverse direction, which also has to understand CAF's own errors, is the adapters' job
+/// A domain rejection (tt::failure) as the caf::error an actor replies with, and back. CAF's own
+/// errors (timeouts, dead actors) are not rejections: mapping those is the adapters' job
 /// (adapters/grpc/status_mapping).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,23 @@ inline caf::error to_caf_error(const failure& f) {
     details.push_back(d.value);
   }
   return caf::make_error(f.code, f.message, std::move(details));
+}
+
+/// The rejection inside `err`, or nullopt when `err` is not a tt error.
+inline std::optional<failure> to_failure(const caf::error& err) {
+  if (err.category() != caf::atom("tt"))
+    return std::nullopt;
+  failure f{static_cast<errc>(err.code()), {}, {}};
+  const auto& ctx = err.context();
+  if (ctx.match_elements<std::string, std::vector<std::string>>()) {
+    f.message = ctx.get_as<std::string>(0);
+    const auto& flat = ctx.get_as<std::vector<std::string>>(1);
+    for (size_t i = 0; i + 2 < flat.size(); i += 3)
+      f.details.push_back({flat[i], flat[i + 1], flat[i + 2]});
+  }
+  if (f.message.empty())
+    f.message = std::string(to_string(f.code));
+  return f;
 }
 
 } // namespace tt::actors

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include "actors/common/errc.hpp"
+#include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/health_report.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tt, caf::first_custom_type_id)
@@ -17,8 +18,30 @@ CAF_ADD_TYPE_ID(tt, (std::vector<tt::actors::component_health>))
 CAF_ADD_TYPE_ID(tt, (tt::actors::health_report))
 
 CAF_ADD_ATOM(tt, tt::actors, get_health_atom, "gethealth")
+CAF_ADD_ATOM(tt, tt::actors, expire_atom, "expire")
+CAF_ADD_ATOM(tt, tt::actors, sweep_atom, "sweep")
 
 CAF_END_TYPE_ID_BLOCK(tt)
+
+// The reservation path's messages stay inside one node (another node's events are reached by
+// forwarding the RPC over gRPC), so they need no serialisation; CAF still asks us to say so.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::availability_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::availability_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::status_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::status_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::create_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::list_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::list_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::define_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::event_defined)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::define_catalog)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::catalog_defined)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::seat_change)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_changed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::deferred_hold)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tt::domain::seat_view>)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.
 CAF_ERROR_CODE_ENUM(tt::errc, "tt")

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "adapters/catalog/catalog_directory.hpp"
+#include "adapters/catalog/catalog_format.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
 
@@ -58,10 +60,114 @@ void fill(common::v1::GetSystemHealthResponse& resp, const actors::health_report
 } // namespace
 
 admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge bridge,
-                                             actors::node_health_actor health)
-    : bridge_(bridge), health_(std::move(health)) {
-  service.bind_unary<common::v1::GetSystemHealthRequest, common::v1::GetSystemHealthResponse>(
+                                             actors::node_health_actor health,
+                                             actors::shard_region region,
+                                             std::filesystem::path catalog_dir)
+    : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
+      catalog_dir_(std::move(catalog_dir)) {
+  namespace v1 = common::v1;
+  service.bind_unary<v1::GetSystemHealthRequest, v1::GetSystemHealthResponse>(
       "GetSystemHealth", [this](auto call) { get_system_health(std::move(call)); });
+  service.bind_unary<v1::UpdateConfigRequest, v1::UpdateConfigResponse>(
+      "UpdateConfig", [this](auto call) { update_config(std::move(call)); });
+  service.bind_unary<v1::TriggerOperationRequest, v1::TriggerOperationResponse>(
+      "TriggerOperation", [this](auto call) { trigger_operation(std::move(call)); });
+}
+
+namespace {
+
+void stamp(google::protobuf::Timestamp* out) {
+  set_timestamp(out, std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+}
+
+} // namespace
+
+void admin_service_adapter::update_config(std::shared_ptr<update_config_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .optional("service", r.service())
+                     .required("config_key", r.config_key())
+                     .optional("reason", r.reason(), max_text_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  if (r.config_key() != "catalog.event") {
+    call->fail(fail(errc::invalid_argument,
+                    "unknown config_key '" + r.config_key() + "'; supported: catalog.event",
+                    {{"config_key", "unknown key", r.config_key()}}));
+    return;
+  }
+  auto definition = catalog::parse_event_json(r.config_value());
+  if (!definition) {
+    auto f = definition.error();
+    for (auto& d : f.details)
+      d.field = "config_value." + d.field;
+    call->fail(f);
+    return;
+  }
+  bridge_.ask<actors::event_defined>(
+      std::move(call), region_,
+      [](update_config_call& c, const actors::event_defined& defined) {
+        auto& resp = c.response();
+        resp.set_updated(true);
+        resp.set_new_value(defined.event() + ": " + std::to_string(defined.capacity) + " seats" +
+                           (defined.replaced ? " (replaced)" : " (added)"));
+        stamp(resp.mutable_updated_at());
+        c.reply();
+      },
+      actors::define_event{std::move(*definition)});
+}
+
+void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .optional("target_service", r.target_service())
+                     .optional("reason", r.reason(), max_text_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  if (r.operation() != common::v1::OPERATION_TYPE_REFRESH_CONFIG) {
+    call->fail(fail(errc::unimplemented,
+                    "operation " + common::v1::OperationType_Name(r.operation()) +
+                        " is not supported; supported: OPERATION_TYPE_REFRESH_CONFIG",
+                    {{"operation", "not supported", std::to_string(r.operation())}}));
+    return;
+  }
+  // Reading a few small files on this gRPC thread is cheaper than a hop to a worker.
+  auto catalog = catalog::load_catalog_directory(catalog_dir_);
+  if (!catalog) {
+    call->fail(catalog.error());
+    return;
+  }
+  if (r.dry_run()) {
+    auto& resp = call->response();
+    resp.set_triggered(true);
+    stamp(resp.mutable_triggered_at());
+    resp.set_status(common::v1::OPERATION_STATUS_COMPLETED);
+    resp.set_result("dry run: " + std::to_string(catalog->size()) + " valid events in " +
+                    catalog_dir_.string());
+    call->reply();
+    return;
+  }
+  bridge_.ask<actors::catalog_defined>(
+      std::move(call), region_,
+      [](trigger_call& c, const actors::catalog_defined& outcome) {
+        auto& resp = c.response();
+        resp.set_triggered(true);
+        stamp(resp.mutable_triggered_at());
+        std::string text = std::to_string(outcome.defined.size()) + " events defined";
+        for (const auto& kept : outcome.kept)
+          text += "; kept: " + kept.message;
+        resp.set_status(outcome.kept.empty() ? common::v1::OPERATION_STATUS_COMPLETED
+                                             : common::v1::OPERATION_STATUS_FAILED);
+        resp.set_result(text);
+        c.reply();
+      },
+      actors::define_catalog{std::move(*catalog)});
 }
 
 void admin_service_adapter::get_system_health(std::shared_ptr<system_health_call> call) {

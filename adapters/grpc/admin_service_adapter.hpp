@@ -1,8 +1,12 @@
 #pragma once
-/// common.v1.AdminService. Actor entry points: node_health_actor (GetSystemHealth). The other RPCs
-/// answer UNIMPLEMENTED until the issues that build their actors bind them here.
+/// common.v1.AdminService. Actor entry points: node_health_actor (GetSystemHealth) and the shard
+/// region (the event catalog: UpdateConfig "catalog.event", TriggerOperation REFRESH_CONFIG).
+/// GetMetrics, GetLogs and EmergencyAction answer UNIMPLEMENTED until their issues bind them.
+
+#include <filesystem>
 
 #include "actors/runtime/node_health_actor.hpp"
+#include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "proto/common/v1/admin.pb.h"
@@ -11,15 +15,25 @@ namespace tt::adapters::rpc {
 
 class admin_service_adapter {
  public:
-  admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health);
+  /// `catalog_dir` is what REFRESH_CONFIG reloads.
+  admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
+                        actors::shard_region region, std::filesystem::path catalog_dir);
 
  private:
   using system_health_call =
       unary_call<common::v1::GetSystemHealthRequest, common::v1::GetSystemHealthResponse>;
+  using update_config_call =
+      unary_call<common::v1::UpdateConfigRequest, common::v1::UpdateConfigResponse>;
+  using trigger_call =
+      unary_call<common::v1::TriggerOperationRequest, common::v1::TriggerOperationResponse>;
   void get_system_health(std::shared_ptr<system_health_call> call);
+  void update_config(std::shared_ptr<update_config_call> call);
+  void trigger_operation(std::shared_ptr<trigger_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;
+  actors::shard_region region_;
+  std::filesystem::path catalog_dir_;
 };
 
 } // namespace tt::adapters::rpc

@@ -1,7 +1,9 @@
 #include "adapters/grpc/gateway_service_adapter.hpp"
 
+#include "adapters/grpc/inventory_service_adapter.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
+#include "adapters/grpc/reservation_calls.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -22,10 +24,46 @@ gateway::v1::HealthStatus to_proto(actors::health_status s) {
 } // namespace
 
 gateway_service_adapter::gateway_service_adapter(rpc_service& service, call_bridge bridge,
-                                                 actors::node_health_actor health)
-    : bridge_(bridge), health_(std::move(health)) {
-  service.bind_unary<gateway::v1::HealthCheckRequest, gateway::v1::HealthCheckResponse>(
+                                                 actors::node_health_actor health,
+                                                 actors::shard_region region)
+    : bridge_(bridge), health_(std::move(health)), region_(std::move(region)) {
+  namespace v1 = gateway::v1;
+  service.bind_unary<v1::HealthCheckRequest, v1::HealthCheckResponse>(
       "HealthCheck", [this](auto call) { health_check(std::move(call)); });
+  service.bind_unary<v1::GetEventAvailabilityRequest, v1::GetEventAvailabilityResponse>(
+      "GetEventAvailability", [this](auto call) { get_event_availability(std::move(call)); });
+  service.bind_unary<v1::CreateReservationRequest, v1::CreateReservationResponse>(
+      "CreateReservation", [this](auto call) { create_reservation(bridge_, region_, call); });
+  service.bind_unary<v1::GetReservationRequest, v1::GetReservationResponse>(
+      "GetReservation", [this](auto call) { get_reservation(bridge_, region_, call); });
+  service.bind_unary<v1::ConfirmReservationRequest, v1::ConfirmReservationResponse>(
+      "ConfirmReservation", [this](auto call) { confirm_reservation(bridge_, region_, call); });
+  service.bind_unary<v1::CancelReservationRequest, v1::CancelReservationResponse>(
+      "CancelReservation", [this](auto call) { cancel_reservation(bridge_, region_, call); });
+}
+
+void gateway_service_adapter::get_event_availability(std::shared_ptr<availability_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .required("event_id", r.event_id())
+                     .optional("section", r.section())
+                     .range("quantity", r.quantity(), 0, 100)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::status_query q{event_id{r.event_id()}, r.section()};
+  bridge_.ask<actors::status_answer>(
+      std::move(call), region_,
+      [](availability_call& c, const actors::status_answer& s) {
+        auto& resp = c.response();
+        fill_event(c.request().event_id(), s, resp.mutable_event());
+        for (const auto& section : s.sections)
+          to_proto(section, resp.add_sections());
+        resp.set_total_available(s.totals.available);
+        c.reply();
+      },
+      std::move(q));
 }
 
 void gateway_service_adapter::health_check(std::shared_ptr<health_check_call> call) {

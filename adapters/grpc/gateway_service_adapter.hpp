@@ -1,8 +1,10 @@
 #pragma once
-/// gateway.v1.GatewayService. Actor entry points: node_health_actor (HealthCheck). The other RPCs
-/// answer UNIMPLEMENTED until the issues that build their actors bind them here.
+/// gateway.v1.GatewayService. Actor entry points: node_health_actor (HealthCheck) and the shard
+/// region (event availability and the reservation RPCs, shared with ReservationService). The
+/// payment and token RPCs answer UNIMPLEMENTED until the issues that build their actors bind them.
 
 #include "actors/runtime/node_health_actor.hpp"
+#include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "proto/gateway/v1/gateway.pb.h"
@@ -12,15 +14,19 @@ namespace tt::adapters::rpc {
 class gateway_service_adapter {
  public:
   gateway_service_adapter(rpc_service& service, call_bridge bridge,
-                          actors::node_health_actor health);
+                          actors::node_health_actor health, actors::shard_region region);
 
  private:
   using health_check_call =
       unary_call<gateway::v1::HealthCheckRequest, gateway::v1::HealthCheckResponse>;
+  using availability_call = unary_call<gateway::v1::GetEventAvailabilityRequest,
+                                       gateway::v1::GetEventAvailabilityResponse>;
   void health_check(std::shared_ptr<health_check_call> call);
+  void get_event_availability(std::shared_ptr<availability_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;
+  actors::shard_region region_;
 };
 
 } // namespace tt::adapters::rpc

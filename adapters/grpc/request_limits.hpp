@@ -10,8 +10,14 @@
 
 namespace tt::adapters::rpc {
 
-/// Names and ids (component names, event ids, user ids...).
+/// Names and ids (component names, event ids, user ids, seat ids).
 constexpr size_t max_name_length = 64;
+/// Minted reservation ids: prefix, shard, event id (up to 64) and a 26-character unique part.
+constexpr size_t max_reservation_id_length = 128;
+/// Idempotency keys (UUIDs and the like) and payment intent ids.
+constexpr size_t max_key_length = 128;
+/// Free text: cancel reasons and the like.
+constexpr size_t max_text_length = 512;
 /// How many names one request may list.
 constexpr size_t max_list_length = 32;
 
@@ -33,5 +39,60 @@ inline std::optional<failure> check_count(const std::string& field, size_t count
                   std::to_string(max),
               {{field, "too many entries", std::to_string(count)}});
 }
+
+/// The shape checks of one request, in order; the first violation is the answer:
+///   if (auto bad = request_check{}.required("event_id", r.event_id()).key(r.idempotency_key())
+///                    .result()) { call->fail(*bad); return; }
+class request_check {
+ public:
+  request_check& required(const std::string& field, const std::string& value,
+                          size_t max = max_name_length) {
+    if (!bad_ && value.empty())
+      bad_ = fail(errc::invalid_argument, field + " is required", {{field, "required", ""}});
+    return optional(field, value, max);
+  }
+
+  request_check& optional(const std::string& field, const std::string& value,
+                          size_t max = max_name_length) {
+    if (!bad_)
+      bad_ = check_length(field, value, max);
+    return *this;
+  }
+
+  /// Every write names an idempotency key.
+  request_check& key(const std::string& value) {
+    if (!bad_ && value.empty())
+      bad_ = fail(errc::idempotency_required, "idempotency_key is required for this write",
+                  {{"idempotency_key", "required", ""}});
+    return optional("idempotency_key", value, max_key_length);
+  }
+
+  template <class Strings>
+  request_check& each(const std::string& field, const Strings& values,
+                      size_t max_count = max_list_length, size_t max = max_name_length) {
+    if (!bad_)
+      bad_ = check_count(field, static_cast<size_t>(values.size()), max_count);
+    for (const auto& v : values) {
+      if (!bad_ && v.empty())
+        bad_ = fail(errc::invalid_argument, field + " has an empty entry",
+                    {{field, "empty entry", ""}});
+      optional(field, v, max);
+    }
+    return *this;
+  }
+
+  request_check& range(const std::string& field, int64_t value, int64_t min, int64_t max) {
+    if (!bad_ && (value < min || value > max))
+      bad_ = fail(errc::invalid_argument,
+                  field + " must be " + std::to_string(min) + ".." + std::to_string(max),
+                  {{field, "out of range", std::to_string(value)}});
+    return *this;
+  }
+
+  const std::optional<failure>& result() const noexcept { return bad_; }
+
+ private:
+  std::optional<failure> bad_;
+};
 
 } // namespace tt::adapters::rpc

@@ -6,7 +6,7 @@
 #include <caf/message.hpp>
 #include <caf/sec.hpp>
 
-#include "actors/runtime/message_types.hpp"
+#include "actors/runtime/errors.hpp"
 #include "proto/google/rpc/status.pb.h"
 
 namespace tt::adapters::rpc {
@@ -86,27 +86,9 @@ grpc::Status to_grpc_status(const failure& f, std::string_view trace_id) {
   return grpc::Status(status_code, f.message, rich.SerializeAsString());
 }
 
-namespace {
-
-failure from_tt_error(const caf::error& err) {
-  failure f{static_cast<errc>(err.code()), {}, {}};
-  const auto& ctx = err.context();
-  if (ctx.match_elements<std::string, std::vector<std::string>>()) {
-    f.message = ctx.get_as<std::string>(0);
-    const auto& flat = ctx.get_as<std::vector<std::string>>(1);
-    for (size_t i = 0; i + 2 < flat.size(); i += 3)
-      f.details.push_back({flat[i], flat[i + 1], flat[i + 2]});
-  }
-  if (f.message.empty())
-    f.message = std::string(to_string(f.code));
-  return f;
-}
-
-} // namespace
-
 failure from_caf_error(const caf::error& err) {
-  if (err.category() == caf::atom("tt"))
-    return from_tt_error(err);
+  if (auto rejection = actors::to_failure(err))
+    return *rejection;
   if (err.category() == caf::atom("system")) {
     switch (static_cast<caf::sec>(err.code())) {
       case caf::sec::request_timeout:

@@ -55,11 +55,20 @@ text(std::string node_config::*field, std::vector<std::string> allowed = {}) {
   };
 }
 
+std::function<std::string(node_config&, const std::string&)> flag(bool node_config::*field) {
+  return [=](node_config& c, const std::string& v) -> std::string {
+    if (v != "true" && v != "false")
+      return "'" + v + "' is not true or false";
+    c.*field = v == "true";
+    return {};
+  };
+}
+
 template <class T>
 std::function<std::string(const node_config&)> show(T node_config::*field) {
   return [=](const node_config& c) {
     std::ostringstream os;
-    os << c.*field;
+    os << std::boolalpha << c.*field;
     return os.str();
   };
 }
@@ -94,6 +103,32 @@ const std::vector<setting>& settings() {
       {"actors.threads", "TT_ACTORS_THREADS",
        "actor scheduler threads (0: CAF's default, max(4, cores))",
        integer(&node_config::actor_threads, 0, 256), show(&node_config::actor_threads)},
+      {"catalog.dir", "TT_CATALOG_DIR",
+       "directory of event files (*.yaml, *.json) loaded at start and by REFRESH_CONFIG",
+       text(&node_config::catalog_dir), show(&node_config::catalog_dir)},
+      {"cluster.shards", "TT_CLUSTER_SHARDS",
+       "shards event ids hash into; minted ids carry theirs (fixed for a cluster's life)",
+       integer(&node_config::shards, 1, 4096), show(&node_config::shards)},
+      {"reservation.hold_seconds", "TT_RESERVATION_HOLD_SECONDS", "how long a hold lasts",
+       integer(&node_config::hold_seconds, 1, 3600), show(&node_config::hold_seconds)},
+      {"reservation.max_extension_seconds", "TT_RESERVATION_MAX_EXTENSION_SECONDS",
+       "the most one ExtendHold adds", integer(&node_config::max_extension_seconds, 0, 3600),
+       show(&node_config::max_extension_seconds)},
+      {"reservation.max_hold_lifetime_seconds", "TT_RESERVATION_MAX_HOLD_LIFETIME_SECONDS",
+       "no hold outlives its creation by more than this, however extended",
+       integer(&node_config::max_hold_lifetime_seconds, 1, 7200),
+       show(&node_config::max_hold_lifetime_seconds)},
+      {"reservation.max_seats", "TT_RESERVATION_MAX_SEATS", "seats per reservation (1..this)",
+       integer(&node_config::max_seats_per_reservation, 1, 100),
+       show(&node_config::max_seats_per_reservation)},
+      {"idempotency.ttl_seconds", "TT_IDEMPOTENCY_TTL_SECONDS",
+       "how long a write's idempotency key and reply are kept",
+       integer(&node_config::idempotency_ttl_seconds, 1, 86400),
+       show(&node_config::idempotency_ttl_seconds)},
+      {"testing.unsafe_ack_holds_before_apply", "TT_TESTING_UNSAFE_ACK_HOLDS_BEFORE_APPLY",
+       "NEGATIVE CONTROL ONLY: acknowledge holds before applying them, which oversells",
+       flag(&node_config::unsafe_ack_holds_before_apply),
+       show(&node_config::unsafe_ack_holds_before_apply)},
   };
   return table;
 }

@@ -21,6 +21,15 @@ struct node_config {
   std::string log_level = "info";
   std::string log_format = "text";
   int64_t actor_threads = 0; // 0: CAF's default
+  std::string catalog_dir = "ops/catalog";
+  int64_t shards = 64;
+  int64_t hold_seconds = 60;
+  int64_t max_extension_seconds = 30;
+  int64_t max_hold_lifetime_seconds = 90;
+  int64_t max_seats_per_reservation = 10;
+  int64_t idempotency_ttl_seconds = 300;
+  /// Negative controls only: see actors::unsafe_switches.
+  bool unsafe_ack_holds_before_apply = false;
 };
 
 /// What the command line asked for.

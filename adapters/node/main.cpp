@@ -13,8 +13,12 @@
 
 #include "actors/runtime/message_types.hpp"
 #include "actors/runtime/node_health_actor.hpp"
+#include "actors/runtime/shard_region.hpp"
+#include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
+#include "adapters/grpc/inventory_service_adapter.hpp"
+#include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
 #include "adapters/node/config.hpp"
 #include "adapters/node/logging.hpp"
@@ -34,6 +38,49 @@ sigset_t shutdown_signals() {
   return set;
 }
 
+std::shared_ptr<const tt::actors::runtime_config> runtime_of(const tt::node::node_config& cfg) {
+  using std::chrono::seconds;
+  auto rt = std::make_shared<tt::actors::runtime_config>();
+  rt->shard_count = static_cast<uint32_t>(cfg.shards);
+  rt->policy.hold_duration = seconds{cfg.hold_seconds};
+  rt->policy.max_extension = seconds{cfg.max_extension_seconds};
+  rt->policy.max_hold_lifetime = seconds{cfg.max_hold_lifetime_seconds};
+  rt->policy.max_seats = static_cast<int32_t>(cfg.max_seats_per_reservation);
+  rt->idempotency.ttl = seconds{cfg.idempotency_ttl_seconds};
+  rt->unsafe.ack_holds_before_apply = cfg.unsafe_ack_holds_before_apply;
+  if (rt->unsafe.ack_holds_before_apply)
+    spdlog::warn("testing.unsafe_ack_holds_before_apply is on: this node OVERSELLS by design");
+  return rt;
+}
+
+/// Defines the catalog's events before the node serves; false if the catalog is unusable.
+bool load_catalog(caf::actor_system& actors, const tt::actors::shard_region& region,
+                  const std::string& dir) {
+  auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
+  if (!catalog && catalog.error().code == tt::errc::not_found) {
+    spdlog::warn("catalog: no directory {}; starting with no events", dir);
+    return true;
+  }
+  if (!catalog) {
+    spdlog::error("catalog: {}", catalog.error().message);
+    return false;
+  }
+  caf::scoped_actor self{actors};
+  bool ok = true;
+  self->request(region, caf::infinite, tt::actors::define_catalog{std::move(*catalog)})
+      .receive(
+          [&](const tt::actors::catalog_defined& outcome) {
+            for (const auto& e : outcome.defined)
+              spdlog::info("catalog: event {} with {} seats", e.event(), e.capacity);
+            ok = outcome.kept.empty();
+          },
+          [&](const caf::error& err) {
+            spdlog::error("catalog: {}", caf::to_string(err));
+            ok = false;
+          });
+  return ok;
+}
+
 int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   auto started_at = std::chrono::steady_clock::now();
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
@@ -51,6 +98,15 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   caf::actor_system actors{actor_cfg};
   auto health = tt::actors::spawn_node_health(actors, {cfg.node_id, version, started_at}, *dir);
   spdlog::info("actors: {} scheduler threads", actors.scheduler().num_workers());
+  auto region = tt::actors::spawn_shard_region(actors, runtime_of(cfg));
+  auto stop_actors = [&] {
+    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
+  };
+  if (!load_catalog(actors, region, cfg.catalog_dir)) {
+    stop_actors();
+    return 1;
+  }
 
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
@@ -60,13 +116,17 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::server grpc_server{opts};
   tt::adapters::rpc::call_bridge bridge{actors};
   tt::adapters::rpc::gateway_service_adapter gateway{
-      grpc_server.service("gateway.v1.GatewayService"), bridge, health};
+      grpc_server.service("gateway.v1.GatewayService"), bridge, health, region};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
-                                                 bridge, health};
+                                                 bridge, health, region, cfg.catalog_dir};
+  tt::adapters::rpc::reservation_service_adapter reservations{
+      grpc_server.service("reservation.v1.ReservationService"), bridge, region};
+  tt::adapters::rpc::inventory_service_adapter inventory{
+      grpc_server.service("reservation.v1.InventoryService"), bridge, region};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);
-    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    stop_actors();
     return 1;
   }
   // Tests and launchers read this line to learn the port (grpc.listen may ask for port 0).
@@ -79,7 +139,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   spdlog::info("shutdown: {} received, draining calls for up to {} ms", strsignal(sig),
                cfg.shutdown_grace_ms);
   grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
-  caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+  stop_actors();
   spdlog::info("shutdown: gRPC stopped; stopping actors");
   return 0; // the actor system, then the data directory lock, are released on the way out
 }

@@ -1,0 +1,326 @@
+#include "actors/runtime/event_actor.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/common/invariant.hpp"
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/reservation_actor.hpp"
+#include "actors/runtime/reservation_codec.hpp"
+#include "actors/runtime/write_journal.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+struct reservation_entry {
+  reservation_actor handle;
+  /// The reservation as its actor last reported it (read model for listing).
+  domain::reservation_state latest;
+};
+
+struct event_actor_state {
+  static inline const char* name = "event";
+  domain::event_definition definition;
+  domain::event_inventory_state inventory;
+  write_journal writes;
+  std::unordered_map<reservation_id, reservation_entry> reservations;
+  std::unordered_map<user_id, std::vector<reservation_id>> by_user;
+  ulid_generator ids{0};
+  uint32_t shard = 0;
+  std::shared_ptr<const runtime_config> config;
+};
+
+using self_pointer = event_actor::stateful_pointer<event_actor_state>;
+
+/// Negative control only: the window between check and act, like a slow write would open.
+constexpr auto unsafe_apply_delay = std::chrono::milliseconds{100};
+
+timestamp now_of(self_pointer self) {
+  return self->state.config->time->now();
+}
+
+template <class Events, class State>
+void apply_all(State& state, const Events& events) {
+  for (const auto& e : events)
+    domain::apply(state, e);
+}
+
+availability_answer check_availability(self_pointer self, const availability_query& q) {
+  auto& inv = self->state.inventory;
+  auto now = now_of(self);
+  availability_answer out;
+  if (!q.seats.empty()) {
+    auto report = inv.availability_of(q.seats, now);
+    if (report) {
+      out.seats = std::move(report->available);
+      out.unavailable = std::move(report->unavailable);
+    }
+    out.available = report && out.unavailable.empty();
+  } else {
+    // What a hold of `quantity` would pick right now, decided without being applied.
+    domain::hold_seats probe{
+        reservation_id{"probe"}, {}, q.quantity, q.section, now + std::chrono::milliseconds{1}};
+    if (auto decided = domain::decide(inv, probe, now)) {
+      for (const auto& e : *decided)
+        if (auto* held = std::get_if<domain::seats_held>(&e))
+          for (const auto& id : held->seats)
+            out.seats.push_back(*inv.seat(id, now));
+      out.available = true;
+    }
+  }
+  if (q.section.empty())
+    out.remaining = inv.totals(now).available;
+  else if (auto section = inv.section(q.section, now))
+    out.remaining = section->counts.available;
+  return out;
+}
+
+caf::result<availability_answer> availability(self_pointer self, const availability_query& q) {
+  auto& inv = self->state.inventory;
+  if (!q.section.empty())
+    if (auto section = inv.section(q.section, now_of(self)); !section)
+      return to_caf_error(section.error());
+  if (!q.seats.empty())
+    if (auto report = inv.availability_of(q.seats, now_of(self)); !report)
+      return to_caf_error(report.error());
+  return check_availability(self, q);
+}
+
+caf::result<status_answer> status(self_pointer self, const status_query& q) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  status_answer out{st.definition.name,
+                    st.definition.venue,
+                    st.definition.sale_starts_at,
+                    st.definition.sale_ends_at,
+                    {},
+                    {},
+                    now};
+  if (q.section.empty()) {
+    out.sections = st.inventory.sections(now);
+    out.totals = st.inventory.totals(now);
+  } else {
+    auto section = st.inventory.section(q.section, now);
+    if (!section)
+      return to_caf_error(section.error());
+    out.totals = section->counts;
+    out.sections.push_back(std::move(*section));
+  }
+  return out;
+}
+
+/// The reservation's state right after creation, decided by the same rules its actor runs.
+domain::reservation_state created_state(self_pointer self, const reservation_id& id,
+                                        const user_id& owner, std::vector<seat_id> seats,
+                                        domain::money total) {
+  auto& st = self->state;
+  domain::reservation_state state;
+  auto decided = domain::decide(
+      state, domain::create_reservation{id, st.definition.id, owner, std::move(seats), total},
+      now_of(self), st.config->policy);
+  if (!decided)
+    invariant_breach("create_reservation rejected after its seats were held: " +
+                     decided.error().message);
+  for (const auto& e : *decided)
+    state = domain::apply(std::move(state), e);
+  return state;
+}
+
+reservation_reply start_reservation(self_pointer self, const reservation_id& id,
+                                    const user_id& owner, std::vector<domain::seat_view> seats,
+                                    domain::money total) {
+  auto& st = self->state;
+  std::vector<seat_id> ids;
+  for (const auto& seat : seats)
+    ids.push_back(seat.id);
+  auto state = created_state(self, id, owner, std::move(ids), std::move(total));
+  auto handle =
+      spawn_reservation(self->system(), caf::actor_cast<caf::actor>(self), state, seats, st.config);
+  st.reservations.emplace(id, reservation_entry{handle, state});
+  st.by_user[owner].push_back(id);
+  return reservation_reply{std::move(state), std::move(seats), std::nullopt};
+}
+
+caf::result<reservation_reply> create(self_pointer self, const create_request& req) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  if (auto early = st.writes.begin(req.scope, now))
+    return std::move(*early);
+  auto id = mint_reservation_id(st.shard, st.definition.id, st.ids.next(now));
+  domain::hold_seats command{id, req.seats, req.quantity, req.section,
+                             now + st.config->policy.hold_duration};
+  auto decided = domain::decide(st.inventory, command, now);
+  if (!decided) {
+    st.writes.finish(req.scope, encode_reply(decided.error()), now);
+    return to_caf_error(decided.error());
+  }
+  std::vector<domain::seat_view> seats;
+  domain::money total{0, st.definition.currency};
+  if (st.config->unsafe.ack_holds_before_apply) {
+    // Negative control: acknowledge from the check, apply later (see unsafe_switches).
+    for (const auto& e : *decided)
+      if (auto* held = std::get_if<domain::seats_held>(&e)) {
+        command.seat_ids = held->seats;
+        command.quantity = 0;
+        for (const auto& seat : held->seats) {
+          seats.push_back(*st.inventory.seat(seat, now));
+          seats.back().status = domain::seat_status::held;
+          total.amount += seats.back().price.amount;
+        }
+      }
+    self->delayed_send(self, unsafe_apply_delay, deferred_hold{std::move(command)});
+  } else {
+    apply_all(st.inventory, *decided);
+    seats = st.inventory.seats_of(id, now);
+    total = st.inventory.total_of(id);
+  }
+  auto reply = start_reservation(self, id, req.scope.user, std::move(seats), std::move(total));
+  st.writes.finish(req.scope, encode_reply(reply), now);
+  return reply;
+}
+
+caf::result<reservation_reply> route(self_pointer self, reservation_request req) {
+  auto& st = self->state;
+  auto it = st.reservations.find(req.id);
+  if (it == st.reservations.end())
+    return to_caf_error(fail(errc::not_found, "no such reservation",
+                             {{"reservation_id", "not found", req.id().substr(0, 128)}}));
+  bool write = req.action != reservation_action::get;
+  if (write)
+    if (auto early = st.writes.begin(req.scope, now_of(self)))
+      return std::move(*early);
+  auto promise = self->make_response_promise<reservation_reply>();
+  auto scope = req.scope;
+  // Bounded: the reservation actor only waits on this actor, which always answers.
+  self->request(it->second.handle, std::chrono::seconds{10}, std::move(req))
+      .then(
+          [=](reservation_reply& reply) mutable {
+            if (write)
+              self->state.writes.finish(scope, encode_reply(reply), now_of(self));
+            promise.deliver(reply);
+          },
+          [=](caf::error& err) mutable {
+            if (write)
+              self->state.writes.settle_error(scope, err, now_of(self));
+            promise.deliver(err);
+          });
+  return promise;
+}
+
+caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const seat_change& c) {
+  auto& inv = self->state.inventory;
+  auto now = now_of(self);
+  auto before = inv.seats_of(c.reservation, now);
+  domain::inventory_command command;
+  switch (c.move) {
+    case seat_move::commit:
+      command = domain::commit_seats{c.reservation};
+      break;
+    case seat_move::release:
+    case seat_move::expire:
+      command = domain::release_seats{c.reservation};
+      break;
+    case seat_move::return_to_sale:
+      command = domain::return_seats{c.reservation};
+      break;
+    case seat_move::prolong:
+      command = domain::prolong_hold{c.reservation, c.until};
+      break;
+  }
+  auto decided = domain::decide(inv, command, now);
+  if (!decided) {
+    bool releasing = c.move == seat_move::release || c.move == seat_move::expire;
+    // A lapsed hold whose seats another reservation took is already released.
+    if (releasing && decided.error().code == errc::not_found)
+      return std::vector<domain::seat_view>{};
+    return to_caf_error(decided.error());
+  }
+  apply_all(inv, *decided);
+  if (c.move == seat_move::commit || c.move == seat_move::prolong)
+    return inv.seats_of(c.reservation, now);
+  for (auto& seat : before)
+    seat.status = domain::seat_status::available;
+  return before;
+}
+
+void apply_deferred(self_pointer self, const deferred_hold& d) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto decided = domain::decide(st.inventory, d.command, now);
+  if (!decided) {
+    spdlog::warn("event {}: unsafe mode lost the hold of {} ({}): its seats were oversold",
+                 st.definition.id(), d.command.reservation(), decided.error().message);
+    return;
+  }
+  apply_all(st.inventory, *decided);
+}
+
+list_answer list(self_pointer self, const list_query& q) {
+  auto& st = self->state;
+  list_answer out;
+  auto it = st.by_user.find(q.user);
+  if (it == st.by_user.end())
+    return out;
+  for (const auto& id : it->second) {
+    const auto& r = st.reservations.at(id).latest;
+    if (q.status == domain::reservation_status::unspecified || r.status == q.status)
+      out.items.push_back(r);
+  }
+  out.total = static_cast<int32_t>(out.items.size());
+  return out;
+}
+
+caf::result<event_defined> redefine(self_pointer self, const define_event& d) {
+  auto& st = self->state;
+  auto totals = st.inventory.totals(now_of(self));
+  if (!st.reservations.empty() || totals.held > 0 || totals.sold > 0)
+    return to_caf_error(
+        fail(errc::failed_precondition,
+             "event " + st.definition.id() + " has reservations and cannot be replaced",
+             {{"event_id", "has reservations", st.definition.id()}}));
+  self->quit();
+  return event_defined{d.definition.id, true, 0};
+}
+
+} // namespace
+
+event_actor spawn_event(caf::actor_system& sys, domain::event_definition definition,
+                        domain::event_inventory_state inventory,
+                        std::shared_ptr<const runtime_config> config) {
+  return sys.spawn([definition = std::move(definition), inventory = std::move(inventory),
+                    config](self_pointer self) mutable -> event_actor::behavior_type {
+    auto& st = self->state;
+    st.shard = shard_of(definition.id, config->shard_count);
+    st.ids = ulid_generator{std::hash<std::string>{}(definition.id())};
+    st.definition = std::move(definition);
+    st.inventory = std::move(inventory);
+    st.writes = write_journal{config->idempotency};
+    st.config = config;
+    self->delayed_send(self, config->idempotency_sweep, sweep_atom_v);
+    return {
+        [=](const availability_query& q) { return availability(self, q); },
+        [=](const status_query& q) { return status(self, q); },
+        [=](const create_request& req) { return create(self, req); },
+        [=](reservation_request& req) { return route(self, std::move(req)); },
+        [=](const list_query& q) -> caf::result<list_answer> { return list(self, q); },
+        [=](const define_event& d) { return redefine(self, d); },
+        [=](const seat_change& c) { return move_seats(self, c); },
+        [=](const reservation_changed& c) {
+          if (auto it = self->state.reservations.find(c.state.id);
+              it != self->state.reservations.end())
+            it->second.latest = c.state;
+        },
+        [=](sweep_atom) {
+          self->state.writes.sweep(now_of(self));
+          self->delayed_send(self, self->state.config->idempotency_sweep, sweep_atom_v);
+        },
+        [=](const deferred_hold& d) { apply_deferred(self, d); },
+    };
+  });
+}
+
+} // namespace tt::actors

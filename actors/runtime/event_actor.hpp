@@ -1,0 +1,31 @@
+#pragma once
+/// event_actor: one event. Owns the event's seats (domain::event_inventory_state) and so
+/// serialises every seat decision of the event: a hold of several seats is decided and applied in
+/// one message, which is what makes it all-or-nothing and oversell impossible. Also owns the
+/// event's idempotency records (scoped per user) and spawns one reservation_actor per
+/// reservation, to which it routes reservation commands.
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/runtime/message_types.hpp"
+#include "actors/runtime/runtime_config.hpp"
+
+namespace tt::actors {
+
+using event_actor =
+    caf::typed_actor<caf::replies_to<availability_query>::with<availability_answer>,
+                     caf::replies_to<status_query>::with<status_answer>,
+                     caf::replies_to<create_request>::with<reservation_reply>,
+                     caf::replies_to<reservation_request>::with<reservation_reply>,
+                     caf::replies_to<list_query>::with<list_answer>,
+                     caf::replies_to<define_event>::with<event_defined>,
+                     caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
+                     caf::reacts_to<reservation_changed>, caf::reacts_to<sweep_atom>,
+                     caf::reacts_to<deferred_hold>>;
+
+/// `inventory` was created from a validated definition.
+event_actor spawn_event(caf::actor_system& sys, domain::event_definition definition,
+                        domain::event_inventory_state inventory,
+                        std::shared_ptr<const runtime_config> config);
+
+} // namespace tt::actors

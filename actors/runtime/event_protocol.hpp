@@ -1,0 +1,149 @@
+#pragma once
+/// The messages of the reservation path: what the adapters ask the shard region (which routes to
+/// the event's actor, which routes reservation commands to the reservation's actor), and what they
+/// get back. Plain structs of domain types; local to a node (cross-node routing forwards the RPC
+/// at the gRPC layer), hence CAF_ALLOW_UNSAFE_MESSAGE_TYPE in message_types.hpp.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/common/ids.hpp"
+#include "actors/domain/catalog.hpp"
+#include "actors/domain/event_inventory.hpp"
+#include "actors/domain/reservation.hpp"
+
+namespace tt::actors {
+
+/// CheckAvailability / GetEventAvailability: explicit seats, or how many of `quantity` (in
+/// `section`, if set) could be held now.
+struct availability_query {
+  event_id event;
+  std::vector<seat_id> seats;
+  int32_t quantity = 0;
+  std::string section;
+};
+struct availability_answer {
+  bool available = false;
+  std::vector<domain::seat_view> seats; // the available ones (best picks for a quantity)
+  std::vector<seat_id> unavailable;
+  /// Available seats in the section asked about (the whole event when none was named).
+  int32_t remaining = 0;
+};
+
+/// GetInventoryStatus: per-section counts and totals (optionally one section).
+struct status_query {
+  event_id event;
+  std::string section;
+};
+struct status_answer {
+  std::string name;
+  std::string venue;
+  timestamp sale_starts_at;
+  timestamp sale_ends_at;
+  std::vector<domain::section_summary> sections;
+  domain::inventory_counts totals;
+  timestamp as_of;
+};
+
+/// Who asks for a write, and the key that makes it idempotent. `canonical` is the request's
+/// deterministic serialisation without the key: equal requests, equal bytes.
+struct write_scope {
+  user_id user;
+  idempotency_key key;
+  std::string canonical;
+};
+
+/// CreateReservation / ReserveSeat.
+struct create_request {
+  event_id event;
+  write_scope scope;
+  std::vector<seat_id> seats;
+  int32_t quantity = 0;
+  std::string section;
+};
+
+enum class reservation_action : uint8_t { get, confirm, cancel, extend, release };
+
+/// Every command on an existing reservation. `scope.key` is empty for reads (get) and for
+/// system commands (release: ReleaseHold, which the contract gives no user).
+struct reservation_request {
+  reservation_id id;
+  reservation_action action = reservation_action::get;
+  write_scope scope;
+  std::string payment_intent_id; // confirm
+  std::string reason;            // cancel, release
+  std::chrono::milliseconds extension{0};
+};
+
+struct extension_outcome {
+  bool allowed = false;
+  std::chrono::milliseconds granted{0};
+  std::string note;
+};
+
+/// The reservation after the command, with its seats as they are now.
+struct reservation_reply {
+  domain::reservation_state reservation;
+  std::vector<domain::seat_view> seats;
+  std::optional<extension_outcome> extension;
+};
+
+/// ListReservations: one user's reservations, newest first, optionally filtered.
+struct list_query {
+  user_id user;
+  domain::reservation_status status = domain::reservation_status::unspecified; // any
+  event_id event;                                                              // any if empty
+  /// Resume after this position (from the previous page's cursor); empty for the first page.
+  std::string after;
+  int32_t page_size = 20;
+};
+struct list_answer {
+  std::vector<domain::reservation_state> items;
+  int32_t total = 0;
+  std::string next; // cursor of the next page; empty on the last page
+};
+
+/// Adds an event, or replaces one that has no holds or sales (AdminService UpdateConfig).
+struct define_event {
+  domain::event_definition definition;
+};
+struct event_defined {
+  event_id event;
+  bool replaced = false;
+  int32_t capacity = 0;
+};
+
+/// Defines every event of a catalog (TriggerOperation REFRESH_CONFIG). Events that have
+/// reservations keep their current definition and are reported, the rest are added or replaced.
+struct define_catalog {
+  std::vector<domain::event_definition> definitions;
+};
+struct catalog_defined {
+  std::vector<event_defined> defined;
+  std::vector<failure> kept;
+};
+
+/// From a reservation actor to its event actor: move this reservation's seats.
+enum class seat_move : uint8_t { commit, release, expire, return_to_sale, prolong };
+struct seat_change {
+  reservation_id reservation;
+  seat_move move = seat_move::release;
+  timestamp until; // prolong
+};
+
+/// From a reservation actor to its event actor after every change (the event's read model for
+/// listing and for replacing events safely).
+struct reservation_changed {
+  domain::reservation_state state;
+};
+
+/// Only with unsafe_switches::ack_holds_before_apply (negative control): a hold acknowledged
+/// from a check, applied when this message comes back (unsafe_apply_delay later).
+struct deferred_hold {
+  domain::hold_seats command;
+};
+
+} // namespace tt::actors

@@ -1,0 +1,27 @@
+#pragma once
+/// reservation_actor: one reservation (domain::reservation_state), spawned by its event's actor
+/// when seats are held. Owns the reservation's rules and its hold timer: at hold_expires_at it
+/// expires the reservation and has the event release the seats. Every command that moves seats
+/// asks the event actor and waits for it (`await`), so the reservation handles one command at a
+/// time. After each change it tells the event actor (reservation_changed), which keeps the
+/// read model for listing.
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/runtime/message_types.hpp"
+#include "actors/runtime/runtime_config.hpp"
+
+namespace tt::actors {
+
+using reservation_actor =
+    caf::typed_actor<caf::replies_to<reservation_request>::with<reservation_reply>,
+                     caf::reacts_to<expire_atom>>;
+
+/// `event` is the typed handle of the owning event actor (see event_actor.hpp), passed as a
+/// plain actor to keep the two headers independent.
+reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
+                                    domain::reservation_state initial,
+                                    std::vector<domain::seat_view> seats,
+                                    std::shared_ptr<const runtime_config> config);
+
+} // namespace tt::actors

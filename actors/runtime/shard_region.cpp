@@ -1,0 +1,256 @@
+#include "actors/runtime/shard_region.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/event_actor.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+struct shard_region_state {
+  static inline const char* name = "shard_region";
+  std::unordered_map<event_id, event_actor> events;
+  std::shared_ptr<const runtime_config> config;
+};
+
+using self_pointer = shard_region::stateful_pointer<shard_region_state>;
+
+failure unknown_event(const event_id& id) {
+  return fail(errc::not_found, "no event '" + id().substr(0, 64) + "'",
+              {{"event_id", "unknown event", id().substr(0, 64)}});
+}
+
+/// The owner of `id`, or the failure to answer with.
+std::variant<event_actor, failure> owner_of(self_pointer self, const event_id& id) {
+  auto it = self->state.events.find(id);
+  if (it == self->state.events.end())
+    return unknown_event(id);
+  return it->second;
+}
+
+std::variant<event_actor, failure> owner_of(self_pointer self, const reservation_id& id) {
+  auto route = route_of(id);
+  if (!route)
+    return route.error();
+  auto owner = owner_of(self, route->event);
+  if (std::holds_alternative<failure>(owner)) // the id is well-formed but names no event here
+    return fail(errc::not_found, "no such reservation",
+                {{"reservation_id", "not found", id().substr(0, 128)}});
+  return owner;
+}
+
+/// Forwards `msg` to the owner of `key`; the owner replies to the original caller.
+template <class Reply, class Key, class Message>
+caf::result<Reply> forward(self_pointer self, const Key& key, Message msg) {
+  auto owner = owner_of(self, key);
+  if (auto* err = std::get_if<failure>(&owner))
+    return to_caf_error(*err);
+  return self->delegate(std::get<event_actor>(owner), std::move(msg));
+}
+
+event_defined add_event(self_pointer self, domain::event_definition def,
+                        domain::event_inventory_state inventory, bool replaced) {
+  auto id = def.id;
+  auto capacity = inventory.capacity();
+  self->state.events[id] =
+      spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config);
+  return {id, replaced, capacity};
+}
+
+using defined_handler = std::function<void(result<event_defined>)>;
+
+/// Adds `def`, or replaces the event of the same id if it has no reservations (the current
+/// actor decides, and stops if so); `done` gets the outcome, at once or once the actor answered.
+void define_then(self_pointer self, domain::event_definition def, defined_handler done) {
+  auto inventory = domain::event_inventory_state::create(def, self->state.config->policy);
+  if (!inventory) {
+    done(inventory.error());
+    return;
+  }
+  auto it = self->state.events.find(def.id);
+  if (it == self->state.events.end()) {
+    done(add_event(self, std::move(def), std::move(*inventory), false));
+    return;
+  }
+  auto shared_def = std::make_shared<domain::event_definition>(std::move(def));
+  auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
+  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def})
+      .then(
+          [=](event_defined&) {
+            done(add_event(self, std::move(*shared_def), std::move(*shared_inventory), true));
+          },
+          [=](caf::error& err) {
+            auto rejection = to_failure(err);
+            done(rejection ? *rejection
+                           : fail(errc::unavailable,
+                                  "the event's actor did not answer: " + caf::to_string(err)));
+          });
+}
+
+caf::result<event_defined> define(self_pointer self, const define_event& d) {
+  auto promise = self->make_response_promise<event_defined>();
+  define_then(self, d.definition, [=](result<event_defined> outcome) mutable {
+    if (outcome)
+      promise.deliver(*outcome);
+    else
+      promise.deliver(to_caf_error(outcome.error()));
+  });
+  return promise;
+}
+
+caf::result<catalog_defined> define_all(self_pointer self, const define_catalog& c) {
+  if (c.definitions.empty())
+    return catalog_defined{};
+  auto out = std::make_shared<catalog_defined>();
+  auto pending = std::make_shared<size_t>(c.definitions.size());
+  auto promise = self->make_response_promise<catalog_defined>();
+  for (const auto& def : c.definitions)
+    define_then(self, def, [=](result<event_defined> outcome) mutable {
+      if (outcome)
+        out->defined.push_back(*outcome);
+      else
+        out->kept.push_back(outcome.error());
+      if (--*pending == 0)
+        promise.deliver(*out);
+    });
+  return promise;
+}
+
+/// Position in a user's list, newest first: (created_at desc, id desc). The cursor is
+/// "<created_at ms>/<reservation id>" of the last item of the previous page.
+struct list_position {
+  int64_t created_ms = 0;
+  std::string id;
+
+  static list_position of(const domain::reservation_state& r) {
+    return {r.created_at.time_since_epoch().count(), r.id()};
+  }
+  std::string cursor() const { return std::to_string(created_ms) + "/" + id; }
+  /// True if `this` comes before `other` in the list.
+  bool before(const list_position& other) const {
+    return created_ms != other.created_ms ? created_ms > other.created_ms : id > other.id;
+  }
+};
+
+result<list_position> parse_cursor(const std::string& cursor) {
+  auto slash = cursor.find('/');
+  list_position p;
+  bool ok =
+      slash != std::string::npos && slash > 0 && slash + 1 < cursor.size() && cursor.size() <= 256;
+  if (ok) {
+    for (size_t i = 0; i < slash && ok; ++i)
+      ok = cursor[i] >= '0' && cursor[i] <= '9';
+    ok = ok && slash <= 15; // far beyond any real timestamp, and safe for stoll
+  }
+  if (!ok)
+    return fail(errc::invalid_argument, "pagination.cursor is not a cursor this service issued",
+                {{"pagination.cursor", "malformed", cursor.substr(0, 64)}});
+  p.created_ms = std::stoll(cursor.substr(0, slash));
+  p.id = cursor.substr(slash + 1);
+  return p;
+}
+
+list_answer page_of(std::vector<domain::reservation_state> items, const list_query& q,
+                    const std::optional<list_position>& after) {
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    return list_position::of(a).before(list_position::of(b));
+  });
+  list_answer out;
+  out.total = static_cast<int32_t>(items.size());
+  auto it = items.begin();
+  if (after)
+    it = std::find_if(items.begin(), items.end(),
+                      [&](const auto& r) { return after->before(list_position::of(r)); });
+  for (; it != items.end() && static_cast<int32_t>(out.items.size()) < q.page_size; ++it)
+    out.items.push_back(*it);
+  if (it != items.end() && !out.items.empty())
+    out.next = list_position::of(out.items.back()).cursor();
+  return out;
+}
+
+/// Asks the node's event actors (or the one named) for the user's reservations, then pages.
+caf::result<list_answer> list(self_pointer self, const list_query& q) {
+  std::optional<list_position> after;
+  if (!q.after.empty()) {
+    auto parsed = parse_cursor(q.after);
+    if (!parsed)
+      return to_caf_error(parsed.error());
+    after = *parsed;
+  }
+  if (q.page_size < 1 || q.page_size > max_page_size)
+    return to_caf_error(fail(
+        errc::invalid_argument, "pagination.page_size must be 1.." + std::to_string(max_page_size),
+        {{"pagination.page_size", "out of range", std::to_string(q.page_size)}}));
+  std::vector<event_actor> targets;
+  if (!q.event().empty()) {
+    auto owner = owner_of(self, q.event);
+    if (auto* err = std::get_if<failure>(&owner))
+      return to_caf_error(*err);
+    targets.push_back(std::get<event_actor>(owner));
+  } else {
+    for (const auto& [id, actor] : self->state.events)
+      targets.push_back(actor);
+  }
+  if (targets.empty())
+    return page_of({}, q, after);
+  struct gather {
+    std::vector<domain::reservation_state> items;
+    size_t pending = 0;
+    bool failed = false;
+  };
+  auto g = std::make_shared<gather>();
+  g->pending = targets.size();
+  auto promise = self->make_response_promise<list_answer>();
+  for (const auto& target : targets)
+    self->request(target, std::chrono::seconds{5}, q)
+        .then(
+            [=](list_answer& part) mutable {
+              g->items.insert(g->items.end(), part.items.begin(), part.items.end());
+              if (--g->pending == 0 && !g->failed)
+                promise.deliver(page_of(std::move(g->items), q, after));
+            },
+            [=](caf::error& err) mutable {
+              if (!g->failed) {
+                g->failed = true;
+                promise.deliver(err);
+              }
+            });
+  return promise;
+}
+
+} // namespace
+
+shard_region spawn_shard_region(caf::actor_system& sys,
+                                std::shared_ptr<const runtime_config> config) {
+  return sys.spawn([config](self_pointer self) -> shard_region::behavior_type {
+    self->state.config = config;
+    return {
+        [=](availability_query& q) {
+          auto key = q.event;
+          return forward<availability_answer>(self, key, std::move(q));
+        },
+        [=](status_query& q) {
+          auto key = q.event;
+          return forward<status_answer>(self, key, std::move(q));
+        },
+        [=](create_request& req) {
+          auto key = req.event;
+          return forward<reservation_reply>(self, key, std::move(req));
+        },
+        [=](reservation_request& req) {
+          auto key = req.id;
+          return forward<reservation_reply>(self, key, std::move(req));
+        },
+        [=](const list_query& q) { return list(self, q); },
+        [=](const define_event& d) { return define(self, d); },
+        [=](const define_catalog& c) { return define_all(self, c); },
+    };
+  });
+}
+
+} // namespace tt::actors

@@ -1,0 +1,30 @@
+#pragma once
+/// shard_region: the node's entry point to the reservation path. Knows every event actor of the
+/// node by event id and routes each request to the owner: by `event_id`, or by the event a
+/// minted reservation id carries. Requests are forwarded with `delegate`, so the owner answers
+/// the caller directly. Adds and replaces events (catalog), and gathers a user's reservations
+/// across the node's events for listing.
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/runtime/message_types.hpp"
+#include "actors/runtime/runtime_config.hpp"
+
+namespace tt::actors {
+
+using shard_region =
+    caf::typed_actor<caf::replies_to<availability_query>::with<availability_answer>,
+                     caf::replies_to<status_query>::with<status_answer>,
+                     caf::replies_to<create_request>::with<reservation_reply>,
+                     caf::replies_to<reservation_request>::with<reservation_reply>,
+                     caf::replies_to<list_query>::with<list_answer>,
+                     caf::replies_to<define_event>::with<event_defined>,
+                     caf::replies_to<define_catalog>::with<catalog_defined>>;
+
+shard_region spawn_shard_region(caf::actor_system& sys,
+                                std::shared_ptr<const runtime_config> config);
+
+/// Largest page ListReservations returns.
+constexpr int32_t max_page_size = 100;
+
+} // namespace tt::actors

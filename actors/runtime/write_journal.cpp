@@ -1,0 +1,65 @@
+#include "actors/runtime/write_journal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/reservation_codec.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+uint64_t fingerprint(const write_scope& scope) {
+  return domain::request_fingerprint(scope.canonical);
+}
+
+} // namespace
+
+std::optional<caf::result<reservation_reply>> write_journal::begin(const write_scope& scope,
+                                                                   timestamp now) {
+  auto decided = domain::decide(
+      state_, domain::begin_request{scope.user, scope.key, fingerprint(scope)}, now, policy_);
+  if (!decided)
+    return caf::result<reservation_reply>{to_caf_error(decided.error())};
+  for (const auto& e : *decided) {
+    if (const auto* replay = std::get_if<domain::reply_replayed>(&e)) {
+      auto stored = decode_reply(replay->reply);
+      if (!stored)
+        return caf::result<reservation_reply>{to_caf_error(stored.error())};
+      return caf::result<reservation_reply>{std::move(*stored)};
+    }
+    domain::apply(state_, e);
+  }
+  return std::nullopt;
+}
+
+template <class Command>
+void write_journal::run(Command command, timestamp now) {
+  auto decided = domain::decide(state_, command, now, policy_);
+  if (!decided) {
+    // Only possible if the record expired while its write ran: there is nothing left to keep.
+    spdlog::debug("idempotency: {}", decided.error().message);
+    return;
+  }
+  for (const auto& e : *decided)
+    domain::apply(state_, e);
+}
+
+void write_journal::finish(const write_scope& scope, std::string reply_bytes, timestamp now) {
+  run(domain::complete_request{scope.user, scope.key, fingerprint(scope), std::move(reply_bytes)},
+      now);
+}
+
+void write_journal::settle_error(const write_scope& scope, const caf::error& err, timestamp now) {
+  if (auto rejection = to_failure(err)) {
+    finish(scope, encode_reply(*rejection), now);
+    return;
+  }
+  run(domain::abandon_request{scope.user, scope.key, fingerprint(scope)}, now);
+}
+
+void write_journal::sweep(timestamp now) {
+  run(domain::expire_records{}, now);
+}
+
+} // namespace tt::actors

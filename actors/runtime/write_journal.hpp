@@ -1,0 +1,45 @@
+#pragma once
+/// The idempotency of an actor's writes: domain::idempotency_state plus what an actor does with
+/// its decisions. `begin` says whether to run a write (nullopt) or what to answer instead (the
+/// stored reply of an earlier run, or a rejection: key missing, conflict, still in flight).
+/// Every run must end in `finish` (its reply or deterministic rejection is stored for replays)
+/// or `settle_error`. Single-threaded: owned by one actor's state.
+
+#include <optional>
+#include <string>
+
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/result.hpp>
+
+#include "actors/domain/idempotency.hpp"
+#include "actors/runtime/event_protocol.hpp"
+
+namespace tt::actors {
+
+class write_journal {
+ public:
+  write_journal() = default;
+  explicit write_journal(domain::idempotency_policy policy) : policy_(policy) {}
+
+  std::optional<caf::result<reservation_reply>> begin(const write_scope& scope, timestamp now);
+
+  /// Stores `reply_bytes` (an encoded reply or rejection) as the answer for `scope`.
+  void finish(const write_scope& scope, std::string reply_bytes, timestamp now);
+
+  /// A domain rejection is stored like a reply; anything else (timeout, dead actor) forgets the
+  /// run, so that a retry executes again.
+  void settle_error(const write_scope& scope, const caf::error& err, timestamp now);
+
+  /// Drops records whose TTL has passed.
+  void sweep(timestamp now);
+
+ private:
+  template <class Command>
+  void run(Command command, timestamp now);
+
+  domain::idempotency_policy policy_;
+  domain::idempotency_state state_;
+};
+
+} // namespace tt::actors
