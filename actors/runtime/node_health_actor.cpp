@@ -1,5 +1,8 @@
 #include "actors/runtime/node_health_actor.hpp"
 
+#include <memory>
+#include <optional>
+
 #include <caf/all.hpp>
 
 #include "storage/data_directory.hpp"
@@ -44,10 +47,20 @@ component_health check_storage(const storage::data_directory& dir) {
 
 node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
                                     const storage::data_directory& dir) {
+  // Load balancers and health checkers call often: one fsync probe per second is plenty, and
+  // keeps a burst of health checks from becoming a burst of fsyncs.
+  struct cached_probe {
+    component_health result;
+    std::chrono::steady_clock::time_point at;
+  };
+  auto cache = std::make_shared<std::optional<cached_probe>>();
   return sys.spawn<caf::detached>(
-      [identity, &dir](node_health_actor::pointer self) -> node_health_actor::behavior_type {
+      [identity, cache, &dir](node_health_actor::pointer self) -> node_health_actor::behavior_type {
         return {
             [=, &dir](get_health_atom) {
+              auto now = std::chrono::steady_clock::now();
+              if (!*cache || now - (*cache)->at >= storage_probe_interval)
+                *cache = cached_probe{check_storage(dir), now};
               health_report r;
               r.node_id = identity.node_id;
               r.version = identity.version;
@@ -56,7 +69,7 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
               r.components.push_back(check_actor_system(self->system()));
-              r.components.push_back(check_storage(dir));
+              r.components.push_back((*cache)->result);
               return r;
             },
         };

@@ -1,8 +1,9 @@
 #pragma once
 /// node_health_actor: answers "how is this node?" with a health_report built from real checks of
 /// the components that exist: the actor system (it is answering, how many actors run, how many
-/// scheduler threads) and the data directory (a write + fsync probe). Runs detached because the
-/// probe blocks on fsync and must never stall a scheduler thread.
+/// scheduler threads) and the data directory (a write + fsync probe, reused for
+/// storage_probe_interval). Runs detached because the probe blocks on fsync and must never stall
+/// a scheduler thread.
 
 #include <chrono>
 #include <string>
@@ -18,6 +19,9 @@ class data_directory;
 namespace tt::actors {
 
 using node_health_actor = caf::typed_actor<caf::replies_to<get_health_atom>::with<health_report>>;
+
+/// How long one storage probe answers for.
+constexpr std::chrono::seconds storage_probe_interval{1};
 
 struct node_identity {
   std::string node_id;

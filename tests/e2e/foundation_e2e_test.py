@@ -4,6 +4,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 import unittest
 
 import grpc
@@ -164,7 +165,13 @@ class Lifecycle(unittest.TestCase):
                 self.assertEqual(stub.HealthCheck(gateway_pb2.HealthCheckRequest()).status,
                                  gateway_pb2.HEALTH_STATUS_HEALTHY)
                 shutil.rmtree(node.data_dir)
-                reply = stub.HealthCheck(gateway_pb2.HealthCheckRequest())
+                # A storage probe answers for one second; the next one must see the loss.
+                deadline = time.time() + 5
+                while True:
+                    reply = stub.HealthCheck(gateway_pb2.HealthCheckRequest())
+                    if reply.status != gateway_pb2.HEALTH_STATUS_HEALTHY or time.time() > deadline:
+                        break
+                    time.sleep(0.1)
                 self.assertEqual(reply.status, gateway_pb2.HEALTH_STATUS_UNHEALTHY)
                 self.assertEqual(reply.services["storage"].status, gateway_pb2.HEALTH_STATUS_UNHEALTHY)
                 admin = admin_pb2_grpc.AdminServiceStub(ch).GetSystemHealth(
