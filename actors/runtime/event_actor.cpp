@@ -49,7 +49,7 @@ void apply_all(State& state, const Events& events) {
     domain::apply(state, e);
 }
 
-availability_answer check_availability(self_pointer self, const availability_query& q) {
+result<availability_answer> check_availability(self_pointer self, const availability_query& q) {
   auto& inv = self->state.inventory;
   auto now = now_of(self);
   availability_answer out;
@@ -64,12 +64,15 @@ availability_answer check_availability(self_pointer self, const availability_que
     // What a hold of `quantity` would pick right now, decided without being applied.
     domain::hold_seats probe{
         reservation_id{"probe"}, {}, q.quantity, q.section, now + std::chrono::milliseconds{1}};
-    if (auto decided = domain::decide(inv, probe, now)) {
+    auto decided = domain::decide(inv, probe, now);
+    if (decided) {
       for (const auto& e : *decided)
         if (auto* held = std::get_if<domain::seats_held>(&e))
           for (const auto& id : held->seats)
             out.seats.push_back(*inv.seat(id, now));
       out.available = true;
+    } else if (decided.error().code == errc::invalid_argument) {
+      return decided.error(); // e.g. more seats than one reservation may hold
     }
   }
   if (q.section.empty())
@@ -87,7 +90,10 @@ caf::result<availability_answer> availability(self_pointer self, const availabil
   if (!q.seats.empty())
     if (auto report = inv.availability_of(q.seats, now_of(self)); !report)
       return to_caf_error(report.error());
-  return check_availability(self, q);
+  auto answer = check_availability(self, q);
+  if (!answer)
+    return to_caf_error(answer.error());
+  return std::move(*answer);
 }
 
 caf::result<status_answer> status(self_pointer self, const status_query& q) {

@@ -76,6 +76,9 @@ struct reservation_request {
   std::string payment_intent_id; // confirm
   std::string reason;            // cancel, release
   std::chrono::milliseconds extension{0};
+  /// The event the caller says the reservation belongs to (InventoryService requests name one);
+  /// empty when not stated. A mismatch is answered as an unknown reservation.
+  event_id stated_event;
 };
 
 struct extension_outcome {

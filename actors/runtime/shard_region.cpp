@@ -12,9 +12,17 @@ namespace tt::actors {
 
 namespace {
 
+struct key_use {
+  event_id event;
+  timestamp expires_at;
+};
+
 struct shard_region_state {
   static inline const char* name = "shard_region";
   std::unordered_map<event_id, event_actor> events;
+  /// "<user length>:<user>/<key>" -> the event the key was used for, for the key's TTL. The event
+  /// actors keep the replies; this only keeps a key from running again on another event.
+  std::unordered_map<std::string, key_use> keys;
   std::shared_ptr<const runtime_config> config;
 };
 
@@ -42,6 +50,31 @@ std::variant<event_actor, failure> owner_of(self_pointer self, const reservation
     return fail(errc::not_found, "no such reservation",
                 {{"reservation_id", "not found", id().substr(0, 128)}});
   return owner;
+}
+
+/// Claims (user, key) for `event`; a key already used on another event within its TTL is an
+/// idempotency conflict.
+std::optional<failure> claim_key(self_pointer self, const write_scope& scope,
+                                 const event_id& event) {
+  if (scope.key().empty())
+    return std::nullopt;
+  auto& st = self->state;
+  auto now = st.config->time->now();
+  auto k = std::to_string(scope.user().size()) + ":" + scope.user() + "/" + scope.key();
+  auto it = st.keys.find(k);
+  if (it != st.keys.end() && it->second.expires_at > now && it->second.event != event)
+    return fail(errc::idempotency_conflict,
+                "this idempotency_key was used for a request on another event",
+                {{"idempotency_key", "used on another event", scope.key().substr(0, 128)}});
+  st.keys[k] = {event, now + st.config->idempotency.ttl};
+  return std::nullopt;
+}
+
+void sweep_keys(self_pointer self) {
+  auto now = self->state.config->time->now();
+  auto& keys = self->state.keys;
+  for (auto it = keys.begin(); it != keys.end();)
+    it = it->second.expires_at <= now ? keys.erase(it) : std::next(it);
 }
 
 /// Forwards `msg` to the owner of `key`; the owner replies to the original caller.
@@ -229,6 +262,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config) {
   return sys.spawn([config](self_pointer self) -> shard_region::behavior_type {
     self->state.config = config;
+    self->delayed_send(self, config->idempotency_sweep, sweep_atom_v);
     return {
         [=](availability_query& q) {
           auto key = q.event;
@@ -238,13 +272,28 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           auto key = q.event;
           return forward<status_answer>(self, key, std::move(q));
         },
-        [=](create_request& req) {
+        [=](create_request& req) -> caf::result<reservation_reply> {
           auto key = req.event;
+          if (self->state.events.count(key) != 0)
+            if (auto conflict = claim_key(self, req.scope, key))
+              return to_caf_error(*conflict);
           return forward<reservation_reply>(self, key, std::move(req));
         },
-        [=](reservation_request& req) {
+        [=](reservation_request& req) -> caf::result<reservation_reply> {
+          auto route = route_of(req.id);
+          if (route && !req.stated_event().empty() && route->event != req.stated_event)
+            return to_caf_error(fail(
+                errc::not_found, "no such reservation in event " + req.stated_event().substr(0, 64),
+                {{"reservation_id", "not in this event", req.id().substr(0, 128)}}));
+          if (route && self->state.events.count(route->event) != 0)
+            if (auto conflict = claim_key(self, req.scope, route->event))
+              return to_caf_error(*conflict);
           auto key = req.id;
           return forward<reservation_reply>(self, key, std::move(req));
+        },
+        [=](sweep_atom) {
+          sweep_keys(self);
+          self->delayed_send(self, self->state.config->idempotency_sweep, sweep_atom_v);
         },
         [=](const list_query& q) { return list(self, q); },
         [=](const define_event& d) { return define(self, d); },

@@ -2,8 +2,9 @@
 /// shard_region: the node's entry point to the reservation path. Knows every event actor of the
 /// node by event id and routes each request to the owner: by `event_id`, or by the event a
 /// minted reservation id carries. Requests are forwarded with `delegate`, so the owner answers
-/// the caller directly. Adds and replaces events (catalog), and gathers a user's reservations
-/// across the node's events for listing.
+/// the caller directly. Adds and replaces events (catalog), gathers a user's reservations
+/// across the node's events for listing, and remembers which event each (user, idempotency key)
+/// was used for, so that a key reused on another event is a conflict, not a second execution.
 
 #include <caf/typed_actor.hpp>
 
@@ -19,7 +20,8 @@ using shard_region =
                      caf::replies_to<reservation_request>::with<reservation_reply>,
                      caf::replies_to<list_query>::with<list_answer>,
                      caf::replies_to<define_event>::with<event_defined>,
-                     caf::replies_to<define_catalog>::with<catalog_defined>>;
+                     caf::replies_to<define_catalog>::with<catalog_defined>,
+                     caf::reacts_to<sweep_atom>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

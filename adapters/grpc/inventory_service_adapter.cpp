@@ -125,7 +125,8 @@ void inventory_service_adapter::commit_reservation(std::shared_ptr<commit_call> 
                                   scope_of(r),
                                   r.payment_intent_id(),
                                   {},
-                                  {}};
+                                  {},
+                                  event_id{r.event_id()}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](commit_call& c, const actors::reservation_reply& reply) {
@@ -157,7 +158,8 @@ void inventory_service_adapter::release_hold(std::shared_ptr<release_call> call)
       {inventory_operator, idempotency_key{r.idempotency_key()}, canonical_of(r)},
       {},
       r.reason(),
-      {}};
+      {},
+      event_id{r.event_id()}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](release_call& c, const actors::reservation_reply& reply) {

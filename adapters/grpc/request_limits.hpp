@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "actors/common/failure.hpp"
@@ -67,15 +68,20 @@ class request_check {
     return optional("idempotency_key", value, max_key_length);
   }
 
+  /// Every entry non-empty, within `max`, listed once; at most `max_count` entries.
   template <class Strings>
   request_check& each(const std::string& field, const Strings& values,
                       size_t max_count = max_list_length, size_t max = max_name_length) {
     if (!bad_)
       bad_ = check_count(field, static_cast<size_t>(values.size()), max_count);
+    std::set<std::string> seen;
     for (const auto& v : values) {
       if (!bad_ && v.empty())
         bad_ = fail(errc::invalid_argument, field + " has an empty entry",
                     {{field, "empty entry", ""}});
+      if (!bad_ && !seen.insert(v).second)
+        bad_ = fail(errc::invalid_argument, field + " lists " + v.substr(0, 64) + " twice",
+                    {{field, "duplicate", v.substr(0, 64)}});
       optional(field, v, max);
     }
     return *this;

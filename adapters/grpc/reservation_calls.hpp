@@ -63,6 +63,7 @@ void get_reservation(const call_bridge& bridge, const actors::shard_region& regi
                                   {user_id{r.user_id()}, {}, {}},
                                   {},
                                   {},
+                                  {},
                                   {}};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
@@ -90,6 +91,7 @@ void confirm_reservation(const call_bridge& bridge, const actors::shard_region& 
                                   actors::reservation_action::confirm,
                                   scope_of(r),
                                   r.payment_intent_id(),
+                                  {},
                                   {},
                                   {}};
   bridge.ask<actors::reservation_reply>(
@@ -119,6 +121,7 @@ void cancel_reservation(const call_bridge& bridge, const actors::shard_region& r
                                   scope_of(r),
                                   {},
                                   r.reason(),
+                                  {},
                                   {}};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,

@@ -89,7 +89,8 @@ void reservation_service_adapter::extend_hold(std::shared_ptr<extend_call> call)
                                   scope_of(r),
                                   {},
                                   r.reason(),
-                                  std::chrono::seconds{r.extension_seconds()}};
+                                  std::chrono::seconds{r.extension_seconds()},
+                                  {}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](extend_call& c, const actors::reservation_reply& reply) {
