@@ -12,6 +12,7 @@
 
 #include "actors/common/failure.hpp"
 #include "actors/runtime/message_types.hpp"
+#include "storage/errc.hpp"
 
 namespace tt::actors {
 
@@ -42,6 +43,13 @@ inline std::optional<failure> to_failure(const caf::error& err) {
   if (f.message.empty())
     f.message = std::string(to_string(f.code));
   return f;
+}
+
+/// A storage error as the rejection a client sees: corruption is data corruption, anything else
+/// means storage is unavailable right now.
+inline failure storage_failure(const storage::storage_error& err) {
+  return fail(err.code == storage::errc::corruption ? errc::data_corruption : errc::unavailable,
+              "storage: " + err.message);
 }
 
 } // namespace tt::actors

@@ -1,13 +1,16 @@
 #include "actors/runtime/event_actor.hpp"
 
 #include <algorithm>
+#include <random>
 #include <unordered_map>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/common/invariant.hpp"
+#include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/errors.hpp"
+#include "actors/runtime/event_records.hpp"
 #include "actors/runtime/reservation_actor.hpp"
 #include "actors/runtime/reservation_codec.hpp"
 #include "actors/runtime/write_journal.hpp"
@@ -32,6 +35,7 @@ struct event_actor_state {
   ulid_generator ids{0};
   uint32_t shard = 0;
   std::shared_ptr<const runtime_config> config;
+  durable_queue durable;
 };
 
 using self_pointer = event_actor::stateful_pointer<event_actor_state>;
@@ -136,19 +140,33 @@ domain::reservation_state created_state(self_pointer self, const reservation_id&
   return state;
 }
 
-reservation_reply start_reservation(self_pointer self, const reservation_id& id,
-                                    const user_id& owner, std::vector<domain::seat_view> seats,
-                                    domain::money total) {
+void start_reservation(self_pointer self, const domain::reservation_state& state,
+                       std::vector<domain::seat_view> seats) {
   auto& st = self->state;
-  std::vector<seat_id> ids;
-  for (const auto& seat : seats)
-    ids.push_back(seat.id);
-  auto state = created_state(self, id, owner, std::move(ids), std::move(total));
-  auto handle =
-      spawn_reservation(self->system(), caf::actor_cast<caf::actor>(self), state, seats, st.config);
-  st.reservations.emplace(id, reservation_entry{handle, state});
-  st.by_user[owner].push_back(id);
-  return reservation_reply{std::move(state), std::move(seats), std::nullopt};
+  auto handle = spawn_reservation(self->system(), caf::actor_cast<caf::actor>(self), state,
+                                  std::move(seats), st.config);
+  st.reservations.emplace(state.id, reservation_entry{handle, state});
+  st.by_user[state.owner].push_back(state.id);
+}
+
+/// Negative control only: acknowledge from the check, apply later (see unsafe_switches). Returns
+/// the seats the hold would take, as if held.
+std::vector<domain::seat_view> defer_hold(self_pointer self, domain::hold_seats command,
+                                          const std::vector<domain::inventory_event>& decided) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  std::vector<domain::seat_view> seats;
+  for (const auto& e : decided)
+    if (auto* held = std::get_if<domain::seats_held>(&e)) {
+      command.seat_ids = held->seats;
+      command.quantity = 0;
+      for (const auto& seat : held->seats) {
+        seats.push_back(*st.inventory.seat(seat, now));
+        seats.back().status = domain::seat_status::held;
+      }
+    }
+  self->delayed_send(self, unsafe_apply_delay, deferred_hold{std::move(command)});
+  return seats;
 }
 
 caf::result<reservation_reply> create(self_pointer self, const create_request& req) {
@@ -161,32 +179,50 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
                              now + st.config->policy.hold_duration};
   auto decided = domain::decide(st.inventory, command, now);
   if (!decided) {
+    // Rejections change nothing, so they are kept in memory only: after a restart a retry runs
+    // again (see README, "Persistence").
     st.writes.finish(req.scope, encode_reply(decided.error()), now);
     return to_caf_error(decided.error());
   }
   std::vector<domain::seat_view> seats;
-  domain::money total{0, st.definition.currency};
   if (st.config->unsafe.ack_holds_before_apply) {
-    // Negative control: acknowledge from the check, apply later (see unsafe_switches).
-    for (const auto& e : *decided)
-      if (auto* held = std::get_if<domain::seats_held>(&e)) {
-        command.seat_ids = held->seats;
-        command.quantity = 0;
-        for (const auto& seat : held->seats) {
-          seats.push_back(*st.inventory.seat(seat, now));
-          seats.back().status = domain::seat_status::held;
-          total.amount += seats.back().price.amount;
-        }
-      }
-    self->delayed_send(self, unsafe_apply_delay, deferred_hold{std::move(command)});
+    seats = defer_hold(self, command, *decided);
   } else {
+    // Applied before it is durable, so that the holds decided meanwhile see these seats taken;
+    // undone below if the store refuses the batch.
     apply_all(st.inventory, *decided);
     seats = st.inventory.seats_of(id, now);
-    total = st.inventory.total_of(id);
   }
-  auto reply = start_reservation(self, id, req.scope.user, std::move(seats), std::move(total));
-  st.writes.finish(req.scope, encode_reply(reply), now);
-  return reply;
+  std::vector<seat_id> ids;
+  domain::money total{0, st.definition.currency};
+  for (const auto& seat : seats) {
+    ids.push_back(seat.id);
+    total.amount += seat.price.amount;
+  }
+  auto state = created_state(self, id, req.scope.user, std::move(ids), std::move(total));
+  reservation_reply reply{state, seats, std::nullopt};
+  auto entry = st.writes.entry_of(req.scope, encode_reply(reply), now);
+  std::vector<storage::mutation> batch{reservation_mutation(state)};
+  batch.push_back(journal_mutation(st.definition.id, entry));
+  auto promise = self->make_response_promise<reservation_reply>();
+  auto scope = req.scope;
+  st.durable.persist(
+      self, st.config->durable_store(), std::move(batch), [=](std::optional<failure> err) mutable {
+        auto& st = self->state;
+        if (err) {
+          spdlog::error("event {}: reservation {} not stored, its hold is undone: {}",
+                        st.definition.id(), id(), err->message);
+          if (auto undo = domain::decide(st.inventory, domain::release_seats{id}, now_of(self)))
+            apply_all(st.inventory, *undo);
+          st.writes.settle_error(scope, to_caf_error(*err), now_of(self));
+          promise.deliver(to_caf_error(*err));
+          return;
+        }
+        start_reservation(self, state, seats);
+        st.writes.finish(scope, std::move(entry.reply), now_of(self));
+        promise.deliver(reply);
+      });
+  return promise;
 }
 
 caf::result<reservation_reply> route(self_pointer self, reservation_request req) {
@@ -292,20 +328,81 @@ caf::result<event_defined> redefine(self_pointer self, const define_event& d) {
   return event_defined{d.definition.id, true, 0};
 }
 
+/// The seats of a recovered reservation, with the status its own state gives them.
+std::vector<domain::seat_view> recovered_seats(self_pointer self,
+                                               const domain::reservation_state& r) {
+  auto now = now_of(self);
+  auto status = r.status == domain::reservation_status::hold ? domain::seat_status::held
+                : r.status == domain::reservation_status::confirmed
+                    ? domain::seat_status::sold
+                    : domain::seat_status::available;
+  std::vector<domain::seat_view> out;
+  for (const auto& id : r.seats)
+    if (auto seat = self->state.inventory.seat(id, now)) {
+      out.push_back(*seat);
+      out.back().status = status;
+    }
+  return out;
+}
+
+/// Takes the seats a recovered live reservation holds (hold) or bought (confirmed).
+result<void> retake_seats(self_pointer self, const domain::reservation_state& r) {
+  auto& inv = self->state.inventory;
+  auto now = now_of(self);
+  bool sold = r.status == domain::reservation_status::confirmed;
+  // A sold seat has no deadline; the hold below only has to outlive this function.
+  auto until = sold ? now + std::chrono::hours{1} : r.hold_expires_at;
+  auto held = domain::decide(inv, domain::hold_seats{r.id, r.seats, 0, {}, until}, now);
+  if (!held)
+    return held.error();
+  apply_all(inv, *held);
+  if (sold) {
+    auto committed = domain::decide(inv, domain::commit_seats{r.id}, now);
+    if (!committed)
+      return committed.error();
+    apply_all(inv, *committed);
+  }
+  return {};
+}
+
+/// Rebuilds the event from what the store held: seats follow from the live reservations, every
+/// reservation gets its actor back (a hold that lapsed while the node was down expires at once,
+/// through its actor, which stores the change), completed writes get their replies back.
+void recover(self_pointer self, const recovered_event& found) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  for (const auto& r : found.reservations) {
+    bool live = (r.status == domain::reservation_status::hold && r.hold_expires_at > now) ||
+                r.status == domain::reservation_status::confirmed;
+    if (live)
+      if (auto taken = retake_seats(self, r); !taken)
+        // Two stored reservations claim one seat: never written by this code; keep the first.
+        spdlog::critical("event {}: stored reservation {} conflicts with another: {}",
+                         st.definition.id(), r.id(), taken.error().message);
+    start_reservation(self, r, recovered_seats(self, r));
+  }
+  for (const auto& entry : found.journal)
+    st.writes.restore(entry, now);
+}
+
 } // namespace
 
 event_actor spawn_event(caf::actor_system& sys, domain::event_definition definition,
                         domain::event_inventory_state inventory,
-                        std::shared_ptr<const runtime_config> config) {
-  return sys.spawn([definition = std::move(definition), inventory = std::move(inventory),
-                    config](self_pointer self) mutable -> event_actor::behavior_type {
+                        std::shared_ptr<const runtime_config> config,
+                        std::shared_ptr<const recovered_event> recovered) {
+  return sys.spawn([definition = std::move(definition), inventory = std::move(inventory), config,
+                    recovered](self_pointer self) mutable -> event_actor::behavior_type {
     auto& st = self->state;
     st.shard = shard_of(definition.id, config->shard_count);
-    st.ids = ulid_generator{std::hash<std::string>{}(definition.id())};
+    // Seeded per start: ids minted after a restart must not repeat those minted before it.
+    st.ids = ulid_generator{std::hash<std::string>{}(definition.id()) ^ std::random_device{}()};
     st.definition = std::move(definition);
     st.inventory = std::move(inventory);
     st.writes = write_journal{config->idempotency};
     st.config = config;
+    if (recovered)
+      recover(self, *recovered);
     self->delayed_send(self, config->idempotency_sweep, sweep_atom_v);
     return {
         [=](const availability_query& q) { return availability(self, q); },
@@ -325,6 +422,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
           self->delayed_send(self, self->state.config->idempotency_sweep, sweep_atom_v);
         },
         [=](const deferred_hold& d) { apply_deferred(self, d); },
+        [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });
 }

@@ -3,7 +3,8 @@
 /// serialises every seat decision of the event: a hold of several seats is decided and applied in
 /// one message, which is what makes it all-or-nothing and oversell impossible. Also owns the
 /// event's idempotency records (scoped per user) and spawns one reservation_actor per
-/// reservation, to which it routes reservation commands.
+/// reservation, to which it routes reservation commands. A new reservation is acknowledged only
+/// once it and its idempotency record are durable (durable_queue).
 
 #include <caf/typed_actor.hpp>
 
@@ -21,11 +22,13 @@ using event_actor =
                      caf::replies_to<define_event>::with<event_defined>,
                      caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
                      caf::reacts_to<reservation_changed>, caf::reacts_to<sweep_atom>,
-                     caf::reacts_to<deferred_hold>>;
+                     caf::reacts_to<deferred_hold>, caf::reacts_to<persisted>>;
 
-/// `inventory` was created from a validated definition.
+/// `inventory` was created from a validated definition. `recovered` (may be null) is what the
+/// snapshot store held for the event at start-up.
 event_actor spawn_event(caf::actor_system& sys, domain::event_definition definition,
                         domain::event_inventory_state inventory,
-                        std::shared_ptr<const runtime_config> config);
+                        std::shared_ptr<const runtime_config> config,
+                        std::shared_ptr<const recovered_event> recovered = nullptr);
 
 } // namespace tt::actors

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,9 +110,13 @@ struct list_answer {
   std::string next; // cursor of the next page; empty on the last page
 };
 
-/// Adds an event, or replaces one that has no holds or sales (AdminService UpdateConfig).
+struct recovered_event;
+
+/// Adds an event, or replaces one that has no holds or sales (AdminService UpdateConfig). At
+/// start-up, `recovered` carries what the snapshot store held for the event.
 struct define_event {
   domain::event_definition definition;
+  std::shared_ptr<const recovered_event> recovered;
 };
 struct event_defined {
   event_id event;
@@ -122,8 +127,14 @@ struct event_defined {
 /// Defines every event of a catalog (TriggerOperation REFRESH_CONFIG). Events that have
 /// reservations keep their current definition and are reported, the rest are added or replaced.
 struct define_catalog {
-  std::vector<domain::event_definition> definitions;
+  std::vector<define_event> events;
 };
+inline define_catalog catalog_of(std::vector<domain::event_definition> definitions) {
+  define_catalog out;
+  for (auto& d : definitions)
+    out.events.push_back({std::move(d), nullptr});
+  return out;
+}
 struct catalog_defined {
   std::vector<event_defined> defined;
   std::vector<failure> kept;
@@ -141,6 +152,13 @@ struct seat_change {
 /// listing and for replacing events safely).
 struct reservation_changed {
   domain::reservation_state state;
+};
+
+/// From the snapshot store's callback to the actor that committed: batch `token` is durable
+/// (or failed with `error`). See durable_queue.
+struct persisted {
+  uint64_t token = 0;
+  std::optional<failure> error;
 };
 
 /// Only with unsafe_switches::ack_holds_before_apply (negative control): a hold acknowledged

@@ -41,6 +41,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::catalog_defined)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::seat_change)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_changed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::deferred_hold)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::persisted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tt::domain::seat_view>)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.

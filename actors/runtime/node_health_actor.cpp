@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "storage/data_directory.hpp"
+#include "storage/snapshot_store.hpp"
 
 namespace tt::actors {
 
@@ -43,10 +44,29 @@ component_health check_storage(const storage::data_directory& dir) {
   return c;
 }
 
+/// The store's own view on top of the directory probe: a failing write makes storage unhealthy
+/// even while the directory still takes the probe's small file.
+void add_store(component_health& c, const storage::snapshot_store& store,
+               const std::map<std::string, std::string>& recovery) {
+  if (auto err = store.health()) {
+    c.status = health_status::unhealthy;
+    c.problem = (c.problem.empty() ? "" : c.problem + "; ") + "snapshot store: " + err->message;
+  }
+  auto stats = store.stats();
+  c.metrics["commits"] = std::to_string(stats.commits);
+  c.metrics["failed_commits"] = std::to_string(stats.failed_commits + stats.rejected_commits);
+  c.metrics["pending_commits"] = std::to_string(stats.pending_commits);
+  c.metrics["syncs"] = std::to_string(stats.syncs);
+  c.metrics["last_sync_us"] = std::to_string(stats.last_sync_latency.count());
+  for (const auto& [k, v] : recovery)
+    c.metrics[k] = v;
+}
+
 } // namespace
 
 node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
-                                    const storage::data_directory& dir) {
+                                    const storage::data_directory& dir,
+                                    const storage::snapshot_store* store) {
   // Load balancers and health checkers call often: one fsync probe per second is plenty, and
   // keeps a burst of health checks from becoming a burst of fsyncs.
   struct cached_probe {
@@ -55,7 +75,8 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
   };
   auto cache = std::make_shared<std::optional<cached_probe>>();
   return sys.spawn<caf::detached>(
-      [identity, cache, &dir](node_health_actor::pointer self) -> node_health_actor::behavior_type {
+      [identity, cache, &dir,
+       store](node_health_actor::pointer self) -> node_health_actor::behavior_type {
         return {
             [=, &dir](get_health_atom) {
               auto now = std::chrono::steady_clock::now();
@@ -70,6 +91,8 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
                                     .count();
               r.components.push_back(check_actor_system(self->system()));
               r.components.push_back((*cache)->result);
+              if (store != nullptr)
+                add_store(r.components.back(), *store, identity.recovery);
               return r;
             },
         };

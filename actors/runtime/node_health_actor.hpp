@@ -1,11 +1,13 @@
 #pragma once
 /// node_health_actor: answers "how is this node?" with a health_report built from real checks of
 /// the components that exist: the actor system (it is answering, how many actors run, how many
-/// scheduler threads) and the data directory (a write + fsync probe, reused for
-/// storage_probe_interval). Runs detached because the probe blocks on fsync and must never stall
+/// scheduler threads) and storage: the data directory (a write + fsync probe, reused for
+/// storage_probe_interval) and the snapshot store (its last write error, commit counters, and
+/// what recovery restored). Runs detached because the probe blocks on fsync and must never stall
 /// a scheduler thread.
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include <caf/typed_actor.hpp>
@@ -14,7 +16,8 @@
 
 namespace tt::storage {
 class data_directory;
-}
+class snapshot_store;
+} // namespace tt::storage
 
 namespace tt::actors {
 
@@ -27,10 +30,14 @@ struct node_identity {
   std::string node_id;
   std::string version;
   std::chrono::steady_clock::time_point started_at;
+  /// What start-up recovery restored (recovery_summary::metrics), reported with storage.
+  std::map<std::string, std::string> recovery;
 };
 
-/// `dir` must outlive the actor (the composition root stops the actor system first).
+/// `dir` and `store` (may be null: no snapshot store) must outlive the actor (the composition
+/// root stops the actor system first).
 node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
-                                    const storage::data_directory& dir);
+                                    const storage::data_directory& dir,
+                                    const storage::snapshot_store* store = nullptr);
 
 } // namespace tt::actors

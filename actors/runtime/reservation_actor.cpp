@@ -1,13 +1,29 @@
 #include "actors/runtime/reservation_actor.hpp"
 
-#include <caf/all.hpp>
+#include <deque>
+#include <random>
 
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor.hpp"
+#include "actors/runtime/event_records.hpp"
+#include "actors/runtime/reservation_codec.hpp"
 
 namespace tt::actors {
 
 namespace {
+
+using reply_promise = caf::typed_response_promise<reservation_reply>;
+
+/// One command waiting for its turn: a client's request (with the promise to answer), or the
+/// hold timer (neither).
+struct job {
+  std::optional<reservation_request> request;
+  std::optional<reply_promise> promise;
+};
 
 struct reservation_actor_state {
   static inline const char* name = "reservation";
@@ -17,21 +33,23 @@ struct reservation_actor_state {
   event_actor event;
   std::shared_ptr<const runtime_config> config;
   ulid_generator ids{0};
+  durable_queue durable;
+  /// A write is between its decision and its reply (waiting for the store or the event actor).
+  bool busy = false;
+  /// Writes that arrived meanwhile, in arrival order: each is decided against the state the
+  /// previous one left, so two writes never decide on the same state.
+  std::deque<job> waiting;
 };
 
 using self_pointer = reservation_actor::stateful_pointer<reservation_actor_state>;
-using reply_promise = caf::typed_response_promise<reservation_reply>;
 
 /// Seat moves wait at most this long for the event actor (same node, never blocked on us).
 constexpr auto seat_move_timeout = std::chrono::seconds{5};
+/// A lapsed hold whose expiry could not be stored is tried again after this long.
+constexpr auto expiry_retry = std::chrono::seconds{1};
 
 timestamp now_of(self_pointer self) {
   return self->state.config->time->now();
-}
-
-reservation_reply reply_of(self_pointer self,
-                           std::optional<extension_outcome> extension = std::nullopt) {
-  return {self->state.reservation, self->state.seats, std::move(extension)};
 }
 
 void schedule_expiry(self_pointer self) {
@@ -41,123 +59,274 @@ void schedule_expiry(self_pointer self) {
   self->delayed_send(self, left, expire_atom_v);
 }
 
-void set_seat_status(self_pointer self, domain::seat_status status) {
-  for (auto& seat : self->state.seats)
+std::vector<domain::seat_view> seats_with(self_pointer self, domain::seat_status status) {
+  auto out = self->state.seats;
+  for (auto& seat : out)
     seat.status = status;
+  return out;
 }
 
-/// Applies `events`, tells the event actor (read model), and re-arms the timer if the hold moved.
-void commit_events(self_pointer self, const std::vector<domain::reservation_event>& events) {
+/// What one accepted command does: the reservation's next state, the seats' next status, the
+/// seat move it needs from the event actor (if any), and the reply.
+struct plan {
+  domain::reservation_state next;
+  domain::seat_status seats_after = domain::seat_status::held;
+  std::optional<seat_change> move;
+  /// True when the seats must move before the change is stored: a move that takes seats
+  /// (commit, prolong) can still fail if the hold lapses meanwhile, and nothing may be stored
+  /// that the inventory refused. Releases are stored first: seats held a moment longer are safe.
+  bool move_first = false;
+  std::optional<extension_outcome> extension;
+};
+
+void pump(self_pointer self);
+
+/// The change is durable and the seats have moved: it becomes the actor's state and the reply.
+void conclude(self_pointer self, const plan& p, std::optional<reply_promise> promise) {
   auto& st = self->state;
-  for (const auto& e : events) {
-    st.reservation = domain::apply(std::move(st.reservation), e);
-    if (std::holds_alternative<domain::hold_extended>(e))
-      schedule_expiry(self);
-  }
+  bool extended = p.next.hold_expires_at != st.reservation.hold_expires_at;
+  st.reservation = p.next;
+  for (auto& seat : st.seats)
+    seat.status = p.seats_after;
+  if (extended)
+    schedule_expiry(self);
   self->send(st.event, reservation_changed{st.reservation});
+  if (promise)
+    promise->deliver(reservation_reply{st.reservation, st.seats, p.extension});
+  st.busy = false;
+  pump(self);
 }
 
-/// Decides `command`; if accepted, has the event move the seats (`move`), then applies. The
-/// reservation takes no other message until the event has answered.
-caf::result<reservation_reply> decide_and_move(self_pointer self,
-                                               const domain::reservation_command& command,
-                                               seat_move move, domain::seat_status seats_after) {
+/// Ends a job without a change.
+void give_up(self_pointer self, std::optional<reply_promise> promise, const failure& why) {
+  if (promise)
+    promise->deliver(to_caf_error(why));
+  self->state.busy = false;
+  pump(self);
+}
+
+/// The batch that makes `p` durable: the reservation's snapshot and, for a client's write, the
+/// reply under its idempotency key (one atomic batch, so a retry after a crash replays it).
+std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const job& j) {
   auto& st = self->state;
-  auto decided = domain::decide(st.reservation, command, now_of(self), st.config->policy);
-  if (!decided)
-    return to_caf_error(decided.error());
-  auto events = std::move(*decided);
-  auto promise = self->make_response_promise<reservation_reply>();
-  self->request(st.event, seat_move_timeout, seat_change{st.reservation.id, move, {}})
-      .await(
-          [=](std::vector<domain::seat_view>&) mutable {
-            commit_events(self, events);
-            set_seat_status(self, seats_after);
-            promise.deliver(reply_of(self));
-          },
-          [=](caf::error& err) mutable { promise.deliver(err); });
-  return promise;
+  std::vector<storage::mutation> batch;
+  if (p.move)
+    batch.push_back(reservation_mutation(p.next));
+  if (j.request && !j.request->scope.key().empty()) {
+    reservation_reply reply{p.next, seats_with(self, p.seats_after), p.extension};
+    auto entry = journal_entry_of(j.request->scope, encode_reply(reply),
+                                  now_of(self) + st.config->idempotency.ttl);
+    batch.push_back(journal_mutation(st.reservation.event, entry));
+  }
+  return batch;
 }
 
-caf::result<reservation_reply> confirm(self_pointer self, const reservation_request& req) {
+void store_then(self_pointer self, const plan& p, const job& j,
+                std::function<void(std::optional<failure>)> then) {
+  auto& st = self->state;
+  st.durable.persist(self, st.config->durable_store(), batch_of(self, p, j), std::move(then));
+}
+
+void move_then(self_pointer self, const seat_change& move,
+               std::function<void(std::optional<failure>)> then) {
+  self->request(self->state.event, seat_move_timeout, move)
+      .then([=](std::vector<domain::seat_view>&) { then(std::nullopt); },
+            [=](caf::error& err) {
+              auto rejection = to_failure(err);
+              then(rejection ? *rejection
+                             : fail(errc::unavailable, "seat move: " + caf::to_string(err)));
+            });
+}
+
+/// Runs an accepted plan through the store and the event actor, in the order it needs.
+void execute(self_pointer self, plan p, job j) {
+  auto& st = self->state;
+  st.busy = true;
+  auto promise = j.promise;
+  if (!p.move) {
+    store_then(self, p, j, [=](std::optional<failure> err) {
+      err ? give_up(self, promise, *err) : conclude(self, p, promise);
+    });
+    return;
+  }
+  if (p.move_first) {
+    move_then(self, *p.move, [=](std::optional<failure> moved) {
+      if (moved) {
+        give_up(self, promise, *moved);
+        return;
+      }
+      store_then(self, p, j, [=](std::optional<failure> err) {
+        if (err) {
+          // The seats moved but the change is not stored. A prolonged hold needs no undo (the
+          // timer still fires at the stored deadline and releases it); sold seats go back.
+          if (p.move->move == seat_move::commit)
+            move_then(self, seat_change{self->state.reservation.id, seat_move::return_to_sale, {}},
+                      [](std::optional<failure>) {});
+          give_up(self, promise, *err);
+          return;
+        }
+        conclude(self, p, promise);
+      });
+    });
+    return;
+  }
+  store_then(self, p, j, [=](std::optional<failure> err) {
+    if (err) {
+      give_up(self, promise, *err);
+      return;
+    }
+    move_then(self, *p.move, [=](std::optional<failure> moved) {
+      // Stored is what counts (recovery rebuilds the seats from it); the event actor only fails
+      // to answer while the node stops.
+      if (moved)
+        spdlog::warn("reservation {}: stored as {}, but its seats did not move: {}", p.next.id(),
+                     to_string(p.next.status), moved->message);
+      conclude(self, p, promise);
+    });
+  });
+}
+
+/// `events` applied to the current state, with the move they need.
+plan plan_of(self_pointer self, const std::vector<domain::reservation_event>& events,
+             std::optional<seat_move> move, domain::seat_status seats_after) {
+  auto& st = self->state;
+  plan p;
+  p.next = st.reservation;
+  for (const auto& e : events)
+    p.next = domain::apply(std::move(p.next), e);
+  p.seats_after = seats_after;
+  if (move) {
+    p.move = seat_change{st.reservation.id, *move, p.next.hold_expires_at};
+    p.move_first = *move == seat_move::commit || *move == seat_move::prolong;
+  }
+  return p;
+}
+
+result<plan> confirm(self_pointer self, const reservation_request& req) {
   auto& st = self->state;
   // No payment service runs yet (issue #6), so no intent can be approved: the domain rejects the
   // confirmation with payment_not_approved after its owner, status and expiry checks.
   domain::payment_outcome payment{req.payment_intent_id, domain::payment_verdict::pending, {}};
   auto order = mint_order_id(shard_of(st.reservation.event, st.config->shard_count),
                              st.reservation.event, st.ids.next(now_of(self)));
-  return decide_and_move(self, domain::confirm_reservation{req.scope.user, payment, order},
-                         seat_move::commit, domain::seat_status::sold);
+  auto decided =
+      domain::decide(st.reservation, domain::confirm_reservation{req.scope.user, payment, order},
+                     now_of(self), st.config->policy);
+  if (!decided)
+    return decided.error();
+  return plan_of(self, *decided, seat_move::commit, domain::seat_status::sold);
 }
 
-caf::result<reservation_reply> extend(self_pointer self, const reservation_request& req) {
+result<plan> cancel(self_pointer self, const user_id& by, const std::string& reason) {
+  auto& st = self->state;
+  auto decided = domain::decide(st.reservation, domain::cancel_reservation{by, reason},
+                                now_of(self), st.config->policy);
+  if (!decided)
+    return decided.error();
+  return plan_of(self, *decided, seat_move::release, domain::seat_status::available);
+}
+
+result<plan> extend(self_pointer self, const reservation_request& req) {
   auto& st = self->state;
   auto decided = domain::decide(st.reservation, domain::extend_hold{req.scope.user, req.extension},
                                 now_of(self), st.config->policy);
   if (!decided)
-    return to_caf_error(decided.error());
-  auto events = std::move(*decided);
-  const auto* granted = events.empty() ? nullptr : std::get_if<domain::hold_extended>(&events[0]);
+    return decided.error();
+  const auto* granted =
+      decided->empty() ? nullptr : std::get_if<domain::hold_extended>(&decided->front());
   if (granted == nullptr) {
-    const auto* denied = std::get_if<domain::hold_extension_denied>(&events[0]);
-    return reply_of(self, extension_outcome{false, {}, denied ? denied->reason : ""});
+    const auto* denied =
+        decided->empty() ? nullptr : std::get_if<domain::hold_extension_denied>(&decided->front());
+    plan p = plan_of(self, {}, std::nullopt, domain::seat_status::held);
+    p.extension = extension_outcome{false, {}, denied ? denied->reason : ""};
+    return p;
   }
-  auto outcome = extension_outcome{true, granted->extended_by, {}};
-  auto promise = self->make_response_promise<reservation_reply>();
-  self->request(st.event, seat_move_timeout,
-                seat_change{st.reservation.id, seat_move::prolong, granted->new_expires_at})
-      .await(
-          [=](std::vector<domain::seat_view>&) mutable {
-            commit_events(self, events);
-            promise.deliver(reply_of(self, outcome));
-          },
-          [=](caf::error& err) mutable { promise.deliver(err); });
-  return promise;
+  auto p = plan_of(self, *decided, seat_move::prolong, domain::seat_status::held);
+  p.extension = extension_outcome{true, granted->extended_by, {}};
+  return p;
 }
 
-void expire(self_pointer self) {
+/// The hold timer's job: nullopt when there is nothing to expire (yet).
+std::optional<plan> expiry(self_pointer self) {
   auto& st = self->state;
   if (st.reservation.status != domain::reservation_status::hold)
-    return;
+    return std::nullopt;
   if (st.reservation.hold_expires_at > now_of(self)) {
     schedule_expiry(self); // the timer ran early, or the hold was extended meanwhile
-    return;
+    return std::nullopt;
   }
   auto decided =
       domain::decide(st.reservation, domain::expire_reservation{}, now_of(self), st.config->policy);
   if (!decided)
+    return std::nullopt;
+  return plan_of(self, *decided, seat_move::expire, domain::seat_status::available);
+}
+
+void run(self_pointer self, job j) {
+  auto& st = self->state;
+  if (!j.request) {
+    if (auto p = expiry(self)) {
+      // A failed store must not lose the expiry: the timer comes back until it is stored.
+      j.promise.reset();
+      st.busy = true;
+      store_then(self, *p, j, [=](std::optional<failure> err) {
+        if (err) {
+          self->delayed_send(self, expiry_retry, expire_atom_v);
+          give_up(self, std::nullopt, *err);
+          return;
+        }
+        move_then(self, *p->move, [=](std::optional<failure>) { conclude(self, *p, {}); });
+      });
+    }
     return;
-  auto events = std::move(*decided);
-  self->request(st.event, seat_move_timeout, seat_change{st.reservation.id, seat_move::expire, {}})
-      .await(
-          [=](std::vector<domain::seat_view>&) {
-            commit_events(self, events);
-            set_seat_status(self, domain::seat_status::available);
-          },
-          // The event actor is on this node and answers unless the node is stopping: retry later.
-          [=](caf::error&) { self->delayed_send(self, std::chrono::seconds{1}, expire_atom_v); });
+  }
+  const auto& req = *j.request;
+  result<plan> p = fail(errc::invalid_argument, "unknown reservation action");
+  switch (req.action) {
+    case reservation_action::get: // reads never wait in the queue (see handle)
+      break;
+    case reservation_action::confirm:
+      p = confirm(self, req);
+      break;
+    case reservation_action::cancel:
+      p = cancel(self, req.scope.user, req.reason);
+      break;
+    case reservation_action::release:
+      // ReleaseHold is an inventory operation with no user in the contract: it acts for the owner.
+      p = cancel(self, st.reservation.owner, req.reason);
+      break;
+    case reservation_action::extend:
+      p = extend(self, req);
+      break;
+  }
+  if (!p) {
+    j.promise->deliver(to_caf_error(p.error()));
+    return;
+  }
+  execute(self, std::move(*p), std::move(j));
+}
+
+void pump(self_pointer self) {
+  auto& st = self->state;
+  while (!st.busy && !st.waiting.empty()) {
+    auto next = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    run(self, std::move(next));
+  }
 }
 
 caf::result<reservation_reply> handle(self_pointer self, const reservation_request& req) {
   auto& st = self->state;
-  switch (req.action) {
-    case reservation_action::get:
-      if (auto allowed = domain::authorize(st.reservation, req.scope.user); !allowed)
-        return to_caf_error(allowed.error());
-      return reply_of(self);
-    case reservation_action::confirm:
-      return confirm(self, req);
-    case reservation_action::cancel:
-      return decide_and_move(self, domain::cancel_reservation{req.scope.user, req.reason},
-                             seat_move::release, domain::seat_status::available);
-    case reservation_action::release:
-      // ReleaseHold is an inventory operation with no user in the contract: it acts for the owner.
-      return decide_and_move(self, domain::cancel_reservation{st.reservation.owner, req.reason},
-                             seat_move::release, domain::seat_status::available);
-    case reservation_action::extend:
-      return extend(self, req);
+  if (req.action == reservation_action::get) {
+    // A read answers from the last concluded state, even while a write is under way.
+    if (auto allowed = domain::authorize(st.reservation, req.scope.user); !allowed)
+      return to_caf_error(allowed.error());
+    return reservation_reply{st.reservation, st.seats, std::nullopt};
   }
-  return to_caf_error(fail(errc::invalid_argument, "unknown reservation action"));
+  auto promise = self->make_response_promise<reservation_reply>();
+  st.waiting.push_back(job{req, promise});
+  pump(self);
+  return promise;
 }
 
 } // namespace
@@ -170,15 +339,20 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
                     seats = std::move(seats),
                     config](self_pointer self) mutable -> reservation_actor::behavior_type {
     auto& st = self->state;
-    st.ids = ulid_generator{std::hash<std::string>{}(initial.id())};
+    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ std::random_device{}()};
     st.reservation = std::move(initial);
     st.seats = std::move(seats);
     st.event = caf::actor_cast<event_actor>(event);
     st.config = std::move(config);
-    schedule_expiry(self);
+    if (st.reservation.status == domain::reservation_status::hold)
+      schedule_expiry(self);
     return {
         [=](const reservation_request& req) { return handle(self, req); },
-        [=](expire_atom) { expire(self); },
+        [=](expire_atom) {
+          self->state.waiting.push_back(job{});
+          pump(self);
+        },
+        [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });
 }

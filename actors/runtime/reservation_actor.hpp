@@ -1,10 +1,11 @@
 #pragma once
 /// reservation_actor: one reservation (domain::reservation_state), spawned by its event's actor
 /// when seats are held. Owns the reservation's rules and its hold timer: at hold_expires_at it
-/// expires the reservation and has the event release the seats. Every command that moves seats
-/// asks the event actor and waits for it (`await`), so the reservation handles one command at a
-/// time. After each change it tells the event actor (reservation_changed), which keeps the
-/// read model for listing.
+/// expires the reservation and has the event release the seats. Writes run one at a time (later
+/// ones wait in the actor's queue): decide, make the change durable (snapshot + idempotency
+/// record in one batch), have the event actor move the seats, then reply. Moves that take seats
+/// (commit, prolong) go before the store, releases after. After each change it tells the event
+/// actor (reservation_changed), which keeps the read model for listing.
 
 #include <caf/typed_actor.hpp>
 
@@ -15,7 +16,7 @@ namespace tt::actors {
 
 using reservation_actor =
     caf::typed_actor<caf::replies_to<reservation_request>::with<reservation_reply>,
-                     caf::reacts_to<expire_atom>>;
+                     caf::reacts_to<expire_atom>, caf::reacts_to<persisted>>;
 
 /// `event` is the typed handle of the owning event actor (see event_actor.hpp), passed as a
 /// plain actor to keep the two headers independent.

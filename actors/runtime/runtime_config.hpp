@@ -9,6 +9,7 @@
 #include "actors/common/clock.hpp"
 #include "actors/domain/idempotency.hpp"
 #include "actors/domain/policy.hpp"
+#include "storage/snapshot_store.hpp"
 
 namespace tt::actors {
 
@@ -18,6 +19,8 @@ struct unsafe_switches {
   /// Acknowledge a hold from a check and apply it 100 ms later, letting concurrent holds
   /// interleave between check and act: the classic oversell.
   bool ack_holds_before_apply = false;
+  /// Acknowledge writes without storing them: a crash then loses acknowledged writes.
+  bool skip_persistence = false;
 };
 
 struct runtime_config {
@@ -29,6 +32,13 @@ struct runtime_config {
   /// How often an event actor drops expired idempotency records.
   std::chrono::milliseconds idempotency_sweep{std::chrono::seconds{30}};
   unsafe_switches unsafe;
+  /// Where actors make their state durable; null keeps everything in memory (unit tests).
+  std::shared_ptr<storage::snapshot_store> store;
+
+  /// The store actors write to, or null when writes are not to be stored.
+  storage::snapshot_store* durable_store() const {
+    return unsafe.skip_persistence ? nullptr : store.get();
+  }
 };
 
 } // namespace tt::actors

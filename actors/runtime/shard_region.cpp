@@ -5,8 +5,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor.hpp"
+#include "actors/runtime/event_records.hpp"
 
 namespace tt::actors {
 
@@ -24,6 +26,7 @@ struct shard_region_state {
   /// actors keep the replies; this only keeps a key from running again on another event.
   std::unordered_map<std::string, key_use> keys;
   std::shared_ptr<const runtime_config> config;
+  durable_queue durable;
 };
 
 using self_pointer = shard_region::stateful_pointer<shard_region_state>;
@@ -87,35 +90,59 @@ caf::result<Reply> forward(self_pointer self, const Key& key, Message msg) {
 }
 
 event_defined add_event(self_pointer self, domain::event_definition def,
-                        domain::event_inventory_state inventory, bool replaced) {
+                        domain::event_inventory_state inventory, bool replaced,
+                        std::shared_ptr<const recovered_event> recovered) {
   auto id = def.id;
   auto capacity = inventory.capacity();
-  self->state.events[id] =
-      spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config);
+  self->state.events[id] = spawn_event(self->system(), std::move(def), std::move(inventory),
+                                       self->state.config, std::move(recovered));
   return {id, replaced, capacity};
 }
 
 using defined_handler = std::function<void(result<event_defined>)>;
 
-/// Adds `def`, or replaces the event of the same id if it has no reservations (the current
-/// actor decides, and stops if so); `done` gets the outcome, at once or once the actor answered.
-void define_then(self_pointer self, domain::event_definition def, defined_handler done) {
-  auto inventory = domain::event_inventory_state::create(def, self->state.config->policy);
+/// Stores the definition, then adds the event; a definition that is not stored is not served
+/// (after a restart the node would not know the event its reservations belong to).
+void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> def,
+                   std::shared_ptr<domain::event_inventory_state> inventory, bool replaced,
+                   defined_handler done) {
+  auto& st = self->state;
+  st.durable.persist(
+      self, st.config->durable_store(), {event_mutation(*def)}, [=](std::optional<failure> err) {
+        if (err) {
+          done(*err);
+          return;
+        }
+        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr));
+      });
+}
+
+/// Adds `d.definition`, or replaces the event of the same id if it has no reservations (the
+/// current actor decides, and stops if so); `done` gets the outcome, at once or once the actor
+/// answered. A definition with `recovered` state comes from the store and is added as it is.
+void define_then(self_pointer self, const define_event& d, defined_handler done) {
+  auto inventory = domain::event_inventory_state::create(d.definition, self->state.config->policy);
   if (!inventory) {
     done(inventory.error());
     return;
   }
-  auto it = self->state.events.find(def.id);
-  if (it == self->state.events.end()) {
-    done(add_event(self, std::move(def), std::move(*inventory), false));
+  auto it = self->state.events.find(d.definition.id);
+  if (d.recovered && it == self->state.events.end()) {
+    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered));
     return;
   }
-  auto shared_def = std::make_shared<domain::event_definition>(std::move(def));
+  auto shared_def = std::make_shared<domain::event_definition>(d.definition);
   auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
-  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def})
+  if (it == self->state.events.end()) {
+    store_and_add(self, shared_def, shared_inventory, false, std::move(done));
+    return;
+  }
+  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr})
       .then(
           [=](event_defined&) {
-            done(add_event(self, std::move(*shared_def), std::move(*shared_inventory), true));
+            // The old actor has stopped: until the new definition is stored, the event is gone.
+            self->state.events.erase(shared_def->id);
+            store_and_add(self, shared_def, shared_inventory, true, done);
           },
           [=](caf::error& err) {
             auto rejection = to_failure(err);
@@ -127,7 +154,7 @@ void define_then(self_pointer self, domain::event_definition def, defined_handle
 
 caf::result<event_defined> define(self_pointer self, const define_event& d) {
   auto promise = self->make_response_promise<event_defined>();
-  define_then(self, d.definition, [=](result<event_defined> outcome) mutable {
+  define_then(self, d, [=](result<event_defined> outcome) mutable {
     if (outcome)
       promise.deliver(*outcome);
     else
@@ -137,13 +164,13 @@ caf::result<event_defined> define(self_pointer self, const define_event& d) {
 }
 
 caf::result<catalog_defined> define_all(self_pointer self, const define_catalog& c) {
-  if (c.definitions.empty())
+  if (c.events.empty())
     return catalog_defined{};
   auto out = std::make_shared<catalog_defined>();
-  auto pending = std::make_shared<size_t>(c.definitions.size());
+  auto pending = std::make_shared<size_t>(c.events.size());
   auto promise = self->make_response_promise<catalog_defined>();
-  for (const auto& def : c.definitions)
-    define_then(self, def, [=](result<event_defined> outcome) mutable {
+  for (const auto& d : c.events)
+    define_then(self, d, [=](result<event_defined> outcome) mutable {
       if (outcome)
         out->defined.push_back(*outcome);
       else
@@ -298,6 +325,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         [=](const list_query& q) { return list(self, q); },
         [=](const define_event& d) { return define(self, d); },
         [=](const define_catalog& c) { return define_all(self, c); },
+        [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });
 }

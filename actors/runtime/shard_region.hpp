@@ -21,7 +21,7 @@ using shard_region =
                      caf::replies_to<list_query>::with<list_answer>,
                      caf::replies_to<define_event>::with<event_defined>,
                      caf::replies_to<define_catalog>::with<catalog_defined>,
-                     caf::reacts_to<sweep_atom>>;
+                     caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

@@ -13,6 +13,11 @@ uint64_t fingerprint(const write_scope& scope) {
   return domain::request_fingerprint(scope.canonical);
 }
 
+/// Rejections that say nothing about the request itself: the same request may succeed later.
+bool is_transient(errc code) {
+  return code == errc::unavailable || code == errc::data_corruption || code == errc::timeout;
+}
+
 } // namespace
 
 std::optional<caf::result<reservation_reply>> write_journal::begin(const write_scope& scope,
@@ -51,11 +56,25 @@ void write_journal::finish(const write_scope& scope, std::string reply_bytes, ti
 }
 
 void write_journal::settle_error(const write_scope& scope, const caf::error& err, timestamp now) {
-  if (auto rejection = to_failure(err)) {
+  if (auto rejection = to_failure(err); rejection && !is_transient(rejection->code)) {
     finish(scope, encode_reply(*rejection), now);
     return;
   }
   run(domain::abandon_request{scope.user, scope.key, fingerprint(scope)}, now);
+}
+
+journal_entry write_journal::entry_of(const write_scope& scope, std::string reply_bytes,
+                                      timestamp now) const {
+  return journal_entry_of(scope, std::move(reply_bytes), now + policy_.ttl);
+}
+
+void write_journal::restore(const journal_entry& entry, timestamp now) {
+  if (entry.expires_at <= now)
+    return;
+  domain::apply(
+      state_, domain::request_started{entry.user, entry.key, entry.fingerprint, entry.expires_at});
+  domain::apply(state_,
+                domain::request_completed{entry.user, entry.key, entry.reply, entry.expires_at});
 }
 
 void write_journal::sweep(timestamp now) {

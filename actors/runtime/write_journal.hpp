@@ -14,6 +14,7 @@
 
 #include "actors/domain/idempotency.hpp"
 #include "actors/runtime/event_protocol.hpp"
+#include "actors/runtime/event_records.hpp"
 
 namespace tt::actors {
 
@@ -27,10 +28,14 @@ class write_journal {
   /// Stores `reply_bytes` (an encoded reply or rejection) as the answer for `scope`.
   void finish(const write_scope& scope, std::string reply_bytes, timestamp now);
 
-  /// A domain rejection is stored like a reply; anything else (timeout, dead actor) forgets the
-  /// run, so that a retry executes again.
+  /// A domain rejection is stored like a reply; anything else (timeout, dead actor, a storage
+  /// failure) forgets the run, so that a retry executes again.
   void settle_error(const write_scope& scope, const caf::error& err, timestamp now);
 
+  /// The record `finish` keeps for this reply, for the caller to make durable before replying.
+  journal_entry entry_of(const write_scope& scope, std::string reply_bytes, timestamp now) const;
+  /// Puts back a completed record found at recovery (nothing happens for a lapsed one).
+  void restore(const journal_entry& entry, timestamp now);
   /// Drops records whose TTL has passed.
   void sweep(timestamp now);
 

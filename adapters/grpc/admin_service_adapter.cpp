@@ -118,7 +118,7 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
         stamp(resp.mutable_updated_at());
         c.reply();
       },
-      actors::define_event{std::move(*definition)});
+      actors::define_event{std::move(*definition), nullptr});
 }
 
 void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {
@@ -167,7 +167,7 @@ void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call
         resp.set_result(text);
         c.reply();
       },
-      actors::define_catalog{std::move(*catalog)});
+      actors::catalog_of(std::move(*catalog)));
 }
 
 void admin_service_adapter::get_system_health(std::shared_ptr<system_health_call> call) {

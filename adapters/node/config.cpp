@@ -95,6 +95,15 @@ const std::vector<setting>& settings() {
        integer(&node_config::shutdown_grace_ms, 0, 600000), show(&node_config::shutdown_grace_ms)},
       {"storage.data_dir", "TT_STORAGE_DATA_DIR", "directory holding the node's durable state",
        text(&node_config::data_dir), show(&node_config::data_dir)},
+      {"storage.sync", "TT_STORAGE_SYNC",
+       "when a write is durable: always (fsync per group), batch (fsync shared by the writes of "
+       "storage.max_delay_us), none (OS page cache only: benchmarks that say so)",
+       text(&node_config::storage_sync, {"always", "batch", "none"}),
+       show(&node_config::storage_sync)},
+      {"storage.max_delay_us", "TT_STORAGE_MAX_DELAY_US",
+       "with storage.sync=batch: how long a group may wait for more writes to share its fsync",
+       integer(&node_config::storage_max_delay_us, 0, 1000000),
+       show(&node_config::storage_max_delay_us)},
       {"log.level", "TT_LOG_LEVEL", "trace, debug, info, warn, error",
        text(&node_config::log_level, {"trace", "debug", "info", "warn", "error"}),
        show(&node_config::log_level)},
@@ -129,6 +138,9 @@ const std::vector<setting>& settings() {
        "NEGATIVE CONTROL ONLY: acknowledge holds before applying them, which oversells",
        flag(&node_config::unsafe_ack_holds_before_apply),
        show(&node_config::unsafe_ack_holds_before_apply)},
+      {"testing.unsafe_skip_persistence", "TT_TESTING_UNSAFE_SKIP_PERSISTENCE",
+       "NEGATIVE CONTROL ONLY: acknowledge writes without storing them, so a crash loses them",
+       flag(&node_config::unsafe_skip_persistence), show(&node_config::unsafe_skip_persistence)},
   };
   return table;
 }

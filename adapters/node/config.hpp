@@ -18,6 +18,8 @@ struct node_config {
   int64_t grpc_max_timeout_ms = 30000;
   int64_t shutdown_grace_ms = 5000;
   std::string data_dir = "./data";
+  std::string storage_sync = "batch";
+  int64_t storage_max_delay_us = 200;
   std::string log_level = "info";
   std::string log_format = "text";
   int64_t actor_threads = 0; // 0: CAF's default
@@ -30,6 +32,7 @@ struct node_config {
   int64_t idempotency_ttl_seconds = 300;
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
+  bool unsafe_skip_persistence = false;
 };
 
 /// What the command line asked for.

@@ -13,6 +13,7 @@
 
 #include "actors/runtime/message_types.hpp"
 #include "actors/runtime/node_health_actor.hpp"
+#include "actors/runtime/recovery.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
@@ -23,6 +24,7 @@
 #include "adapters/node/config.hpp"
 #include "adapters/node/logging.hpp"
 #include "storage/data_directory.hpp"
+#include "storage/rocksdb_snapshot_store.hpp"
 
 extern char** environ;
 
@@ -38,7 +40,7 @@ sigset_t shutdown_signals() {
   return set;
 }
 
-std::shared_ptr<const tt::actors::runtime_config> runtime_of(const tt::node::node_config& cfg) {
+std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_config& cfg) {
   using std::chrono::seconds;
   auto rt = std::make_shared<tt::actors::runtime_config>();
   rt->shard_count = static_cast<uint32_t>(cfg.shards);
@@ -48,36 +50,65 @@ std::shared_ptr<const tt::actors::runtime_config> runtime_of(const tt::node::nod
   rt->policy.max_seats = static_cast<int32_t>(cfg.max_seats_per_reservation);
   rt->idempotency.ttl = seconds{cfg.idempotency_ttl_seconds};
   rt->unsafe.ack_holds_before_apply = cfg.unsafe_ack_holds_before_apply;
+  rt->unsafe.skip_persistence = cfg.unsafe_skip_persistence;
+  if (rt->unsafe.skip_persistence)
+    spdlog::warn("testing.unsafe_skip_persistence is on: this node LOSES acknowledged writes");
   if (rt->unsafe.ack_holds_before_apply)
     spdlog::warn("testing.unsafe_ack_holds_before_apply is on: this node OVERSELLS by design");
   return rt;
 }
 
-/// Defines the catalog's events before the node serves; false if the catalog is unusable.
-bool load_catalog(caf::actor_system& actors, const tt::actors::shard_region& region,
-                  const std::string& dir) {
+tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
+  tt::storage::store_options out;
+  out.group_commit.sync = cfg.storage_sync == "always" ? tt::storage::sync_policy::always
+                          : cfg.storage_sync == "none" ? tt::storage::sync_policy::none
+                                                       : tt::storage::sync_policy::batch;
+  out.group_commit.max_delay = std::chrono::microseconds{cfg.storage_max_delay_us};
+  return out;
+}
+
+/// Restores every stored event, adds the catalog's, and defines them all before the node
+/// serves; false if the store or the catalog is unusable.
+bool recover_and_load(caf::actor_system& actors, const tt::actors::shard_region& region,
+                      const tt::storage::snapshot_store& store, const std::string& dir,
+                      tt::timestamp now, tt::actors::recovery_summary& summary) {
   auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
   if (!catalog && catalog.error().code == tt::errc::not_found) {
-    spdlog::warn("catalog: no directory {}; starting with no events", dir);
-    return true;
+    spdlog::warn("catalog: no directory {}; serving the stored events only", dir);
+    catalog = std::vector<tt::domain::event_definition>{};
   }
   if (!catalog) {
     spdlog::error("catalog: {}", catalog.error().message);
     return false;
   }
+  auto plan = tt::actors::plan_recovery(store, std::move(*catalog), now, summary);
+  if (!plan) {
+    spdlog::error("recovery: {}", plan.error().message);
+    return false;
+  }
   caf::scoped_actor self{actors};
   bool ok = true;
-  self->request(region, caf::infinite, tt::actors::define_catalog{std::move(*catalog)})
+  self->request(region, caf::infinite, std::move(*plan))
       .receive(
           [&](const tt::actors::catalog_defined& outcome) {
             for (const auto& e : outcome.defined)
               spdlog::info("catalog: event {} with {} seats", e.event(), e.capacity);
-            ok = outcome.kept.empty();
+            // Events that have reservations keep their stored definition (not an error).
+            for (const auto& kept : outcome.kept) {
+              bool has_reservations = kept.code == tt::errc::failed_precondition;
+              spdlog::log(has_reservations ? spdlog::level::warn : spdlog::level::err,
+                          "catalog: {}", kept.message);
+              ok = ok && has_reservations;
+            }
           },
           [&](const caf::error& err) {
             spdlog::error("catalog: {}", caf::to_string(err));
             ok = false;
           });
+  spdlog::info("recovery: {} events, {} reservations ({} live holds, {} lapsed while down, "
+               "released now), {} idempotency records in {} ms",
+               summary.events, summary.reservations, summary.live_holds, summary.lapsed_holds,
+               summary.idempotency_records, summary.took.count());
   return ok;
 }
 
@@ -90,20 +121,34 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   }
   auto dir = std::move(std::get<0>(opened));
   spdlog::info("storage: data directory {}", dir->path().string());
-
+  auto store_opened =
+      tt::storage::rocksdb_snapshot_store::open(dir->path() / "snapshots", store_options_of(cfg));
+  if (auto* err = std::get_if<tt::storage::storage_error>(&store_opened)) {
+    spdlog::error("storage: cannot open the snapshot store: {}", err->message);
+    return 1;
+  }
+  std::shared_ptr<tt::storage::rocksdb_snapshot_store> store = std::move(std::get<0>(store_opened));
+  spdlog::info("storage: snapshot store open, sync {}", cfg.storage_sync);
+  // Declared after the store, so it is destroyed first: actors never outlive the store.
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
   if (cfg.actor_threads > 0)
     actor_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
   caf::actor_system actors{actor_cfg};
-  auto health = tt::actors::spawn_node_health(actors, {cfg.node_id, version, started_at}, *dir);
   spdlog::info("actors: {} scheduler threads", actors.scheduler().num_workers());
-  auto region = tt::actors::spawn_shard_region(actors, runtime_of(cfg));
+  auto runtime = runtime_of(cfg);
+  runtime->store = store;
+  auto region = tt::actors::spawn_shard_region(actors, runtime);
+  tt::actors::recovery_summary summary;
+  bool loaded =
+      recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary);
+  auto health = tt::actors::spawn_node_health(
+      actors, {cfg.node_id, version, started_at, summary.metrics()}, *dir, store.get());
   auto stop_actors = [&] {
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
   };
-  if (!load_catalog(actors, region, cfg.catalog_dir)) {
+  if (!loaded) {
     stop_actors();
     return 1;
   }
@@ -141,7 +186,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
   stop_actors();
   spdlog::info("shutdown: gRPC stopped; stopping actors");
-  return 0; // the actor system, then the data directory lock, are released on the way out
+  return 0; // the actor system, then the store, then the data directory lock go on the way out
 }
 
 } // namespace

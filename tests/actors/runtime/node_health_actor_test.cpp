@@ -16,7 +16,8 @@ struct fixture {
   fixture() : sys(cfg.add_message_types<caf::id_block::tt>()) {
     auto opened = tt::storage::data_directory::open(tmp.path() / "data");
     dir = std::move(std::get<0>(opened));
-    health = spawn_node_health(sys, {"node-7", "9.9.9", std::chrono::steady_clock::now()}, *dir);
+    health =
+        spawn_node_health(sys, {"node-7", "9.9.9", std::chrono::steady_clock::now(), {}}, *dir);
   }
   ~fixture() { caf::anon_send_exit(health, caf::exit_reason::user_shutdown); }
 

@@ -1,0 +1,170 @@
+#include "actors/runtime/event_records.hpp"
+
+#include "actors/domain/idempotency.hpp"
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/reservation_codec.hpp"
+#include "proto/tt/internal/v1/snapshots.pb.h"
+
+namespace tt::actors {
+
+namespace {
+
+namespace pb = tt::internal::v1;
+
+int64_t ms(timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+timestamp at(int64_t ms) {
+  return timestamp{std::chrono::milliseconds{ms}};
+}
+
+std::string envelope(const char* type, const std::string& id,
+                     const google::protobuf::Message& state) {
+  pb::SnapshotEnvelope e;
+  e.set_format_version(snapshot_format_version);
+  e.set_entity_type(type);
+  e.set_entity_id(id);
+  e.mutable_state()->PackFrom(state);
+  return e.SerializeAsString();
+}
+
+/// The state inside a stored envelope, or why it cannot be read.
+template <class Record>
+result<Record> open_envelope(std::string_view key, std::string_view bytes) {
+  pb::SnapshotEnvelope e;
+  Record out;
+  if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return fail(errc::data_corruption, "stored record " + std::string(key) + " does not parse");
+  if (e.format_version() > snapshot_format_version)
+    return fail(errc::data_corruption, "stored record " + std::string(key) +
+                                           " was written by a newer version (format " +
+                                           std::to_string(e.format_version()) + ")");
+  if (!e.state().UnpackTo(&out))
+    return fail(errc::data_corruption,
+                "stored record " + std::string(key) + " holds an unexpected type");
+  return out;
+}
+
+/// Visits every record of `kind` under `prefix`, decoded as `Record`; stops at the first error.
+template <class Record, class Visit>
+result<void> scan_records(const storage::snapshot_store& store, storage::entity_kind kind,
+                          const std::string& prefix, Visit visit) {
+  std::optional<failure> bad;
+  auto err = store.scan(kind, prefix, [&](std::string_view key, std::string_view value) {
+    auto record = open_envelope<Record>(key, value);
+    if (!record) {
+      bad = record.error();
+      return false;
+    }
+    visit(*record);
+    return true;
+  });
+  if (err)
+    return storage_failure(*err);
+  if (bad)
+    return *bad;
+  return {};
+}
+
+std::string journal_key(const event_id& event, const user_id& user, const idempotency_key& key) {
+  // Length-prefixed user, so that no (user, key) pair collides with another.
+  return event() + "/" + std::to_string(user().size()) + ":" + user() + "/" + key();
+}
+
+} // namespace
+
+storage::mutation reservation_mutation(const domain::reservation_state& state) {
+  return {storage::entity_kind::reservation, state.event() + "/" + state.id(),
+          envelope("reservation", state.id(), to_record(state)), std::nullopt};
+}
+
+journal_entry journal_entry_of(const write_scope& scope, std::string reply, timestamp expires_at) {
+  return {scope.user, scope.key, domain::request_fingerprint(scope.canonical), std::move(reply),
+          expires_at};
+}
+
+storage::mutation journal_mutation(const event_id& event, const journal_entry& entry) {
+  pb::IdempotencyRecord r;
+  r.set_user_id(entry.user());
+  r.set_key(entry.key());
+  r.set_fingerprint(entry.fingerprint);
+  r.set_reply(entry.reply);
+  r.set_expires_at_ms(ms(entry.expires_at));
+  auto key = journal_key(event, entry.user, entry.key);
+  return {storage::entity_kind::idempotency, key, envelope("idempotency", key, r),
+          ms(entry.expires_at)};
+}
+
+storage::mutation event_mutation(const domain::event_definition& d) {
+  pb::EventRecord r;
+  r.set_event_id(d.id());
+  r.set_name(d.name);
+  r.set_venue(d.venue);
+  r.set_sale_starts_at_ms(ms(d.sale_starts_at));
+  r.set_sale_ends_at_ms(ms(d.sale_ends_at));
+  r.set_currency(d.currency);
+  for (const auto& s : d.sections) {
+    auto* section = r.add_sections();
+    section->set_section(s.section);
+    section->set_name(s.name);
+    section->set_price(s.price);
+    for (const auto& row : s.rows) {
+      auto* out = section->add_rows();
+      out->set_row(row.row);
+      for (const auto& n : row.seat_numbers)
+        out->add_seat_numbers(n);
+    }
+  }
+  for (const auto& seat : d.blocked_seats)
+    r.add_blocked_seats(seat());
+  return {storage::entity_kind::meta, "event/" + d.id(), envelope("event", d.id(), r),
+          std::nullopt};
+}
+
+result<std::vector<domain::event_definition>> load_events(const storage::snapshot_store& store) {
+  std::vector<domain::event_definition> out;
+  auto ok = scan_records<
+      pb::EventRecord>(store, storage::entity_kind::meta, "event/", [&](const pb::EventRecord& r) {
+    domain::event_definition d;
+    d.id = event_id{r.event_id()};
+    d.name = r.name();
+    d.venue = r.venue();
+    d.sale_starts_at = at(r.sale_starts_at_ms());
+    d.sale_ends_at = at(r.sale_ends_at_ms());
+    d.currency = r.currency();
+    for (const auto& s : r.sections()) {
+      domain::section_definition section{s.section(), s.name(), s.price(), {}};
+      for (const auto& row : s.rows())
+        section.rows.push_back({row.row(), {row.seat_numbers().begin(), row.seat_numbers().end()}});
+      d.sections.push_back(std::move(section));
+    }
+    for (const auto& seat : r.blocked_seats())
+      d.blocked_seats.push_back(seat_id{seat});
+    out.push_back(std::move(d));
+  });
+  if (!ok)
+    return ok.error();
+  return out;
+}
+
+result<recovered_event> load_event_state(const storage::snapshot_store& store,
+                                         const event_id& event) {
+  recovered_event out;
+  auto prefix = event() + "/";
+  auto ok = scan_records<pb::ReservationRecord>(
+      store, storage::entity_kind::reservation, prefix,
+      [&](const pb::ReservationRecord& r) { out.reservations.push_back(from_record(r)); });
+  if (!ok)
+    return ok.error();
+  ok = scan_records<pb::IdempotencyRecord>(
+      store, storage::entity_kind::idempotency, prefix, [&](const pb::IdempotencyRecord& r) {
+        out.journal.push_back({user_id{r.user_id()}, idempotency_key{r.key()}, r.fingerprint(),
+                               r.reply(), at(r.expires_at_ms())});
+      });
+  if (!ok)
+    return ok.error();
+  return out;
+}
+
+} // namespace tt::actors

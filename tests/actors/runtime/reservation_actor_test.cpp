@@ -1,0 +1,118 @@
+// reservation_actor: one reservation's lifecycle and its hold timer, on the deterministic
+// scheduler. The hold expires because test time moves (manual_clock and CAF's clock together),
+// never because of a sleep.
+#include <doctest/doctest.h>
+
+#include "tests/actors/runtime/runtime_fixture.hpp"
+
+using namespace tt;
+using namespace tt::actors;
+using namespace tt::actors::testing;
+
+namespace {
+
+/// concert-1 defined, and user-1 holding A-1-1 and A-1-2 since t0.
+struct hold_fixture : runtime_fixture {
+  hold_fixture() {
+    REQUIRE(define(concert()).ok());
+    auto a = create("user-1", "k1", seats({"A-1-1", "A-1-2"}));
+    REQUIRE(a.ok());
+    held = a.value->reservation;
+  }
+  domain::reservation_state held;
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(hold_fixture,
+                  "a hold expires at hold_expires_at and its seats are available again") {
+  advance(59s);
+  auto before = get(held.id, "user-1");
+  REQUIRE(before.ok());
+  CHECK(before.value->reservation.status == domain::reservation_status::hold);
+
+  advance(2s); // past hold_expires_at (t0 + 60 s): the reservation's timer fires
+  auto after = get(held.id, "user-1");
+  REQUIRE(after.ok());
+  CHECK(after.value->reservation.status == domain::reservation_status::expired);
+  CHECK(after.value->reservation.updated_at == t0 + 61s);
+  for (const auto& s : after.value->seats)
+    CHECK(s.status == domain::seat_status::available);
+
+  auto totals = status().totals;
+  CHECK(totals.held == 0);
+  CHECK(totals.available == 6);
+  // The seats are held for real again by someone else.
+  CHECK(create("user-2", "k2", seats({"A-1-1", "A-1-2"})).ok());
+  CHECK(status().totals.held == 2);
+}
+
+TEST_CASE_FIXTURE(hold_fixture, "an expired reservation can no longer be extended or cancelled") {
+  advance(61s);
+  auto extend = command(held.id, reservation_action::extend, "user-1", "e1", 30s);
+  CHECK_FALSE(extend.ok());
+  auto cancel = command(held.id, reservation_action::cancel, "user-1", "c1");
+  CHECK_FALSE(cancel.ok());
+  auto code = cancel.code();
+  CHECK((code == errc::reservation_expired || code == errc::failed_precondition));
+}
+
+TEST_CASE_FIXTURE(hold_fixture, "a hold extends once, then the extension is denied") {
+  advance(10s);
+  auto first = command(held.id, reservation_action::extend, "user-1", "e1", 30s);
+  REQUIRE_MESSAGE(first.ok(), caf::to_string(first.error));
+  REQUIRE(first.value->extension.has_value());
+  CHECK(first.value->extension->allowed);
+  CHECK(first.value->extension->granted == 30s);
+  CHECK(first.value->reservation.hold_expires_at == t0 + 90s);
+  CHECK(first.value->reservation.extensions == 1);
+
+  auto second = command(held.id, reservation_action::extend, "user-1", "e2", 30s);
+  REQUIRE_MESSAGE(second.ok(), caf::to_string(second.error));
+  REQUIRE(second.value->extension.has_value());
+  CHECK_FALSE(second.value->extension->allowed);
+  CHECK_FALSE(second.value->extension->note.empty());
+  CHECK(second.value->reservation.hold_expires_at == t0 + 90s);
+
+  // The old deadline passes: the timer re-arms instead of expiring the extended hold.
+  advance(55s); // t0 + 65 s
+  CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::hold);
+  CHECK(status().totals.held == 2);
+  advance(26s); // t0 + 91 s
+  CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::expired);
+  CHECK(status().totals.held == 0);
+}
+
+TEST_CASE_FIXTURE(hold_fixture, "cancel releases the seats") {
+  auto cancelled = command(held.id, reservation_action::cancel, "user-1", "c1");
+  REQUIRE_MESSAGE(cancelled.ok(), caf::to_string(cancelled.error));
+  CHECK(cancelled.value->reservation.status == domain::reservation_status::cancelled);
+  for (const auto& s : cancelled.value->seats)
+    CHECK(s.status == domain::seat_status::available);
+  CHECK(status().totals.available == 6);
+  CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::cancelled);
+
+  // The timer firing later changes nothing.
+  advance(61s);
+  CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::cancelled);
+
+  // A retry of the cancel replays the same reply.
+  auto retry = command(held.id, reservation_action::cancel, "user-1", "c1");
+  REQUIRE(retry.ok());
+  CHECK(retry.value->reservation.status == domain::reservation_status::cancelled);
+  CHECK(retry.value->reservation.updated_at == cancelled.value->reservation.updated_at);
+}
+
+TEST_CASE_FIXTURE(hold_fixture, "another user can neither read nor cancel the reservation") {
+  CHECK(get(held.id, "user-2").code() == errc::forbidden);
+  CHECK(command(held.id, reservation_action::cancel, "user-2", "c1").code() == errc::forbidden);
+  CHECK(status().totals.held == 2);
+}
+
+TEST_CASE_FIXTURE(hold_fixture,
+                  "confirming without an approved payment is refused and keeps the hold") {
+  auto confirm = command(held.id, reservation_action::confirm, "user-1", "p1");
+  CHECK_MESSAGE(confirm.code() == errc::payment_not_approved, caf::to_string(confirm.error));
+  CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::hold);
+  CHECK(status().totals.held == 2);
+}

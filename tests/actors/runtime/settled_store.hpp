@@ -1,0 +1,59 @@
+#pragma once
+/// The real RocksDB snapshot store, made to fit the deterministic scheduler: commit waits until
+/// the batch is durable and runs the callback on the committing thread. (The test coordinator's
+/// job queue is single-threaded, so the store's writer thread must not send to actors.) It can
+/// also refuse writes the way a full or broken disk does, to test what actors do then.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <future>
+#include <memory>
+
+#include "storage/rocksdb_snapshot_store.hpp"
+
+namespace tt::actors::testing {
+
+class settled_store final : public storage::snapshot_store {
+ public:
+  /// `now_ms` is the store's clock for TTLs (the tests' manual time, not the wall clock).
+  settled_store(const std::filesystem::path& path, storage::now_ms_fn now_ms) {
+    storage::store_options options;
+    options.now_ms = std::move(now_ms);
+    auto opened = storage::rocksdb_snapshot_store::open(path, std::move(options));
+    if (auto* err = std::get_if<storage::storage_error>(&opened))
+      FAIL("open failed: " << err->message);
+    real_ = std::move(std::get<0>(opened));
+  }
+
+  /// While set, every commit fails with io_error and stores nothing.
+  bool refuse_writes = false;
+
+  void commit(std::vector<storage::mutation> batch, storage::durable_callback on_durable) override {
+    if (refuse_writes) {
+      on_durable(storage::storage_error{storage::errc::io_error, "disk refused the write (test)"});
+      return;
+    }
+    std::promise<std::optional<storage::storage_error>> done;
+    auto outcome = done.get_future();
+    real_->commit(std::move(batch),
+                  [&done](std::optional<storage::storage_error> err) { done.set_value(err); });
+    on_durable(outcome.get());
+  }
+  std::variant<std::optional<std::string>, storage::storage_error>
+  get(storage::entity_kind kind, std::string_view key) const override {
+    return real_->get(kind, key);
+  }
+  std::optional<storage::storage_error>
+  scan(storage::entity_kind kind, std::string_view prefix,
+       const std::function<bool(std::string_view, std::string_view)>& visit) const override {
+    return real_->scan(kind, prefix, visit);
+  }
+  storage::store_stats stats() const override { return real_->stats(); }
+  std::optional<storage::storage_error> health() const override { return real_->health(); }
+
+ private:
+  std::unique_ptr<storage::rocksdb_snapshot_store> real_;
+};
+
+} // namespace tt::actors::testing
