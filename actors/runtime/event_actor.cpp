@@ -20,9 +20,14 @@ namespace tt::actors {
 namespace {
 
 struct reservation_entry {
-  reservation_actor handle;
-  /// The reservation as its actor last reported it (read model for listing).
+  /// Empty while passivated: the actor is spawned again from `latest` on the next request.
+  std::optional<reservation_actor> handle;
+  /// The reservation as its actor last reported it, after the change was stored (the read model
+  /// for listing, and the snapshot a passivated reservation comes back from).
   domain::reservation_state latest;
+  timestamp last_used;
+  /// Requests routed to the actor and not answered yet: an actor with any is never passivated.
+  int32_t in_flight = 0;
 };
 
 struct event_actor_state {
@@ -140,12 +145,24 @@ domain::reservation_state created_state(self_pointer self, const reservation_id&
   return state;
 }
 
-void start_reservation(self_pointer self, const domain::reservation_state& state,
-                       std::vector<domain::seat_view> seats) {
-  auto& st = self->state;
+/// Linked: the event and its reservations keep each other alive through their handles, so they
+/// must also end together when the node stops (the actor system waits for every actor).
+reservation_actor spawn_for(self_pointer self, const domain::reservation_state& state,
+                            std::vector<domain::seat_view> seats) {
   auto handle = spawn_reservation(self->system(), caf::actor_cast<caf::actor>(self), state,
-                                  std::move(seats), st.config);
-  st.reservations.emplace(state.id, reservation_entry{handle, state});
+                                  std::move(seats), self->state.config);
+  self->link_to(handle);
+  return handle;
+}
+
+/// Registers a reservation; `seats` empty and `active` false registers it passivated.
+void start_reservation(self_pointer self, const domain::reservation_state& state,
+                       std::vector<domain::seat_view> seats, bool active = true) {
+  auto& st = self->state;
+  reservation_entry entry{std::nullopt, state, now_of(self), 0};
+  if (active)
+    entry.handle = spawn_for(self, state, std::move(seats));
+  st.reservations.emplace(state.id, std::move(entry));
   st.by_user[state.owner].push_back(state.id);
 }
 
@@ -225,6 +242,24 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   return promise;
 }
 
+/// The seats of a reservation coming back (recovered, or passivated), with the status its own
+/// state gives them.
+std::vector<domain::seat_view> recovered_seats(self_pointer self,
+                                               const domain::reservation_state& r) {
+  auto now = now_of(self);
+  auto status = r.status == domain::reservation_status::hold ? domain::seat_status::held
+                : r.status == domain::reservation_status::confirmed
+                    ? domain::seat_status::sold
+                    : domain::seat_status::available;
+  std::vector<domain::seat_view> out;
+  for (const auto& id : r.seats)
+    if (auto seat = self->state.inventory.seat(id, now)) {
+      out.push_back(*seat);
+      out.back().status = status;
+    }
+  return out;
+}
+
 caf::result<reservation_reply> route(self_pointer self, reservation_request req) {
   auto& st = self->state;
   auto it = st.reservations.find(req.id);
@@ -235,17 +270,29 @@ caf::result<reservation_reply> route(self_pointer self, reservation_request req)
   if (write)
     if (auto early = st.writes.begin(req.scope, now_of(self)))
       return std::move(*early);
+  auto& entry = it->second;
+  if (!entry.handle)
+    entry.handle = spawn_for(self, entry.latest, recovered_seats(self, entry.latest));
+  entry.in_flight += 1;
   auto promise = self->make_response_promise<reservation_reply>();
   auto scope = req.scope;
-  // Bounded: the reservation actor only waits on this actor, which always answers.
-  self->request(it->second.handle, std::chrono::seconds{10}, std::move(req))
+  auto id = req.id;
+  auto settle = [self, id] {
+    auto& e = self->state.reservations.at(id);
+    e.in_flight -= 1;
+    e.last_used = now_of(self);
+  };
+  // Bounded: the reservation actor only waits on this actor and the store, which always answer.
+  self->request(*entry.handle, std::chrono::seconds{10}, std::move(req))
       .then(
           [=](reservation_reply& reply) mutable {
+            settle();
             if (write)
               self->state.writes.finish(scope, encode_reply(reply), now_of(self));
             promise.deliver(reply);
           },
           [=](caf::error& err) mutable {
+            settle();
             if (write)
               self->state.writes.settle_error(scope, err, now_of(self));
             promise.deliver(err);
@@ -328,23 +375,6 @@ caf::result<event_defined> redefine(self_pointer self, const define_event& d) {
   return event_defined{d.definition.id, true, 0};
 }
 
-/// The seats of a recovered reservation, with the status its own state gives them.
-std::vector<domain::seat_view> recovered_seats(self_pointer self,
-                                               const domain::reservation_state& r) {
-  auto now = now_of(self);
-  auto status = r.status == domain::reservation_status::hold ? domain::seat_status::held
-                : r.status == domain::reservation_status::confirmed
-                    ? domain::seat_status::sold
-                    : domain::seat_status::available;
-  std::vector<domain::seat_view> out;
-  for (const auto& id : r.seats)
-    if (auto seat = self->state.inventory.seat(id, now)) {
-      out.push_back(*seat);
-      out.back().status = status;
-    }
-  return out;
-}
-
 /// Takes the seats a recovered live reservation holds (hold) or bought (confirmed).
 result<void> retake_seats(self_pointer self, const domain::reservation_state& r) {
   auto& inv = self->state.inventory;
@@ -365,6 +395,22 @@ result<void> retake_seats(self_pointer self, const domain::reservation_state& r)
   return {};
 }
 
+/// Stops the actors of reservations that have been idle for passivate_after and are past their
+/// hold (a hold keeps its actor: it owns the timer). Safe because only this actor sends them
+/// requests, and none is outstanding; their state stays in `latest`, as stored.
+void passivate_idle(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  for (auto& [id, entry] : st.reservations)
+    if (entry.handle && entry.in_flight == 0 &&
+        entry.latest.status != domain::reservation_status::hold &&
+        now - entry.last_used >= st.config->passivate_after) {
+      self->unlink_from(*entry.handle); // its exit must not end this actor too
+      self->send_exit(*entry.handle, caf::exit_reason::user_shutdown);
+      entry.handle.reset();
+    }
+}
+
 /// Rebuilds the event from what the store held: seats follow from the live reservations, every
 /// reservation gets its actor back (a hold that lapsed while the node was down expires at once,
 /// through its actor, which stores the change), completed writes get their replies back.
@@ -379,7 +425,10 @@ void recover(self_pointer self, const recovered_event& found) {
         // Two stored reservations claim one seat: never written by this code; keep the first.
         spdlog::critical("event {}: stored reservation {} conflicts with another: {}",
                          st.definition.id(), r.id(), taken.error().message);
-    start_reservation(self, r, recovered_seats(self, r));
+    // Holds (live or lapsed) need their actor for the timer; the rest start passivated.
+    bool hold = r.status == domain::reservation_status::hold;
+    start_reservation(self, r, hold ? recovered_seats(self, r) : std::vector<domain::seat_view>{},
+                      hold);
   }
   for (const auto& entry : found.journal)
     st.writes.restore(entry, now);
@@ -403,7 +452,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     st.config = config;
     if (recovered)
       recover(self, *recovered);
-    self->delayed_send(self, config->idempotency_sweep, sweep_atom_v);
+    self->delayed_send(self, config->sweep_interval, sweep_atom_v);
     return {
         [=](const availability_query& q) { return availability(self, q); },
         [=](const status_query& q) { return status(self, q); },
@@ -419,7 +468,8 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         },
         [=](sweep_atom) {
           self->state.writes.sweep(now_of(self));
-          self->delayed_send(self, self->state.config->idempotency_sweep, sweep_atom_v);
+          passivate_idle(self);
+          self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
         [=](const deferred_hold& d) { apply_deferred(self, d); },
         [=](const persisted& p) { self->state.durable.complete(p); },

@@ -29,8 +29,11 @@ struct runtime_config {
   domain::idempotency_policy idempotency;
   /// Ids carry shard_of(event, shard_count) so any node can route them.
   uint32_t shard_count = 64;
-  /// How often an event actor drops expired idempotency records.
-  std::chrono::milliseconds idempotency_sweep{std::chrono::seconds{30}};
+  /// How often actors drop expired idempotency records and passivate idle reservations.
+  std::chrono::milliseconds sweep_interval{std::chrono::seconds{30}};
+  /// A reservation past its hold whose actor has had no request for this long is passivated
+  /// (its actor stops; it comes back from its stored state on the next request).
+  std::chrono::milliseconds passivate_after{std::chrono::minutes{2}};
   unsafe_switches unsafe;
   /// Where actors make their state durable; null keeps everything in memory (unit tests).
   std::shared_ptr<storage::snapshot_store> store;

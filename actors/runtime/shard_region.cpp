@@ -94,8 +94,12 @@ event_defined add_event(self_pointer self, domain::event_definition def,
                         std::shared_ptr<const recovered_event> recovered) {
   auto id = def.id;
   auto capacity = inventory.capacity();
-  self->state.events[id] = spawn_event(self->system(), std::move(def), std::move(inventory),
-                                       self->state.config, std::move(recovered));
+  auto actor = spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config,
+                           std::move(recovered));
+  // Linked: when the node stops the region, its events (and through them their reservations)
+  // stop with it. A replaced event quits normally, which does not end the region.
+  self->link_to(actor);
+  self->state.events[id] = actor;
   return {id, replaced, capacity};
 }
 
@@ -289,7 +293,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config) {
   return sys.spawn([config](self_pointer self) -> shard_region::behavior_type {
     self->state.config = config;
-    self->delayed_send(self, config->idempotency_sweep, sweep_atom_v);
+    self->delayed_send(self, config->sweep_interval, sweep_atom_v);
     return {
         [=](availability_query& q) {
           auto key = q.event;
@@ -320,7 +324,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         },
         [=](sweep_atom) {
           sweep_keys(self);
-          self->delayed_send(self, self->state.config->idempotency_sweep, sweep_atom_v);
+          self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
         [=](const list_query& q) { return list(self, q); },
         [=](const define_event& d) { return define(self, d); },

@@ -23,6 +23,7 @@ struct node_config {
   std::string log_level = "info";
   std::string log_format = "text";
   int64_t actor_threads = 0; // 0: CAF's default
+  int64_t passivate_after_seconds = 120;
   std::string catalog_dir = "ops/catalog";
   int64_t shards = 64;
   int64_t hold_seconds = 60;

@@ -49,6 +49,7 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   rt->policy.max_hold_lifetime = seconds{cfg.max_hold_lifetime_seconds};
   rt->policy.max_seats = static_cast<int32_t>(cfg.max_seats_per_reservation);
   rt->idempotency.ttl = seconds{cfg.idempotency_ttl_seconds};
+  rt->passivate_after = seconds{cfg.passivate_after_seconds};
   rt->unsafe.ack_holds_before_apply = cfg.unsafe_ack_holds_before_apply;
   rt->unsafe.skip_persistence = cfg.unsafe_skip_persistence;
   if (rt->unsafe.skip_persistence)

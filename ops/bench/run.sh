@@ -91,14 +91,28 @@ wait_for_port() {
 pids+=($!)
 echo_port=$(wait_for_port "$work/echo.log" "${pids[-1]}" '^echo: listening on port \([0-9]*\)$')
 
-# Holds last 2 s here so that the 50,000-seat stadium never sells out during a run: the
-# CreateReservation case then measures holds (and their expiry), not refusals.
-"$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" --log.level info \
-  --reservation.hold_seconds 2 >"$work/node.log" 2>&1 &
-pids+=($!)
-node_port=$(wait_for_port "$work/node.log" "${pids[-1]}" \
-  '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*')
-echo "bench: echo on port $echo_port, tacosd on port $node_port; ${duration} s per run" >&2
+# start_node SYNC: starts a tacosd with storage.sync=SYNC on its own data directory (not in a
+# subshell: pids must reach the EXIT trap). Holds last 2 s here so that the 50,000-seat stadium
+# never sells out during a run: the CreateReservation cases then measure holds (and their
+# expiry), not refusals.
+start_node() {
+  "$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data-$1" --log.level info \
+    --storage.sync "$1" --reservation.hold_seconds 2 >"$work/node-$1.log" 2>&1 &
+  pids+=($!)
+}
+node_port_of() {
+  wait_for_port "$work/node-$1.log" "$2" '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*'
+}
+# The node of the main table runs the default policy (batch); two more show what durability
+# costs: the same CreateReservation against sync none (no fsync) and always.
+start_node batch
+node_port=$(node_port_of batch "${pids[-1]}")
+start_node none
+none_port=$(node_port_of none "${pids[-1]}")
+start_node always
+always_port=$(node_port_of always "${pids[-1]}")
+echo "bench: echo on port $echo_port, tacosd on port $node_port (sync batch; none on" \
+  "$none_port, always on $always_port); ${duration} s per run" >&2
 
 # field JSON KEY: a number or object from tt_loadgen's one-line JSON.
 field() { sed -n "s/.*\"$2\":\({[^}]*}\|[0-9.]*\).*/\1/p" <<<"$1"; }
@@ -134,10 +148,33 @@ for case in "${cases[@]}"; do
   done
 done
 
+# Durable writes by sync policy, measured one after another on the three nodes.
+create_method=/reservation.v1.ReservationService/CreateReservation
+create_request="{\"event_id\": \"$stadium\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"k{n}\"}"
+sync_rows=()
+none_rps=0
+for policy in none batch always; do
+  port_var=${policy}_port
+  [ "$policy" = batch ] && port_var=node_port
+  echo "bench: CreateReservation with storage.sync=$policy" >&2
+  json=$(measure "${!port_var}" "$create_method" "$create_request" 64 --pool 400000)
+  rps=$(field "$json" rps)
+  [ "$policy" = none ] && none_rps=$rps
+  ratio=$(awk -v n="$rps" -v e="$none_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }')
+  sync_rows+=("| $policy | $(printf '%.0f' "$rps") | $(ms "$(field "$json" p50_us)") |\
+ $(ms "$(field "$json" p99_us)") | $ratio |")
+  errors=$(field "$json" errors)
+  [ "$errors" = "{}" ] || notes+=("CreateReservation with sync $policy: errors $errors")
+done
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio |"
 echo "|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+echo
+echo "| CreateReservation, storage.sync | req/s | p50 ms | p99 ms | ratio to none |"
+echo "|---|---:|---:|---:|---:|"
+printf '%s\n' "${sync_rows[@]}"
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(date -u '+%Y-%m-%d %H:%M UTC');" \
   "tt_loadgen closed loop, 2 connections, ${warmup} s warm-up + ${duration} s per run," \

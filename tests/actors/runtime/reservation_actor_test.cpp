@@ -116,3 +116,26 @@ TEST_CASE_FIXTURE(hold_fixture,
   CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::hold);
   CHECK(status().totals.held == 2);
 }
+
+TEST_CASE_FIXTURE(hold_fixture,
+                  "an idle ended reservation is passivated and comes back on request") {
+  REQUIRE(command(held.id, reservation_action::cancel, "user-1", "c1").ok());
+  auto running = sys.registry().running();
+  // Idle past passivate_after, then a sweep: the reservation's actor stops.
+  advance(config->passivate_after + config->sweep_interval);
+  CHECK(sys.registry().running() == running - 1);
+  // The next request brings it back from its last stored state, with its seats.
+  auto got = get(held.id, "user-1");
+  REQUIRE(got.ok());
+  CHECK(got.value->reservation.status == domain::reservation_status::cancelled);
+  CHECK(got.value->seats.size() == 2);
+  CHECK(sys.registry().running() == running);
+  // And it still follows its rules: an ended reservation cannot be cancelled twice.
+  CHECK_FALSE(command(held.id, reservation_action::cancel, "user-1", "c2").ok());
+}
+
+TEST_CASE_FIXTURE(hold_fixture, "a live hold keeps its actor however idle, so its timer fires") {
+  auto running = sys.registry().running();
+  advance(config->sweep_interval + 1s);
+  CHECK(sys.registry().running() == running);
+}
