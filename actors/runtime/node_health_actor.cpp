@@ -44,13 +44,23 @@ component_health check_storage(const storage::data_directory& dir) {
   return c;
 }
 
-/// The store's own view on top of the directory probe: a failing write makes storage unhealthy
-/// even while the directory still takes the probe's small file.
-void add_store(component_health& c, const storage::snapshot_store& store,
-               const std::map<std::string, std::string>& recovery) {
+/// The snapshot store as the node's own component: its last write error (which also makes the
+/// storage dependency unhealthy: the directory may still take the probe's small file while the
+/// store cannot write), its commit counters, and what start-up recovery restored.
+component_health check_store(const storage::snapshot_store& store,
+                             const std::map<std::string, std::string>& recovery,
+                             component_health& storage_dependency) {
+  component_health c;
+  c.name = "snapshot_store";
+  c.kind = component_kind::internal;
+  c.status = health_status::healthy;
   if (auto err = store.health()) {
     c.status = health_status::unhealthy;
-    c.problem = (c.problem.empty() ? "" : c.problem + "; ") + "snapshot store: " + err->message;
+    c.problem = err->message;
+    storage_dependency.status = health_status::unhealthy;
+    storage_dependency.problem =
+        (storage_dependency.problem.empty() ? "" : storage_dependency.problem + "; ") +
+        "snapshot store: " + err->message;
   }
   auto stats = store.stats();
   c.metrics["commits"] = std::to_string(stats.commits);
@@ -60,6 +70,7 @@ void add_store(component_health& c, const storage::snapshot_store& store,
   c.metrics["last_sync_us"] = std::to_string(stats.last_sync_latency.count());
   for (const auto& [k, v] : recovery)
     c.metrics[k] = v;
+  return c;
 }
 
 } // namespace
@@ -90,9 +101,10 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
               r.components.push_back(check_actor_system(self->system()));
-              r.components.push_back((*cache)->result);
+              auto storage_dependency = (*cache)->result;
               if (store != nullptr)
-                add_store(r.components.back(), *store, identity.recovery);
+                r.components.push_back(check_store(*store, identity.recovery, storage_dependency));
+              r.components.push_back(std::move(storage_dependency));
               return r;
             },
         };

@@ -124,7 +124,15 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
 void store_then(self_pointer self, const plan& p, const job& j,
                 std::function<void(std::optional<failure>)> then) {
   auto& st = self->state;
-  st.durable.persist(self, st.config->durable_store(), batch_of(self, p, j), std::move(then));
+  auto id = st.reservation.id;
+  auto status = p.next.status;
+  st.durable.persist(self, st.config->durable_store(), batch_of(self, p, j),
+                     [id, status, then = std::move(then)](std::optional<failure> err) {
+                       if (err)
+                         spdlog::error("reservation {}: change to {} not stored, not applied: {}",
+                                       id(), to_string(status), err->message);
+                       then(std::move(err));
+                     });
 }
 
 void move_then(self_pointer self, const seat_change& move,

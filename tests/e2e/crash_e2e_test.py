@@ -37,7 +37,7 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import errors_pb2, types_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2, types_pb2  # noqa: E402
 from proto.google.rpc import status_pb2  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
@@ -719,6 +719,16 @@ class CrashRecovery(CrashTestCase):
                     R.ReservationStatus.Name(listed[extended].status)))
             retry_problems, _ = check_retries(client, log, users, listed, unexplained)
             problems += retry_problems
+            # What recovery restored, as GetSystemHealth reports it.
+            health = admin_pb2_grpc.AdminServiceStub(ch).GetSystemHealth(
+                admin_pb2.GetSystemHealthRequest(), timeout=CALL_TIMEOUT)
+            store = {s.service_name: s for s in health.services}["snapshot_store"].metrics
+            expected = {"recovered_events": "1", "recovered_reservations": "4",
+                        "recovered_lapsed_holds": "2", "recovered_live_holds": "1"}
+            for k, v in expected.items():
+                if store.get(k) != v:
+                    problems.append("GetSystemHealth reports %s=%s after the restart, expected %s"
+                                    % (k, store.get(k), v))
         print("expired while down: killed, restarted %.1f s later; %d lapsed seats, %s" % (
             time.time() - killed, len(lapsed_seats),
             "VERIFIED" if not problems else "%d PROBLEMS" % len(problems)), file=sys.stderr)

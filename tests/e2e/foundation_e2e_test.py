@@ -73,7 +73,7 @@ class Foundation(unittest.TestCase):
     def test_gateway_health_check_reports_real_components(self):
         reply, call = self.gateway.HealthCheck.with_call(gateway_pb2.HealthCheckRequest())
         self.assertEqual(reply.status, gateway_pb2.HEALTH_STATUS_HEALTHY)
-        self.assertEqual(set(reply.services), {"actor_system", "storage"})
+        self.assertEqual(set(reply.services), {"actor_system", "snapshot_store", "storage"})
         self.assertEqual(reply.services["storage"].version, "0.1.0")
         self.assertGreater(reply.timestamp.seconds, 0)
         self.assertEqual(len(dict(call.initial_metadata())["x-trace-id"]), 32)
@@ -93,8 +93,14 @@ class Foundation(unittest.TestCase):
     def test_system_health_lists_services_and_dependencies(self):
         reply = self.admin.GetSystemHealth(admin_pb2.GetSystemHealthRequest())
         self.assertEqual(reply.overall_status, admin_pb2.SYSTEM_HEALTH_STATUS_HEALTHY)
-        self.assertEqual([s.service_name for s in reply.services], ["actor_system"])
+        self.assertEqual([s.service_name for s in reply.services],
+                         ["actor_system", "snapshot_store"])
         self.assertGreaterEqual(int(reply.services[0].metrics["scheduler_threads"]), 1)
+        # A new data directory: recovery found nothing.
+        store = reply.services[1].metrics
+        self.assertEqual(store["recovered_reservations"], "0")
+        self.assertIn("commits", store)
+        self.assertIn("recovery_ms", store)
         self.assertEqual(len(reply.dependencies), 0)
         reply = self.admin.GetSystemHealth(admin_pb2.GetSystemHealthRequest(
             include_dependencies=True))
