@@ -26,6 +26,8 @@ std::string_view field_of(id_kind kind) noexcept {
       return "hold_id";
     case id_kind::order:
       return "order_id";
+    case id_kind::payment_intent:
+      return "payment_intent_id";
   }
   return "id";
 }
@@ -119,6 +121,11 @@ order_id mint_order_id(uint32_t shard, const event_id& event, const ulid& unique
   return order_id{mint(id_kind::order, shard, event, unique)};
 }
 
+payment_intent_id mint_payment_intent_id(uint32_t shard, const event_id& event,
+                                         const ulid& unique) {
+  return payment_intent_id{mint(id_kind::payment_intent, shard, event, unique)};
+}
+
 result<id_route> parse_routable_id(id_kind kind, std::string_view text) {
   // The shard and the ulid have fixed widths, so the event id in between may itself contain '-'.
   if (text.size() < prefix_length + 1 + suffix_length ||
@@ -154,6 +161,10 @@ result<id_route> route_of(const hold_id& id) {
 
 result<id_route> route_of(const order_id& id) {
   return parse_routable_id(id_kind::order, id());
+}
+
+result<id_route> route_of(const payment_intent_id& id) {
+  return parse_routable_id(id_kind::payment_intent, id());
 }
 
 } // namespace tt

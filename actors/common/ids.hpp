@@ -1,7 +1,8 @@
 #pragma once
 /// Strong id types and the one id scheme. Ids are never bare strings (STYLE.md): mixing up a seat
 /// id and a reservation id is a compile error. Minted ids route: `r-<shard>-<event_id>-<ulid>` lets
-/// any node find the owner shard of a reservation (`h-` holds, `o-` orders) without a lookup.
+/// any node find the owner shard of a reservation (`h-` holds, `o-` orders, `p-` payment intents)
+/// without a lookup.
 
 #include <array>
 #include <cstdint>
@@ -41,6 +42,7 @@ using reservation_id = named_type<std::string, struct reservation_id_tag>;
 using user_id = named_type<std::string, struct user_id_tag>;
 using hold_id = named_type<std::string, struct hold_id_tag>;
 using order_id = named_type<std::string, struct order_id_tag>;
+using payment_intent_id = named_type<std::string, struct payment_intent_id_tag>;
 using idempotency_key = named_type<std::string, struct idempotency_key_tag>;
 
 /// Longest event id the id scheme (and the catalog) accepts.
@@ -79,7 +81,7 @@ class ulid_generator {
   bool started_ = false;
 };
 
-enum class id_kind : char { reservation = 'r', hold = 'h', order = 'o' };
+enum class id_kind : char { reservation = 'r', hold = 'h', order = 'o', payment_intent = 'p' };
 
 /// Where a minted id routes to.
 struct id_route {
@@ -91,6 +93,7 @@ struct id_route {
 reservation_id mint_reservation_id(uint32_t shard, const event_id& event, const ulid& unique);
 hold_id mint_hold_id(uint32_t shard, const event_id& event, const ulid& unique);
 order_id mint_order_id(uint32_t shard, const event_id& event, const ulid& unique);
+payment_intent_id mint_payment_intent_id(uint32_t shard, const event_id& event, const ulid& unique);
 
 /// Recovers shard and event from any text claiming to be an id of `kind`. Malformed input (client
 /// supplied, any length or content) yields errc::invalid_argument naming the field; never crashes.
@@ -98,6 +101,7 @@ result<id_route> parse_routable_id(id_kind kind, std::string_view text);
 result<id_route> route_of(const reservation_id& id);
 result<id_route> route_of(const hold_id& id);
 result<id_route> route_of(const order_id& id);
+result<id_route> route_of(const payment_intent_id& id);
 
 } // namespace tt
 

@@ -66,7 +66,9 @@ struct create_request {
   std::string section;
 };
 
-enum class reservation_action : uint8_t { get, confirm, cancel, extend, release };
+/// settle and refund are system commands from the payment path: the payment's outcome confirms
+/// or fails a hold; a refunded payment refunds a confirmed reservation.
+enum class reservation_action : uint8_t { get, confirm, cancel, extend, release, settle, refund };
 
 /// Every command on an existing reservation. `scope.key` is empty for reads (get) and for
 /// system commands (release: ReleaseHold, which the contract gives no user).
@@ -74,12 +76,15 @@ struct reservation_request {
   reservation_id id;
   reservation_action action = reservation_action::get;
   write_scope scope;
-  std::string payment_intent_id; // confirm
+  std::string payment_intent_id; // confirm, settle, refund
   std::string reason;            // cancel, release
   std::chrono::milliseconds extension{0};
   /// The event the caller says the reservation belongs to (InventoryService requests name one);
   /// empty when not stated. A mismatch is answered as an unknown reservation.
   event_id stated_event;
+  /// confirm, settle: the intent's outcome as the event's payments know it (filled by the event
+  /// actor, never by a client).
+  domain::payment_outcome payment = {};
 };
 
 struct extension_outcome {

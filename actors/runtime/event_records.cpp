@@ -2,6 +2,7 @@
 
 #include "actors/domain/idempotency.hpp"
 #include "actors/runtime/errors.hpp"
+#include "actors/runtime/payment_codec.hpp"
 #include "actors/runtime/reservation_codec.hpp"
 #include "proto/tt/internal/v1/snapshots.pb.h"
 
@@ -96,6 +97,11 @@ storage::mutation journal_mutation(const event_id& event, const journal_entry& e
           ms(entry.expires_at)};
 }
 
+storage::mutation payment_mutation(const event_id& event, const domain::payment_state& state) {
+  return {storage::entity_kind::payment, event() + "/" + state.id(),
+          envelope("payment", state.id(), to_record(state)), std::nullopt};
+}
+
 storage::mutation event_mutation(const domain::event_definition& d) {
   pb::EventRecord r;
   r.set_event_id(d.id());
@@ -155,6 +161,11 @@ result<recovered_event> load_event_state(const storage::snapshot_store& store,
   auto ok = scan_records<pb::ReservationRecord>(
       store, storage::entity_kind::reservation, prefix,
       [&](const pb::ReservationRecord& r) { out.reservations.push_back(from_record(r)); });
+  if (!ok)
+    return ok.error();
+  ok = scan_records<pb::PaymentRecord>(
+      store, storage::entity_kind::payment, prefix,
+      [&](const pb::PaymentRecord& r) { out.payments.push_back(from_record(r)); });
   if (!ok)
     return ok.error();
   ok = scan_records<pb::IdempotencyRecord>(

@@ -1,15 +1,16 @@
 #pragma once
-/// How an event's durable state is laid out in the snapshot store: reservation records and
-/// completed idempotency records under the event's key prefix ("<event_id>/..."), and the event's
-/// definition under "event/<event_id>" (meta). Every value is a tt.internal.v1.SnapshotEnvelope
-/// with format_version = snapshot_format_version. Seats are not stored: they follow from the live
-/// reservations at recovery.
+/// How an event's durable state is laid out in the snapshot store: reservation records, payment
+/// intents and completed idempotency records under the event's key prefix ("<event_id>/..."), and
+/// the event's definition under "event/<event_id>" (meta). Every value is a
+/// tt.internal.v1.SnapshotEnvelope with format_version = snapshot_format_version. Seats are not
+/// stored: they follow from the live reservations at recovery.
 
 #include <string>
 #include <vector>
 
 #include "actors/common/result.hpp"
 #include "actors/runtime/event_protocol.hpp"
+#include "actors/runtime/payment_protocol.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace tt::actors {
@@ -32,11 +33,13 @@ journal_entry journal_entry_of(const write_scope& scope, std::string reply, time
 /// What recovery found for one event.
 struct recovered_event {
   std::vector<domain::reservation_state> reservations;
+  std::vector<domain::payment_state> payments;
   std::vector<journal_entry> journal;
 };
 
 storage::mutation reservation_mutation(const domain::reservation_state& state);
 storage::mutation journal_mutation(const event_id& event, const journal_entry& entry);
+storage::mutation payment_mutation(const event_id& event, const domain::payment_state& state);
 storage::mutation event_mutation(const domain::event_definition& definition);
 
 /// Every event definition stored (blocking: start-up only).

@@ -10,6 +10,7 @@
 #include "actors/common/errc.hpp"
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/health_report.hpp"
+#include "actors/runtime/payment_protocol.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tt, caf::first_custom_type_id)
 
@@ -20,6 +21,7 @@ CAF_ADD_TYPE_ID(tt, (tt::actors::health_report))
 CAF_ADD_ATOM(tt, tt::actors, get_health_atom, "gethealth")
 CAF_ADD_ATOM(tt, tt::actors, expire_atom, "expire")
 CAF_ADD_ATOM(tt, tt::actors, sweep_atom, "sweep")
+CAF_ADD_ATOM(tt, tt::actors, settle_atom, "settle")
 
 CAF_END_TYPE_ID_BLOCK(tt)
 
@@ -42,6 +44,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::seat_change)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_changed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::deferred_hold)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::persisted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_create_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_changed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tt::domain::seat_view>)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.

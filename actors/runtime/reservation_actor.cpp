@@ -210,19 +210,39 @@ plan plan_of(self_pointer self, const std::vector<domain::reservation_event>& ev
   return p;
 }
 
-result<plan> confirm(self_pointer self, const reservation_request& req) {
+/// Confirms with the payment outcome the event actor looked up; `by` is the owner for the payment
+/// path's own confirmation (settle).
+result<plan> confirm(self_pointer self, const reservation_request& req, const user_id& by) {
   auto& st = self->state;
-  // No payment service runs yet (issue #6), so no intent can be approved: the domain rejects the
-  // confirmation with payment_not_approved after its owner, status and expiry checks.
-  domain::payment_outcome payment{req.payment_intent_id, domain::payment_verdict::pending, {}};
   auto order = mint_order_id(shard_of(st.reservation.event, st.config->shard_count),
                              st.reservation.event, st.ids.next(now_of(self)));
-  auto decided =
-      domain::decide(st.reservation, domain::confirm_reservation{req.scope.user, payment, order},
-                     now_of(self), st.config->policy);
+  auto decided = domain::decide(st.reservation, domain::confirm_reservation{by, req.payment, order},
+                                now_of(self), st.config->policy);
   if (!decided)
     return decided.error();
   return plan_of(self, *decided, seat_move::commit, domain::seat_status::sold);
+}
+
+/// The payment path's outcome: an approved payment confirms the hold, a declined one fails it.
+result<plan> settle(self_pointer self, const reservation_request& req) {
+  auto& st = self->state;
+  if (req.payment.verdict == domain::payment_verdict::approved)
+    return confirm(self, req, st.reservation.owner);
+  auto decided =
+      domain::decide(st.reservation, domain::fail_reservation{req.payment_intent_id, req.reason},
+                     now_of(self), st.config->policy);
+  if (!decided)
+    return decided.error();
+  return plan_of(self, *decided, seat_move::release, domain::seat_status::available);
+}
+
+result<plan> refund(self_pointer self, const reservation_request& req) {
+  auto& st = self->state;
+  auto decided = domain::decide(st.reservation, domain::refund_reservation{req.payment_intent_id},
+                                now_of(self), st.config->policy);
+  if (!decided)
+    return decided.error();
+  return plan_of(self, *decided, seat_move::return_to_sale, domain::seat_status::available);
 }
 
 result<plan> cancel(self_pointer self, const user_id& by, const std::string& reason) {
@@ -294,7 +314,20 @@ void run(self_pointer self, job j) {
     case reservation_action::get: // reads never wait in the queue (see handle)
       break;
     case reservation_action::confirm:
-      p = confirm(self, req);
+      // Confirmed already by this payment (the payment path got there first): the same answer.
+      if (st.reservation.status == domain::reservation_status::confirmed &&
+          st.reservation.payment_intent_id == req.payment_intent_id &&
+          domain::authorize(st.reservation, req.scope.user)) {
+        j.promise->deliver(reservation_reply{st.reservation, st.seats, std::nullopt});
+        return;
+      }
+      p = confirm(self, req, req.scope.user);
+      break;
+    case reservation_action::settle:
+      p = settle(self, req);
+      break;
+    case reservation_action::refund:
+      p = refund(self, req);
       break;
     case reservation_action::cancel:
       p = cancel(self, req.scope.user, req.reason);

@@ -8,6 +8,7 @@
 
 #include "actors/common/clock.hpp"
 #include "actors/domain/idempotency.hpp"
+#include "actors/domain/payment.hpp"
 #include "actors/domain/policy.hpp"
 #include "storage/snapshot_store.hpp"
 
@@ -27,6 +28,7 @@ struct runtime_config {
   std::shared_ptr<const clock> time = std::make_shared<system_clock_source>();
   domain::reservation_policy policy;
   domain::idempotency_policy idempotency;
+  domain::payment_policy payment;
   /// Ids carry shard_of(event, shard_count) so any node can route them.
   uint32_t shard_count = 64;
   /// How often actors drop expired idempotency records and passivate idle reservations.

@@ -55,6 +55,17 @@ std::variant<event_actor, failure> owner_of(self_pointer self, const reservation
   return owner;
 }
 
+std::variant<event_actor, failure> owner_of(self_pointer self, const payment_intent_id& id) {
+  auto route = route_of(id);
+  if (!route)
+    return route.error();
+  auto owner = owner_of(self, route->event);
+  if (std::holds_alternative<failure>(owner))
+    return fail(errc::not_found, "no such payment intent",
+                {{"payment_intent_id", "not found", id().substr(0, 128)}});
+  return owner;
+}
+
 /// Claims (user, key) for `event`; a key already used on another event within its TTL is an
 /// idempotency conflict.
 std::optional<failure> claim_key(self_pointer self, const write_scope& scope,
@@ -321,6 +332,18 @@ shard_region spawn_shard_region(caf::actor_system& sys,
               return to_caf_error(*conflict);
           auto key = req.id;
           return forward<reservation_reply>(self, key, std::move(req));
+        },
+        [=](payment_create_request& req) -> caf::result<payment_reply> {
+          auto route = route_of(req.reservation);
+          if (route && self->state.events.count(route->event) != 0)
+            if (auto conflict = claim_key(self, req.scope, route->event))
+              return to_caf_error(*conflict);
+          auto key = req.reservation;
+          return forward<payment_reply>(self, key, std::move(req));
+        },
+        [=](payment_request& req) -> caf::result<payment_reply> {
+          auto key = req.id;
+          return forward<payment_reply>(self, key, std::move(req));
         },
         [=](sweep_atom) {
           sweep_keys(self);

@@ -21,6 +21,8 @@ using shard_region =
                      caf::replies_to<list_query>::with<list_answer>,
                      caf::replies_to<define_event>::with<event_defined>,
                      caf::replies_to<define_catalog>::with<catalog_defined>,
+                     caf::replies_to<payment_create_request>::with<payment_reply>,
+                     caf::replies_to<payment_request>::with<payment_reply>,
                      caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,

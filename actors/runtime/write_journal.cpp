@@ -20,22 +20,22 @@ bool is_transient(errc code) {
 
 } // namespace
 
-std::optional<caf::result<reservation_reply>> write_journal::begin(const write_scope& scope,
-                                                                   timestamp now) {
+result<std::optional<std::string>> write_journal::start(const write_scope& scope, timestamp now) {
   auto decided = domain::decide(
       state_, domain::begin_request{scope.user, scope.key, fingerprint(scope)}, now, policy_);
   if (!decided)
-    return caf::result<reservation_reply>{to_caf_error(decided.error())};
+    return decided.error();
   for (const auto& e : *decided) {
-    if (const auto* replay = std::get_if<domain::reply_replayed>(&e)) {
-      auto stored = decode_reply(replay->reply);
-      if (!stored)
-        return caf::result<reservation_reply>{to_caf_error(stored.error())};
-      return caf::result<reservation_reply>{std::move(*stored)};
-    }
+    if (const auto* replay = std::get_if<domain::reply_replayed>(&e))
+      return std::optional<std::string>{replay->reply};
     domain::apply(state_, e);
   }
-  return std::nullopt;
+  return std::optional<std::string>{};
+}
+
+std::optional<caf::result<reservation_reply>> write_journal::begin(const write_scope& scope,
+                                                                   timestamp now) {
+  return begin_as<reservation_reply>(scope, now, decode_reply);
 }
 
 template <class Command>
@@ -60,7 +60,7 @@ void write_journal::settle_error(const write_scope& scope, const caf::error& err
     finish(scope, encode_reply(*rejection), now);
     return;
   }
-  run(domain::abandon_request{scope.user, scope.key, fingerprint(scope)}, now);
+  abandon(scope, now);
 }
 
 journal_entry write_journal::entry_of(const write_scope& scope, std::string reply_bytes,
@@ -75,6 +75,10 @@ void write_journal::restore(const journal_entry& entry, timestamp now) {
       state_, domain::request_started{entry.user, entry.key, entry.fingerprint, entry.expires_at});
   domain::apply(state_,
                 domain::request_completed{entry.user, entry.key, entry.reply, entry.expires_at});
+}
+
+void write_journal::abandon(const write_scope& scope, timestamp now) {
+  run(domain::abandon_request{scope.user, scope.key, fingerprint(scope)}, now);
 }
 
 void write_journal::sweep(timestamp now) {

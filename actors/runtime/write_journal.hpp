@@ -13,6 +13,7 @@
 #include <caf/result.hpp>
 
 #include "actors/domain/idempotency.hpp"
+#include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/event_records.hpp"
 
@@ -24,6 +25,20 @@ class write_journal {
   explicit write_journal(domain::idempotency_policy policy) : policy_(policy) {}
 
   std::optional<caf::result<reservation_reply>> begin(const write_scope& scope, timestamp now);
+  /// `begin` for writes whose replies are not reservation replies: `decode` reads a stored one.
+  template <class Reply, class Decode>
+  std::optional<caf::result<Reply>> begin_as(const write_scope& scope, timestamp now,
+                                             Decode decode) {
+    auto outcome = start(scope, now);
+    if (!outcome)
+      return caf::result<Reply>{to_caf_error(outcome.error())};
+    if (!*outcome)
+      return std::nullopt;
+    auto stored = decode(**outcome);
+    if (!stored)
+      return caf::result<Reply>{to_caf_error(stored.error())};
+    return caf::result<Reply>{std::move(*stored)};
+  }
 
   /// Stores `reply_bytes` (an encoded reply or rejection) as the answer for `scope`.
   void finish(const write_scope& scope, std::string reply_bytes, timestamp now);
@@ -36,10 +51,14 @@ class write_journal {
   journal_entry entry_of(const write_scope& scope, std::string reply_bytes, timestamp now) const;
   /// Puts back a completed record found at recovery (nothing happens for a lapsed one).
   void restore(const journal_entry& entry, timestamp now);
+  /// Forgets an in-flight run, so that a retry executes again.
+  void abandon(const write_scope& scope, timestamp now);
   /// Drops records whose TTL has passed.
   void sweep(timestamp now);
 
  private:
+  /// Runs begin_request: a rejection, nullopt (run the write), or the stored reply's bytes.
+  result<std::optional<std::string>> start(const write_scope& scope, timestamp now);
   template <class Command>
   void run(Command command, timestamp now);
 

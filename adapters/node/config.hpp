@@ -31,6 +31,10 @@ struct node_config {
   int64_t max_hold_lifetime_seconds = 90;
   int64_t max_seats_per_reservation = 10;
   int64_t idempotency_ttl_seconds = 300;
+  int64_t payment_settle_delay_ms = 500;
+  int64_t payment_long_delay_ms = 90000;
+  int64_t payment_random_approve_percent = 50;
+  int64_t payment_intent_ttl_seconds = 600;
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;

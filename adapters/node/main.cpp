@@ -19,6 +19,7 @@
 #include "adapters/grpc/admin_service_adapter.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
 #include "adapters/grpc/inventory_service_adapter.hpp"
+#include "adapters/grpc/payment_service_adapter.hpp"
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
 #include "adapters/node/config.hpp"
@@ -50,6 +51,10 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   rt->policy.max_seats = static_cast<int32_t>(cfg.max_seats_per_reservation);
   rt->idempotency.ttl = seconds{cfg.idempotency_ttl_seconds};
   rt->passivate_after = seconds{cfg.passivate_after_seconds};
+  rt->payment.settle_delay = std::chrono::milliseconds{cfg.payment_settle_delay_ms};
+  rt->payment.long_delay = std::chrono::milliseconds{cfg.payment_long_delay_ms};
+  rt->payment.approve_ratio = static_cast<double>(cfg.payment_random_approve_percent) / 100.0;
+  rt->payment.intent_lifetime = seconds{cfg.payment_intent_ttl_seconds};
   rt->unsafe.ack_holds_before_apply = cfg.unsafe_ack_holds_before_apply;
   rt->unsafe.skip_persistence = cfg.unsafe_skip_persistence;
   if (rt->unsafe.skip_persistence)
@@ -169,6 +174,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
       grpc_server.service("reservation.v1.ReservationService"), bridge, region};
   tt::adapters::rpc::inventory_service_adapter inventory{
       grpc_server.service("reservation.v1.InventoryService"), bridge, region};
+  tt::adapters::rpc::payment_service_adapter payments{
+      grpc_server.service("payment.v1.PaymentService"), bridge, region};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);

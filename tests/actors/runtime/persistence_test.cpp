@@ -3,6 +3,8 @@
 // recovering from it the way tacosd does (plan_recovery, then define_catalog).
 #include <doctest/doctest.h>
 
+#include <future>
+
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/recovery.hpp"
 #include "actors/runtime/reservation_codec.hpp"
@@ -194,4 +196,42 @@ TEST_CASE_FIXTURE(store_fixture, "an event defined at run time is stored and com
   auto summary = again.recover();
   CHECK(summary.events == 2);
   CHECK(again.status("gala-7").name == "Gala");
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a payment that completed just before a crash confirms its hold at start") {
+  // What a crash right after the payment's change was stored leaves behind: the payment is
+  // completed, its reservation still held. Recovery must finish the job, exactly once.
+  reservation_reply held;
+  domain::payment_state paid;
+  {
+    stored_node node{store};
+    node.recover();
+    auto a = node.create("user-1", "k1", seats({"B-1-1"}));
+    REQUIRE(a.ok());
+    held = *a.value;
+    paid.id = payment_intent_id{"p-0000-concert-1-01HF7YAT00F591JD2DPHAAK6A4"};
+    paid.reservation = held.reservation.id;
+    paid.owner = user_id{"user-1"};
+    paid.amount = held.reservation.total;
+    paid.status = domain::payment_status::completed;
+    paid.created_at = paid.updated_at = t0;
+    paid.expires_at = t0 + 10min;
+    std::promise<std::optional<storage::storage_error>> done;
+    auto stored = done.get_future();
+    store->commit({payment_mutation(event_id{"concert-1"}, paid)},
+                  [&](std::optional<storage::storage_error> e) { done.set_value(e); });
+    REQUIRE_FALSE(stored.get());
+  }
+  stored_node again{store, 1s};
+  again.recover();
+  auto got = again.get(held.reservation.id, "user-1");
+  REQUIRE(got.ok());
+  CHECK(got.value->reservation.status == domain::reservation_status::confirmed);
+  CHECK(got.value->reservation.payment_intent_id == paid.id());
+  CHECK(again.status().totals.sold == 1);
+  // And the confirmation is stored: the next start finds it confirmed without redoing anything.
+  auto stored = again.stored_state();
+  REQUIRE(stored.reservations.size() == 1);
+  CHECK(stored.reservations[0].status == domain::reservation_status::confirmed);
 }

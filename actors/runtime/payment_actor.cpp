@@ -1,0 +1,195 @@
+#include "actors/runtime/payment_actor.hpp"
+
+#include <deque>
+#include <random>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/durable_queue.hpp"
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/event_records.hpp"
+#include "actors/runtime/payment_codec.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+using reply_promise = caf::typed_response_promise<payment_reply>;
+
+/// A client's write waiting for its turn, or a timer (no request).
+struct job {
+  std::optional<payment_request> request;
+  std::optional<reply_promise> promise;
+  domain::payment_command timer = domain::settle_payment{};
+};
+
+struct payment_actor_state {
+  static inline const char* name = "payment";
+  domain::payment_state payment;
+  caf::actor event;
+  std::shared_ptr<const runtime_config> config;
+  durable_queue durable;
+  std::mt19937_64 random{std::random_device{}()};
+  ulid_generator ids{0};
+  bool busy = false;
+  std::deque<job> waiting;
+};
+
+using self_pointer = payment_actor::stateful_pointer<payment_actor_state>;
+
+timestamp now_of(self_pointer self) {
+  return self->state.config->time->now();
+}
+
+template <class Atom>
+void at(self_pointer self, timestamp when, Atom timer) {
+  auto left = when - now_of(self);
+  if (left < std::chrono::milliseconds{0})
+    left = std::chrono::milliseconds{0};
+  self->delayed_send(self, left, timer);
+}
+
+void arm_timers(self_pointer self) {
+  const auto& p = self->state.payment;
+  if (p.status == domain::payment_status::processing && p.settles)
+    at(self, p.settles_at, settle_atom_v);
+  if (p.status == domain::payment_status::pending || p.status == domain::payment_status::processing)
+    at(self, p.expires_at, expire_atom_v);
+}
+
+void pump(self_pointer self);
+
+void finish(self_pointer self) {
+  self->state.busy = false;
+  pump(self);
+}
+
+/// The command a client's request asks for, or why it cannot run.
+result<domain::payment_command> command_of(self_pointer self, const payment_request& req) {
+  auto& st = self->state;
+  switch (req.action) {
+    case payment_action::get:
+      break;
+    case payment_action::process: {
+      auto shard = shard_of(route_of(st.payment.id)->event, st.config->shard_count);
+      auto unique = st.ids.next(now_of(self));
+      std::uniform_real_distribution<double> coin{0.0, 1.0};
+      return domain::payment_command{domain::process_payment{
+          "pay_" + unique(), "tx_" + std::to_string(shard) + "_" + unique(), coin(st.random)}};
+    }
+    case payment_action::cancel:
+      return domain::payment_command{domain::cancel_payment{req.reason, req.refund_amount,
+                                                            "rf_" + st.ids.next(now_of(self))()}};
+  }
+  return fail(errc::invalid_argument, "not a payment write");
+}
+
+void run(self_pointer self, job j) {
+  auto& st = self->state;
+  domain::payment_command command = j.timer;
+  if (j.request) {
+    auto c = command_of(self, *j.request);
+    if (!c) {
+      j.promise->deliver(to_caf_error(c.error()));
+      return;
+    }
+    command = std::move(*c);
+  }
+  auto decided = domain::decide(st.payment, command, now_of(self), st.config->payment);
+  if (!decided) {
+    if (j.promise)
+      j.promise->deliver(to_caf_error(decided.error()));
+    return;
+  }
+  if (decided->empty()) // a timer for a state that moved on
+    return;
+  auto next = st.payment;
+  for (const auto& e : *decided)
+    next = domain::apply(std::move(next), e);
+  auto event = route_of(next.id)->event;
+  std::vector<storage::mutation> batch{payment_mutation(event, next)};
+  if (j.request && !j.request->scope.key().empty())
+    batch.push_back(
+        journal_mutation(event, journal_entry_of(j.request->scope, encode_payment_reply({next}),
+                                                 now_of(self) + st.config->idempotency.ttl)));
+  st.busy = true;
+  auto promise = j.promise;
+  bool timer = !j.request;
+  st.durable.persist(self, st.config->durable_store(), std::move(batch),
+                     [=](std::optional<failure> err) mutable {
+                       auto& st = self->state;
+                       if (err) {
+                         spdlog::error("payment {}: change to {} not stored, not applied: {}",
+                                       next.id(), to_string(next.status), err->message);
+                         if (promise)
+                           promise->deliver(to_caf_error(*err));
+                         if (timer) { // a timer's change must not be lost: try again shortly
+                           auto retry = now_of(self) + std::chrono::seconds{1};
+                           if (std::holds_alternative<domain::settle_payment>(command))
+                             at(self, retry, settle_atom_v);
+                           else
+                             at(self, retry, expire_atom_v);
+                         }
+                         finish(self);
+                         return;
+                       }
+                       st.payment = next;
+                       arm_timers(self);
+                       caf::anon_send(st.event, payment_changed{st.payment});
+                       if (promise)
+                         promise->deliver(payment_reply{st.payment});
+                       finish(self);
+                     });
+}
+
+void pump(self_pointer self) {
+  auto& st = self->state;
+  while (!st.busy && !st.waiting.empty()) {
+    auto next = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    run(self, std::move(next));
+  }
+}
+
+caf::result<payment_reply> handle(self_pointer self, const payment_request& req) {
+  auto& st = self->state;
+  if (!req.scope.user().empty())
+    if (auto allowed = domain::authorize(st.payment, req.scope.user); !allowed)
+      return to_caf_error(allowed.error());
+  if (req.action == payment_action::get)
+    return payment_reply{st.payment};
+  auto promise = self->make_response_promise<payment_reply>();
+  st.waiting.push_back(job{req, promise, {}});
+  pump(self);
+  return promise;
+}
+
+} // namespace
+
+payment_actor spawn_payment(caf::actor_system& sys, caf::actor event, domain::payment_state initial,
+                            std::shared_ptr<const runtime_config> config) {
+  return sys.spawn([event = std::move(event), initial = std::move(initial),
+                    config](self_pointer self) mutable -> payment_actor::behavior_type {
+    auto& st = self->state;
+    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ std::random_device{}()};
+    st.payment = std::move(initial);
+    st.event = std::move(event);
+    st.config = std::move(config);
+    arm_timers(self);
+    return {
+        [=](const payment_request& req) { return handle(self, req); },
+        [=](settle_atom) {
+          self->state.waiting.push_back(job{std::nullopt, std::nullopt, domain::settle_payment{}});
+          pump(self);
+        },
+        [=](expire_atom) {
+          self->state.waiting.push_back(job{std::nullopt, std::nullopt, domain::expire_payment{}});
+          pump(self);
+        },
+        [=](const persisted& p) { self->state.durable.complete(p); },
+    };
+  });
+}
+
+} // namespace tt::actors

@@ -1,0 +1,37 @@
+#pragma once
+/// payment.v1.PaymentService (simulated payments). Actor entry point: the shard region, which
+/// routes a new intent by its reservation's event and every other call by the event its payment
+/// intent id carries, to the event actor that runs the intent's actor. ListPayments and
+/// SimulateWebhook answer UNIMPLEMENTED until issue #6 binds them (webhooks, listing).
+
+#include "actors/runtime/shard_region.hpp"
+#include "adapters/grpc/call_bridge.hpp"
+#include "adapters/grpc/rpc_service.hpp"
+#include "proto/payment/v1/payment.pb.h"
+
+namespace tt::adapters::rpc {
+
+class payment_service_adapter {
+ public:
+  payment_service_adapter(rpc_service& service, call_bridge bridge, actors::shard_region region);
+
+ private:
+  using create_call =
+      unary_call<payment::v1::CreatePaymentIntentRequest, payment::v1::CreatePaymentIntentResponse>;
+  using process_call =
+      unary_call<payment::v1::ProcessPaymentRequest, payment::v1::ProcessPaymentResponse>;
+  using status_call =
+      unary_call<payment::v1::GetPaymentStatusRequest, payment::v1::GetPaymentStatusResponse>;
+  using cancel_call =
+      unary_call<payment::v1::CancelPaymentRequest, payment::v1::CancelPaymentResponse>;
+
+  void create_intent(std::shared_ptr<create_call> call);
+  void process(std::shared_ptr<process_call> call);
+  void status(std::shared_ptr<status_call> call);
+  void cancel(std::shared_ptr<cancel_call> call);
+
+  call_bridge bridge_;
+  actors::shard_region region_;
+};
+
+} // namespace tt::adapters::rpc
