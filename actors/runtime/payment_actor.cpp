@@ -1,6 +1,5 @@
 #include "actors/runtime/payment_actor.hpp"
 
-#include <deque>
 #include <random>
 
 #include <caf/all.hpp>
@@ -10,6 +9,7 @@
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/payment_codec.hpp"
+#include "actors/runtime/serial_jobs.hpp"
 
 namespace tt::actors {
 
@@ -32,8 +32,7 @@ struct payment_actor_state {
   durable_queue durable;
   std::mt19937_64 random{std::random_device{}()};
   ulid_generator ids{0};
-  bool busy = false;
-  std::deque<job> waiting;
+  serial_jobs<job> jobs;
 };
 
 using self_pointer = payment_actor::stateful_pointer<payment_actor_state>;
@@ -58,11 +57,17 @@ void arm_timers(self_pointer self) {
     at(self, p.expires_at, expire_atom_v);
 }
 
-void pump(self_pointer self);
+void run(self_pointer self, job j);
+
+/// What serial_jobs calls to run this actor's next job.
+auto runner(self_pointer self) {
+  return [self](job j) {
+    run(self, std::move(j));
+  };
+}
 
 void finish(self_pointer self) {
-  self->state.busy = false;
-  pump(self);
+  self->state.jobs.done(runner(self));
 }
 
 /// The command a client's request asks for, or why it cannot run.
@@ -113,7 +118,7 @@ void run(self_pointer self, job j) {
     batch.push_back(
         journal_mutation(event, journal_entry_of(j.request->scope, encode_payment_reply({next}),
                                                  now_of(self) + st.config->idempotency.ttl)));
-  st.busy = true;
+  st.jobs.start();
   auto promise = j.promise;
   bool timer = !j.request;
   st.durable.persist(self, st.config->durable_store(), std::move(batch),
@@ -143,15 +148,6 @@ void run(self_pointer self, job j) {
                      });
 }
 
-void pump(self_pointer self) {
-  auto& st = self->state;
-  while (!st.busy && !st.waiting.empty()) {
-    auto next = std::move(st.waiting.front());
-    st.waiting.pop_front();
-    run(self, std::move(next));
-  }
-}
-
 caf::result<payment_reply> handle(self_pointer self, const payment_request& req) {
   auto& st = self->state;
   if (!req.scope.user().empty())
@@ -160,8 +156,7 @@ caf::result<payment_reply> handle(self_pointer self, const payment_request& req)
   if (req.action == payment_action::get)
     return payment_reply{st.payment};
   auto promise = self->make_response_promise<payment_reply>();
-  st.waiting.push_back(job{req, promise, {}});
-  pump(self);
+  st.jobs.push(job{req, promise, {}}, runner(self));
   return promise;
 }
 
@@ -180,12 +175,12 @@ payment_actor spawn_payment(caf::actor_system& sys, caf::actor event, domain::pa
     return {
         [=](const payment_request& req) { return handle(self, req); },
         [=](settle_atom) {
-          self->state.waiting.push_back(job{std::nullopt, std::nullopt, domain::settle_payment{}});
-          pump(self);
+          self->state.jobs.push(job{std::nullopt, std::nullopt, domain::settle_payment{}},
+                                runner(self));
         },
         [=](expire_atom) {
-          self->state.waiting.push_back(job{std::nullopt, std::nullopt, domain::expire_payment{}});
-          pump(self);
+          self->state.jobs.push(job{std::nullopt, std::nullopt, domain::expire_payment{}},
+                                runner(self));
         },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };

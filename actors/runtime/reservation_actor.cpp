@@ -1,6 +1,5 @@
 #include "actors/runtime/reservation_actor.hpp"
 
-#include <deque>
 #include <random>
 
 #include <caf/all.hpp>
@@ -11,6 +10,7 @@
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/reservation_codec.hpp"
+#include "actors/runtime/serial_jobs.hpp"
 
 namespace tt::actors {
 
@@ -34,11 +34,7 @@ struct reservation_actor_state {
   std::shared_ptr<const runtime_config> config;
   ulid_generator ids{0};
   durable_queue durable;
-  /// A write is between its decision and its reply (waiting for the store or the event actor).
-  bool busy = false;
-  /// Writes that arrived meanwhile, in arrival order: each is decided against the state the
-  /// previous one left, so two writes never decide on the same state.
-  std::deque<job> waiting;
+  serial_jobs<job> jobs;
 };
 
 using self_pointer = reservation_actor::stateful_pointer<reservation_actor_state>;
@@ -79,7 +75,14 @@ struct plan {
   std::optional<extension_outcome> extension;
 };
 
-void pump(self_pointer self);
+void run(self_pointer self, job j);
+
+/// What serial_jobs calls to run this actor's next job.
+auto runner(self_pointer self) {
+  return [self](job j) {
+    run(self, std::move(j));
+  };
+}
 
 /// The change is durable and the seats have moved: it becomes the actor's state and the reply.
 void conclude(self_pointer self, const plan& p, std::optional<reply_promise> promise) {
@@ -93,16 +96,14 @@ void conclude(self_pointer self, const plan& p, std::optional<reply_promise> pro
   self->send(st.event, reservation_changed{st.reservation});
   if (promise)
     promise->deliver(reservation_reply{st.reservation, st.seats, p.extension});
-  st.busy = false;
-  pump(self);
+  st.jobs.done(runner(self));
 }
 
 /// Ends a job without a change.
 void give_up(self_pointer self, std::optional<reply_promise> promise, const failure& why) {
   if (promise)
     promise->deliver(to_caf_error(why));
-  self->state.busy = false;
-  pump(self);
+  self->state.jobs.done(runner(self));
 }
 
 /// The batch that makes `p` durable: the reservation's snapshot and, for a client's write, the
@@ -149,7 +150,7 @@ void move_then(self_pointer self, const seat_change& move,
 /// Runs an accepted plan through the store and the event actor, in the order it needs.
 void execute(self_pointer self, plan p, job j) {
   auto& st = self->state;
-  st.busy = true;
+  st.jobs.start();
   auto promise = j.promise;
   if (!p.move) {
     store_then(self, p, j, [=](std::optional<failure> err) {
@@ -296,7 +297,7 @@ void run(self_pointer self, job j) {
     if (auto p = expiry(self)) {
       // A failed store must not lose the expiry: the timer comes back until it is stored.
       j.promise.reset();
-      st.busy = true;
+      st.jobs.start();
       store_then(self, *p, j, [=](std::optional<failure> err) {
         if (err) {
           self->delayed_send(self, expiry_retry, expire_atom_v);
@@ -347,15 +348,6 @@ void run(self_pointer self, job j) {
   execute(self, std::move(*p), std::move(j));
 }
 
-void pump(self_pointer self) {
-  auto& st = self->state;
-  while (!st.busy && !st.waiting.empty()) {
-    auto next = std::move(st.waiting.front());
-    st.waiting.pop_front();
-    run(self, std::move(next));
-  }
-}
-
 caf::result<reservation_reply> handle(self_pointer self, const reservation_request& req) {
   auto& st = self->state;
   if (req.action == reservation_action::get) {
@@ -365,8 +357,7 @@ caf::result<reservation_reply> handle(self_pointer self, const reservation_reque
     return reservation_reply{st.reservation, st.seats, std::nullopt};
   }
   auto promise = self->make_response_promise<reservation_reply>();
-  st.waiting.push_back(job{req, promise});
-  pump(self);
+  st.jobs.push(job{req, promise}, runner(self));
   return promise;
 }
 
@@ -389,10 +380,7 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
       schedule_expiry(self);
     return {
         [=](const reservation_request& req) { return handle(self, req); },
-        [=](expire_atom) {
-          self->state.waiting.push_back(job{});
-          pump(self);
-        },
+        [=](expire_atom) { self->state.jobs.push(job{}, runner(self)); },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });

@@ -1,0 +1,94 @@
+#pragma once
+/// The event actor's state and the functions its three files share (event_actor.cpp: seats,
+/// holds and routing; event_reservations.cpp: reservation actors, passivation, recovery;
+/// event_payments.cpp: payment intents and their effect on reservations). Internal to
+/// actors/runtime: nothing outside the event actor includes it.
+
+#include <functional>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/durable_queue.hpp"
+#include "actors/runtime/event_actor.hpp"
+#include "actors/runtime/event_records.hpp"
+#include "actors/runtime/payment_actor.hpp"
+#include "actors/runtime/reservation_actor.hpp"
+#include "actors/runtime/write_journal.hpp"
+
+namespace tt::actors::event_detail {
+
+struct reservation_entry {
+  /// Empty while passivated: the actor is spawned again from `latest` on the next request.
+  std::optional<reservation_actor> handle;
+  /// The reservation as its actor last reported it, after the change was stored (the read model
+  /// for listing, and the snapshot a passivated reservation comes back from).
+  domain::reservation_state latest;
+  timestamp last_used;
+  /// Requests routed to the actor and not answered yet: an actor with any is never passivated.
+  int32_t in_flight = 0;
+};
+
+struct payment_entry {
+  payment_actor handle;
+  /// The intent as its actor last stored it: confirmation looks the outcome up here.
+  domain::payment_state latest;
+};
+
+struct event_actor_state {
+  static inline const char* name = "event";
+  domain::event_definition definition;
+  domain::event_inventory_state inventory;
+  write_journal writes;
+  std::unordered_map<reservation_id, reservation_entry> reservations;
+  std::unordered_map<user_id, std::vector<reservation_id>> by_user;
+  std::unordered_map<payment_intent_id, payment_entry> payments;
+  ulid_generator ids{0};
+  uint32_t shard = 0;
+  std::shared_ptr<const runtime_config> config;
+  durable_queue durable;
+};
+
+using self_pointer = event_actor::stateful_pointer<event_actor_state>;
+
+inline timestamp now_of(self_pointer self) {
+  return self->state.config->time->now();
+}
+
+template <class Events, class State>
+void apply_all(State& state, const Events& events) {
+  for (const auto& e : events)
+    domain::apply(state, e);
+}
+
+// -- event_reservations.cpp ---------------------------------------------------------------------
+
+reservation_actor spawn_for(self_pointer self, const domain::reservation_state& state,
+                            std::vector<domain::seat_view> seats);
+/// Registers a reservation; `active` false registers it passivated (no actor until needed).
+void start_reservation(self_pointer self, const domain::reservation_state& state,
+                       std::vector<domain::seat_view> seats, bool active = true);
+/// The seats of a reservation coming back (recovered, or passivated), with the status its own
+/// state gives them.
+std::vector<domain::seat_view> recovered_seats(self_pointer self,
+                                               const domain::reservation_state& r);
+using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
+/// Sends `req` to the reservation's actor (spawning it again if passivated), `done` gets the
+/// answer.
+void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
+                     reply_handler done);
+void passivate_idle(self_pointer self);
+void recover(self_pointer self, const recovered_event& found);
+
+// -- event_payments.cpp -------------------------------------------------------------------------
+
+domain::payment_outcome outcome_of(self_pointer self, const std::string& intent,
+                                   const reservation_id& reservation);
+void start_payment(self_pointer self, const domain::payment_state& state);
+caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
+caf::result<payment_reply> route_payment(self_pointer self, payment_request req);
+void reconcile(self_pointer self, const domain::payment_state& p);
+
+} // namespace tt::actors::event_detail

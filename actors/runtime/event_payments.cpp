@@ -1,0 +1,185 @@
+#include "actors/runtime/event_actor_state.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/payment_codec.hpp"
+
+namespace tt::actors::event_detail {
+
+/// What the event's payments say about `intent` for `reservation`: approved only for a completed
+/// intent of this very reservation.
+domain::payment_outcome outcome_of(self_pointer self, const std::string& intent,
+                                   const reservation_id& reservation) {
+  domain::payment_outcome out{intent, domain::payment_verdict::pending, {}};
+  auto it = self->state.payments.find(payment_intent_id{intent});
+  if (it == self->state.payments.end() || it->second.latest.reservation != reservation)
+    return out;
+  const auto& p = it->second.latest;
+  if (p.status == domain::payment_status::completed)
+    out.verdict = domain::payment_verdict::approved;
+  else if (p.status == domain::payment_status::failed)
+    out.verdict = domain::payment_verdict::declined;
+  out.amount = p.amount;
+  return out;
+}
+
+/// Linked, like reservation actors (see spawn_for).
+void start_payment(self_pointer self, const domain::payment_state& state) {
+  auto handle =
+      spawn_payment(self->system(), caf::actor_cast<caf::actor>(self), state, self->state.config);
+  self->link_to(handle);
+  self->state.payments[state.id] = payment_entry{handle, state};
+}
+
+caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto it = st.reservations.find(req.reservation);
+  if (it == st.reservations.end())
+    return to_caf_error(fail(errc::not_found, "no such reservation",
+                             {{"reservation_id", "not found", req.reservation().substr(0, 128)}}));
+  const auto& r = it->second.latest;
+  if (r.owner != req.scope.user)
+    return to_caf_error(fail(errc::forbidden, "not your reservation"));
+  if (auto early = st.writes.begin_as<payment_reply>(req.scope, now, decode_payment_reply))
+    return std::move(*early);
+  if (r.status != domain::reservation_status::hold || r.hold_expires_at <= now) {
+    st.writes.abandon(req.scope, now);
+    return to_caf_error(fail(r.status == domain::reservation_status::hold
+                                 ? errc::reservation_expired
+                                 : errc::failed_precondition,
+                             "the reservation is not held: nothing to pay for",
+                             {{"reservation_id", "not held", r.id()}}));
+  }
+  auto id = mint_payment_intent_id(st.shard, st.definition.id, st.ids.next(now));
+  auto decided = domain::decide(domain::payment_state{},
+                                domain::create_payment{id, r.id, req.scope.user, r.owner, r.total,
+                                                       req.amount, req.method, req.scenario},
+                                now, st.config->payment);
+  if (!decided) {
+    st.writes.abandon(req.scope, now);
+    return to_caf_error(decided.error());
+  }
+  domain::payment_state state;
+  for (const auto& e : *decided)
+    state = domain::apply(std::move(state), e);
+  auto bytes = encode_payment_reply({state});
+  auto entry = st.writes.entry_of(req.scope, bytes, now);
+  auto promise = self->make_response_promise<payment_reply>();
+  auto scope = req.scope;
+  st.durable.persist(
+      self, st.config->durable_store(),
+      {payment_mutation(st.definition.id, state), journal_mutation(st.definition.id, entry)},
+      [=](std::optional<failure> err) mutable {
+        auto& st = self->state;
+        if (err) {
+          st.writes.abandon(scope, now_of(self));
+          promise.deliver(to_caf_error(*err));
+          return;
+        }
+        start_payment(self, state);
+        st.writes.finish(scope, bytes, now_of(self));
+        promise.deliver(payment_reply{state});
+      });
+  return promise;
+}
+
+caf::result<payment_reply> route_payment(self_pointer self, payment_request req) {
+  auto& st = self->state;
+  auto it = st.payments.find(req.id);
+  if (it == st.payments.end())
+    return to_caf_error(fail(errc::not_found, "no such payment intent",
+                             {{"payment_intent_id", "not found", req.id().substr(0, 128)}}));
+  // ProcessPayment and CancelPayment name no user: they act for the intent's owner, whose
+  // idempotency keys they share.
+  if (req.scope.user().empty())
+    req.scope.user = it->second.latest.owner;
+  bool write = req.action != payment_action::get;
+  if (write)
+    if (auto early =
+            st.writes.begin_as<payment_reply>(req.scope, now_of(self), decode_payment_reply))
+      return std::move(*early);
+  auto promise = self->make_response_promise<payment_reply>();
+  auto scope = req.scope;
+  self->request(it->second.handle, std::chrono::seconds{10}, std::move(req))
+      .then(
+          [=](payment_reply& reply) mutable {
+            // The payment actor stored the reply with its change; this is the in-memory copy.
+            if (write)
+              self->state.writes.finish(scope, encode_payment_reply(reply), now_of(self));
+            promise.deliver(reply);
+          },
+          [=](caf::error& err) mutable {
+            if (write)
+              self->state.writes.abandon(scope, now_of(self));
+            promise.deliver(err);
+          });
+  return promise;
+}
+
+/// Brings a reservation in line with its payment (what issue #6's worker will do from Kafka):
+/// approved -> confirm the hold, or refund if the hold is gone (a late approval); declined ->
+/// fail the hold; refunded -> refund the confirmed reservation. Runs on every stored payment
+/// change and for every payment at recovery, so a crash between the two steps heals at start.
+void reconcile(self_pointer self, const domain::payment_state& p) {
+  auto& st = self->state;
+  auto it = st.reservations.find(p.reservation);
+  if (it == st.reservations.end())
+    return;
+  const auto& r = it->second.latest;
+  bool ours = r.payment_intent_id == p.id();
+  reservation_request req;
+  req.id = r.id;
+  req.payment_intent_id = p.id();
+  req.payment = outcome_of(self, p.id(), r.id);
+  auto refund_payment = [self, id = p.id] {
+    auto found = self->state.payments.find(id);
+    if (found == self->state.payments.end())
+      return;
+    payment_request cancel{id,
+                           payment_action::cancel,
+                           {},
+                           "the hold ended before the payment"
+                           " was approved",
+                           0};
+    cancel.scope.user = found->second.latest.owner;
+    self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
+        .then([](payment_reply&) {},
+              [id](caf::error& err) {
+                spdlog::error("payment {}: the refund of a late approval failed: {}", id(),
+                              caf::to_string(err));
+              });
+  };
+  switch (p.status) {
+    case domain::payment_status::completed:
+      if (r.status == domain::reservation_status::hold) {
+        req.action = reservation_action::settle;
+        ask_reservation(self, it->second, std::move(req),
+                        [refund_payment](caf::expected<reservation_reply> done) {
+                          if (!done) // the hold ran out meanwhile
+                            refund_payment();
+                        });
+      } else if (!(r.status == domain::reservation_status::confirmed && ours)) {
+        refund_payment();
+      }
+      break;
+    case domain::payment_status::failed:
+      if (r.status == domain::reservation_status::hold) {
+        req.action = reservation_action::settle;
+        req.reason = p.failure_reason;
+        ask_reservation(self, it->second, std::move(req), [](caf::expected<reservation_reply>) {});
+      }
+      break;
+    case domain::payment_status::refunded:
+      if (r.status == domain::reservation_status::confirmed && ours) {
+        req.action = reservation_action::refund;
+        ask_reservation(self, it->second, std::move(req), [](caf::expected<reservation_reply>) {});
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+} // namespace tt::actors::event_detail

@@ -1,0 +1,136 @@
+#include "actors/runtime/event_actor_state.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tt::actors::event_detail {
+
+/// Linked: the event and its reservations keep each other alive through their handles, so they
+/// must also end together when the node stops (the actor system waits for every actor).
+reservation_actor spawn_for(self_pointer self, const domain::reservation_state& state,
+                            std::vector<domain::seat_view> seats) {
+  auto handle = spawn_reservation(self->system(), caf::actor_cast<caf::actor>(self), state,
+                                  std::move(seats), self->state.config);
+  self->link_to(handle);
+  return handle;
+}
+
+/// Registers a reservation; `seats` empty and `active` false registers it passivated.
+void start_reservation(self_pointer self, const domain::reservation_state& state,
+                       std::vector<domain::seat_view> seats, bool active) {
+  auto& st = self->state;
+  reservation_entry entry{std::nullopt, state, now_of(self), 0};
+  if (active)
+    entry.handle = spawn_for(self, state, std::move(seats));
+  st.reservations.emplace(state.id, std::move(entry));
+  st.by_user[state.owner].push_back(state.id);
+}
+
+std::vector<domain::seat_view> recovered_seats(self_pointer self,
+                                               const domain::reservation_state& r) {
+  auto now = now_of(self);
+  auto status = r.status == domain::reservation_status::hold ? domain::seat_status::held
+                : r.status == domain::reservation_status::confirmed
+                    ? domain::seat_status::sold
+                    : domain::seat_status::available;
+  std::vector<domain::seat_view> out;
+  for (const auto& id : r.seats)
+    if (auto seat = self->state.inventory.seat(id, now)) {
+      out.push_back(*seat);
+      out.back().status = status;
+    }
+  return out;
+}
+
+using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
+
+/// Sends `req` to the reservation's actor (spawning it again if passivated) and hands the answer
+/// to `done`. The in-flight count keeps the actor from being passivated meanwhile.
+void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
+                     reply_handler done) {
+  if (!entry.handle)
+    entry.handle = spawn_for(self, entry.latest, recovered_seats(self, entry.latest));
+  entry.in_flight += 1;
+  auto id = req.id;
+  auto settle = [self, id] {
+    auto& e = self->state.reservations.at(id);
+    e.in_flight -= 1;
+    e.last_used = now_of(self);
+  };
+  // Bounded: the reservation actor only waits on this actor and the store, which always answer.
+  self->request(*entry.handle, std::chrono::seconds{10}, std::move(req))
+      .then(
+          [=](reservation_reply& reply) {
+            settle();
+            done(std::move(reply));
+          },
+          [=](caf::error& err) {
+            settle();
+            done(std::move(err));
+          });
+}
+
+/// Takes the seats a recovered live reservation holds (hold) or bought (confirmed).
+result<void> retake_seats(self_pointer self, const domain::reservation_state& r) {
+  auto& inv = self->state.inventory;
+  auto now = now_of(self);
+  bool sold = r.status == domain::reservation_status::confirmed;
+  // A sold seat has no deadline; the hold below only has to outlive this function.
+  auto until = sold ? now + std::chrono::hours{1} : r.hold_expires_at;
+  auto held = domain::decide(inv, domain::hold_seats{r.id, r.seats, 0, {}, until}, now);
+  if (!held)
+    return held.error();
+  apply_all(inv, *held);
+  if (sold) {
+    auto committed = domain::decide(inv, domain::commit_seats{r.id}, now);
+    if (!committed)
+      return committed.error();
+    apply_all(inv, *committed);
+  }
+  return {};
+}
+
+/// Stops the actors of reservations that have been idle for passivate_after and are past their
+/// hold (a hold keeps its actor: it owns the timer). Safe because only this actor sends them
+/// requests, and none is outstanding; their state stays in `latest`, as stored.
+void passivate_idle(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  for (auto& [id, entry] : st.reservations)
+    if (entry.handle && entry.in_flight == 0 &&
+        entry.latest.status != domain::reservation_status::hold &&
+        now - entry.last_used >= st.config->passivate_after) {
+      self->unlink_from(*entry.handle); // its exit must not end this actor too
+      self->send_exit(*entry.handle, caf::exit_reason::user_shutdown);
+      entry.handle.reset();
+    }
+}
+
+/// Rebuilds the event from what the store held: seats follow from the live reservations, holds
+/// get their actor back (one that lapsed while the node was down expires at once, through its
+/// actor, which stores the change), the others start passivated, completed writes get their
+/// replies back, and payments get their actors and are reconciled with their reservations.
+void recover(self_pointer self, const recovered_event& found) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  for (const auto& r : found.reservations) {
+    bool live = (r.status == domain::reservation_status::hold && r.hold_expires_at > now) ||
+                r.status == domain::reservation_status::confirmed;
+    if (live)
+      if (auto taken = retake_seats(self, r); !taken)
+        // Two stored reservations claim one seat: never written by this code; keep the first.
+        spdlog::critical("event {}: stored reservation {} conflicts with another: {}",
+                         st.definition.id(), r.id(), taken.error().message);
+    // Holds (live or lapsed) need their actor for the timer; the rest start passivated.
+    bool hold = r.status == domain::reservation_status::hold;
+    start_reservation(self, r, hold ? recovered_seats(self, r) : std::vector<domain::seat_view>{},
+                      hold);
+  }
+  for (const auto& entry : found.journal)
+    st.writes.restore(entry, now);
+  for (const auto& p : found.payments)
+    start_payment(self, p);
+  for (const auto& p : found.payments)
+    reconcile(self, p);
+}
+
+} // namespace tt::actors::event_detail
