@@ -13,7 +13,7 @@ packages=(
   # config, JSON, crypto
   libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   # real clients used by tests and benchmarks
-  python3-grpcio python3-protobuf grpc-proto kcat nghttp2-client
+  python3-grpcio python3-protobuf python3-yaml grpc-proto kcat nghttp2-client
 )
 
 missing=()

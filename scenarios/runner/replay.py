@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""tt-replay: replays Traffic Tacos scenario files against a running node over real gRPC.
+
+    scenarios/runner/replay.py --target 127.0.0.1:8080 scenarios/files/happy_path.yaml [...]
+    scenarios/runner/replay.py --target ... --json --scale 1.0 FILE...
+
+Each file loads its events (AdminService/UpdateConfig), runs its steps (calls with expectations
+and captures, waits, load phases of virtual users), then checks the invariants: no seat held or
+sold by two reservations, sold + held + available + blocked = capacity, the server's counts equal
+what the acknowledged reservations add up to, every hold ended once its deadline passed, and
+every immediate retry of a write got the identical reply. The format is in scenarios/README.md.
+Exit status: 0 when every scenario passed, 1 when any failed, 2 for a file that does not parse.
+Needs the Python stubs the build generates (TT_PY_STUBS, default build/python)."""
+import argparse
+import glob
+import importlib
+import json
+import os
+import random
+import re
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime
+
+import grpc
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STUBS = os.environ.get("TT_PY_STUBS", os.path.join(HERE, "..", "..", "build", "python"))
+sys.path.insert(0, STUBS)
+
+from google.protobuf import descriptor_pool, json_format, symbol_database  # noqa: E402
+
+for path in glob.glob(os.path.join(STUBS, "proto", "**", "*_pb2.py"), recursive=True):
+    importlib.import_module(os.path.relpath(path, STUBS)[:-3].replace(os.sep, "."))
+from proto.common.v1 import errors_pb2  # noqa: E402
+from proto.google.rpc import status_pb2  # noqa: E402
+
+POOL = descriptor_pool.Default()
+CALL_TIMEOUT = 10
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.]+)\}")
+LIVE = ("RESERVATION_STATUS_HOLD", "RESERVATION_STATUS_CONFIRMED")
+
+
+class ScenarioError(Exception):
+    """A file that does not follow the format."""
+
+
+def message_class(full_name):
+    """The generated class (every _pb2 module of the stubs is imported above)."""
+    return symbol_database.Default().GetSymbol(full_name)
+
+
+class Node:
+    """Any contract method by its full name ("package.Service/Method"), JSON in, JSON out."""
+
+    def __init__(self, target):
+        self.channel = grpc.insecure_channel(target)
+        self.stubs = {}
+        self.lock = threading.Lock()
+
+    def method(self, name):
+        with self.lock:
+            if name not in self.stubs:
+                if "/" not in name:
+                    raise ScenarioError("call %r: want package.Service/Method" % name)
+                service, method = name.rsplit("/", 1)
+                try:
+                    m = POOL.FindServiceByName(service).FindMethodByName(method)
+                except KeyError:
+                    raise ScenarioError("call %r: no such contract method" % name)
+                if m is None:
+                    raise ScenarioError("call %r: no such contract method" % name)
+                req, resp = message_class(m.input_type.full_name), message_class(
+                    m.output_type.full_name)
+                self.stubs[name] = (req, self.channel.unary_unary(
+                    "/%s/%s" % (service, method), request_serializer=req.SerializeToString,
+                    response_deserializer=resp.FromString))
+            return self.stubs[name]
+
+    def call(self, name, request):
+        """(status name, reply dict or None, common.v1.Error dict or None, reply bytes)."""
+        req_cls, stub = self.method(name)
+        try:
+            req = json_format.ParseDict(request, req_cls())
+        except json_format.ParseError as e:
+            raise ScenarioError("call %s: request does not fit the contract: %s" % (name, e))
+        try:
+            reply = stub(req, timeout=CALL_TIMEOUT)
+            return "OK", to_dict(reply), None, reply.SerializeToString(deterministic=True)
+        except grpc.RpcError as e:
+            return e.code().name, None, contract_error(e), None
+
+
+def to_dict(msg):
+    return json_format.MessageToDict(msg, preserving_proto_field_name=True)
+
+
+def contract_error(rpc_error):
+    md = dict(rpc_error.trailing_metadata() or ())
+    if "grpc-status-details-bin" not in md:
+        return None
+    details = status_pb2.Status.FromString(md["grpc-status-details-bin"]).details
+    err = errors_pb2.Error()
+    if not details or not details[0].Unpack(err):
+        return None
+    return to_dict(err)
+
+
+def substitute(value, scope):
+    """${name} from captures/variables, ${uuid} fresh each time; whole-string placeholders keep
+    the captured value's type."""
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole:
+            return lookup(whole.group(1), scope)
+        return PLACEHOLDER.sub(lambda m: str(lookup(m.group(1), scope)), value)
+    if isinstance(value, list):
+        return [substitute(v, scope) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, scope) for k, v in value.items()}
+    return value
+
+
+def lookup(name, scope):
+    if name == "uuid":
+        return uuid.uuid4().hex
+    if name not in scope:
+        raise ScenarioError("${%s} is not captured or defined" % name)
+    return scope[name]
+
+
+def dig(obj, path):
+    for part in path.split("."):
+        if isinstance(obj, list):
+            obj = obj[int(part)]
+        elif isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            return None
+    return obj
+
+
+def mismatches(expected, actual, where=""):
+    """Subset match: every expected field must be there with that value; "*" means present and
+    non-empty; lists match element by element and by length."""
+    out = []
+    if expected == "*":
+        if actual in (None, "", [], {}):
+            out.append("%s: expected a value, got none" % (where or "reply"))
+    elif isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            actual = {}
+        for k, v in expected.items():
+            out += mismatches(v, actual.get(k), "%s.%s" % (where, k) if where else k)
+    elif isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            out.append("%s: expected %d entries, got %s" % (
+                where, len(expected), len(actual) if isinstance(actual, list) else actual))
+        else:
+            for i, (e, a) in enumerate(zip(expected, actual)):
+                out += mismatches(e, a, "%s.%d" % (where, i))
+    else:
+        # The JSON mapping writes 64-bit integers as strings.
+        if str(expected) != str(actual if actual is not None else _default(expected)):
+            out.append("%s: expected %r, got %r" % (where, expected, actual))
+    return out
+
+
+def _default(expected):
+    return False if isinstance(expected, bool) else 0 if isinstance(expected, int) else ""
+
+
+class Run:
+    """One scenario against one node: its log of acknowledged reservations and its findings."""
+
+    def __init__(self, node, doc, scale, seed_offset=0):
+        self.node, self.doc, self.scale = node, doc, scale
+        self.scope = dict(doc.get("vars") or {})
+        self.failures, self.steps, self.loads = [], [], []
+        self.reservations = {}  # reservation_id -> (user, event)
+        self.retries = {"compared": 0, "differed": 0}
+        self.lock = threading.Lock()
+        self.seed_offset = seed_offset
+
+    # -- recording -------------------------------------------------------------------------
+    def record(self, method, request, reply):
+        if reply and method.endswith("/CreateReservation") and reply.get("reservation_id"):
+            with self.lock:
+                self.reservations[reply["reservation_id"]] = (request.get("user_id"),
+                                                              request.get("event_id"))
+
+    def call(self, method, request):
+        status, reply, error, raw = self.node.call(method, request)
+        self.record(method, request, reply)
+        return status, reply, error, raw
+
+    # -- steps -----------------------------------------------------------------------------
+    def check(self, step, status, reply, error):
+        expect = substitute(step.get("expect") or {}, self.scope)
+        problems = []
+        want = expect.get("status", "OK")
+        if status != want:
+            problems.append("status: expected %s, got %s%s" % (
+                want, status, (" (%s: %s)" % (error.get("code"), error.get("message")))
+                if error else ""))
+        if "error_code" in expect:
+            got = (error or {}).get("code")
+            if got != expect["error_code"]:
+                problems.append("error code: expected %s, got %s" % (expect["error_code"], got))
+        if "error_field" in expect:
+            fields = [d.get("field") for d in (error or {}).get("details", [])]
+            if expect["error_field"] not in fields:
+                problems.append("error details: expected field %s, got %s" % (
+                    expect["error_field"], fields))
+        if "reply" in expect:
+            problems += mismatches(expect["reply"], reply or {})
+        return problems
+
+    def do_call(self, step):
+        method = step["call"]
+        request = substitute(step.get("request") or {}, self.scope)
+        status, reply, error, raw = self.call(method, request)
+        problems = self.check(step, status, reply, error)
+        if step.get("retry") and not problems:
+            again = self.call(method, request)
+            if again[0] != status or again[3] != raw:
+                problems.append("the retry with the same request got a different reply")
+        for name, path in (step.get("capture") or {}).items():
+            value = dig(reply or {}, path)
+            if value is None:
+                problems.append("capture %s: the reply has no %s" % (name, path))
+            self.scope[name] = value
+        return problems
+
+    def do_wait(self, step):
+        wait = step["wait"]
+        if "seconds" in wait:
+            time.sleep(float(wait["seconds"]))
+            return []
+        until = wait["until"]
+        deadline = time.time() + float(wait.get("timeout", 10))
+        while True:
+            method = until["call"]
+            status, reply, error, _ = self.call(method, substitute(until.get("request") or {},
+                                                                   self.scope))
+            problems = self.check(until, status, reply, error)
+            if not problems:
+                return []
+            if time.time() > deadline:
+                return ["wait until %s: timed out; last: %s" % (method, "; ".join(problems))]
+            time.sleep(float(wait.get("every", 0.1)))
+
+    def run_steps(self):
+        for i, step in enumerate(self.doc.get("steps") or []):
+            name = step.get("name") or step.get("call") or next(iter(step))
+            started = time.time()
+            if "call" in step:
+                problems = self.do_call(step)
+            elif "wait" in step:
+                problems = self.do_wait(step)
+            elif "load" in step:
+                problems = self.do_load(step["load"])
+            else:
+                raise ScenarioError("step %d: want call, wait or load" % (i + 1))
+            self.steps.append({"step": i + 1, "name": name, "ok": not problems,
+                               "problems": problems, "seconds": round(time.time() - started, 3)})
+
+    # -- load phases -----------------------------------------------------------------------
+    def do_load(self, load):
+        scale = self.scale if load.get("scale", True) else 1.0
+        users = max(1, int(round(int(load["users"]) * scale)))
+        threads = min(users, int(load.get("concurrency", 32)))
+        rng_seed = int(load.get("seed", 1)) + self.seed_offset
+        flow = load.get("flow", ["hold"])
+        stats = {"users": users, "requests": 0, "errors": {}, "latencies": [], "outcomes": {}}
+        problems = []
+        next_user = iter(range(users))
+        lock = threading.Lock()
+
+        def note(kind, status, seconds):
+            with lock:
+                stats["requests"] += 1
+                stats["latencies"].append(seconds)
+                if status != "OK":
+                    stats["errors"][status] = stats["errors"].get(status, 0) + 1
+
+        def timed(method, request):
+            t = time.time()
+            result = self.call(method, request)
+            note(method, result[0], time.time() - t)
+            return result
+
+        def outcome(name):
+            with lock:
+                stats["outcomes"][name] = stats["outcomes"].get(name, 0) + 1
+
+        def one_user(index):
+            rng = random.Random(rng_seed * 1000003 + index)
+            user = "%s-%d" % (load.get("user_prefix", "vu"), index)
+            req = {"event_id": load["event"], "user_id": user, "idempotency_key": uuid.uuid4().hex}
+            if "seats" in load:
+                pool = load["seats"]
+                req["seat_ids"] = rng.sample(pool, min(len(pool), int(load.get("pick", 1))))
+            else:
+                req["quantity"] = int(load.get("quantity", 1))
+            method = "reservation.v1.ReservationService/CreateReservation"
+            status, reply, error, raw = timed(method, req)
+            if rng.random() < float(load.get("retry_ratio", 0.1)):
+                again = timed(method, req)
+                with lock:
+                    self.retries["compared"] += 1
+                    if again[0] != status or again[3] != raw:
+                        self.retries["differed"] += 1
+                        problems.append("%s: the retry of CreateReservation got another reply"
+                                        % user)
+            if status != "OK":
+                code = (error or {}).get("code", status)
+                outcome("hold refused: " + code)
+                if code not in load.get("accept_errors", ["ERROR_CODE_INVENTORY_CONFLICT",
+                                                           "ERROR_CODE_INSUFFICIENT_INVENTORY"]):
+                    with lock:
+                        problems.append("%s: CreateReservation answered %s %s" % (
+                            user, status, code))
+                return
+            rid = reply["reservation_id"]
+            if "pay" not in flow:
+                outcome("held")
+                return
+            scenario = load.get("payment", "PAYMENT_SCENARIO_APPROVE")
+            status, intent, error, _ = timed("payment.v1.PaymentService/CreatePaymentIntent", {
+                "reservation_id": rid, "user_id": user, "amount": reply["total_amount"],
+                "scenario": scenario, "idempotency_key": uuid.uuid4().hex})
+            if status != "OK":
+                outcome("intent refused")
+                return
+            timed("payment.v1.PaymentService/ProcessPayment", {
+                "payment_intent_id": intent["payment_intent_id"],
+                "idempotency_key": uuid.uuid4().hex})
+            if "confirm" not in flow:
+                outcome("paid")
+                return
+            deadline = time.time() + float(load.get("confirm_timeout", 15))
+            while time.time() < deadline:
+                status, got, _, _ = timed("reservation.v1.ReservationService/GetReservation",
+                                          {"reservation_id": rid, "user_id": user})
+                state = (got or {}).get("reservation", {}).get("status")
+                if state and state != "RESERVATION_STATUS_HOLD":
+                    outcome(state)
+                    return
+                time.sleep(0.1)
+            outcome("still held")
+
+        def worker():
+            while True:
+                with lock:
+                    index = next(next_user, None)
+                if index is None:
+                    return
+                one_user(index)
+
+        started = time.time()
+        pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        elapsed = max(time.time() - started, 1e-6)
+        lat = sorted(stats["latencies"])
+
+        def pct(p):
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2) if lat else 0
+        summary = {"users": users, "requests": stats["requests"], "errors": stats["errors"],
+                   "outcomes": stats["outcomes"], "rps": round(stats["requests"] / elapsed, 1),
+                   "p50_ms": pct(0.5), "p99_ms": pct(0.99), "seconds": round(elapsed, 2)}
+        self.loads.append(summary)
+        for name, want in (load.get("expect_outcomes") or {}).items():
+            got = stats["outcomes"].get(name, 0)
+            want = substitute(want, {"users": users})
+            if isinstance(want, str) and want.startswith("<="):
+                if got > float(want[2:]):
+                    problems.append("outcome %s: %d, expected at most %s" % (name, got, want[2:]))
+            elif got != int(want):
+                problems.append("outcome %s: %d, expected %s" % (name, got, want))
+        return problems[:50]
+
+    # -- invariants ------------------------------------------------------------------------
+    def invariants(self):
+        problems = []
+        events = [e["event_id"] for e in self.doc.get("events") or []]
+        seats = {}
+        statuses = {}
+        latest_deadline = 0
+        for rid, (user, event) in sorted(self.reservations.items()):
+            status, got, error, _ = self.call("reservation.v1.ReservationService/GetReservation",
+                                              {"reservation_id": rid, "user_id": user})
+            if status != "OK":
+                problems.append("acknowledged reservation %s: GetReservation answers %s" % (
+                    rid, status))
+                continue
+            r = got["reservation"]
+            statuses[rid] = r["status"]
+            if r["status"] == "RESERVATION_STATUS_HOLD":
+                exp = r.get("hold_expires_at", "1970-01-01T00:00:00Z")
+                latest_deadline = max(latest_deadline, _epoch(exp))
+            if r["status"] in LIVE:
+                for s in r.get("seats", []):
+                    key = (event, s["id"])
+                    if key in seats:
+                        problems.append("seat %s of %s is %s by %s and by %s" % (
+                            s["id"], event, "taken", seats[key], rid))
+                    seats[key] = rid
+        for event in events:
+            status, inv, _, _ = self.call("reservation.v1.InventoryService/GetInventoryStatus",
+                                          {"event_id": event})
+            if status != "OK":
+                problems.append("GetInventoryStatus(%s) answers %s" % (event, status))
+                continue
+            st = inv.get("stats", {})
+            total, avail, held, sold, blocked = (int(st.get(k, 0)) for k in (
+                "total_seats", "available_seats", "reserved_seats", "sold_seats", "blocked_seats"))
+            if avail + held + sold + blocked != total:
+                problems.append("%s: available %d + held %d + sold %d + blocked %d != capacity %d"
+                                % (event, avail, held, sold, blocked, total))
+            my_sold = sum(1 for (e, _), rid in seats.items()
+                          if e == event and statuses.get(rid) == "RESERVATION_STATUS_CONFIRMED")
+            my_held = sum(1 for (e, _), rid in seats.items()
+                          if e == event and statuses.get(rid) == "RESERVATION_STATUS_HOLD")
+            if self.doc.get("owns_events", True):
+                if sold != my_sold:
+                    problems.append("%s: the server counts %d sold, the acknowledged "
+                                    "reservations add up to %d" % (event, sold, my_sold))
+                if held > my_held:
+                    problems.append("%s: the server counts %d held, the acknowledged "
+                                    "reservations hold only %d" % (event, held, my_held))
+        if self.doc.get("holds_end", True) and latest_deadline:
+            time.sleep(max(0.0, latest_deadline - time.time()) + 1.5)
+            for rid, (user, event) in sorted(self.reservations.items()):
+                if statuses.get(rid) != "RESERVATION_STATUS_HOLD":
+                    continue
+                status, got, _, _ = self.call("reservation.v1.ReservationService/GetReservation",
+                                              {"reservation_id": rid, "user_id": user})
+                if status == "OK" and got["reservation"]["status"] == "RESERVATION_STATUS_HOLD":
+                    problems.append("%s is still held after its deadline" % rid)
+        if self.retries["differed"]:
+            problems.append("%d of %d immediate retries got a different reply" % (
+                self.retries["differed"], self.retries["compared"]))
+        return problems
+
+    def run(self):
+        started = time.time()
+        for event in self.doc.get("events") or []:
+            status, _, error, _ = self.call("common.v1.AdminService/UpdateConfig", {
+                "config_key": "catalog.event", "config_value": json.dumps(event)})
+            if status != "OK":
+                self.failures.append("loading event %s: %s %s" % (event.get("event_id"), status,
+                                                                   (error or {}).get("message")))
+                return self.report(started)
+        self.run_steps()
+        self.failures += ["step %d (%s): %s" % (s["step"], s["name"], p)
+                          for s in self.steps for p in s["problems"]]
+        self.failures += ["invariant: " + p for p in self.invariants()]
+        return self.report(started)
+
+    def report(self, started):
+        return {"scenario": self.doc.get("name"), "passed": not self.failures,
+                "steps": self.steps, "loads": self.loads, "failures": self.failures,
+                "reservations": len(self.reservations), "seconds": round(time.time() - started, 2)}
+
+
+def _epoch(ts):
+    """Seconds since the epoch of an RFC 3339 timestamp as the JSON mapping writes it."""
+    return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+
+
+def load_file(path):
+    try:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        raise ScenarioError("%s: %s" % (path, e))
+    if not isinstance(doc, dict) or "name" not in doc or "steps" not in doc:
+        raise ScenarioError("%s: a scenario needs a name and steps" % path)
+    return doc
+
+
+def print_report(r):
+    print("%s %s (%d steps, %d reservations, %.1f s)" % (
+        "PASS" if r["passed"] else "FAIL", r["scenario"], len(r["steps"]), r["reservations"],
+        r["seconds"]))
+    for s in r["steps"]:
+        print("  %s %d. %s (%.2f s)" % ("ok  " if s["ok"] else "FAIL", s["step"], s["name"],
+                                        s["seconds"]))
+        for p in s["problems"][:10]:
+            print("       - " + p)
+    for load in r["loads"]:
+        print("  load: %d users, %d requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms; outcomes %s;"
+              " errors %s" % (load["users"], load["requests"], load["rps"], load["p50_ms"],
+                              load["p99_ms"], load["outcomes"], load["errors"] or "none"))
+    for f in r["failures"]:
+        if f.startswith("invariant"):
+            print("  " + f)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--target", default="localhost:8080")
+    ap.add_argument("--json", action="store_true", help="one JSON object with every report")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiplies every load's users")
+    ap.add_argument("files", nargs="+")
+    args = ap.parse_args(argv)
+    try:
+        docs = [load_file(f) for f in args.files]
+    except ScenarioError as e:
+        print("tt-replay: %s" % e, file=sys.stderr)
+        return 2
+    node = Node(args.target)
+    reports = []
+    for doc in docs:
+        try:
+            reports.append(Run(node, doc, args.scale).run())
+        except ScenarioError as e:
+            reports.append({"scenario": doc.get("name"), "passed": False, "steps": [],
+                            "loads": [], "failures": [str(e)], "reservations": 0, "seconds": 0})
+    if args.json:
+        print(json.dumps({"passed": all(r["passed"] for r in reports), "scenarios": reports}))
+    else:
+        for r in reports:
+            print_report(r)
+            for f in r["failures"]:
+                if not f.startswith(("step", "invariant")):
+                    print("  " + f)
+        print("%d passed, %d failed" % (sum(r["passed"] for r in reports),
+                                       sum(not r["passed"] for r in reports)))
+    return 0 if all(r["passed"] for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
