@@ -1,6 +1,7 @@
 #include "adapters/grpc/gateway_service_adapter.hpp"
 
 #include "adapters/grpc/inventory_service_adapter.hpp"
+#include "adapters/grpc/payment_calls.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
 #include "adapters/grpc/reservation_calls.hpp"
@@ -40,6 +41,10 @@ gateway_service_adapter::gateway_service_adapter(rpc_service& service, call_brid
       "ConfirmReservation", [this](auto call) { confirm_reservation(bridge_, region_, call); });
   service.bind_unary<v1::CancelReservationRequest, v1::CancelReservationResponse>(
       "CancelReservation", [this](auto call) { cancel_reservation(bridge_, region_, call); });
+  service.bind_unary<v1::CreatePaymentIntentRequest, v1::CreatePaymentIntentResponse>(
+      "CreatePaymentIntent", [this](auto call) { create_payment_intent(bridge_, region_, call); });
+  service.bind_unary<v1::GetPaymentStatusRequest, v1::GetPaymentStatusResponse>(
+      "GetPaymentStatus", [this](auto call) { get_payment_status(bridge_, region_, call); });
 }
 
 void gateway_service_adapter::get_event_availability(std::shared_ptr<availability_call> call) {

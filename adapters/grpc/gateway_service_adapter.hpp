@@ -1,7 +1,8 @@
 #pragma once
 /// gateway.v1.GatewayService. Actor entry points: node_health_actor (HealthCheck) and the shard
-/// region (event availability and the reservation RPCs, shared with ReservationService). The
-/// payment and token RPCs answer UNIMPLEMENTED until the issues that build their actors bind them.
+/// region (event availability, the reservation RPCs shared with ReservationService and the
+/// payment RPCs shared with PaymentService). ValidateToken answers UNIMPLEMENTED until issue #5
+/// binds it.
 
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/shard_region.hpp"

@@ -20,14 +20,10 @@ class payment_service_adapter {
       unary_call<payment::v1::CreatePaymentIntentRequest, payment::v1::CreatePaymentIntentResponse>;
   using process_call =
       unary_call<payment::v1::ProcessPaymentRequest, payment::v1::ProcessPaymentResponse>;
-  using status_call =
-      unary_call<payment::v1::GetPaymentStatusRequest, payment::v1::GetPaymentStatusResponse>;
   using cancel_call =
       unary_call<payment::v1::CancelPaymentRequest, payment::v1::CancelPaymentResponse>;
 
-  void create_intent(std::shared_ptr<create_call> call);
   void process(std::shared_ptr<process_call> call);
-  void status(std::shared_ptr<status_call> call);
   void cancel(std::shared_ptr<cancel_call> call);
 
   call_bridge bridge_;

@@ -167,6 +167,37 @@ for policy in none batch always; do
   [ "$errors" = "{}" ] || notes+=("CreateReservation with sync $policy: errors $errors")
 done
 
+# Latency at a fixed load: p99 at half of the maximum rate just measured (open loop: latency
+# counts from each call's scheduled start, so queueing is not hidden). Issue #3's targets.
+half_rows=()
+for case in "${cases[@]}"; do
+  IFS='|' read -r method request concurrency extra <<<"$case"
+  name=${method##*.}
+  case $name in CheckAvailability | CreateReservation) ;; *) continue ;; esac
+  read -r -a extra_flags <<<"$extra"
+  max=$(field "$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")" rps)
+  half=$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')
+  echo "bench: $name open loop at $half req/s (half of $max)" >&2
+  json=$(measure "$node_port" "$method" "$request" "$concurrency" --rate "$half" "${extra_flags[@]}")
+  half_rows+=("| $name | $half | $(ms "$(field "$json" p50_us)") | $(ms "$(field "$json" p99_us)") |")
+done
+
+# Memory per idle seat: a node with only the 50,000-seat stadium against a node with no event,
+# both idle after start (RSS, so allocator slack counts too).
+rss_of() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+mkdir -p "$work/catalog-stadium" "$work/catalog-empty"
+cp ops/catalog/stadium.yaml "$work/catalog-stadium/"
+mem_rows=()
+for catalog in empty stadium; do
+  "$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/mem-$catalog" \
+    --catalog.dir "$work/catalog-$catalog" >"$work/mem-$catalog.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$work/mem-$catalog.log" "${pids[-1]}" '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*' >/dev/null
+  sleep 1
+  mem_rows+=("$(rss_of "${pids[-1]}")")
+done
+per_seat=$(awk -v a="${mem_rows[0]}" -v b="${mem_rows[1]}" 'BEGIN { printf "%.2f", (b - a) / 50000 }')
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -175,6 +206,13 @@ echo
 echo "| CreateReservation, storage.sync | req/s | p50 ms | p99 ms | ratio to none |"
 echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "${sync_rows[@]}"
+echo
+echo "| at half the maximum rate | req/s | p50 ms | p99 ms |"
+echo "|---|---:|---:|---:|"
+printf '%s\n' "${half_rows[@]}"
+echo
+echo "Memory: idle node ${mem_rows[0]} kB RSS, with the 50,000-seat stadium ${mem_rows[1]} kB:" \
+  "$per_seat KB per idle seat."
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(date -u '+%Y-%m-%d %H:%M UTC');" \
   "tt_loadgen closed loop, 2 connections, ${warmup} s warm-up + ${duration} s per run," \

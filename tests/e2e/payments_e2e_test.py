@@ -17,6 +17,7 @@ import grpc
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
 from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2, types_pb2  # noqa: E402
+from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
 from proto.google.rpc import status_pb2  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
@@ -249,6 +250,22 @@ class Payments(unittest.TestCase):
         p1 = self.process(first.payment_intent_id, pk)
         p2 = self.process(first.payment_intent_id, pk)
         self.assertEqual(p1.transaction_id, p2.transaction_id)
+
+    def test_the_gateway_serves_the_same_payments(self):
+        gw = gateway_pb2_grpc.GatewayServiceStub(self.channel)
+        held = self.hold("max", ["A-3-9"])
+        intent = gw.CreatePaymentIntent(gateway_pb2.CreatePaymentIntentRequest(
+            reservation_id=held.reservation_id, user_id="max", amount=held.total_amount,
+            scenario=P.PAYMENT_SCENARIO_APPROVE, idempotency_key=key()), timeout=10)
+        self.assertEqual(intent.status, P.PAYMENT_STATUS_PENDING)
+        self.process(intent.payment_intent_id)
+        self.wait_for("the payment to complete, seen through the gateway", lambda: gw.GetPaymentStatus(
+            gateway_pb2.GetPaymentStatusRequest(payment_intent_id=intent.payment_intent_id,
+                                                user_id="max"), timeout=10).payment.status ==
+            P.PAYMENT_STATUS_COMPLETED)
+        self.assertRejected(lambda: gw.GetPaymentStatus(gateway_pb2.GetPaymentStatusRequest(
+            payment_intent_id=intent.payment_intent_id), timeout=10),
+            SC.INVALID_ARGUMENT, E.ERROR_CODE_INVALID_ARGUMENT, "user_id")
 
     def test_bad_input_and_strangers(self):
         held = self.hold("jon", ["A-1-9"])
