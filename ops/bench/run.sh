@@ -173,7 +173,7 @@ half_rows=()
 for case in "${cases[@]}"; do
   IFS='|' read -r method request concurrency extra <<<"$case"
   name=${method##*.}
-  case $name in CheckAvailability | CreateReservation) ;; *) continue ;; esac
+  case $name in */CheckAvailability | */CreateReservation) ;; *) continue ;; esac
   read -r -a extra_flags <<<"$extra"
   max=$(field "$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")" rps)
   half=$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')
