@@ -328,6 +328,9 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const persisted& p) { self->state.durable.complete(p); },
         [=](const payment_create_request& req) { return create_payment(self, req); },
         [=](payment_request& req) { return route_payment(self, std::move(req)); },
+        [=](const payment_list_query& q) -> caf::result<payment_list_answer> {
+          return list_payments(self, q);
+        },
         [=](const payment_changed& c) {
           if (auto it = self->state.payments.find(c.state.id); it != self->state.payments.end())
             it->second.latest = c.state;

@@ -13,17 +13,20 @@
 
 namespace tt::actors {
 
-using event_actor = caf::typed_actor<
-    caf::replies_to<availability_query>::with<availability_answer>,
-    caf::replies_to<status_query>::with<status_answer>,
-    caf::replies_to<create_request>::with<reservation_reply>,
-    caf::replies_to<reservation_request>::with<reservation_reply>,
-    caf::replies_to<list_query>::with<list_answer>,
-    caf::replies_to<define_event>::with<event_defined>,
-    caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
-    caf::reacts_to<reservation_changed>, caf::reacts_to<sweep_atom>, caf::reacts_to<deferred_hold>,
-    caf::reacts_to<persisted>, caf::replies_to<payment_create_request>::with<payment_reply>,
-    caf::replies_to<payment_request>::with<payment_reply>, caf::reacts_to<payment_changed>>;
+using event_actor =
+    caf::typed_actor<caf::replies_to<availability_query>::with<availability_answer>,
+                     caf::replies_to<status_query>::with<status_answer>,
+                     caf::replies_to<create_request>::with<reservation_reply>,
+                     caf::replies_to<reservation_request>::with<reservation_reply>,
+                     caf::replies_to<list_query>::with<list_answer>,
+                     caf::replies_to<define_event>::with<event_defined>,
+                     caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
+                     caf::reacts_to<reservation_changed>, caf::reacts_to<sweep_atom>,
+                     caf::reacts_to<deferred_hold>, caf::reacts_to<persisted>,
+                     caf::replies_to<payment_create_request>::with<payment_reply>,
+                     caf::replies_to<payment_request>::with<payment_reply>,
+                     caf::replies_to<payment_list_query>::with<payment_list_answer>,
+                     caf::reacts_to<payment_changed>>;
 
 /// `inventory` was created from a validated definition. `recovered` (may be null) is what the
 /// snapshot store held for the event at start-up.

@@ -90,5 +90,7 @@ void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
 caf::result<payment_reply> route_payment(self_pointer self, payment_request req);
 void reconcile(self_pointer self, const domain::payment_state& p);
+/// This event's intents of `q.user` (the shard region pages them).
+payment_list_answer list_payments(self_pointer self, const payment_list_query& q);
 
 } // namespace tt::actors::event_detail

@@ -118,6 +118,19 @@ caf::result<payment_reply> route_payment(self_pointer self, payment_request req)
   return promise;
 }
 
+payment_list_answer list_payments(self_pointer self, const payment_list_query& q) {
+  payment_list_answer out;
+  for (const auto& [id, entry] : self->state.payments) {
+    const auto& p = entry.latest;
+    if (p.owner == q.user &&
+        (q.status == domain::payment_status::unspecified || p.status == q.status) &&
+        (q.reservation().empty() || p.reservation == q.reservation))
+      out.items.push_back(p);
+  }
+  out.total = static_cast<int32_t>(out.items.size());
+  return out;
+}
+
 /// Brings a reservation in line with its payment (what issue #6's worker will do from Kafka):
 /// approved -> confirm the hold, or refund if the hold is gone (a late approval); declined ->
 /// fail the hold; refunded -> refund the confirmed reservation. Runs on every stored payment

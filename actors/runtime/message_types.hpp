@@ -48,6 +48,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_create_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_changed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_list_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_list_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tt::domain::seat_view>)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.

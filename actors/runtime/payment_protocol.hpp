@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "actors/domain/payment.hpp"
 #include "actors/runtime/event_protocol.hpp"
@@ -35,6 +36,20 @@ struct payment_request {
 
 struct payment_reply {
   domain::payment_state payment;
+};
+
+/// ListPayments: one user's payment intents, newest first, optionally filtered.
+struct payment_list_query {
+  user_id user;
+  domain::payment_status status = domain::payment_status::unspecified; // any
+  reservation_id reservation;                                          // any if empty
+  std::string after; // cursor of the previous page; empty for the first
+  int32_t page_size = 20;
+};
+struct payment_list_answer {
+  std::vector<domain::payment_state> items;
+  int32_t total = 0;
+  std::string next;
 };
 
 /// From a payment actor to its event actor after every stored change: the event keeps the read

@@ -9,6 +9,7 @@
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
+#include "actors/runtime/list_pages.hpp"
 
 namespace tt::actors {
 
@@ -196,98 +197,57 @@ caf::result<catalog_defined> define_all(self_pointer self, const define_catalog&
   return promise;
 }
 
-/// Position in a user's list, newest first: (created_at desc, id desc). The cursor is
-/// "<created_at ms>/<reservation id>" of the last item of the previous page.
-struct list_position {
-  int64_t created_ms = 0;
-  std::string id;
-
-  static list_position of(const domain::reservation_state& r) {
-    return {r.created_at.time_since_epoch().count(), r.id()};
-  }
-  std::string cursor() const { return std::to_string(created_ms) + "/" + id; }
-  /// True if `this` comes before `other` in the list.
-  bool before(const list_position& other) const {
-    return created_ms != other.created_ms ? created_ms > other.created_ms : id > other.id;
-  }
-};
-
-result<list_position> parse_cursor(const std::string& cursor) {
-  auto slash = cursor.find('/');
-  list_position p;
-  bool ok =
-      slash != std::string::npos && slash > 0 && slash + 1 < cursor.size() && cursor.size() <= 256;
-  if (ok) {
-    for (size_t i = 0; i < slash && ok; ++i)
-      ok = cursor[i] >= '0' && cursor[i] <= '9';
-    ok = ok && slash <= 15; // far beyond any real timestamp, and safe for stoll
-  }
-  if (!ok)
-    return fail(errc::invalid_argument, "pagination.cursor is not a cursor this service issued",
-                {{"pagination.cursor", "malformed", cursor.substr(0, 64)}});
-  p.created_ms = std::stoll(cursor.substr(0, slash));
-  p.id = cursor.substr(slash + 1);
-  return p;
-}
-
-list_answer page_of(std::vector<domain::reservation_state> items, const list_query& q,
-                    const std::optional<list_position>& after) {
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-    return list_position::of(a).before(list_position::of(b));
-  });
-  list_answer out;
-  out.total = static_cast<int32_t>(items.size());
-  auto it = items.begin();
-  if (after)
-    it = std::find_if(items.begin(), items.end(),
-                      [&](const auto& r) { return after->before(list_position::of(r)); });
-  for (; it != items.end() && static_cast<int32_t>(out.items.size()) < q.page_size; ++it)
-    out.items.push_back(*it);
-  if (it != items.end() && !out.items.empty())
-    out.next = list_position::of(out.items.back()).cursor();
-  return out;
-}
-
-/// Asks the node's event actors (or the one named) for the user's reservations, then pages.
-caf::result<list_answer> list(self_pointer self, const list_query& q) {
-  std::optional<list_position> after;
-  if (!q.after.empty()) {
-    auto parsed = parse_cursor(q.after);
-    if (!parsed)
-      return to_caf_error(parsed.error());
-    after = *parsed;
-  }
-  if (q.page_size < 1 || q.page_size > max_page_size)
-    return to_caf_error(fail(
-        errc::invalid_argument, "pagination.page_size must be 1.." + std::to_string(max_page_size),
-        {{"pagination.page_size", "out of range", std::to_string(q.page_size)}}));
+/// The event actors a listing asks: the one of `event` if named, else every event of the node.
+std::variant<std::vector<event_actor>, failure> list_targets(self_pointer self,
+                                                             const event_id& event) {
   std::vector<event_actor> targets;
-  if (!q.event().empty()) {
-    auto owner = owner_of(self, q.event);
+  if (!event().empty()) {
+    auto owner = owner_of(self, event);
     if (auto* err = std::get_if<failure>(&owner))
-      return to_caf_error(*err);
+      return *err;
     targets.push_back(std::get<event_actor>(owner));
   } else {
     for (const auto& [id, actor] : self->state.events)
       targets.push_back(actor);
   }
+  return targets;
+}
+
+/// Asks every target for its part of the user's items (`q`), then pages them together.
+template <class Answer, class Query>
+caf::result<Answer> gather_page(self_pointer self, const Query& q, const std::string& cursor,
+                                int32_t page_size, const event_id& event) {
+  std::optional<list_position> after;
+  if (!cursor.empty()) {
+    auto parsed = parse_cursor(cursor);
+    if (!parsed)
+      return to_caf_error(parsed.error());
+    after = *parsed;
+  }
+  if (auto ok = check_page_size(page_size, max_page_size); !ok)
+    return to_caf_error(ok.error());
+  auto found = list_targets(self, event);
+  if (auto* err = std::get_if<failure>(&found))
+    return to_caf_error(*err);
+  auto targets = std::get<std::vector<event_actor>>(std::move(found));
+  using item = typename decltype(Answer::items)::value_type;
   if (targets.empty())
-    return page_of({}, q, after);
+    return page_of<Answer>(std::vector<item>{}, page_size, after);
   struct gather {
-    std::vector<domain::reservation_state> items;
+    std::vector<item> items;
     size_t pending = 0;
     bool failed = false;
   };
   auto g = std::make_shared<gather>();
   g->pending = targets.size();
-  auto promise = self->make_response_promise<list_answer>();
+  auto promise = self->make_response_promise<Answer>();
   for (const auto& target : targets)
     self->request(target, std::chrono::seconds{5}, q)
         .then(
-            [=](list_answer& part) mutable {
+            [=](Answer& part) mutable {
               g->items.insert(g->items.end(), part.items.begin(), part.items.end());
               if (--g->pending == 0 && !g->failed)
-                promise.deliver(page_of(std::move(g->items), q, after));
+                promise.deliver(page_of<Answer>(std::move(g->items), page_size, after));
             },
             [=](caf::error& err) mutable {
               if (!g->failed) {
@@ -349,7 +309,20 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           sweep_keys(self);
           self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
-        [=](const list_query& q) { return list(self, q); },
+        [=](const list_query& q) {
+          return gather_page<list_answer>(self, q, q.after, q.page_size, q.event);
+        },
+        [=](const payment_list_query& q) {
+          // A named reservation narrows the listing to its event.
+          event_id event;
+          if (!q.reservation().empty()) {
+            auto route = route_of(q.reservation);
+            if (!route)
+              return caf::result<payment_list_answer>{to_caf_error(route.error())};
+            event = route->event;
+          }
+          return gather_page<payment_list_answer>(self, q, q.after, q.page_size, event);
+        },
         [=](const define_event& d) { return define(self, d); },
         [=](const define_catalog& c) { return define_all(self, c); },
         [=](const persisted& p) { self->state.durable.complete(p); },

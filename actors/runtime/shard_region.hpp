@@ -23,6 +23,7 @@ using shard_region =
                      caf::replies_to<define_catalog>::with<catalog_defined>,
                      caf::replies_to<payment_create_request>::with<payment_reply>,
                      caf::replies_to<payment_request>::with<payment_reply>,
+                     caf::replies_to<payment_list_query>::with<payment_list_answer>,
                      caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,

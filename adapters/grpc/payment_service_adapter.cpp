@@ -17,6 +17,47 @@ payment_service_adapter::payment_service_adapter(rpc_service& service, call_brid
       "GetPaymentStatus", [this](auto call) { get_payment_status(bridge_, region_, call); });
   service.bind_unary<v1::CancelPaymentRequest, v1::CancelPaymentResponse>(
       "CancelPayment", [this](auto call) { cancel(std::move(call)); });
+  service.bind_unary<v1::ListPaymentsRequest, v1::ListPaymentsResponse>(
+      "ListPayments", [this](auto call) { list(std::move(call)); });
+}
+
+void payment_service_adapter::list(std::shared_ptr<list_call> call) {
+  const auto& r = call->request();
+  const auto& page = r.pagination();
+  auto bad =
+      request_check{}
+          .required("user_id", r.user_id())
+          .optional("reservation_id", r.reservation_id(), max_reservation_id_length)
+          .optional("pagination.cursor", page.cursor(), 256)
+          .range("pagination.page_size", page.page_size(), 0, actors::max_page_size)
+          // Pages are addressed by cursor, as in ListReservations.
+          .range("pagination.page", page.page(), 0, 1)
+          .range("status", r.status(), v1::PAYMENT_STATUS_UNSPECIFIED, v1::PAYMENT_STATUS_EXPIRED)
+          .result();
+  if (bad) {
+    call->fail(*bad);
+    return;
+  }
+  actors::payment_list_query q;
+  q.user = user_id{r.user_id()};
+  q.status = static_cast<domain::payment_status>(r.status());
+  q.reservation = reservation_id{r.reservation_id()};
+  q.after = page.cursor();
+  q.page_size = page.page_size() == 0 ? 20 : page.page_size();
+  bridge_.ask<actors::payment_list_answer>(
+      std::move(call), region_,
+      [](list_call& c, const actors::payment_list_answer& answer) {
+        auto& resp = c.response();
+        for (const auto& p : answer.items)
+          to_proto(p, resp.add_payments());
+        auto* info = resp.mutable_page_info();
+        info->set_total_count(answer.total);
+        info->set_has_next_page(!answer.next.empty());
+        info->set_next_cursor(answer.next);
+        info->set_has_previous_page(!c.request().pagination().cursor().empty());
+        c.reply();
+      },
+      std::move(q));
 }
 
 void payment_service_adapter::process(std::shared_ptr<process_call> call) {

@@ -1,8 +1,9 @@
 #pragma once
 /// payment.v1.PaymentService (simulated payments). Actor entry point: the shard region, which
 /// routes a new intent by its reservation's event and every other call by the event its payment
-/// intent id carries, to the event actor that runs the intent's actor. ListPayments and
-/// SimulateWebhook answer UNIMPLEMENTED until issue #6 binds them (webhooks, listing).
+/// intent id carries, to the event actor that runs the intent's actor (ListPayments: every event
+/// of the node, or the one of the named reservation). SimulateWebhook answers UNIMPLEMENTED until
+/// issue #6 brings webhooks.
 
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
@@ -22,9 +23,11 @@ class payment_service_adapter {
       unary_call<payment::v1::ProcessPaymentRequest, payment::v1::ProcessPaymentResponse>;
   using cancel_call =
       unary_call<payment::v1::CancelPaymentRequest, payment::v1::CancelPaymentResponse>;
+  using list_call = unary_call<payment::v1::ListPaymentsRequest, payment::v1::ListPaymentsResponse>;
 
   void process(std::shared_ptr<process_call> call);
   void cancel(std::shared_ptr<cancel_call> call);
+  void list(std::shared_ptr<list_call> call);
 
   call_bridge bridge_;
   actors::shard_region region_;

@@ -291,9 +291,34 @@ class Payments(unittest.TestCase):
         intent = self.intent(held, "jon", P.PAYMENT_SCENARIO_TIMEOUT)
         self.assertRejected(lambda: self.payment(intent.payment_intent_id, "kim"),
                             SC.PERMISSION_DENIED, E.ERROR_CODE_FORBIDDEN)
-        self.assertRejected(lambda: self.pay.ListPayments(P.ListPaymentsRequest(user_id="jon"),
-                                                          timeout=10),
-                            SC.UNIMPLEMENTED, E.ERROR_CODE_NOT_FOUND)
+        self.assertRejected(lambda: self.pay.SimulateWebhook(P.SimulateWebhookRequest(
+            payment_intent_id=intent.payment_intent_id), timeout=10),
+            SC.UNIMPLEMENTED, E.ERROR_CODE_NOT_FOUND)
+        self.assertRejected(lambda: self.pay.ListPayments(P.ListPaymentsRequest(
+            user_id="jon", pagination=types_pb2.Pagination(cursor="junk")), timeout=10),
+            SC.INVALID_ARGUMENT, E.ERROR_CODE_INVALID_ARGUMENT, "pagination.cursor")
+
+    def test_list_payments_pages_a_users_intents_newest_first(self):
+        made = []
+        for seat in ("A-1-6", "A-1-7", "A-1-8"):
+            held = self.hold("lia", [seat])
+            made.append(self.intent(held, "lia", P.PAYMENT_SCENARIO_TIMEOUT).payment_intent_id)
+            time.sleep(0.005)  # distinct creation times
+        first = self.pay.ListPayments(P.ListPaymentsRequest(
+            user_id="lia", pagination=types_pb2.Pagination(page_size=2)), timeout=10)
+        self.assertEqual([p.payment_intent_id for p in first.payments], made[::-1][:2])
+        self.assertEqual(first.page_info.total_count, 3)
+        self.assertTrue(first.page_info.has_next_page)
+        rest = self.pay.ListPayments(P.ListPaymentsRequest(
+            user_id="lia", pagination=types_pb2.Pagination(
+                page_size=2, cursor=first.page_info.next_cursor)), timeout=10)
+        self.assertEqual([p.payment_intent_id for p in rest.payments], made[:1])
+        self.assertFalse(rest.page_info.has_next_page)
+        none = self.pay.ListPayments(P.ListPaymentsRequest(
+            user_id="lia", status=P.PAYMENT_STATUS_COMPLETED), timeout=10)
+        self.assertEqual(len(none.payments), 0)
+        self.assertEqual(len(self.pay.ListPayments(P.ListPaymentsRequest(user_id="nobody"),
+                                                   timeout=10).payments), 0)
 
 
 class PaymentsAfterACrash(unittest.TestCase):
