@@ -1,4 +1,5 @@
 #include "adapters/grpc/payment_service_adapter.hpp"
+#include "adapters/grpc/page_info.hpp"
 
 #include "adapters/grpc/payment_calls.hpp"
 
@@ -50,11 +51,7 @@ void payment_service_adapter::list(std::shared_ptr<list_call> call) {
         auto& resp = c.response();
         for (const auto& p : answer.items)
           to_proto(p, resp.add_payments());
-        auto* info = resp.mutable_page_info();
-        info->set_total_count(answer.total);
-        info->set_has_next_page(!answer.next.empty());
-        info->set_next_cursor(answer.next);
-        info->set_has_previous_page(!c.request().pagination().cursor().empty());
+        fill_page_info(answer, c.request().pagination().cursor(), resp.mutable_page_info());
         c.reply();
       },
       std::move(q));

@@ -1,4 +1,5 @@
 #include "adapters/grpc/reservation_service_adapter.hpp"
+#include "adapters/grpc/page_info.hpp"
 
 #include "adapters/grpc/reservation_calls.hpp"
 
@@ -61,11 +62,7 @@ void reservation_service_adapter::list_reservations(std::shared_ptr<list_call> c
         auto& resp = c.response();
         for (const auto& item : answer.items)
           to_proto(item, {}, resp.add_reservations());
-        auto* info = resp.mutable_page_info();
-        info->set_total_count(answer.total);
-        info->set_has_next_page(!answer.next.empty());
-        info->set_next_cursor(answer.next);
-        info->set_has_previous_page(!c.request().pagination().cursor().empty());
+        fill_page_info(answer, c.request().pagination().cursor(), resp.mutable_page_info());
         c.reply();
       },
       std::move(q));
