@@ -40,7 +40,7 @@ from proto.google.rpc import status_pb2  # noqa: E402
 
 POOL = descriptor_pool.Default()
 CALL_TIMEOUT = 10
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.]+)\}")
+TEMPLATE_VAR = re.compile(r"\$\{([A-Za-z0-9_.]+)\}")
 LIVE = ("RESERVATION_STATUS_HOLD", "RESERVATION_STATUS_CONFIRMED")
 
 
@@ -110,13 +110,13 @@ def contract_error(rpc_error):
 
 
 def substitute(value, scope):
-    """${name} from captures/variables, ${uuid} fresh each time; whole-string placeholders keep
+    """${name} from captures/variables, ${uuid} fresh each time; a whole-string ${name} keeps
     the captured value's type."""
     if isinstance(value, str):
-        whole = PLACEHOLDER.fullmatch(value)
+        whole = TEMPLATE_VAR.fullmatch(value)
         if whole:
             return lookup(whole.group(1), scope)
-        return PLACEHOLDER.sub(lambda m: str(lookup(m.group(1), scope)), value)
+        return TEMPLATE_VAR.sub(lambda m: str(lookup(m.group(1), scope)), value)
     if isinstance(value, list):
         return [substitute(v, scope) for v in value]
     if isinstance(value, dict):
