@@ -12,6 +12,14 @@ namespace tt {
 /// Wall-clock milliseconds since the Unix epoch; the resolution of every timestamp we persist.
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
+/// A timestamp as the milliseconds since the epoch we persist and send, and back.
+inline int64_t to_epoch_ms(timestamp t) noexcept {
+  return t.time_since_epoch().count();
+}
+inline timestamp from_epoch_ms(int64_t ms) noexcept {
+  return timestamp{std::chrono::milliseconds{ms}};
+}
+
 class clock {
  public:
   virtual ~clock() = default;

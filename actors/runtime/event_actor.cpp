@@ -143,20 +143,21 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
     return to_caf_error(decided.error());
   }
   std::vector<domain::seat_view> seats;
+  domain::money total{0, st.definition.currency};
   if (st.config->unsafe.ack_holds_before_apply) {
     seats = defer_hold(self, command, *decided);
+    for (const auto& seat : seats)
+      total.amount += seat.price.amount;
   } else {
     // Applied before it is durable, so that the holds decided meanwhile see these seats taken;
     // undone below if the store refuses the batch.
     apply_all(st.inventory, *decided);
     seats = st.inventory.seats_of(id, now);
+    total = st.inventory.total_of(id);
   }
   std::vector<seat_id> ids;
-  domain::money total{0, st.definition.currency};
-  for (const auto& seat : seats) {
+  for (const auto& seat : seats)
     ids.push_back(seat.id);
-    total.amount += seat.price.amount;
-  }
   auto state = created_state(self, id, req.scope.user, std::move(ids), std::move(total));
   reservation_reply reply{state, seats, std::nullopt};
   auto entry = st.writes.entry_of(req.scope, encode_reply(reply), now);

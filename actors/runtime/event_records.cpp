@@ -12,14 +12,6 @@ namespace {
 
 namespace pb = tt::internal::v1;
 
-int64_t ms(timestamp t) {
-  return t.time_since_epoch().count();
-}
-
-timestamp at(int64_t ms) {
-  return timestamp{std::chrono::milliseconds{ms}};
-}
-
 std::string envelope(const char* type, const std::string& id,
                      const google::protobuf::Message& state) {
   pb::SnapshotEnvelope e;
@@ -91,10 +83,10 @@ storage::mutation journal_mutation(const event_id& event, const journal_entry& e
   r.set_key(entry.key());
   r.set_fingerprint(entry.fingerprint);
   r.set_reply(entry.reply);
-  r.set_expires_at_ms(ms(entry.expires_at));
+  r.set_expires_at_ms(to_epoch_ms(entry.expires_at));
   auto key = journal_key(event, entry.user, entry.key);
   return {storage::entity_kind::idempotency, key, envelope("idempotency", key, r),
-          ms(entry.expires_at)};
+          to_epoch_ms(entry.expires_at)};
 }
 
 storage::mutation payment_mutation(const event_id& event, const domain::payment_state& state) {
@@ -107,8 +99,8 @@ storage::mutation event_mutation(const domain::event_definition& d) {
   r.set_event_id(d.id());
   r.set_name(d.name);
   r.set_venue(d.venue);
-  r.set_sale_starts_at_ms(ms(d.sale_starts_at));
-  r.set_sale_ends_at_ms(ms(d.sale_ends_at));
+  r.set_sale_starts_at_ms(to_epoch_ms(d.sale_starts_at));
+  r.set_sale_ends_at_ms(to_epoch_ms(d.sale_ends_at));
   r.set_currency(d.currency);
   for (const auto& s : d.sections) {
     auto* section = r.add_sections();
@@ -136,8 +128,8 @@ result<std::vector<domain::event_definition>> load_events(const storage::snapsho
     d.id = event_id{r.event_id()};
     d.name = r.name();
     d.venue = r.venue();
-    d.sale_starts_at = at(r.sale_starts_at_ms());
-    d.sale_ends_at = at(r.sale_ends_at_ms());
+    d.sale_starts_at = from_epoch_ms(r.sale_starts_at_ms());
+    d.sale_ends_at = from_epoch_ms(r.sale_ends_at_ms());
     d.currency = r.currency();
     for (const auto& s : r.sections()) {
       domain::section_definition section{s.section(), s.name(), s.price(), {}};
@@ -171,7 +163,7 @@ result<recovered_event> load_event_state(const storage::snapshot_store& store,
   ok = scan_records<pb::IdempotencyRecord>(
       store, storage::entity_kind::idempotency, prefix, [&](const pb::IdempotencyRecord& r) {
         out.journal.push_back({user_id{r.user_id()}, idempotency_key{r.key()}, r.fingerprint(),
-                               r.reply(), at(r.expires_at_ms())});
+                               r.reply(), from_epoch_ms(r.expires_at_ms())});
       });
   if (!ok)
     return ok.error();

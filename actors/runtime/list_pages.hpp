@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/common/clock.hpp"
 #include "actors/common/result.hpp"
 
 namespace tt::actors {
@@ -19,7 +20,7 @@ struct list_position {
 
   template <class Item>
   static list_position of(const Item& item) {
-    return {item.created_at.time_since_epoch().count(), item.id()};
+    return {to_epoch_ms(item.created_at), item.id()};
   }
   std::string cursor() const { return std::to_string(created_ms) + "/" + id; }
   /// True if `this` comes before `other` in the list.

@@ -2,18 +2,6 @@
 
 namespace tt::actors {
 
-namespace {
-
-int64_t ms(timestamp t) {
-  return t.time_since_epoch().count();
-}
-
-timestamp at(int64_t ms) {
-  return timestamp{std::chrono::milliseconds{ms}};
-}
-
-} // namespace
-
 tt::internal::v1::PaymentRecord to_record(const domain::payment_state& s) {
   tt::internal::v1::PaymentRecord r;
   r.set_id(s.id());
@@ -24,13 +12,13 @@ tt::internal::v1::PaymentRecord to_record(const domain::payment_state& s) {
   r.set_method(s.method);
   r.set_scenario(static_cast<uint32_t>(s.scenario));
   r.set_status(static_cast<uint32_t>(s.status));
-  r.set_created_at_ms(ms(s.created_at));
-  r.set_updated_at_ms(ms(s.updated_at));
-  r.set_expires_at_ms(ms(s.expires_at));
+  r.set_created_at_ms(to_epoch_ms(s.created_at));
+  r.set_updated_at_ms(to_epoch_ms(s.updated_at));
+  r.set_expires_at_ms(to_epoch_ms(s.expires_at));
   r.set_payment_id(s.payment_id);
   r.set_transaction_id(s.transaction_id);
-  r.set_processed_at_ms(ms(s.processed_at));
-  r.set_settles_at_ms(ms(s.settles_at));
+  r.set_processed_at_ms(to_epoch_ms(s.processed_at));
+  r.set_settles_at_ms(to_epoch_ms(s.settles_at));
   r.set_settles(s.settles);
   r.set_will_approve(s.will_approve);
   r.set_failure_reason(s.failure_reason);
@@ -48,13 +36,13 @@ domain::payment_state from_record(const tt::internal::v1::PaymentRecord& r) {
   s.method = r.method();
   s.scenario = static_cast<domain::payment_scenario>(r.scenario());
   s.status = static_cast<domain::payment_status>(r.status());
-  s.created_at = at(r.created_at_ms());
-  s.updated_at = at(r.updated_at_ms());
-  s.expires_at = at(r.expires_at_ms());
+  s.created_at = from_epoch_ms(r.created_at_ms());
+  s.updated_at = from_epoch_ms(r.updated_at_ms());
+  s.expires_at = from_epoch_ms(r.expires_at_ms());
   s.payment_id = r.payment_id();
   s.transaction_id = r.transaction_id();
-  s.processed_at = at(r.processed_at_ms());
-  s.settles_at = at(r.settles_at_ms());
+  s.processed_at = from_epoch_ms(r.processed_at_ms());
+  s.settles_at = from_epoch_ms(r.settles_at_ms());
   s.settles = r.settles();
   s.will_approve = r.will_approve();
   s.failure_reason = r.failure_reason();

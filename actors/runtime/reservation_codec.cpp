@@ -7,14 +7,6 @@ namespace {
 using tt::internal::v1::SeatRecord;
 using tt::internal::v1::StoredReply;
 
-int64_t ms(timestamp t) {
-  return t.time_since_epoch().count();
-}
-
-timestamp at(int64_t ms) {
-  return timestamp{std::chrono::milliseconds{ms}};
-}
-
 void to_record(const domain::seat_view& v, SeatRecord& out) {
   out.set_id(v.id());
   out.set_section(v.section);
@@ -48,9 +40,9 @@ tt::internal::v1::ReservationRecord to_record(const domain::reservation_state& s
     r.add_seat_ids(seat());
   r.set_total_amount(s.total.amount);
   r.set_currency(s.total.currency);
-  r.set_created_at_ms(ms(s.created_at));
-  r.set_updated_at_ms(ms(s.updated_at));
-  r.set_hold_expires_at_ms(ms(s.hold_expires_at));
+  r.set_created_at_ms(to_epoch_ms(s.created_at));
+  r.set_updated_at_ms(to_epoch_ms(s.updated_at));
+  r.set_hold_expires_at_ms(to_epoch_ms(s.hold_expires_at));
   r.set_extensions(s.extensions);
   r.set_payment_intent_id(s.payment_intent_id);
   r.set_order_id(s.order());
@@ -66,9 +58,9 @@ domain::reservation_state from_record(const tt::internal::v1::ReservationRecord&
   for (const auto& seat : r.seat_ids())
     s.seats.push_back(seat_id{seat});
   s.total = {r.total_amount(), r.currency()};
-  s.created_at = at(r.created_at_ms());
-  s.updated_at = at(r.updated_at_ms());
-  s.hold_expires_at = at(r.hold_expires_at_ms());
+  s.created_at = from_epoch_ms(r.created_at_ms());
+  s.updated_at = from_epoch_ms(r.updated_at_ms());
+  s.hold_expires_at = from_epoch_ms(r.hold_expires_at_ms());
   s.extensions = r.extensions();
   s.payment_intent_id = r.payment_intent_id();
   s.order = order_id{r.order_id()};
