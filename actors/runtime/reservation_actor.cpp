@@ -211,48 +211,42 @@ plan plan_of(self_pointer self, const std::vector<domain::reservation_event>& ev
   return p;
 }
 
+/// Decides `command` against the current state; accepted, the plan that applies it with `move`.
+result<plan> decided_plan(self_pointer self, const domain::reservation_command& command,
+                          seat_move move, domain::seat_status seats_after) {
+  auto& st = self->state;
+  auto decided = domain::decide(st.reservation, command, now_of(self), st.config->policy);
+  if (!decided)
+    return decided.error();
+  return plan_of(self, *decided, move, seats_after);
+}
+
 /// Confirms with the payment outcome the event actor looked up; `by` is the owner for the payment
 /// path's own confirmation (settle).
 result<plan> confirm(self_pointer self, const reservation_request& req, const user_id& by) {
   auto& st = self->state;
   auto order = mint_order_id(shard_of(st.reservation.event, st.config->shard_count),
                              st.reservation.event, st.ids.next(now_of(self)));
-  auto decided = domain::decide(st.reservation, domain::confirm_reservation{by, req.payment, order},
-                                now_of(self), st.config->policy);
-  if (!decided)
-    return decided.error();
-  return plan_of(self, *decided, seat_move::commit, domain::seat_status::sold);
+  return decided_plan(self, domain::confirm_reservation{by, req.payment, order}, seat_move::commit,
+                      domain::seat_status::sold);
 }
 
 /// The payment path's outcome: an approved payment confirms the hold, a declined one fails it.
 result<plan> settle(self_pointer self, const reservation_request& req) {
-  auto& st = self->state;
   if (req.payment.verdict == domain::payment_verdict::approved)
-    return confirm(self, req, st.reservation.owner);
-  auto decided =
-      domain::decide(st.reservation, domain::fail_reservation{req.payment_intent_id, req.reason},
-                     now_of(self), st.config->policy);
-  if (!decided)
-    return decided.error();
-  return plan_of(self, *decided, seat_move::release, domain::seat_status::available);
+    return confirm(self, req, self->state.reservation.owner);
+  return decided_plan(self, domain::fail_reservation{req.payment_intent_id, req.reason},
+                      seat_move::release, domain::seat_status::available);
 }
 
 result<plan> refund(self_pointer self, const reservation_request& req) {
-  auto& st = self->state;
-  auto decided = domain::decide(st.reservation, domain::refund_reservation{req.payment_intent_id},
-                                now_of(self), st.config->policy);
-  if (!decided)
-    return decided.error();
-  return plan_of(self, *decided, seat_move::return_to_sale, domain::seat_status::available);
+  return decided_plan(self, domain::refund_reservation{req.payment_intent_id},
+                      seat_move::return_to_sale, domain::seat_status::available);
 }
 
 result<plan> cancel(self_pointer self, const user_id& by, const std::string& reason) {
-  auto& st = self->state;
-  auto decided = domain::decide(st.reservation, domain::cancel_reservation{by, reason},
-                                now_of(self), st.config->policy);
-  if (!decided)
-    return decided.error();
-  return plan_of(self, *decided, seat_move::release, domain::seat_status::available);
+  return decided_plan(self, domain::cancel_reservation{by, reason}, seat_move::release,
+                      domain::seat_status::available);
 }
 
 result<plan> extend(self_pointer self, const reservation_request& req) {
@@ -284,11 +278,11 @@ std::optional<plan> expiry(self_pointer self) {
     schedule_expiry(self); // the timer ran early, or the hold was extended meanwhile
     return std::nullopt;
   }
-  auto decided =
-      domain::decide(st.reservation, domain::expire_reservation{}, now_of(self), st.config->policy);
-  if (!decided)
+  auto p = decided_plan(self, domain::expire_reservation{}, seat_move::expire,
+                        domain::seat_status::available);
+  if (!p)
     return std::nullopt;
-  return plan_of(self, *decided, seat_move::expire, domain::seat_status::available);
+  return std::move(*p);
 }
 
 void run(self_pointer self, job j) {
