@@ -49,6 +49,7 @@ void at(self_pointer self, timestamp when, Atom timer) {
   self->delayed_send(self, left, timer);
 }
 
+/// At spawn (new or recovered): the timers the intent's state calls for.
 void arm_timers(self_pointer self) {
   const auto& p = self->state.payment;
   if (p.status == domain::payment_status::processing && p.settles)
@@ -139,8 +140,12 @@ void run(self_pointer self, job j) {
                          finish(self);
                          return;
                        }
+                       // The expiry timer runs from the start; processing adds the settlement.
+                       bool started = next.status == domain::payment_status::processing &&
+                                      st.payment.status != domain::payment_status::processing;
                        st.payment = next;
-                       arm_timers(self);
+                       if (started && next.settles)
+                         at(self, next.settles_at, settle_atom_v);
                        caf::anon_send(st.event, payment_changed{st.payment});
                        if (promise)
                          promise->deliver(payment_reply{st.payment});
