@@ -9,6 +9,7 @@
 #include "actors/common/invariant.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor_state.hpp"
+#include "actors/runtime/outbox_events.hpp"
 #include "actors/runtime/reservation_codec.hpp"
 
 namespace tt::actors {
@@ -163,6 +164,10 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   auto entry = st.writes.entry_of(req.scope, encode_reply(reply), now);
   std::vector<storage::mutation> batch{reservation_mutation(state)};
   batch.push_back(journal_mutation(st.definition.id, entry));
+  auto events = stage_events(
+      *st.config, st.definition.id,
+      {lifecycle_event(state, st.ids.next(now), now), expiry_event(state, st.ids.next(now), now)},
+      batch);
   auto promise = self->make_response_promise<reservation_reply>();
   auto scope = req.scope;
   st.durable.persist(
@@ -177,6 +182,7 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
           promise.deliver(to_caf_error(*err));
           return;
         }
+        publish_staged(*st.config, std::move(events));
         start_reservation(self, state, seats);
         st.writes.finish(scope, std::move(entry.reply), now_of(self));
         promise.deliver(reply);
@@ -332,10 +338,13 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const payment_list_query& q) -> caf::result<payment_list_answer> {
           return list_payments(self, q);
         },
+        [=](const effect_request& req) { return apply_effect(self, req); },
         [=](const payment_changed& c) {
           if (auto it = self->state.payments.find(c.state.id); it != self->state.payments.end())
             it->second.latest = c.state;
-          reconcile(self, c.state);
+          // With a publisher the worker applies the result from the payment topic.
+          if (!self->state.config->events)
+            reconcile(self, c.state, log_failure(c.state.id));
         },
     };
   });

@@ -23,6 +23,7 @@ using event_actor =
                      caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
                      caf::reacts_to<reservation_changed>, caf::reacts_to<sweep_atom>,
                      caf::reacts_to<deferred_hold>, caf::reacts_to<persisted>,
+                     caf::replies_to<effect_request>::with<effect_reply>,
                      caf::replies_to<payment_create_request>::with<payment_reply>,
                      caf::replies_to<payment_request>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,

@@ -89,8 +89,16 @@ domain::payment_outcome outcome_of(self_pointer self, const std::string& intent,
 void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
 caf::result<payment_reply> route_payment(self_pointer self, payment_request req);
-void reconcile(self_pointer self, const domain::payment_state& p);
+using effect_done = std::function<void(caf::expected<effect_reply>)>;
+void refund_late_approval(self_pointer self, const payment_intent_id& id, effect_done done);
+void reconcile(self_pointer self, const domain::payment_state& p, effect_done done);
+/// For effects nobody waits for (in-process and recovery reconciliation): failures are logged.
+effect_done log_failure(const payment_intent_id& id);
 /// This event's intents of `q.user` (the shard region pages them).
 payment_list_answer list_payments(self_pointer self, const payment_list_query& q);
+
+// -- event_effects.cpp --------------------------------------------------------------------------
+
+caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& req);
 
 } // namespace tt::actors::event_detail

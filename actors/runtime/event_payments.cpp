@@ -131,67 +131,110 @@ payment_list_answer list_payments(self_pointer self, const payment_list_query& q
   return out;
 }
 
-/// Brings a reservation in line with its payment (what issue #6's worker will do from Kafka):
-/// approved -> confirm the hold, or refund if the hold is gone (a late approval); declined ->
-/// fail the hold; refunded -> refund the confirmed reservation. Runs on every stored payment
-/// change and for every payment at recovery, so a crash between the two steps heals at start.
-void reconcile(self_pointer self, const domain::payment_state& p) {
+/// Asks the intent's actor to refund (or cancel) it: its approval came after the hold ended.
+void refund_late_approval(self_pointer self, const payment_intent_id& id, effect_done done) {
+  auto found = self->state.payments.find(id);
+  if (found == self->state.payments.end()) {
+    done(effect_reply{effect_status::skipped, "no such payment intent", {}, {}});
+    return;
+  }
+  payment_request cancel{id,
+                         payment_action::cancel,
+                         {},
+                         "the hold ended before the payment"
+                         " was approved",
+                         0};
+  cancel.scope.user = found->second.latest.owner;
+  self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
+      .then(
+          [done](payment_reply&) {
+            done(effect_reply{effect_status::applied, "late approval refunded", {}, {}});
+          },
+          [id, done](caf::error& err) {
+            spdlog::error("payment {}: the refund of a late approval failed: {}", id(),
+                          caf::to_string(err));
+            done(err);
+          });
+}
+
+/// The effect_reply of a reservation command sent on the payment path.
+reply_handler as_effect(std::string note, effect_done done) {
+  return [note = std::move(note), done](caf::expected<reservation_reply> r) {
+    if (!r) {
+      done(r.error());
+      return;
+    }
+    done(effect_reply{effect_status::applied, note, r->reservation, r->seats});
+  };
+}
+
+/// Brings a reservation in line with its payment (the worker's payment_result, from the payment
+/// topic; in-process without a publisher): approved -> confirm the hold, or refund if the hold is
+/// gone (a late approval); declined -> fail the hold; refunded -> refund the confirmed
+/// reservation. Also run for every payment at recovery, so a crash between the two steps, or an
+/// event the embedded broker lost with the process, heals at start. Every branch looks at the
+/// current state first, so applying the same result twice changes nothing the second time.
+void reconcile(self_pointer self, const domain::payment_state& p, effect_done done) {
   auto& st = self->state;
   auto it = st.reservations.find(p.reservation);
-  if (it == st.reservations.end())
+  if (it == st.reservations.end()) {
+    done(to_caf_error(fail(errc::not_found, "the intent's reservation is not in this event")));
     return;
+  }
   const auto& r = it->second.latest;
+  auto nothing = [&](std::string why) {
+    done(effect_reply{effect_status::skipped, std::move(why), r, {}});
+  };
   bool ours = r.payment_intent_id == p.id();
   reservation_request req;
   req.id = r.id;
   req.payment_intent_id = p.id();
   req.payment = outcome_of(self, p.id(), r.id);
-  auto refund_payment = [self, id = p.id] {
-    auto found = self->state.payments.find(id);
-    if (found == self->state.payments.end())
-      return;
-    payment_request cancel{id,
-                           payment_action::cancel,
-                           {},
-                           "the hold ended before the payment"
-                           " was approved",
-                           0};
-    cancel.scope.user = found->second.latest.owner;
-    self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
-        .then([](payment_reply&) {},
-              [id](caf::error& err) {
-                spdlog::error("payment {}: the refund of a late approval failed: {}", id(),
-                              caf::to_string(err));
-              });
-  };
   switch (p.status) {
     case domain::payment_status::completed:
       if (r.status == domain::reservation_status::hold) {
         req.action = reservation_action::settle;
-        ask_reservation(self, it->second, std::move(req),
-                        [refund_payment](caf::expected<reservation_reply> done) {
-                          if (!done) // the hold ran out meanwhile
-                            refund_payment();
-                        });
+        auto confirmed = as_effect("confirmed", done);
+        ask_reservation(
+            self, it->second, std::move(req),
+            [self, id = p.id, rid = r.id, confirmed, done](caf::expected<reservation_reply> r) {
+              if (r) {
+                confirmed(std::move(r));
+                return;
+              }
+              // Refused: the reservation actor told this actor its latest state before it
+              // answered, so `latest` says why.
+              const auto& now = self->state.reservations.at(rid).latest;
+              if (now.status == domain::reservation_status::confirmed &&
+                  now.payment_intent_id == id())
+                done(effect_reply{
+                    effect_status::skipped, "confirmed by this payment already", now, {}});
+              else if (now.status == domain::reservation_status::hold)
+                done(r.error()); // not a verdict on the hold: try again
+              else               // the hold ended meanwhile
+                refund_late_approval(self, id, done);
+            });
       } else if (!(r.status == domain::reservation_status::confirmed && ours)) {
-        refund_payment();
+        refund_late_approval(self, p.id, done);
+      } else {
+        nothing("confirmed by this payment already");
       }
-      break;
+      return;
     case domain::payment_status::failed:
-      if (r.status == domain::reservation_status::hold) {
-        req.action = reservation_action::settle;
-        req.reason = p.failure_reason;
-        ask_reservation(self, it->second, std::move(req), [](caf::expected<reservation_reply>) {});
-      }
-      break;
+      if (r.status != domain::reservation_status::hold)
+        return nothing("the reservation is no longer held");
+      req.action = reservation_action::settle;
+      req.reason = p.failure_reason;
+      ask_reservation(self, it->second, std::move(req), as_effect("failed", done));
+      return;
     case domain::payment_status::refunded:
-      if (r.status == domain::reservation_status::confirmed && ours) {
-        req.action = reservation_action::refund;
-        ask_reservation(self, it->second, std::move(req), [](caf::expected<reservation_reply>) {});
-      }
-      break;
+      if (!(r.status == domain::reservation_status::confirmed && ours))
+        return nothing("not a confirmed reservation of this payment");
+      req.action = reservation_action::refund;
+      ask_reservation(self, it->second, std::move(req), as_effect("refunded", done));
+      return;
     default:
-      break;
+      return nothing("the payment has no result yet (" + std::string{to_string(p.status)} + ")");
   }
 }
 

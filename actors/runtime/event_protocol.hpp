@@ -67,8 +67,18 @@ struct create_request {
 };
 
 /// settle and refund are system commands from the payment path: the payment's outcome confirms
-/// or fails a hold; a refunded payment refunds a confirmed reservation.
-enum class reservation_action : uint8_t { get, confirm, cancel, extend, release, settle, refund };
+/// or fails a hold; a refunded payment refunds a confirmed reservation. expire is the worker's:
+/// end a hold whose deadline has passed (answered with the unchanged state when it has not).
+enum class reservation_action : uint8_t {
+  get,
+  confirm,
+  cancel,
+  extend,
+  release,
+  settle,
+  refund,
+  expire
+};
 
 /// Every command on an existing reservation. `scope.key` is empty for reads (get) and for
 /// system commands (release: ReleaseHold, which the contract gives no user).

@@ -130,7 +130,7 @@ void recover(self_pointer self, const recovered_event& found) {
   for (const auto& p : found.payments)
     start_payment(self, p);
   for (const auto& p : found.payments)
-    reconcile(self, p);
+    reconcile(self, p, log_failure(p.id));
 }
 
 } // namespace tt::actors::event_detail

@@ -11,6 +11,7 @@
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/health_report.hpp"
 #include "actors/runtime/payment_protocol.hpp"
+#include "actors/runtime/worker_protocol.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tt, caf::first_custom_type_id)
 
@@ -22,6 +23,7 @@ CAF_ADD_ATOM(tt, tt::actors, get_health_atom, "gethealth")
 CAF_ADD_ATOM(tt, tt::actors, expire_atom, "expire")
 CAF_ADD_ATOM(tt, tt::actors, sweep_atom, "sweep")
 CAF_ADD_ATOM(tt, tt::actors, settle_atom, "settle")
+CAF_ADD_ATOM(tt, tt::actors, due_atom, "due")
 
 CAF_END_TYPE_ID_BLOCK(tt)
 
@@ -51,6 +53,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_changed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_list_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_list_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tt::domain::seat_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::effect_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::effect_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::worker_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::dead_lettered)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::worker_stats_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::source_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::worker_stats)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.
 CAF_ERROR_CODE_ENUM(tt::errc, "tt")

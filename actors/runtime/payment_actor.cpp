@@ -8,6 +8,7 @@
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_records.hpp"
+#include "actors/runtime/outbox_events.hpp"
 #include "actors/runtime/payment_codec.hpp"
 #include "actors/runtime/serial_jobs.hpp"
 
@@ -119,6 +120,10 @@ void run(self_pointer self, job j) {
     batch.push_back(
         journal_mutation(event, journal_entry_of(j.request->scope, encode_payment_reply({next}),
                                                  now_of(self) + st.config->idempotency.ttl)));
+  std::vector<outbound_event> news;
+  if (next.status != st.payment.status)
+    news.push_back(payment_event(next, st.ids.next(now_of(self)), now_of(self)));
+  auto events = stage_events(*st.config, event, std::move(news), batch);
   st.jobs.start();
   auto promise = j.promise;
   bool timer = !j.request;
@@ -144,6 +149,7 @@ void run(self_pointer self, job j) {
                        bool started = next.status == domain::payment_status::processing &&
                                       st.payment.status != domain::payment_status::processing;
                        st.payment = next;
+                       publish_staged(*st.config, std::move(events));
                        if (started && next.settles)
                          at(self, next.settles_at, settle_atom_v);
                        caf::anon_send(st.event, payment_changed{st.payment});

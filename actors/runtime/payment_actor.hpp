@@ -3,7 +3,8 @@
 /// the intent is created. Owns the intent's rules and its two timers (settlement of a processing
 /// payment, expiry of an open intent). Writes run one at a time: decide, make the new state and
 /// the write's reply durable in one batch, then apply and reply. After each stored change it tells
-/// the event actor (payment_changed), which settles the reservation.
+/// the event actor (payment_changed) and publishes the change (payment topic), from which the
+/// worker settles the reservation.
 
 #include <caf/typed_actor.hpp>
 

@@ -9,6 +9,7 @@
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
+#include "actors/runtime/outbox_events.hpp"
 #include "actors/runtime/reservation_codec.hpp"
 #include "actors/runtime/serial_jobs.hpp"
 
@@ -48,8 +49,15 @@ timestamp now_of(self_pointer self) {
   return self->state.config->time->now();
 }
 
+/// The hold's own timer. With a publisher the worker ends the hold from the expiry topic at its
+/// deadline; this timer is then the backstop, expiry_backstop later. A hold found lapsed (at
+/// recovery: its expiry event may have died with an embedded broker) ends at once.
 void schedule_expiry(self_pointer self) {
-  auto left = self->state.reservation.hold_expires_at - now_of(self);
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto backstop = st.reservation.hold_expires_at <= now ? std::chrono::milliseconds{0}
+                                                        : st.config->expiry_backstop;
+  auto left = st.reservation.hold_expires_at + backstop - now;
   if (left < std::chrono::milliseconds{0})
     left = std::chrono::milliseconds{0};
   self->delayed_send(self, left, expire_atom_v);
@@ -122,16 +130,35 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
   return batch;
 }
 
+/// The domain events `p` publishes: its new status, and a new deadline for the worker.
+std::vector<outbound_event> events_of(self_pointer self, const plan& p) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  std::vector<outbound_event> out;
+  if (p.next.status != st.reservation.status)
+    out.push_back(lifecycle_event(p.next, st.ids.next(now), now));
+  if (p.next.status == domain::reservation_status::hold &&
+      p.next.hold_expires_at != st.reservation.hold_expires_at)
+    out.push_back(expiry_event(p.next, st.ids.next(now), now));
+  return out;
+}
+
+/// Stores `p` with its events in the outbox; the events are published once it is durable.
 void store_then(self_pointer self, const plan& p, const job& j,
                 std::function<void(std::optional<failure>)> then) {
   auto& st = self->state;
   auto id = st.reservation.id;
   auto status = p.next.status;
-  st.durable.persist(self, st.config->durable_store(), batch_of(self, p, j),
-                     [id, status, then = std::move(then)](std::optional<failure> err) {
+  auto batch = batch_of(self, p, j);
+  auto events = stage_events(*st.config, st.reservation.event, events_of(self, p), batch);
+  st.durable.persist(self, st.config->durable_store(), std::move(batch),
+                     [self, id, status, events = std::move(events),
+                      then = std::move(then)](std::optional<failure> err) mutable {
                        if (err)
                          spdlog::error("reservation {}: change to {} not stored, not applied: {}",
                                        id(), to_string(status), err->message);
+                       else
+                         publish_staged(*self->state.config, std::move(events));
                        then(std::move(err));
                      });
 }
@@ -269,13 +296,15 @@ result<plan> extend(self_pointer self, const reservation_request& req) {
   return p;
 }
 
-/// The hold timer's job: nullopt when there is nothing to expire (yet).
-std::optional<plan> expiry(self_pointer self) {
+/// The expiry of a lapsed hold: nullopt when there is nothing to expire (yet). The timer passes
+/// `rearm` to come back when it ran early.
+std::optional<plan> expiry(self_pointer self, bool rearm) {
   auto& st = self->state;
   if (st.reservation.status != domain::reservation_status::hold)
     return std::nullopt;
   if (st.reservation.hold_expires_at > now_of(self)) {
-    schedule_expiry(self); // the timer ran early, or the hold was extended meanwhile
+    if (rearm) // the timer ran early, or the hold was extended meanwhile
+      schedule_expiry(self);
     return std::nullopt;
   }
   auto p = decided_plan(self, domain::expire_reservation{}, seat_move::expire,
@@ -288,7 +317,7 @@ std::optional<plan> expiry(self_pointer self) {
 void run(self_pointer self, job j) {
   auto& st = self->state;
   if (!j.request) {
-    if (auto p = expiry(self)) {
+    if (auto p = expiry(self, true)) {
       // A failed store must not lose the expiry: the timer comes back until it is stored.
       j.promise.reset();
       st.jobs.start();
@@ -334,6 +363,13 @@ void run(self_pointer self, job j) {
     case reservation_action::extend:
       p = extend(self, req);
       break;
+    case reservation_action::expire:
+      if (auto lapsed = expiry(self, false)) {
+        p = std::move(*lapsed);
+        break;
+      }
+      j.promise->deliver(reservation_reply{st.reservation, st.seats, std::nullopt});
+      return;
   }
   if (!p) {
     j.promise->deliver(to_caf_error(p.error()));

@@ -10,6 +10,7 @@
 #include "actors/domain/idempotency.hpp"
 #include "actors/domain/payment.hpp"
 #include "actors/domain/policy.hpp"
+#include "actors/runtime/event_publisher.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace tt::actors {
@@ -39,6 +40,12 @@ struct runtime_config {
   unsafe_switches unsafe;
   /// Where actors make their state durable; null keeps everything in memory (unit tests).
   std::shared_ptr<storage::snapshot_store> store;
+  /// Where domain events go (Kafka). Null: no events are published and payment results and
+  /// hold expiry are applied in-process at once (the actor unit tests run so).
+  std::shared_ptr<event_publisher> events;
+  /// With a publisher, the worker ends holds from the expiry topic; a hold's own timer then
+  /// fires this much later as a backstop (broker down, worker behind). Zero without one.
+  std::chrono::milliseconds expiry_backstop{0};
 
   /// The store actors write to, or null when writes are not to be stored.
   storage::snapshot_store* durable_store() const {

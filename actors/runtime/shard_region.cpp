@@ -305,6 +305,14 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           auto key = req.id;
           return forward<payment_reply>(self, key, std::move(req));
         },
+        [=](effect_request& req) -> caf::result<effect_reply> {
+          if (!req.reservation().empty()) {
+            auto key = req.reservation;
+            return forward<effect_reply>(self, key, std::move(req));
+          }
+          auto key = req.payment;
+          return forward<effect_reply>(self, key, std::move(req));
+        },
         [=](sweep_atom) {
           sweep_keys(self);
           self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);

@@ -24,7 +24,8 @@ using shard_region =
                      caf::replies_to<payment_create_request>::with<payment_reply>,
                      caf::replies_to<payment_request>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,
-                     caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>>;
+                     caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>,
+                     caf::replies_to<effect_request>::with<effect_reply>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

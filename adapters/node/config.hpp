@@ -35,6 +35,17 @@ struct node_config {
   int64_t payment_long_delay_ms = 90000;
   int64_t payment_random_approve_percent = 50;
   int64_t payment_intent_ttl_seconds = 600;
+  /// "embedded": start librdkafka's mock cluster in the node; else a bootstrap.servers list.
+  std::string kafka_bootstrap_servers = "embedded";
+  std::string kafka_group_id = "tt-worker";
+  std::string kafka_topic_lifecycle = "tt.reservation.lifecycle";
+  std::string kafka_topic_payment = "tt.payment.results";
+  std::string kafka_topic_expiry = "tt.hold.expiry";
+  std::string kafka_topic_dead_letter = "tt.dead-letters";
+  int64_t kafka_embedded_partitions = 8;
+  int64_t kafka_max_attempts = 5;
+  int64_t kafka_retry_backoff_ms = 100;
+  int64_t expiry_backstop_ms = 2000;
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;

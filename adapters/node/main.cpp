@@ -1,6 +1,6 @@
 // tacosd: one Traffic Tacos node. The composition root: builds every layer in dependency order
-// (storage -> actors -> gRPC adapters) and stops them in reverse. Blocks SIGINT/SIGTERM before any
-// thread starts, so the main thread alone receives them through sigwait.
+// (storage -> Kafka -> actors -> worker -> gRPC adapters) and stops them in reverse. Blocks
+// SIGINT/SIGTERM before any thread starts, so the main thread alone receives them through sigwait.
 
 #include <csignal>
 #include <cstdio>
@@ -22,7 +22,10 @@
 #include "adapters/grpc/payment_service_adapter.hpp"
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
+#include "adapters/grpc/worker_service_adapter.hpp"
+#include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
+#include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
 #include "storage/data_directory.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
@@ -135,6 +138,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   }
   std::shared_ptr<tt::storage::rocksdb_snapshot_store> store = std::move(std::get<0>(store_opened));
   spdlog::info("storage: snapshot store open, sync {}", cfg.storage_sync);
+  auto started_backbone = tt::node::start_event_backbone(cfg, *store);
+  if (auto* err = std::get_if<std::string>(&started_backbone)) {
+    spdlog::error("{}", *err);
+    return 1;
+  }
+  auto& backbone = std::get<tt::node::event_backbone>(started_backbone);
   // Declared after the store, so it is destroyed first: actors never outlive the store.
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
@@ -144,13 +153,17 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   spdlog::info("actors: {} scheduler threads", actors.scheduler().num_workers());
   auto runtime = runtime_of(cfg);
   runtime->store = store;
+  runtime->events = backbone.publisher;
+  runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
   auto region = tt::actors::spawn_shard_region(actors, runtime);
   tt::actors::recovery_summary summary;
   bool loaded =
       recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary);
   auto health = tt::actors::spawn_node_health(
       actors, {cfg.node_id, version, started_at, summary.metrics()}, *dir, store.get());
+  auto worker = tt::actors::spawn_worker(actors, region, runtime, {});
   auto stop_actors = [&] {
+    caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
   };
@@ -158,6 +171,21 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     stop_actors();
     return 1;
   }
+  auto consumer_started = tt::adapters::kafka::worker_consumer::start(
+      backbone.settings, actors, worker, *backbone.publisher, runtime->durable_store());
+  if (auto* err = std::get_if<std::string>(&consumer_started)) {
+    spdlog::error("{}", *err);
+    stop_actors();
+    return 1;
+  }
+  auto consumer = std::move(std::get<0>(consumer_started));
+  // Serving before the worker consumes would let the first holds and payments wait for it.
+  if (consumer->wait_for_assignment(std::chrono::seconds{15}))
+    spdlog::info("kafka: worker consuming {} partitions (group {})",
+                 consumer->stats().assigned_partitions, backbone.settings.group_id);
+  else
+    spdlog::warn("kafka: the worker got no partitions within 15 s (other members may own them "
+                 "all); holds still end by their backstop timer");
 
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
@@ -176,9 +204,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
       grpc_server.service("reservation.v1.InventoryService"), bridge, region};
   tt::adapters::rpc::payment_service_adapter payments{
       grpc_server.service("payment.v1.PaymentService"), bridge, region};
+  tt::adapters::rpc::worker_service_adapter workers{
+      grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);
+    consumer.reset();
     stop_actors();
     return 1;
   }
@@ -192,9 +223,14 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   spdlog::info("shutdown: {} received, draining calls for up to {} ms", strsignal(sig),
                cfg.shutdown_grace_ms);
   grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
+  consumer.reset(); // commits the offsets of what is done, leaves the group
   stop_actors();
-  spdlog::info("shutdown: gRPC stopped; stopping actors");
-  return 0; // the actor system, then the store, then the data directory lock go on the way out
+  spdlog::info("shutdown: gRPC and the worker stopped; stopping actors");
+  // What is not acknowledged by then stays in the outbox for the next start.
+  backbone.publisher->flush(std::chrono::seconds{2});
+  // The actor system, then the publisher and the embedded cluster, then the store, then the data
+  // directory lock go on the way out.
+  return 0;
 }
 
 } // namespace

@@ -203,7 +203,7 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(node.stop(signal.SIGTERM), 0)
             messages = [e["msg"] for e in node.log_entries()]
             self.assertTrue(any(m.startswith("shutdown: Terminated received") for m in messages))
-            self.assertIn("shutdown: gRPC stopped; stopping actors", messages)
+            self.assertIn("shutdown: gRPC and the worker stopped; stopping actors", messages)
             with node.channel() as ch:
                 with self.assertRaises(grpc.RpcError) as cm:
                     gateway_pb2_grpc.GatewayServiceStub(ch).HealthCheck(

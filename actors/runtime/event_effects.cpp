@@ -1,0 +1,174 @@
+// The worker's effects on one reservation of this event (see worker_protocol.hpp). Each looks at
+// the reservation's current state first and skips what is done already, which is what makes a
+// redelivered event harmless.
+#include "actors/runtime/event_actor_state.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/errors.hpp"
+
+namespace tt::actors::event_detail {
+
+namespace {
+
+effect_reply skipped(std::string why, const domain::reservation_state& r) {
+  return {effect_status::skipped, std::move(why), r, {}};
+}
+
+/// Sends `req` to the reservation's actor; applied when the reservation left `from`.
+void command(self_pointer self, reservation_entry& entry, reservation_request req, std::string note,
+             effect_done done) {
+  auto from = entry.latest.status;
+  ask_reservation(self, entry, std::move(req),
+                  [from, note = std::move(note), done](caf::expected<reservation_reply> r) {
+                    if (!r)
+                      done(r.error());
+                    else if (r->reservation.status == from)
+                      done(skipped("nothing to do yet", r->reservation));
+                    else
+                      done(effect_reply{effect_status::applied, note, r->reservation, r->seats});
+                  });
+}
+
+void refund_orphans(self_pointer self, const domain::reservation_state& r, effect_done done) {
+  std::vector<payment_intent_id> orphans;
+  for (const auto& [id, entry] : self->state.payments) {
+    const auto& p = entry.latest;
+    bool pays_for_it = r.status == domain::reservation_status::confirmed &&
+                       r.payment_intent_id == p.id() && r.id == p.reservation;
+    if (p.reservation == r.id && p.status == domain::payment_status::completed && !pays_for_it)
+      orphans.push_back(id);
+  }
+  if (orphans.empty()) {
+    done(skipped("no approved payment without a confirmed reservation", r));
+    return;
+  }
+  auto left = std::make_shared<size_t>(orphans.size());
+  auto first_error = std::make_shared<std::optional<caf::error>>();
+  for (const auto& id : orphans)
+    refund_late_approval(self, id, [=](caf::expected<effect_reply> one) {
+      if (!one && !*first_error)
+        *first_error = one.error();
+      if (--*left > 0)
+        return;
+      if (*first_error)
+        done(**first_error);
+      else
+        done(effect_reply{effect_status::applied,
+                          std::to_string(orphans.size()) + " payment(s) refunded",
+                          r,
+                          {}});
+    });
+}
+
+/// The continuation that answers `promise`.
+effect_done answer(caf::typed_response_promise<effect_reply> promise) {
+  return [promise](caf::expected<effect_reply> r) mutable {
+    if (r)
+      promise.deliver(std::move(*r));
+    else
+      promise.deliver(std::move(r.error()));
+  };
+}
+
+} // namespace
+
+effect_done log_failure(const payment_intent_id& id) {
+  return [id](caf::expected<effect_reply> r) {
+    if (!r)
+      spdlog::warn("payment {}: its result is not applied yet: {}", id(),
+                   caf::to_string(r.error()));
+  };
+}
+
+caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& req) {
+  auto& st = self->state;
+  // Made only where the answer comes later: a handler that holds a promise must answer through it.
+  auto later = [self] {
+    return self->make_response_promise<effect_reply>();
+  };
+  if (req.kind == effect_kind::payment_result) {
+    auto found = st.payments.find(req.payment);
+    if (found == st.payments.end())
+      return to_caf_error(fail(errc::not_found, "no such payment intent",
+                               {{"payment_intent_id", "not found", req.payment().substr(0, 128)}}));
+    if (!req.reservation().empty() && found->second.latest.reservation != req.reservation)
+      return to_caf_error(fail(errc::invalid_argument, "the intent pays for another reservation",
+                               {{"reservation_id", "not this intent's", req.reservation()}}));
+    auto promise = later();
+    reconcile(self, found->second.latest, answer(promise));
+    return promise;
+  }
+  auto it = st.reservations.find(req.reservation);
+  if (it == st.reservations.end())
+    return to_caf_error(fail(errc::not_found, "no such reservation",
+                             {{"reservation_id", "not found", req.reservation().substr(0, 128)}}));
+  const auto& r = it->second.latest;
+  bool held = r.status == domain::reservation_status::hold;
+  reservation_request cmd;
+  cmd.id = r.id;
+  switch (req.kind) {
+    case effect_kind::hold_expiry:
+      if (!held)
+        return skipped("the reservation is " + std::string{to_string(r.status)} + " already", r);
+      if (r.hold_expires_at > now_of(self))
+        return skipped("the hold was extended; it runs until " +
+                           std::to_string(to_epoch_ms(r.hold_expires_at)) + " (epoch ms)",
+                       r);
+      cmd.action = reservation_action::expire;
+      {
+        auto promise = later();
+        command(self, it->second, std::move(cmd), "expired", answer(promise));
+        return promise;
+      }
+    case effect_kind::release_hold:
+      if (!held)
+        return skipped("the reservation is " + std::string{to_string(r.status)} + ", not held", r);
+      cmd.action = reservation_action::release;
+      cmd.reason = req.reason.empty() ? "released by an operator's compensation" : req.reason;
+      {
+        auto promise = later();
+        command(self, it->second, std::move(cmd), "released", answer(promise));
+        return promise;
+      }
+    case effect_kind::cleanup: {
+      auto promise = later();
+      if (!held || r.hold_expires_at > now_of(self)) {
+        refund_orphans(self, r, answer(promise));
+        return promise;
+      }
+      cmd.action = reservation_action::expire;
+      auto done = answer(promise);
+      command(self, it->second, std::move(cmd), "expired",
+              [self, id = r.id, done](caf::expected<effect_reply> expired) {
+                auto found = self->state.reservations.find(id);
+                if (!expired || found == self->state.reservations.end()) {
+                  done(std::move(expired));
+                  return;
+                }
+                refund_orphans(self, found->second.latest,
+                               [expired = *expired, done](caf::expected<effect_reply> refunded) {
+                                 if (!refunded) {
+                                   done(std::move(refunded));
+                                   return;
+                                 }
+                                 auto both = expired;
+                                 if (refunded->status == effect_status::applied)
+                                   both.note += "; " + refunded->note;
+                                 done(std::move(both));
+                               });
+              });
+      return promise;
+    }
+    case effect_kind::refund_orphaned_payments: {
+      auto promise = later();
+      refund_orphans(self, r, answer(promise));
+      return promise;
+    }
+    case effect_kind::payment_result:
+      break;
+  }
+  return to_caf_error(fail(errc::invalid_argument, "unknown effect"));
+}
+
+} // namespace tt::actors::event_detail

@@ -1,0 +1,106 @@
+#pragma once
+/// The worker's messages: what it asks an event to do to one reservation (from a Kafka event, a
+/// webhook, or an operator's WorkerService call), and what it reports about itself. Every effect
+/// reads the state it acts on from the actors, never from the message: a redelivered, late or
+/// forged message can at most ask for something that is then found to be done already.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/common/clock.hpp"
+#include "actors/common/ids.hpp"
+#include "actors/domain/event_inventory.hpp"
+#include "actors/domain/reservation.hpp"
+
+namespace tt::actors {
+
+enum class effect_kind : uint8_t {
+  /// End the hold if its deadline has passed (it may have been extended or settled meanwhile).
+  hold_expiry,
+  /// Bring the reservation in line with the intent's stored outcome (confirm, fail, refund).
+  payment_result,
+  /// Compensation: release the hold now (seats back on sale), for the owner.
+  release_hold,
+  /// Compensation: refund every approved payment of the reservation that does not pay for it.
+  refund_orphaned_payments,
+  /// Compensation: expire the hold if it lapsed, then refund orphaned payments.
+  cleanup,
+};
+inline constexpr effect_kind all_effect_kinds[] = {
+    effect_kind::hold_expiry, effect_kind::payment_result, effect_kind::release_hold,
+    effect_kind::refund_orphaned_payments, effect_kind::cleanup};
+std::string_view to_string(effect_kind kind) noexcept;
+
+struct effect_request {
+  effect_kind kind = effect_kind::hold_expiry;
+  reservation_id reservation;
+  payment_intent_id payment; // payment_result
+  std::string reason;        // release_hold
+};
+
+/// skipped: nothing was left to do (the state moved on already); duplicate: the worker applied
+/// this event id before and did not ask again.
+enum class effect_status : uint8_t { applied, skipped, duplicate };
+
+struct effect_reply {
+  effect_status status = effect_status::skipped;
+  std::string note;
+  domain::reservation_state reservation;
+  /// The seats the effect moved (none when skipped).
+  std::vector<domain::seat_view> seats;
+};
+
+/// One event for the worker: `event_id` empty for operators' calls (never de-duplicated);
+/// `due` is when to act (a hold's deadline; now for everything else).
+struct worker_job {
+  std::string event_id;
+  effect_request effect;
+  timestamp due;
+};
+
+/// The adapter gave up on an event and sent it to the dead-letter topic.
+struct dead_lettered {
+  std::string event_id;
+  std::string reason;
+};
+
+/// From the Kafka consumer, every second: where it stands.
+struct source_report {
+  int64_t consumed = 0;
+  int64_t in_hand = 0;
+  int64_t retries = 0;
+  int64_t lag = 0;
+  int32_t assigned_partitions = 0;
+};
+
+struct worker_stats_query {};
+
+struct kind_stats {
+  effect_kind kind = effect_kind::hold_expiry;
+  int64_t processed = 0;
+  int64_t failed = 0;
+  timestamp last_at;
+};
+
+struct worker_stats {
+  timestamp started_at;
+  timestamp last_processed_at;
+  /// Effects applied or found done (skipped), duplicates recognised, failures (each attempt).
+  int64_t processed = 0;
+  int64_t applied = 0;
+  int64_t skipped = 0;
+  int64_t duplicates = 0;
+  int64_t failed = 0;
+  int64_t dead_letters = 0;
+  /// Waiting for their due time (hold deadlines), and asked of an event right now.
+  int64_t waiting = 0;
+  int64_t in_flight = 0;
+  double average_ms = 0;
+  std::vector<kind_stats> kinds; // one per effect kind
+  std::vector<dead_lettered> recent_dead_letters;
+  /// The Kafka consumer's last report (none without Kafka).
+  source_report source;
+};
+
+} // namespace tt::actors

@@ -1,0 +1,29 @@
+#pragma once
+/// Owning handles for librdkafka's C objects, and one way to build a client configuration.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <librdkafka/rdkafka.h>
+
+namespace tt::adapters::kafka {
+
+struct client_deleter {
+  void operator()(rd_kafka_t* rk) const noexcept { rd_kafka_destroy(rk); }
+};
+using client_handle = std::unique_ptr<rd_kafka_t, client_deleter>;
+
+struct conf_deleter {
+  void operator()(rd_kafka_conf_t* conf) const noexcept { rd_kafka_conf_destroy(conf); }
+};
+using conf_handle = std::unique_ptr<rd_kafka_conf_t, conf_deleter>;
+
+/// A configuration with every property of `props` set, or the first property librdkafka refused.
+std::variant<conf_handle, std::string> make_conf(const std::map<std::string, std::string>& props);
+
+/// Creates a client from `conf` (which it takes over), or says why not.
+std::variant<client_handle, std::string> make_client(rd_kafka_type_t type, conf_handle conf);
+
+} // namespace tt::adapters::kafka

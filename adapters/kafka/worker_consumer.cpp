@@ -1,0 +1,379 @@
+#include "adapters/kafka/worker_consumer.hpp"
+
+#include <future>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/common/overloaded.hpp"
+#include "actors/runtime/outbox_events.hpp"
+#include "adapters/kafka/offset_tracker.hpp"
+
+namespace tt::adapters::kafka {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// How one handed-out event ended: ok, or the error (from the worker, or from storing its dead
+/// letter when `dead_letter` is set).
+struct finished_event {
+  uint64_t ticket = 0;
+  std::optional<std::string> error;
+  bool dead_letter = false;
+};
+
+/// Filled by actor and store threads, drained by the consumer thread.
+class completion_queue {
+ public:
+  void push(finished_event f) {
+    std::lock_guard lock{mutex_};
+    items_.push_back(std::move(f));
+  }
+  std::vector<finished_event> take_all() {
+    std::lock_guard lock{mutex_};
+    return std::exchange(items_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<finished_event> items_;
+};
+
+/// What the worker does with an event: nothing for events it does not act on.
+std::optional<actors::worker_job> job_of(const actors::decoded_event& e) {
+  return std::visit(
+      overloaded{
+          [&](const actors::hold_expiry_notice& n) -> std::optional<actors::worker_job> {
+            return actors::worker_job{
+                e.event_id, {actors::effect_kind::hold_expiry, n.reservation, {}, {}},
+                n.expires_at};
+          },
+          [&](const domain::payment_state& p) -> std::optional<actors::worker_job> {
+            return actors::worker_job{
+                e.event_id, {actors::effect_kind::payment_result, p.reservation, p.id, {}}, {}};
+          },
+          [](const domain::reservation_state&) -> std::optional<actors::worker_job> {
+            return std::nullopt;
+          },
+      },
+      e.body);
+}
+
+/// Events handed out and not finished, beyond which the consumer stops fetching for a while.
+constexpr size_t max_in_hand = 200'000;
+constexpr auto commit_interval = std::chrono::milliseconds{200};
+constexpr auto lag_interval = std::chrono::seconds{1};
+
+} // namespace
+
+struct worker_consumer::impl {
+  struct held {
+    partition_key where;
+    int64_t offset = 0;
+    std::string key;
+    std::string value;
+    std::string event_id;
+    actors::worker_job job;
+    int attempts = 0;
+  };
+
+  kafka_settings settings;
+  actors::worker_actor worker;
+  actors::event_publisher& publisher;
+  storage::snapshot_store* store;
+  client_handle consumer;
+  caf::actor bridge;
+  std::shared_ptr<completion_queue> done = std::make_shared<completion_queue>();
+  offset_tracker offsets;
+  std::unordered_map<uint64_t, held> hand;
+  uint64_t last_ticket = 0;
+  std::multimap<clock_type::time_point, uint64_t> retries;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+  std::atomic<int64_t> consumed{0}, retried{0}, dead{0}, lag{0}, in_hand{0};
+  std::atomic<int32_t> assigned{0};
+
+  impl(const kafka_settings& s, actors::worker_actor w, actors::event_publisher& p,
+       storage::snapshot_store* st)
+      : settings(s), worker(std::move(w)), publisher(p), store(st) {}
+
+  void take(const rd_kafka_message_t* m) {
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        spdlog::warn("kafka: consumer: {}", rd_kafka_message_errstr(m));
+      return;
+    }
+    consumed += 1;
+    held h;
+    h.where = {rd_kafka_topic_name(m->rkt), m->partition};
+    h.offset = m->offset;
+    if (m->key != nullptr)
+      h.key.assign(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload != nullptr)
+      h.value.assign(static_cast<const char*>(m->payload), m->len);
+    offsets.started(h.where, h.offset);
+    auto ticket = ++last_ticket;
+    auto decoded = actors::decode_event(h.value);
+    if (!decoded) {
+      hand.emplace(ticket, std::move(h));
+      dead_letter(ticket, decoded.error().message);
+      return;
+    }
+    h.event_id = decoded->event_id;
+    auto job = job_of(*decoded);
+    if (!job) {
+      offsets.finished(h.where, h.offset);
+      return;
+    }
+    h.job = std::move(*job);
+    hand.emplace(ticket, std::move(h));
+    dispatch(ticket);
+  }
+
+  void dispatch(uint64_t ticket) {
+    caf::anon_send(bridge, ticket, hand.at(ticket).job);
+  }
+
+  void finish(uint64_t ticket) {
+    auto it = hand.find(ticket);
+    if (it == hand.end())
+      return;
+    offsets.finished(it->second.where, it->second.offset);
+    hand.erase(it);
+  }
+
+  void settle(const finished_event& f) {
+    auto it = hand.find(f.ticket);
+    if (it == hand.end())
+      return;
+    if (!f.error) {
+      if (f.dead_letter)
+        dead += 1;
+      finish(f.ticket);
+      return;
+    }
+    auto& h = it->second;
+    if (f.dead_letter) { // its dead letter is not stored yet: try again shortly
+      retries.emplace(clock_type::now() + settings.retry_backoff, f.ticket);
+      return;
+    }
+    h.attempts += 1;
+    if (h.attempts >= settings.max_attempts) {
+      dead_letter(f.ticket, "after " + std::to_string(h.attempts) + " attempts: " + *f.error);
+      return;
+    }
+    retried += 1;
+    auto backoff = settings.retry_backoff * (1 << std::min(h.attempts - 1, 10));
+    spdlog::warn("kafka: event {} failed ({}); attempt {} in {} ms", h.event_id, *f.error,
+                 h.attempts + 1, backoff.count());
+    retries.emplace(clock_type::now() + backoff, f.ticket);
+  }
+
+  /// Sends the event to the dead-letter topic through the outbox; its offset is finished once
+  /// the outbox row is durable.
+  void dead_letter(uint64_t ticket, std::string reason) {
+    auto& h = hand.at(ticket);
+    h.attempts = settings.max_attempts; // a retry from here is a retry of the dead letter
+    auto where = h.where.topic + "[" + std::to_string(h.where.partition) + "]@" +
+                 std::to_string(h.offset);
+    std::vector<actors::outbound_event> letter{
+        {actors::topic_kind::dead_letter, h.key,
+         h.event_id.empty() ? "dl-" + where : h.event_id, "dead_letter", h.value, {},
+         where + ": " + reason}};
+    spdlog::error("kafka: event {} goes to the dead-letter topic: {}", letter.front().event_id,
+                  letter.front().reason);
+    auto notice = actors::dead_lettered{letter.front().event_id, letter.front().reason};
+    if (store == nullptr) {
+      publisher.publish(std::move(letter));
+      caf::anon_send(worker, notice);
+      dead += 1;
+      finish(ticket);
+      return;
+    }
+    std::vector<storage::mutation> batch;
+    actors::add_outbox_rows("dead-letters", letter, batch);
+    auto& p = publisher;
+    auto w = worker;
+    store->commit(std::move(batch), [queue = done, ticket, letter = std::move(letter), &p, w,
+                                     notice](std::optional<storage::storage_error> err) mutable {
+      if (err) {
+        queue->push({ticket, err->message, true});
+        return;
+      }
+      p.publish(std::move(letter));
+      caf::anon_send(w, notice);
+      queue->push({ticket, std::nullopt, true});
+    });
+  }
+
+  void commit(bool sync) {
+    auto commits = offsets.take_commits();
+    if (commits.empty())
+      return;
+    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()));
+    for (const auto& [where, offset] : commits)
+      rd_kafka_topic_partition_list_add(list, where.topic.c_str(), where.partition)->offset =
+          offset;
+    if (auto err = rd_kafka_commit(consumer.get(), list, sync ? 0 : 1))
+      spdlog::warn("kafka: offset commit: {}", rd_kafka_err2str(err));
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+
+  void measure_lag() {
+    rd_kafka_topic_partition_list_t* list = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &list) != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return;
+    rd_kafka_position(consumer.get(), list);
+    int64_t total = 0;
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& tp = list->elems[i];
+      int64_t low = 0, high = 0;
+      if (rd_kafka_get_watermark_offsets(consumer.get(), tp.topic, tp.partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR)
+        continue;
+      auto position = tp.offset >= 0 ? tp.offset : low;
+      if (high > position)
+        total += high - position;
+    }
+    lag = total;
+    assigned = list->cnt;
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+
+  void loop() {
+    auto next_commit = clock_type::now() + commit_interval;
+    auto next_lag = clock_type::now();
+    while (!stopping) {
+      if (hand.size() < max_in_hand) {
+        // One wait, then whatever else is already fetched.
+        auto* m = rd_kafka_consumer_poll(consumer.get(), 50);
+        for (int n = 0; m != nullptr && n < 5000; ++n) {
+          take(m);
+          rd_kafka_message_destroy(m);
+          m = rd_kafka_consumer_poll(consumer.get(), 0);
+        }
+        if (m != nullptr) {
+          take(m);
+          rd_kafka_message_destroy(m);
+        }
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+      }
+      for (const auto& f : done->take_all())
+        settle(f);
+      auto now = clock_type::now();
+      while (!retries.empty() && retries.begin()->first <= now) {
+        auto ticket = retries.begin()->second;
+        retries.erase(retries.begin());
+        auto it = hand.find(ticket);
+        if (it == hand.end())
+          continue;
+        if (it->second.attempts >= settings.max_attempts)
+          dead_letter(ticket, "its dead letter could not be stored before");
+        else
+          dispatch(ticket);
+      }
+      in_hand = static_cast<int64_t>(hand.size());
+      if (now >= next_commit) {
+        commit(false);
+        next_commit = now + commit_interval;
+      }
+      if (now >= next_lag) {
+        measure_lag();
+        caf::anon_send(worker, actors::source_report{consumed, in_hand, retried, lag, assigned});
+        // Until the group gives it partitions, look often: start-up waits for that.
+        next_lag = now + (assigned > 0 ? lag_interval : std::chrono::milliseconds{100});
+      }
+    }
+  }
+};
+
+std::variant<std::unique_ptr<worker_consumer>, std::string>
+worker_consumer::start(const kafka_settings& settings, caf::actor_system& actors,
+                       actors::worker_actor worker, actors::event_publisher& publisher,
+                       storage::snapshot_store* store) {
+  auto conf = make_conf({
+      {"bootstrap.servers", settings.bootstrap_servers},
+      {"client.id", settings.client_id + "-worker"},
+      {"group.id", settings.group_id},
+      {"enable.auto.commit", "false"},
+      {"auto.offset.reset", "earliest"},
+      // The mock broker gives a group its partitions only with these (see BUILD-NOTES.md).
+      {"session.timeout.ms", "6000"},
+      {"heartbeat.interval.ms", "500"},
+      {"log_level", "4"},
+  });
+  if (auto* err = std::get_if<std::string>(&conf))
+    return *err;
+  auto client = make_client(RD_KAFKA_CONSUMER, std::move(std::get<conf_handle>(conf)));
+  if (auto* err = std::get_if<std::string>(&client))
+    return *err;
+  auto state = std::make_unique<impl>(settings, worker, publisher, store);
+  state->consumer = std::move(std::get<client_handle>(client));
+  rd_kafka_poll_set_consumer(state->consumer.get());
+  auto* topics = rd_kafka_topic_partition_list_new(2);
+  rd_kafka_topic_partition_list_add(topics, settings.topics.payment.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_topic_partition_list_add(topics, settings.topics.expiry.c_str(), RD_KAFKA_PARTITION_UA);
+  auto err = rd_kafka_subscribe(state->consumer.get(), topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (err)
+    return std::string{"kafka: subscribe: "} + rd_kafka_err2str(err);
+  // The one actor between the consumer thread and the worker: it asks, and queues the outcome.
+  state->bridge = actors.spawn([worker, queue = state->done](caf::event_based_actor* self) {
+    return caf::behavior{
+        [=](uint64_t ticket, actors::worker_job& job) {
+          self->request(worker, caf::infinite, std::move(job))
+              .then([=](actors::effect_reply&) { queue->push({ticket, std::nullopt, false}); },
+                    [=](caf::error& e) { queue->push({ticket, caf::to_string(e), false}); });
+        },
+    };
+  });
+  auto* raw = state.get();
+  state->thread = std::thread{[raw] { raw->loop(); }};
+  return std::unique_ptr<worker_consumer>{new worker_consumer{std::move(state)}};
+}
+
+worker_consumer::worker_consumer(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+
+worker_consumer::~worker_consumer() {
+  impl_->stopping = true;
+  if (impl_->thread.joinable())
+    impl_->thread.join();
+  for (const auto& f : impl_->done->take_all())
+    impl_->settle(f);
+  impl_->commit(true);
+  caf::anon_send_exit(impl_->bridge, caf::exit_reason::user_shutdown);
+  // Leaving the group talks to the broker, which may be gone: wait a bounded time, then let the
+  // process end without it (the group's session times out on the broker side).
+  auto* rk = impl_->consumer.get();
+  auto closed = std::async(std::launch::async, [rk] { rd_kafka_consumer_close(rk); });
+  if (closed.wait_for(std::chrono::seconds{5}) != std::future_status::ready) {
+    spdlog::warn("kafka: the worker did not leave its group within 5 s");
+    impl_->consumer.release();
+    std::thread{[c = std::move(closed)]() mutable { c.wait(); }}.detach();
+  }
+}
+
+bool worker_consumer::wait_for_assignment(std::chrono::milliseconds timeout) const {
+  auto until = clock_type::now() + timeout;
+  while (impl_->assigned == 0 && clock_type::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  return impl_->assigned > 0;
+}
+
+consumer_stats worker_consumer::stats() const {
+  consumer_stats s;
+  s.consumed = impl_->consumed;
+  s.in_hand = impl_->in_hand;
+  s.retries = impl_->retried;
+  s.dead_lettered = impl_->dead;
+  s.lag = impl_->lag;
+  s.assigned_partitions = impl_->assigned;
+  return s;
+}
+
+} // namespace tt::adapters::kafka

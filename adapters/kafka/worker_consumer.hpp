@@ -1,0 +1,63 @@
+#pragma once
+/// The worker's Kafka side: a consumer-group member reading the payment and hold-expiry topics.
+/// Each event is translated into an actors::worker_job and handed to the worker actor; events run
+/// concurrently (an expiry event waits in the worker until its deadline), and a partition's offset
+/// is committed only past events whose effect is durable (offset_tracker): after a crash the
+/// uncommitted tail is delivered again and absorbed by event id / current state. A failed effect
+/// is retried with doubling backoff; after max_attempts, or at once for bytes that are not one of
+/// our events, the event goes to the dead-letter topic (through the outbox, so it is not lost
+/// either) and its offset moves on.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/runtime/event_publisher.hpp"
+#include "actors/runtime/worker_actor.hpp"
+#include "adapters/kafka/kafka_settings.hpp"
+#include "adapters/kafka/rdkafka_handles.hpp"
+#include "storage/snapshot_store.hpp"
+
+namespace tt::adapters::kafka {
+
+struct consumer_stats {
+  int64_t consumed = 0;
+  int64_t in_hand = 0;       // handed to the worker, not finished
+  int64_t retries = 0;
+  int64_t dead_lettered = 0;
+  int64_t lag = 0;           // over the assigned partitions, as of the last second
+  int32_t assigned_partitions = 0;
+};
+
+class worker_consumer {
+ public:
+  /// `publisher` sends the dead letters whose outbox rows go to `store`; both must outlive this.
+  static std::variant<std::unique_ptr<worker_consumer>, std::string>
+  start(const kafka_settings& settings, caf::actor_system& actors, actors::worker_actor worker,
+        actors::event_publisher& publisher, storage::snapshot_store* store);
+
+  worker_consumer(const worker_consumer&) = delete;
+  worker_consumer& operator=(const worker_consumer&) = delete;
+  /// Stops consuming, commits what is finished, leaves the group (bounded wait).
+  ~worker_consumer();
+
+  /// True once the group gave this member partitions (a new group takes seconds), false if
+  /// none came within `timeout` (e.g. other members own them all).
+  bool wait_for_assignment(std::chrono::milliseconds timeout) const;
+
+  consumer_stats stats() const;
+
+ private:
+  struct impl;
+  explicit worker_consumer(std::unique_ptr<impl> impl);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace tt::adapters::kafka
