@@ -133,9 +133,12 @@ void waiting_room_state::apply_advanced(const serving_advanced& e) {
     measuring_since_ = e.at;
   } else {
     recent_.push_back({e.at, e.count});
+    recent_total_ += e.count;
   }
-  while (!recent_.empty() && recent_.front().at <= e.at - policy_.rate_window)
+  while (!recent_.empty() && recent_.front().at <= e.at - policy_.rate_window) {
+    recent_total_ -= recent_.front().count;
     recent_.pop_front();
+  }
 }
 
 void waiting_room_state::apply_granted(const admission_granted& e) {
@@ -186,10 +189,10 @@ double waiting_room_state::admission_rate(timestamp now, bool* measured) const {
   if (measuring_) {
     auto window_start = std::max(measuring_since_, now - policy_.rate_window);
     auto span = now - window_start;
-    uint64_t count = 0;
-    for (const auto& sample : recent_)
-      if (sample.at > window_start && sample.at <= now)
-        count += sample.count;
+    // Only samples that aged out since the last advance need a look: a status poll stays O(1).
+    uint64_t count = recent_total_;
+    for (auto it = recent_.begin(); it != recent_.end() && it->at <= window_start; ++it)
+      count -= it->count;
     if (span >= min_measured_span && count > 0) {
       *measured = true;
       return static_cast<double>(count) * 1000.0 / static_cast<double>(span.count());

@@ -275,6 +275,7 @@ class waiting_room_state {
   bool measuring_ = false;
   timestamp measuring_since_;
   std::deque<admission_sample> recent_;
+  uint64_t recent_total_ = 0; // the sum of recent_'s counts
   uint64_t total_admitted_ = 0;
   std::chrono::milliseconds total_wait_{0};
 };

@@ -122,6 +122,8 @@ TEST_CASE("eta comes from the configured rate until a rate is measured, then fro
   CHECK(stats.admission_rate == doctest::Approx(1.0));
   CHECK(r.position(20, t0 + 2s).position == 16);
   CHECK(r.position(20, t0 + 2s).eta_seconds == 16);
+  // A minute later only the advance at 0:02 is inside the window: 1 admission per 60 s.
+  CHECK(r.state.stats(t0 + 61s).admission_rate == doctest::Approx(1.0 / 60.0));
 }
 
 TEST_CASE("stop_admissions freezes the serving counter and the bucket until resumed") {
