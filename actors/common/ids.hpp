@@ -44,6 +44,12 @@ using hold_id = named_type<std::string, struct hold_id_tag>;
 using order_id = named_type<std::string, struct order_id_tag>;
 using payment_intent_id = named_type<std::string, struct payment_intent_id_tag>;
 using idempotency_key = named_type<std::string, struct idempotency_key_tag>;
+/// A waiting-room entry, handed to the client as JoinQueue's waiting_token.
+using waiting_token_id = named_type<std::string, struct waiting_token_id_tag>;
+/// The client's session, which with the user makes a JoinQueue idempotent.
+using session_id = named_type<std::string, struct session_id_tag>;
+/// The single-use part of a reservation token (RequestAdmission's reply).
+using admission_nonce = named_type<std::string, struct admission_nonce_tag>;
 
 /// Longest event id the id scheme (and the catalog) accepts.
 inline constexpr std::size_t max_event_id_length = 64;

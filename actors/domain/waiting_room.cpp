@@ -1,0 +1,244 @@
+// apply and the read side of the waiting room: indexes kept in step, positions, ETA, stats.
+#include "actors/domain/waiting_room.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "actors/common/invariant.hpp"
+#include "actors/common/overloaded.hpp"
+
+namespace tt::domain {
+namespace {
+
+/// A shorter measurement says more about tick jitter than about the rate.
+constexpr std::chrono::milliseconds min_measured_span = std::chrono::seconds{1};
+
+} // namespace
+
+std::string_view to_string(removal_reason reason) noexcept {
+  switch (reason) {
+    case removal_reason::left:
+      return "left";
+    case removal_reason::idle:
+      return "idle";
+    case removal_reason::unclaimed:
+      return "unclaimed";
+    case removal_reason::admission_unused:
+      return "admission_unused";
+    case removal_reason::active_lifetime_over:
+      return "active_lifetime_over";
+    case removal_reason::finished:
+      return "finished";
+  }
+  return "unknown";
+}
+
+waiting_room_state::waiting_room_state(event_id event, waiting_room_policy policy)
+    : event_(std::move(event)), policy_(policy) {}
+
+const waiting_room_state::entry* waiting_room_state::find(const waiting_token_id& token) const {
+  auto it = by_token_.find(token);
+  return it == by_token_.end() ? nullptr : &entries_.at(it->second);
+}
+
+waiting_room_state::entry& waiting_room_state::at(const waiting_token_id& token) {
+  auto it = by_token_.find(token);
+  if (it == by_token_.end())
+    invariant_breach("waiting room " + event_() + ": event names unknown token " + token());
+  return entries_.at(it->second);
+}
+
+timestamp waiting_room_state::deadline_of(const entry& e) const noexcept {
+  switch (e.status) {
+    case entry_status::waiting:
+      return e.last_seen_at + policy_.idle_timeout;
+    case entry_status::ready:
+      return std::min(e.last_seen_at + policy_.idle_timeout, e.claim_by);
+    case entry_status::admitted:
+      return e.consumed ? e.admitted_at + policy_.active_lifetime : e.admission_expires_at;
+  }
+  return e.last_seen_at;
+}
+
+void waiting_room_state::reschedule(entry& e) {
+  deadlines_.erase({e.deadline, e.sequence});
+  e.deadline = deadline_of(e);
+  deadlines_.insert({e.deadline, e.sequence});
+}
+
+void waiting_room_state::remove(const entry& e) {
+  by_token_.erase(e.token);
+  by_member_.erase({e.user(), e.session()});
+  deadlines_.erase({e.deadline, e.sequence});
+  switch (e.status) {
+    case entry_status::waiting:
+      line_.erase(e.sequence);
+      line_ranks_.erase(e.sequence);
+      break;
+    case entry_status::ready:
+      --ready_count_;
+      break;
+    case entry_status::admitted:
+      by_nonce_.erase(e.nonce);
+      --admitted_count_;
+      break;
+  }
+  entries_.erase(e.sequence);
+}
+
+void waiting_room_state::apply_joined(const queue_joined& e) {
+  if (e.sequence != next_sequence_)
+    invariant_breach("waiting room " + event_() + ": join out of sequence");
+  entry& added = entries_[e.sequence];
+  added.token = e.token;
+  added.user = e.user;
+  added.session = e.session;
+  added.sequence = e.sequence;
+  added.joined_at = added.last_seen_at = e.at;
+  added.deadline = deadline_of(added);
+  by_token_.emplace(e.token, e.sequence);
+  by_member_.emplace(std::make_pair(e.user(), e.session()), e.sequence);
+  line_.insert(e.sequence);
+  line_ranks_.insert(e.sequence);
+  deadlines_.insert({added.deadline, e.sequence});
+  next_sequence_ = e.sequence + 1;
+}
+
+void waiting_room_state::apply_seen(const waiting_token_id& token, timestamp at) {
+  entry& e = this->at(token);
+  e.last_seen_at = at;
+  reschedule(e);
+}
+
+void waiting_room_state::apply_advanced(const serving_advanced& e) {
+  if (e.count > line_.size())
+    invariant_breach("waiting room " + event_() + ": serving past the end of the line");
+  for (uint64_t i = 0; i < e.count; ++i) {
+    uint64_t sequence = *line_.begin();
+    line_.erase(line_.begin());
+    line_ranks_.erase(sequence);
+    entry& ready = entries_.at(sequence);
+    ready.status = entry_status::ready;
+    ready.claim_by = e.at + policy_.claim_window;
+    reschedule(ready);
+    serving_counter_ = sequence;
+  }
+  ready_count_ += e.count;
+  inlet_started_ = true;
+  credit_ = e.credit_after;
+  refilled_at_ = e.at;
+  if (!measuring_) {
+    measuring_ = true;
+    measuring_since_ = e.at;
+  } else {
+    recent_.push_back({e.at, e.count});
+    recent_total_ += e.count;
+  }
+  while (!recent_.empty() && recent_.front().at <= e.at - policy_.rate_window) {
+    recent_total_ -= recent_.front().count;
+    recent_.pop_front();
+  }
+}
+
+void waiting_room_state::apply_granted(const admission_granted& e) {
+  entry& granted = at(e.token);
+  if (granted.status != entry_status::ready)
+    invariant_breach("waiting room " + event_() + ": admission of an entry that is not ready");
+  granted.status = entry_status::admitted;
+  granted.nonce = e.nonce;
+  granted.admission_expires_at = e.expires_at;
+  granted.admitted_at = e.at;
+  by_nonce_.emplace(e.nonce, granted.sequence);
+  --ready_count_;
+  ++admitted_count_;
+  ++total_admitted_;
+  total_wait_ += e.at - granted.joined_at;
+  reschedule(granted);
+}
+
+void apply(waiting_room_state& s, const waiting_room_event& event) {
+  std::visit(overloaded{
+                 [&](const queue_joined& e) { s.apply_joined(e); },
+                 [&](const queue_rejoined& e) { s.apply_seen(e.token, e.at); },
+                 [&](const entry_seen& e) { s.apply_seen(e.token, e.at); },
+                 [&](const serving_advanced& e) { s.apply_advanced(e); },
+                 [&](const admission_granted& e) { s.apply_granted(e); },
+                 [&](const admission_reissued&) {},
+                 [&](const admission_consumed& e) {
+                   auto& consumed = s.at(e.token);
+                   consumed.consumed = true;
+                   s.reschedule(consumed);
+                 },
+                 [&](const entry_removed& e) { s.remove(s.at(e.token)); },
+                 [&](const admissions_stopped& e) {
+                   s.stopped_ = true;
+                   s.inlet_started_ = true;
+                   s.credit_ = e.credit_at_stop;
+                 },
+                 [&](const admissions_resumed& e) {
+                   s.stopped_ = false;
+                   s.refilled_at_ = e.at;
+                 },
+             },
+             event);
+}
+
+double waiting_room_state::admission_rate(timestamp now, bool* measured) const {
+  *measured = false;
+  if (measuring_) {
+    auto window_start = std::max(measuring_since_, now - policy_.rate_window);
+    auto span = now - window_start;
+    // Only samples that aged out since the last advance need a look: a status poll stays O(1).
+    uint64_t count = recent_total_;
+    for (auto it = recent_.begin(); it != recent_.end() && it->at <= window_start; ++it)
+      count -= it->count;
+    if (span >= min_measured_span && count > 0) {
+      *measured = true;
+      return static_cast<double>(count) * 1000.0 / static_cast<double>(span.count());
+    }
+  }
+  return static_cast<double>(policy_.admissions_per_second);
+}
+
+int32_t waiting_room_state::eta_seconds(uint64_t position, timestamp now) const {
+  bool measured = false;
+  double rate = admission_rate(now, &measured);
+  constexpr auto longest = std::numeric_limits<int32_t>::max();
+  if (rate <= 0.0)
+    return longest; // a closed inlet (rate 0): no honest estimate but "not soon"
+  double seconds = std::ceil(static_cast<double>(position) / rate);
+  return seconds >= longest ? longest : static_cast<int32_t>(seconds);
+}
+
+result<queue_position> waiting_room_state::position_of(const waiting_token_id& token,
+                                                       timestamp now) const {
+  const entry* e = find(token);
+  if (e == nullptr)
+    return fail(errc::not_found, "no such waiting token: it left the queue or expired");
+  queue_position out{e->status, 0, 0, e->deadline};
+  if (e->status == entry_status::waiting) {
+    out.position = line_ranks_.rank(e->sequence);
+    out.eta_seconds = eta_seconds(out.position, now);
+  }
+  return out;
+}
+
+waiting_room_stats waiting_room_state::stats(timestamp now) const {
+  waiting_room_stats out;
+  out.waiting = line_.size();
+  out.ready = ready_count_;
+  out.admitted = admitted_count_;
+  out.total_admitted = total_admitted_;
+  out.admission_rate = admission_rate(now, &out.rate_measured);
+  if (total_admitted_ > 0)
+    out.average_wait = total_wait_ / static_cast<int64_t>(total_admitted_);
+  out.admissions_stopped = stopped_;
+  return out;
+}
+
+admission_claims waiting_room_state::claims_of(const admission_granted& grant) const {
+  return {event_, grant.user, grant.expires_at, grant.nonce};
+}
+
+} // namespace tt::domain
