@@ -38,6 +38,9 @@ result<events> decide_create(const payment_state& s, const create_payment& c, ti
     return fail(errc::forbidden, "not your reservation");
   if (c.amount.amount <= 0)
     return invalid("amount", "must be positive");
+  if (!c.webhook_url.empty() && c.webhook_url.rfind("http://", 0) != 0 &&
+      c.webhook_url.rfind("https://", 0) != 0)
+    return invalid("webhook_url", "must be an http:// or https:// URL");
   if (c.amount.amount != c.reservation_total.amount ||
       c.amount.currency != c.reservation_total.currency)
     return fail(
@@ -174,6 +177,7 @@ payment_state apply(payment_state s, const payment_event& event) {
                    s.status = payment_status::pending;
                    s.created_at = s.updated_at = e.at;
                    s.expires_at = e.expires_at;
+                   s.webhook_url = e.details.webhook_url;
                  },
                  [&](const processing_started& e) {
                    s.status = payment_status::processing;

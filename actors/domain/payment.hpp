@@ -80,6 +80,8 @@ struct payment_state {
   std::string failure_reason;
   int64_t refunded_amount = 0;
   std::string refund_id;
+  /// Where each settled status is POSTed as a signed webhook; empty for none.
+  std::string webhook_url;
 };
 
 // Commands (imperative).
@@ -93,6 +95,7 @@ struct create_payment {
   money amount;
   int32_t method = 0;
   payment_scenario scenario = payment_scenario::approve;
+  std::string webhook_url;
 };
 struct process_payment {
   std::string payment_id;

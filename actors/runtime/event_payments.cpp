@@ -53,10 +53,11 @@ caf::result<payment_reply> create_payment(self_pointer self, const payment_creat
                              {{"reservation_id", "not held", r.id()}}));
   }
   auto id = mint_payment_intent_id(st.shard, st.definition.id, st.ids.next(now));
-  auto decided = domain::decide(domain::payment_state{},
-                                domain::create_payment{id, r.id, req.scope.user, r.owner, r.total,
-                                                       req.amount, req.method, req.scenario},
-                                now, st.config->payment);
+  auto decided =
+      domain::decide(domain::payment_state{},
+                     domain::create_payment{id, r.id, req.scope.user, r.owner, r.total, req.amount,
+                                            req.method, req.scenario, req.webhook_url},
+                     now, st.config->payment);
   if (!decided) {
     st.writes.abandon(req.scope, now);
     return to_caf_error(decided.error());

@@ -24,6 +24,7 @@ tt::internal::v1::PaymentRecord to_record(const domain::payment_state& s) {
   r.set_failure_reason(s.failure_reason);
   r.set_refunded_amount(s.refunded_amount);
   r.set_refund_id(s.refund_id);
+  r.set_webhook_url(s.webhook_url);
   return r;
 }
 
@@ -48,6 +49,7 @@ domain::payment_state from_record(const tt::internal::v1::PaymentRecord& r) {
   s.failure_reason = r.failure_reason();
   s.refunded_amount = r.refunded_amount();
   s.refund_id = r.refund_id();
+  s.webhook_url = r.webhook_url();
   return s;
 }
 

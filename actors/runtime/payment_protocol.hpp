@@ -20,6 +20,7 @@ struct payment_create_request {
   domain::money amount;
   int32_t method = 0;
   domain::payment_scenario scenario = domain::payment_scenario::approve;
+  std::string webhook_url;
 };
 
 enum class payment_action : uint8_t { get, process, cancel };

@@ -84,6 +84,7 @@ void create_payment_intent(const call_bridge& bridge, const actors::shard_region
   msg.amount = {r.amount().amount(), r.amount().currency()};
   msg.method = r.method();
   msg.scenario = static_cast<domain::payment_scenario>(r.scenario());
+  msg.webhook_url = r.webhook_url();
   bridge.ask<actors::payment_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::payment_reply& reply) {

@@ -247,7 +247,8 @@ void worker_service_adapter::jobs(std::shared_ptr<jobs_call> call) {
         m->set_total_active_jobs(clamp32(s.waiting + s.in_flight > 0 ? 1 : 0));
         m->set_total_events_pending(clamp32(s.waiting + s.source.lag));
         m->set_total_events_processing(clamp32(s.in_flight));
-        m->set_total_events_completed(clamp32(s.processed));
+        // Redeliveries recognised by event id are handled events too.
+        m->set_total_events_completed(clamp32(s.processed + s.duplicates));
         m->set_total_events_failed(clamp32(s.failed + s.dead_letters));
         m->set_average_processing_time_ms(static_cast<float>(s.average_ms));
         set_timestamp(m->mutable_last_updated(), wall_now());

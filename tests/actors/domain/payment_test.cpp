@@ -22,7 +22,8 @@ create_payment create_of(payment_scenario scenario, int64_t amount = 200'000,
           money{200'000, "KRW"},
           money{amount, "KRW"},
           1,
-          scenario};
+          scenario,
+          {}};
 }
 
 payment_state run(payment_state s, const payment_command& c, timestamp now) {
