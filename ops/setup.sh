@@ -12,6 +12,8 @@ packages=(
   librdkafka-dev librocksdb-dev libspdlog-dev doctest-dev
   # config, JSON, crypto
   libyaml-cpp-dev nlohmann-json3-dev libssl-dev
+  # HTTP client for outgoing webhooks
+  libcpp-httplib-dev
   # real clients used by tests and benchmarks
   python3-grpcio python3-protobuf python3-yaml grpc-proto kcat nghttp2-client
 )

@@ -2,14 +2,16 @@
 #include "adapters/grpc/page_info.hpp"
 
 #include "adapters/grpc/payment_calls.hpp"
+#include "adapters/webhooks/webhook_payloads.hpp"
 
 namespace tt::adapters::rpc {
 
 namespace v1 = payment::v1;
 
 payment_service_adapter::payment_service_adapter(rpc_service& service, call_bridge bridge,
-                                                 actors::shard_region region)
-    : bridge_(bridge), region_(std::move(region)) {
+                                                 actors::shard_region region,
+                                                 webhooks::webhook_sender& sender)
+    : bridge_(bridge), region_(std::move(region)), sender_(sender) {
   service.bind_unary<v1::CreatePaymentIntentRequest, v1::CreatePaymentIntentResponse>(
       "CreatePaymentIntent", [this](auto call) { create_payment_intent(bridge_, region_, call); });
   service.bind_unary<v1::ProcessPaymentRequest, v1::ProcessPaymentResponse>(
@@ -20,6 +22,60 @@ payment_service_adapter::payment_service_adapter(rpc_service& service, call_brid
       "CancelPayment", [this](auto call) { cancel(std::move(call)); });
   service.bind_unary<v1::ListPaymentsRequest, v1::ListPaymentsResponse>(
       "ListPayments", [this](auto call) { list(std::move(call)); });
+  service.bind_unary<v1::SimulateWebhookRequest, v1::SimulateWebhookResponse>(
+      "SimulateWebhook", [this](auto call) { simulate_webhook(std::move(call)); });
+}
+
+void payment_service_adapter::simulate_webhook(std::shared_ptr<simulate_call> call) {
+  const auto& r = call->request();
+  if (auto bad =
+          request_check{}
+              .required("payment_intent_id", r.payment_intent_id(), max_reservation_id_length)
+              .range("target_status", r.target_status(), v1::PAYMENT_STATUS_UNSPECIFIED,
+                     v1::PAYMENT_STATUS_EXPIRED)
+              .range("delay_seconds", r.delay_seconds(), 0, 300)
+              .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::payment_request msg;
+  msg.id = payment_intent_id{r.payment_intent_id()};
+  msg.action = actors::payment_action::get;
+  bridge_.ask<actors::payment_reply>(
+      std::move(call), region_,
+      [&sender = sender_](simulate_call& c, const actors::payment_reply& reply) {
+        const auto& req = c.request();
+        const auto& p = reply.payment;
+        auto status = req.target_status() == v1::PAYMENT_STATUS_UNSPECIFIED
+                          ? p.status
+                          : static_cast<domain::payment_status>(req.target_status());
+        if (status != p.status && !req.force_trigger()) {
+          c.fail(fail(errc::failed_precondition,
+                      "the intent is " + std::string{domain::to_string(p.status)} +
+                          "; set force_trigger to announce " +
+                          std::string{domain::to_string(status)} + " anyway",
+                      {{"target_status", "not the intent's status", ""}}));
+          return;
+        }
+        if (p.webhook_url.empty()) {
+          c.fail(fail(errc::failed_precondition, "the intent has no webhook_url",
+                      {{"payment_intent_id", "no webhook_url", p.id()}}));
+          return;
+        }
+        auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now());
+        auto delay = std::chrono::seconds{req.delay_seconds()};
+        auto id = "wh-sim-" + p.id() + "-" + std::to_string(to_epoch_ms(now));
+        sender.schedule({id, p.webhook_url, sender.signing_secret(),
+                         webhooks::payment_webhook_body(id, p, status, now)},
+                        delay);
+        auto& resp = c.response();
+        resp.set_webhook_sent(true);
+        resp.set_webhook_id(id);
+        set_timestamp(resp.mutable_scheduled_at(), now + delay);
+        c.reply();
+      },
+      std::move(msg));
 }
 
 void payment_service_adapter::list(std::shared_ptr<list_call> call) {

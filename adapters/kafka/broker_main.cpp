@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
     if ((arg == "--brokers" || arg == "--partitions") && i + 1 < argc) {
       char* end = nullptr;
       long value = std::strtol(argv[++i], &end, 10);
-      bool ok = end != nullptr && *end == '\0' && value >= 1 &&
-                value <= (arg == "--brokers" ? 9 : 64);
+      bool ok =
+          end != nullptr && *end == '\0' && value >= 1 && value <= (arg == "--brokers" ? 9 : 64);
       if (!ok)
         return usage();
       (arg == "--brokers" ? brokers : partitions) = static_cast<int>(value);

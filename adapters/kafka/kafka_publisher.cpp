@@ -29,7 +29,9 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
   if (auto* err = std::get_if<std::string>(&producer))
     return *err;
   out->producer_ = std::move(std::get<client_handle>(producer));
-  out->poller_ = std::thread{[p = out.get()] { p->poll_loop(); }};
+  out->poller_ = std::thread{[p = out.get()] {
+    p->poll_loop();
+  }};
   return out;
 }
 
@@ -47,7 +49,8 @@ kafka_publisher::~kafka_publisher() {
 
 void kafka_publisher::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<kafka_publisher*>(opaque);
-  std::unique_ptr<actors::outbound_event> event{static_cast<actors::outbound_event*>(msg->_private)};
+  std::unique_ptr<actors::outbound_event> event{
+      static_cast<actors::outbound_event*>(msg->_private)};
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->delivered_ += 1;
     if (!event->outbox_key.empty())
@@ -75,12 +78,12 @@ bool kafka_publisher::send(actors::outbound_event& event) {
   header("event_type", e->event_type);
   if (!e->reason.empty())
     header("reason", e->reason);
-  auto err = rd_kafka_producev(
-      producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-      RD_KAFKA_V_KEY(const_cast<char*>(e->key.data()), e->key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(e->envelope.data()), e->envelope.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(e),
-      RD_KAFKA_V_END);
+  auto err =
+      rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                        RD_KAFKA_V_KEY(const_cast<char*>(e->key.data()), e->key.size()),
+                        RD_KAFKA_V_VALUE(const_cast<char*>(e->envelope.data()), e->envelope.size()),
+                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+                        RD_KAFKA_V_OPAQUE(e), RD_KAFKA_V_END);
   if (err)
     rd_kafka_headers_destroy(headers); // owned by the message only when it was queued
   if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {

@@ -37,9 +37,9 @@ class offset_tracker {
 
  private:
   struct partition_state {
-    std::set<int64_t> open;     // handed out, not finished
+    std::set<int64_t> open; // handed out, not finished
     int64_t highest_started = -1;
-    int64_t committed = -1;     // last offset returned by take_commits, -1 for none
+    int64_t committed = -1; // last offset returned by take_commits, -1 for none
   };
   std::map<partition_key, partition_state> partitions_;
 };

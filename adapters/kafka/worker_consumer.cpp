@@ -10,7 +10,7 @@
 
 #include "actors/common/overloaded.hpp"
 #include "actors/runtime/outbox_events.hpp"
-#include "adapters/kafka/offset_tracker.hpp"
+#include "adapters/kafka/group_consumer.hpp"
 
 namespace tt::adapters::kafka {
 
@@ -48,9 +48,9 @@ std::optional<actors::worker_job> job_of(const actors::decoded_event& e) {
   return std::visit(
       overloaded{
           [&](const actors::hold_expiry_notice& n) -> std::optional<actors::worker_job> {
-            return actors::worker_job{
-                e.event_id, {actors::effect_kind::hold_expiry, n.reservation, {}, {}},
-                n.expires_at};
+            return actors::worker_job{e.event_id,
+                                      {actors::effect_kind::hold_expiry, n.reservation, {}, {}},
+                                      n.expires_at};
           },
           [&](const domain::payment_state& p) -> std::optional<actors::worker_job> {
             return actors::worker_job{
@@ -134,9 +134,7 @@ struct worker_consumer::impl {
     dispatch(ticket);
   }
 
-  void dispatch(uint64_t ticket) {
-    caf::anon_send(bridge, ticket, hand.at(ticket).job);
-  }
+  void dispatch(uint64_t ticket) { caf::anon_send(bridge, ticket, hand.at(ticket).job); }
 
   void finish(uint64_t ticket) {
     auto it = hand.find(ticket);
@@ -178,12 +176,15 @@ struct worker_consumer::impl {
   void dead_letter(uint64_t ticket, std::string reason) {
     auto& h = hand.at(ticket);
     h.attempts = settings.max_attempts; // a retry from here is a retry of the dead letter
-    auto where = h.where.topic + "[" + std::to_string(h.where.partition) + "]@" +
-                 std::to_string(h.offset);
-    std::vector<actors::outbound_event> letter{
-        {actors::topic_kind::dead_letter, h.key,
-         h.event_id.empty() ? "dl-" + where : h.event_id, "dead_letter", h.value, {},
-         where + ": " + reason}};
+    auto where =
+        h.where.topic + "[" + std::to_string(h.where.partition) + "]@" + std::to_string(h.offset);
+    std::vector<actors::outbound_event> letter{{actors::topic_kind::dead_letter,
+                                                h.key,
+                                                h.event_id.empty() ? "dl-" + where : h.event_id,
+                                                "dead_letter",
+                                                h.value,
+                                                {},
+                                                where + ": " + reason}};
     spdlog::error("kafka: event {} goes to the dead-letter topic: {}", letter.front().event_id,
                   letter.front().reason);
     auto notice = actors::dead_lettered{letter.front().event_id, letter.front().reason};
@@ -210,18 +211,7 @@ struct worker_consumer::impl {
     });
   }
 
-  void commit(bool sync) {
-    auto commits = offsets.take_commits();
-    if (commits.empty())
-      return;
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()));
-    for (const auto& [where, offset] : commits)
-      rd_kafka_topic_partition_list_add(list, where.topic.c_str(), where.partition)->offset =
-          offset;
-    if (auto err = rd_kafka_commit(consumer.get(), list, sync ? 0 : 1))
-      spdlog::warn("kafka: offset commit: {}", rd_kafka_err2str(err));
-    rd_kafka_topic_partition_list_destroy(list);
-  }
+  void commit(bool sync) { commit_offsets(consumer.get(), offsets.take_commits(), sync); }
 
   void measure_lag() {
     rd_kafka_topic_partition_list_t* list = nullptr;
@@ -296,44 +286,31 @@ std::variant<std::unique_ptr<worker_consumer>, std::string>
 worker_consumer::start(const kafka_settings& settings, caf::actor_system& actors,
                        actors::worker_actor worker, actors::event_publisher& publisher,
                        storage::snapshot_store* store) {
-  auto conf = make_conf({
-      {"bootstrap.servers", settings.bootstrap_servers},
-      {"client.id", settings.client_id + "-worker"},
-      {"group.id", settings.group_id},
-      {"enable.auto.commit", "false"},
-      {"auto.offset.reset", "earliest"},
-      // The mock broker gives a group its partitions only with these (see BUILD-NOTES.md).
-      {"session.timeout.ms", "6000"},
-      {"heartbeat.interval.ms", "500"},
-      {"log_level", "4"},
-  });
-  if (auto* err = std::get_if<std::string>(&conf))
-    return *err;
-  auto client = make_client(RD_KAFKA_CONSUMER, std::move(std::get<conf_handle>(conf)));
+  auto client = join_group(settings, settings.client_id + "-worker", settings.group_id,
+                           {settings.topics.payment, settings.topics.expiry});
   if (auto* err = std::get_if<std::string>(&client))
     return *err;
   auto state = std::make_unique<impl>(settings, worker, publisher, store);
   state->consumer = std::move(std::get<client_handle>(client));
-  rd_kafka_poll_set_consumer(state->consumer.get());
-  auto* topics = rd_kafka_topic_partition_list_new(2);
-  rd_kafka_topic_partition_list_add(topics, settings.topics.payment.c_str(), RD_KAFKA_PARTITION_UA);
-  rd_kafka_topic_partition_list_add(topics, settings.topics.expiry.c_str(), RD_KAFKA_PARTITION_UA);
-  auto err = rd_kafka_subscribe(state->consumer.get(), topics);
-  rd_kafka_topic_partition_list_destroy(topics);
-  if (err)
-    return std::string{"kafka: subscribe: "} + rd_kafka_err2str(err);
   // The one actor between the consumer thread and the worker: it asks, and queues the outcome.
   state->bridge = actors.spawn([worker, queue = state->done](caf::event_based_actor* self) {
     return caf::behavior{
         [=](uint64_t ticket, actors::worker_job& job) {
           self->request(worker, caf::infinite, std::move(job))
-              .then([=](actors::effect_reply&) { queue->push({ticket, std::nullopt, false}); },
-                    [=](caf::error& e) { queue->push({ticket, caf::to_string(e), false}); });
+              .then(
+                  [=](actors::effect_reply&) {
+                    queue->push({ticket, std::nullopt, false});
+                  },
+                  [=](caf::error& e) {
+                    queue->push({ticket, caf::to_string(e), false});
+                  });
         },
     };
   });
   auto* raw = state.get();
-  state->thread = std::thread{[raw] { raw->loop(); }};
+  state->thread = std::thread{[raw] {
+    raw->loop();
+  }};
   return std::unique_ptr<worker_consumer>{new worker_consumer{std::move(state)}};
 }
 
@@ -354,7 +331,9 @@ worker_consumer::~worker_consumer() {
   if (closed.wait_for(std::chrono::seconds{5}) != std::future_status::ready) {
     spdlog::warn("kafka: the worker did not leave its group within 5 s");
     impl_->consumer.release();
-    std::thread{[c = std::move(closed)]() mutable { c.wait(); }}.detach();
+    std::thread{[c = std::move(closed)]() mutable {
+      c.wait();
+    }}.detach();
   }
 }
 

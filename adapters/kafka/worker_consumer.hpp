@@ -29,10 +29,10 @@ namespace tt::adapters::kafka {
 
 struct consumer_stats {
   int64_t consumed = 0;
-  int64_t in_hand = 0;       // handed to the worker, not finished
+  int64_t in_hand = 0; // handed to the worker, not finished
   int64_t retries = 0;
   int64_t dead_lettered = 0;
-  int64_t lag = 0;           // over the assigned partitions, as of the last second
+  int64_t lag = 0; // over the assigned partitions, as of the last second
   int32_t assigned_partitions = 0;
 };
 

@@ -159,6 +159,10 @@ const std::vector<setting>& settings() {
        "this much later if the worker has not (broker down)",
        integer(&node_config::expiry_backstop_ms, 0, 600000),
        show(&node_config::expiry_backstop_ms)},
+      {"webhook.signing_secret", "TT_WEBHOOK_SIGNING_SECRET",
+       "HMAC key of outgoing webhooks and of incoming ones without a registered source; "
+       "'generated' picks a random one per start",
+       text(&node_config::webhook_signing_secret), show(&node_config::webhook_signing_secret)},
       {"kafka.bootstrap_servers", "TT_KAFKA_BOOTSTRAP_SERVERS",
        "Kafka cluster (host:port,...); 'embedded' starts librdkafka's mock cluster in the node",
        text(&node_config::kafka_bootstrap_servers), show(&node_config::kafka_bootstrap_servers)},

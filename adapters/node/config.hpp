@@ -46,6 +46,8 @@ struct node_config {
   int64_t kafka_max_attempts = 5;
   int64_t kafka_retry_backoff_ms = 100;
   int64_t expiry_backstop_ms = 2000;
+  /// "generated": a random secret for this run.
+  std::string webhook_signing_secret = "generated";
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;

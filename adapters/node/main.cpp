@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <pthread.h>
+#include <random>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -22,6 +23,7 @@
 #include "adapters/grpc/payment_service_adapter.hpp"
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
+#include "adapters/grpc/webhook_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
@@ -65,6 +67,19 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   if (rt->unsafe.ack_holds_before_apply)
     spdlog::warn("testing.unsafe_ack_holds_before_apply is on: this node OVERSELLS by design");
   return rt;
+}
+
+/// The configured webhook secret, or a random one for this run.
+std::string webhook_secret_of(const tt::node::node_config& cfg) {
+  if (cfg.webhook_signing_secret != "generated")
+    return cfg.webhook_signing_secret;
+  std::random_device rd;
+  std::string secret;
+  for (int i = 0; i < 32; ++i)
+    secret += "0123456789abcdef"[rd() % 16];
+  spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
+               "run (receivers cannot verify across restarts)");
+  return secret;
 }
 
 tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
@@ -187,6 +202,24 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     spdlog::warn("kafka: the worker got no partitions within 15 s (other members may own them "
                  "all); holds still end by their backstop timer");
 
+  auto registry = tt::adapters::webhooks::webhook_registry::open(runtime->durable_store());
+  if (!registry) {
+    spdlog::error("webhooks: {}", registry.error().message);
+    consumer.reset();
+    stop_actors();
+    return 1;
+  }
+  auto secret = webhook_secret_of(cfg);
+  auto sender_started =
+      tt::adapters::webhooks::webhook_sender::start(backbone.settings, secret, **registry);
+  if (auto* err = std::get_if<std::string>(&sender_started)) {
+    spdlog::error("{}", *err);
+    consumer.reset();
+    stop_actors();
+    return 1;
+  }
+  auto sender = std::move(std::get<0>(sender_started));
+
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
   opts.max_message_bytes = static_cast<int>(cfg.grpc_max_message_bytes);
@@ -203,12 +236,15 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::inventory_service_adapter inventory{
       grpc_server.service("reservation.v1.InventoryService"), bridge, region};
   tt::adapters::rpc::payment_service_adapter payments{
-      grpc_server.service("payment.v1.PaymentService"), bridge, region};
+      grpc_server.service("payment.v1.PaymentService"), bridge, region, *sender};
   tt::adapters::rpc::worker_service_adapter workers{
       grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
+  tt::adapters::rpc::webhook_service_adapter webhooks{
+      grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, secret};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);
+    sender.reset();
     consumer.reset();
     stop_actors();
     return 1;
@@ -223,6 +259,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   spdlog::info("shutdown: {} received, draining calls for up to {} ms", strsignal(sig),
                cfg.shutdown_grace_ms);
   grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
+  sender.reset();
   consumer.reset(); // commits the offsets of what is done, leaves the group
   stop_actors();
   spdlog::info("shutdown: gRPC and the worker stopped; stopping actors");

@@ -293,7 +293,10 @@ class Payments(unittest.TestCase):
                             SC.PERMISSION_DENIED, E.ERROR_CODE_FORBIDDEN)
         self.assertRejected(lambda: self.pay.SimulateWebhook(P.SimulateWebhookRequest(
             payment_intent_id=intent.payment_intent_id), timeout=10),
-            SC.UNIMPLEMENTED, E.ERROR_CODE_NOT_FOUND)
+            SC.FAILED_PRECONDITION, E.ERROR_CODE_FAILED_PRECONDITION)  # it has no webhook_url
+        self.assertRejected(lambda: self.pay.SimulateWebhook(P.SimulateWebhookRequest(
+            payment_intent_id=intent.payment_intent_id, delay_seconds=301), timeout=10),
+            SC.INVALID_ARGUMENT, E.ERROR_CODE_INVALID_ARGUMENT, "delay_seconds")
         self.assertRejected(lambda: self.pay.ListPayments(P.ListPaymentsRequest(
             user_id="jon", pagination=types_pb2.Pagination(cursor="junk")), timeout=10),
             SC.INVALID_ARGUMENT, E.ERROR_CODE_INVALID_ARGUMENT, "pagination.cursor")

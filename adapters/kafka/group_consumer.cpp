@@ -1,0 +1,51 @@
+#include "adapters/kafka/group_consumer.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tt::adapters::kafka {
+
+std::variant<client_handle, std::string> join_group(const kafka_settings& settings,
+                                                    const std::string& client_id,
+                                                    const std::string& group_id,
+                                                    const std::vector<std::string>& topics) {
+  auto conf = make_conf({
+      {"bootstrap.servers", settings.bootstrap_servers},
+      {"client.id", client_id},
+      {"group.id", group_id},
+      {"enable.auto.commit", "false"},
+      {"auto.offset.reset", "earliest"},
+      // The mock broker gives a group its partitions only with these (see BUILD-NOTES.md).
+      {"session.timeout.ms", "6000"},
+      {"heartbeat.interval.ms", "500"},
+      {"log_level", "4"},
+  });
+  if (auto* err = std::get_if<std::string>(&conf))
+    return *err;
+  auto client = make_client(RD_KAFKA_CONSUMER, std::move(std::get<conf_handle>(conf)));
+  if (auto* err = std::get_if<std::string>(&client))
+    return *err;
+  auto& rk = std::get<client_handle>(client);
+  rd_kafka_poll_set_consumer(rk.get());
+  auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
+  for (const auto& t : topics)
+    rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
+  auto err = rd_kafka_subscribe(rk.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err)
+    return std::string{"kafka: subscribe: "} + rd_kafka_err2str(err);
+  return std::move(rk);
+}
+
+void commit_offsets(rd_kafka_t* consumer,
+                    const std::vector<std::pair<partition_key, int64_t>>& commits, bool sync) {
+  if (commits.empty())
+    return;
+  auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()));
+  for (const auto& [where, offset] : commits)
+    rd_kafka_topic_partition_list_add(list, where.topic.c_str(), where.partition)->offset = offset;
+  if (auto err = rd_kafka_commit(consumer, list, sync ? 0 : 1))
+    spdlog::warn("kafka: offset commit: {}", rd_kafka_err2str(err));
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
+} // namespace tt::adapters::kafka

@@ -1,0 +1,27 @@
+#pragma once
+/// What every consumer-group member of the node shares (the worker, the webhook sender): how it
+/// joins its group and subscribes, and how it commits the offsets an offset_tracker released.
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "adapters/kafka/kafka_settings.hpp"
+#include "adapters/kafka/offset_tracker.hpp"
+#include "adapters/kafka/rdkafka_handles.hpp"
+
+namespace tt::adapters::kafka {
+
+/// A consumer in group `group_id` subscribed to `topics`, committing manually (only what is
+/// done), reading a new group's partitions from the beginning.
+std::variant<client_handle, std::string> join_group(const kafka_settings& settings,
+                                                    const std::string& client_id,
+                                                    const std::string& group_id,
+                                                    const std::vector<std::string>& topics);
+
+/// Commits `commits` (from offset_tracker::take_commits); async unless `sync`.
+void commit_offsets(rd_kafka_t* consumer,
+                    const std::vector<std::pair<partition_key, int64_t>>& commits, bool sync);
+
+} // namespace tt::adapters::kafka
