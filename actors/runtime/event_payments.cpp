@@ -151,7 +151,15 @@ void refund_late_approval(self_pointer self, const payment_intent_id& id, effect
           [done](payment_reply&) {
             done(effect_reply{effect_status::applied, "late approval refunded", {}, {}});
           },
-          [id, done](caf::error& err) {
+          [self, id, done](caf::error& err) {
+            // Refunded meanwhile (another event of the same intent got there first): done.
+            auto now = self->state.payments.find(id);
+            if (now != self->state.payments.end() &&
+                (now->second.latest.status == domain::payment_status::refunded ||
+                 now->second.latest.status == domain::payment_status::cancelled)) {
+              done(effect_reply{effect_status::skipped, "refunded already", {}, {}});
+              return;
+            }
             spdlog::error("payment {}: the refund of a late approval failed: {}", id(),
                           caf::to_string(err));
             done(err);

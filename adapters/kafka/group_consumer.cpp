@@ -17,6 +17,9 @@ std::variant<client_handle, std::string> join_group(const kafka_settings& settin
       // The mock broker gives a group its partitions only with these (see BUILD-NOTES.md).
       {"session.timeout.ms", "6000"},
       {"heartbeat.interval.ms", "500"},
+      // The mock broker answers a fetch only when this runs out (it does not wake on new data):
+      // keep it short, or every event waits up to the default 500 ms.
+      {"fetch.wait.max.ms", "10"},
       {"log_level", "4"},
   });
   if (auto* err = std::get_if<std::string>(&conf))

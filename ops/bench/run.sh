@@ -47,6 +47,7 @@ fi
 loadgen=$build_dir/scenarios/load/tt_loadgen
 echo_server=$build_dir/scenarios/load/tt_echo_server
 tacosd=$build_dir/adapters/node/tacosd
+worker_bench=$build_dir/adapters/kafka/tt_worker_bench
 for bin in "$loadgen" "$echo_server" "$tacosd"; do
   [ -x "$bin" ] || { echo "run.sh: $bin is missing (build first)" >&2; exit 1; }
 done
@@ -198,6 +199,12 @@ for catalog in empty stadium; do
 done
 per_seat=$(awk -v a="${mem_rows[0]}" -v b="${mem_rows[1]}" 'BEGIN { printf "%.2f", (b - a) / 50000 }')
 
+# The worker path (issue #6): its own in-process run, with the direct effects as its baseline.
+worker_events=20000
+[ "$duration" -lt 10 ] && worker_events=5000
+worker_table=$("$worker_bench" --events=$worker_events 2>"$work/worker-bench.log") ||
+  notes+=("tt_worker_bench failed: $(tail -n 1 "$work/worker-bench.log")")
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -210,6 +217,10 @@ echo
 echo "| at half the maximum rate | req/s | p50 ms | p99 ms |"
 echo "|---|---:|---:|---:|"
 printf '%s\n' "${half_rows[@]}"
+echo
+echo "Worker path ($worker_events expiry events; tt_worker_bench, in one process):"
+echo
+echo "$worker_table"
 echo
 echo "Memory: idle node ${mem_rows[0]} kB RSS, with the 50,000-seat stadium ${mem_rows[1]} kB:" \
   "$per_seat KB per idle seat."
