@@ -28,6 +28,8 @@ std::string_view field_of(id_kind kind) noexcept {
       return "order_id";
     case id_kind::payment_intent:
       return "payment_intent_id";
+    case id_kind::waiting_token:
+      return "waiting_token";
   }
   return "id";
 }
@@ -126,6 +128,10 @@ payment_intent_id mint_payment_intent_id(uint32_t shard, const event_id& event,
   return payment_intent_id{mint(id_kind::payment_intent, shard, event, unique)};
 }
 
+waiting_token_id mint_waiting_token(uint32_t shard, const event_id& event, const ulid& unique) {
+  return waiting_token_id{mint(id_kind::waiting_token, shard, event, unique)};
+}
+
 result<id_route> parse_routable_id(id_kind kind, std::string_view text) {
   // The shard and the ulid have fixed widths, so the event id in between may itself contain '-'.
   if (text.size() < prefix_length + 1 + suffix_length ||
@@ -165,6 +171,10 @@ result<id_route> route_of(const order_id& id) {
 
 result<id_route> route_of(const payment_intent_id& id) {
   return parse_routable_id(id_kind::payment_intent, id());
+}
+
+result<id_route> route_of(const waiting_token_id& id) {
+  return parse_routable_id(id_kind::waiting_token, id());
 }
 
 } // namespace tt

@@ -2,7 +2,7 @@
 /// Strong id types and the one id scheme. Ids are never bare strings (STYLE.md): mixing up a seat
 /// id and a reservation id is a compile error. Minted ids route: `r-<shard>-<event_id>-<ulid>` lets
 /// any node find the owner shard of a reservation (`h-` holds, `o-` orders, `p-` payment intents)
-/// without a lookup.
+/// without a lookup. Waiting tokens (`w-`) route the same way to their event's waiting room.
 
 #include <array>
 #include <cstdint>
@@ -87,7 +87,13 @@ class ulid_generator {
   bool started_ = false;
 };
 
-enum class id_kind : char { reservation = 'r', hold = 'h', order = 'o', payment_intent = 'p' };
+enum class id_kind : char {
+  reservation = 'r',
+  hold = 'h',
+  order = 'o',
+  payment_intent = 'p',
+  waiting_token = 'w'
+};
 
 /// Where a minted id routes to.
 struct id_route {
@@ -100,6 +106,7 @@ reservation_id mint_reservation_id(uint32_t shard, const event_id& event, const 
 hold_id mint_hold_id(uint32_t shard, const event_id& event, const ulid& unique);
 order_id mint_order_id(uint32_t shard, const event_id& event, const ulid& unique);
 payment_intent_id mint_payment_intent_id(uint32_t shard, const event_id& event, const ulid& unique);
+waiting_token_id mint_waiting_token(uint32_t shard, const event_id& event, const ulid& unique);
 
 /// Recovers shard and event from any text claiming to be an id of `kind`. Malformed input (client
 /// supplied, any length or content) yields errc::invalid_argument naming the field; never crashes.
@@ -108,6 +115,7 @@ result<id_route> route_of(const reservation_id& id);
 result<id_route> route_of(const hold_id& id);
 result<id_route> route_of(const order_id& id);
 result<id_route> route_of(const payment_intent_id& id);
+result<id_route> route_of(const waiting_token_id& id);
 
 } // namespace tt
 

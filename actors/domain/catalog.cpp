@@ -68,6 +68,18 @@ result<void> validate_section(const section_definition& section, const std::stri
   return {};
 }
 
+result<void> validate_waiting_room(const waiting_room_settings& room,
+                                   const catalog_limits& limits) {
+  if (room.admissions_per_second > limits.max_admissions_per_second)
+    return invalid("waiting_room.admissions_per_second",
+                   "at most " + std::to_string(limits.max_admissions_per_second),
+                   std::to_string(room.admissions_per_second));
+  if (room.max_active > limits.max_active)
+    return invalid("waiting_room.max_active", "at most " + std::to_string(limits.max_active),
+                   std::to_string(room.max_active));
+  return {};
+}
+
 } // namespace
 
 seat_id make_seat_id(std::string_view section, std::string_view row, std::string_view number) {
@@ -92,6 +104,9 @@ bool is_valid_label(std::string_view label, const catalog_limits& limits) noexce
 result<void> validate(const event_definition& def, const catalog_limits& limits) {
   if (auto ok = validate_header(def, limits); !ok)
     return std::move(ok).error();
+  if (def.waiting_room)
+    if (auto ok = validate_waiting_room(*def.waiting_room, limits); !ok)
+      return std::move(ok).error();
   // Labels cannot contain '-', so unique sections, rows per section and numbers per row already
   // make every "<section>-<row>-<number>" seat id unique.
   std::unordered_set<std::string_view> sections;

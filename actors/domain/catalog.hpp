@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,15 @@ struct section_definition {
   std::vector<row_definition> rows;
 };
 
+/// An event's waiting room (issue #5). Zero means "the node's default" (queue.* settings), so a
+/// catalog file only states what differs.
+struct waiting_room_settings {
+  /// false: the block is kept but the event runs without a queue, as without the block.
+  bool enabled = true;
+  uint32_t admissions_per_second = 0;
+  uint32_t max_active = 0;
+};
+
 struct event_definition {
   event_id id;
   std::string name;
@@ -45,6 +55,8 @@ struct event_definition {
   std::string currency{supported_currency};
   std::vector<section_definition> sections;
   std::vector<seat_id> blocked_seats; // never sold: pillars, crew, accessibility reserve
+  /// Absent: no queue, holds need no reservation token.
+  std::optional<waiting_room_settings> waiting_room;
 };
 
 struct catalog_limits {
@@ -53,6 +65,8 @@ struct catalog_limits {
   /// Section, row and seat-number labels: short, so a seat id stays well under 64 characters.
   std::size_t max_label_length = 20;
   std::size_t max_name_length = 256;
+  uint32_t max_admissions_per_second = 100'000;
+  uint32_t max_active = 1'000'000;
 };
 
 /// "<section>-<row>-<number>", e.g. "A-12-7". Labels contain no '-', so the id is unambiguous.

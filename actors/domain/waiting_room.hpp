@@ -54,7 +54,8 @@ struct waiting_room_policy {
   std::chrono::milliseconds rate_window = std::chrono::minutes{1};
 };
 
-inline constexpr std::size_t max_waiting_token_length = 64;
+/// Room for a minted, routable token: "w-<shard>-<event id up to 64>-<ulid>".
+inline constexpr std::size_t max_waiting_token_length = 128;
 inline constexpr std::size_t max_session_id_length = 128;
 
 enum class entry_status : uint8_t { waiting, ready, admitted };

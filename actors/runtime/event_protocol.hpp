@@ -57,13 +57,15 @@ struct write_scope {
   std::string canonical;
 };
 
-/// CreateReservation / ReserveSeat.
+/// CreateReservation / ReserveSeat. `reservation_token` is RequestAdmission's proof of
+/// admission, required when the event has a waiting room (checked by its admission actor).
 struct create_request {
   event_id event;
   write_scope scope;
   std::vector<seat_id> seats;
   int32_t quantity = 0;
   std::string section;
+  std::string reservation_token;
 };
 
 /// settle and refund are system commands from the payment path: the payment's outcome confirms

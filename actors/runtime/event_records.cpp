@@ -116,6 +116,12 @@ storage::mutation event_mutation(const domain::event_definition& d) {
   }
   for (const auto& seat : d.blocked_seats)
     r.add_blocked_seats(seat());
+  if (d.waiting_room) {
+    auto* room = r.mutable_waiting_room();
+    room->set_enabled(d.waiting_room->enabled);
+    room->set_admissions_per_second(d.waiting_room->admissions_per_second);
+    room->set_max_active(d.waiting_room->max_active);
+  }
   return {storage::entity_kind::meta, "event/" + d.id(), envelope("event", d.id(), r),
           std::nullopt};
 }
@@ -139,6 +145,10 @@ result<std::vector<domain::event_definition>> load_events(const storage::snapsho
     }
     for (const auto& seat : r.blocked_seats())
       d.blocked_seats.push_back(seat_id{seat});
+    if (r.has_waiting_room())
+      d.waiting_room = domain::waiting_room_settings{r.waiting_room().enabled(),
+                                                     r.waiting_room().admissions_per_second(),
+                                                     r.waiting_room().max_active()};
     out.push_back(std::move(d));
   });
   if (!ok)

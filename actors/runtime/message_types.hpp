@@ -11,6 +11,7 @@
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/health_report.hpp"
 #include "actors/runtime/payment_protocol.hpp"
+#include "actors/runtime/queue_protocol.hpp"
 #include "actors/runtime/worker_protocol.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tt, caf::first_custom_type_id)
@@ -24,6 +25,7 @@ CAF_ADD_ATOM(tt, tt::actors, expire_atom, "expire")
 CAF_ADD_ATOM(tt, tt::actors, sweep_atom, "sweep")
 CAF_ADD_ATOM(tt, tt::actors, settle_atom, "settle")
 CAF_ADD_ATOM(tt, tt::actors, due_atom, "due")
+CAF_ADD_ATOM(tt, tt::actors, tick_atom, "tick")
 
 CAF_END_TYPE_ID_BLOCK(tt)
 
@@ -60,6 +62,16 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::dead_lettered)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::worker_stats_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::source_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::worker_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::join_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::entry_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::entry_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::queue_stats_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::room_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::queue_stats_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_control)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_controlled)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.
 CAF_ERROR_CODE_ENUM(tt::errc, "tt")

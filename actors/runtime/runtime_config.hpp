@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "actors/common/clock.hpp"
 #include "actors/domain/idempotency.hpp"
 #include "actors/domain/payment.hpp"
 #include "actors/domain/policy.hpp"
+#include "actors/domain/waiting_room.hpp"
 #include "actors/runtime/event_publisher.hpp"
 #include "storage/snapshot_store.hpp"
 
@@ -23,6 +25,19 @@ struct unsafe_switches {
   bool ack_holds_before_apply = false;
   /// Acknowledge writes without storing them: a crash then loses acknowledged writes.
   bool skip_persistence = false;
+  /// Let holds on queued events through without a reservation token: a bypassed waiting room.
+  bool skip_admission_check = false;
+};
+
+/// The waiting rooms' node-wide settings (queue.* keys); an event's catalog block overrides the
+/// policy's rate and cap.
+struct waiting_room_config {
+  /// Signs and verifies reservation tokens (HMAC-SHA256); at least
+  /// domain::min_admission_secret_length bytes.
+  std::string secret;
+  domain::waiting_room_policy defaults;
+  /// How often each admission actor ticks: moves the serving counter and expires idle entries.
+  std::chrono::milliseconds tick_interval{100};
 };
 
 struct runtime_config {
@@ -38,6 +53,7 @@ struct runtime_config {
   /// (its actor stops; it comes back from its stored state on the next request).
   std::chrono::milliseconds passivate_after{std::chrono::minutes{2}};
   unsafe_switches unsafe;
+  waiting_room_config queue;
   /// Where actors make their state durable; null keeps everything in memory (unit tests).
   std::shared_ptr<storage::snapshot_store> store;
   /// Where domain events go (Kafka). Null: no events are published and payment results and

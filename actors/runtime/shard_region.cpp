@@ -10,27 +10,13 @@
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/list_pages.hpp"
+#include "actors/runtime/shard_region_state.hpp"
 
 namespace tt::actors {
 
 namespace {
 
-struct key_use {
-  event_id event;
-  timestamp expires_at;
-};
-
-struct shard_region_state {
-  static inline const char* name = "shard_region";
-  std::unordered_map<event_id, event_actor> events;
-  /// "<user length>:<user>/<key>" -> the event the key was used for, for the key's TTL. The event
-  /// actors keep the replies; this only keeps a key from running again on another event.
-  std::unordered_map<std::string, key_use> keys;
-  std::shared_ptr<const runtime_config> config;
-  durable_queue durable;
-};
-
-using self_pointer = shard_region::stateful_pointer<shard_region_state>;
+using self_pointer = region_pointer;
 
 failure unknown_event(const event_id& id) {
   return fail(errc::not_found, "no event '" + id().substr(0, 64) + "'",
@@ -105,6 +91,7 @@ event_defined add_event(self_pointer self, domain::event_definition def,
                         domain::event_inventory_state inventory, bool replaced,
                         std::shared_ptr<const recovered_event> recovered) {
   auto id = def.id;
+  auto def_copy = def;
   auto capacity = inventory.capacity();
   auto actor = spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config,
                            std::move(recovered));
@@ -112,6 +99,7 @@ event_defined add_event(self_pointer self, domain::event_definition def,
   // stop with it. A replaced event quits normally, which does not end the region.
   self->link_to(actor);
   self->state.events[id] = actor;
+  add_room(self, def_copy, actor);
   return {id, replaced, capacity};
 }
 
@@ -279,6 +267,8 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           if (self->state.events.count(key) != 0)
             if (auto conflict = claim_key(self, req.scope, key))
               return to_caf_error(*conflict);
+          if (auto gate = gate_of(self, key))
+            return self->delegate(gate, std::move(req));
           return forward<reservation_reply>(self, key, std::move(req));
         },
         [=](reservation_request& req) -> caf::result<reservation_reply> {
@@ -334,6 +324,11 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         [=](const define_event& d) { return define(self, d); },
         [=](const define_catalog& c) { return define_all(self, c); },
         [=](const persisted& p) { self->state.durable.complete(p); },
+        [=](join_request& req) { return route_join(self, std::move(req)); },
+        [=](entry_request& req) { return route_entry(self, std::move(req)); },
+        [=](admission_request& req) { return route_admission(self, std::move(req)); },
+        [=](const queue_stats_query& q) { return gather_stats(self, q); },
+        [=](const admission_control& c) { return route_control(self, c); },
     };
   });
 }

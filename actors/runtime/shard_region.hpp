@@ -5,6 +5,10 @@
 /// the caller directly. Adds and replaces events (catalog), gathers a user's reservations
 /// across the node's events for listing, and remembers which event each (user, idempotency key)
 /// was used for, so that a key reused on another event is a conflict, not a second execution.
+/// Events with a waiting room get an admission actor beside their event actor: queue requests
+/// go to it, and so do the event's holds, which it gates by reservation token
+/// (admission_actor.hpp). Keeps the node-wide maintenance mode (new joins refused) and
+/// STOP_ADMISSIONS-for-all state, which rooms created later inherit.
 
 #include <caf/typed_actor.hpp>
 
@@ -25,7 +29,12 @@ using shard_region =
                      caf::replies_to<payment_request>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,
                      caf::reacts_to<sweep_atom>, caf::reacts_to<persisted>,
-                     caf::replies_to<effect_request>::with<effect_reply>>;
+                     caf::replies_to<effect_request>::with<effect_reply>,
+                     caf::replies_to<join_request>::with<entry_reply>,
+                     caf::replies_to<entry_request>::with<entry_reply>,
+                     caf::replies_to<admission_request>::with<admission_reply>,
+                     caf::replies_to<queue_stats_query>::with<queue_stats_answer>,
+                     caf::replies_to<admission_control>::with<admission_controlled>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

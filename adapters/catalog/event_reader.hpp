@@ -11,12 +11,14 @@
 ///
 /// `Tree` provides, for its `node` type:
 ///   node_kind kind(node); size(node) (sequence elements);
-///   scalar_size(node), scalar(node) (string or integer kinds: the text as written);
+///   scalar_size(node), scalar(node) (string, integer or boolean kinds: the text as written,
+///   "true"/"false" for booleans);
 ///   each_element(node, f) calling f(node), and each_entry(node, f) calling
 ///   f(std::optional<std::string_view> key, node), both stopping at the first failed result<void>.
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +31,7 @@
 
 namespace tt::adapters::catalog {
 
-enum class node_kind { null, map, sequence, string, integer, other };
+enum class node_kind { null, map, sequence, string, integer, boolean, other };
 
 template <class Tree>
 class event_reader {
@@ -48,9 +50,10 @@ class event_reader {
       : limits_(limits), spec_bytes_left_(input_bytes) {}
 
   result<domain::event_definition> read(const node& root) {
-    static constexpr keys<8> names{"event_id",     "name",     "venue",    "sale_starts_at",
-                                   "sale_ends_at", "currency", "sections", "blocked_seats"};
-    field_nodes<8> f;
+    static constexpr keys<9> names{"event_id",       "name",          "venue",
+                                   "sale_starts_at", "sale_ends_at",  "currency",
+                                   "sections",       "blocked_seats", "waiting_room"};
+    field_nodes<9> f;
     domain::event_definition def;
     std::string id;
     if (auto ok = fields(root, "", names, f); !ok)
@@ -79,6 +82,9 @@ class event_reader {
       return std::move(ok).error();
     if (f[7])
       if (auto ok = read_blocked(*f[7], def); !ok)
+        return std::move(ok).error();
+    if (f[8])
+      if (auto ok = read_waiting_room(*f[8], def); !ok)
         return std::move(ok).error();
     if (auto ok = domain::validate(def, limits_.catalog); !ok)
       return std::move(ok).error();
@@ -295,6 +301,35 @@ class event_reader {
       def.blocked_seats.emplace_back(std::move(seat));
       return result<void>{};
     });
+  }
+
+  /// `waiting_room: {enabled, admissions_per_second, max_active}`, every key optional; numbers
+  /// are range-checked by domain::validate.
+  result<void> read_waiting_room(const node& value, domain::event_definition& def) {
+    static constexpr keys<3> names{"enabled", "admissions_per_second", "max_active"};
+    field_nodes<3> f;
+    if (auto ok = fields(value, "waiting_room", names, f); !ok)
+      return ok;
+    domain::waiting_room_settings room;
+    if (f[0]) {
+      if (Tree::kind(*f[0]) != node_kind::boolean)
+        return invalid_field("waiting_room.enabled", "must be true or false");
+      room.enabled = Tree::scalar(*f[0]) == "true";
+    }
+    uint32_t* numbers[] = {&room.admissions_per_second, &room.max_active};
+    for (std::size_t i = 1; i < 3; ++i) {
+      if (!f[i])
+        continue;
+      int64_t n = 0;
+      auto path = join("waiting_room", names[i]);
+      if (auto ok = integer(*f[i], path, n); !ok)
+        return ok;
+      if (n < 0 || n > std::numeric_limits<uint32_t>::max())
+        return invalid_field(path, "out of range", std::to_string(n));
+      *numbers[i - 1] = static_cast<uint32_t>(n);
+    }
+    def.waiting_room = room;
+    return {};
   }
 
   format_limits limits_;

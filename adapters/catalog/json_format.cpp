@@ -32,6 +32,8 @@ struct json_tree {
     // Integers only: 150000.0 and numbers too large for 64 bits (parsed as floating point) are not.
     if (n->is_number_integer())
       return node_kind::integer;
+    if (n->is_boolean())
+      return node_kind::boolean;
     return node_kind::other;
   }
 
@@ -42,6 +44,8 @@ struct json_tree {
   static std::string scalar(const node& n) {
     if (n->is_string())
       return n->get<std::string>();
+    if (n->is_boolean())
+      return n->get<bool>() ? "true" : "false";
     return n->is_number_unsigned() ? std::to_string(n->get<uint64_t>())
                                    : std::to_string(n->get<int64_t>());
   }

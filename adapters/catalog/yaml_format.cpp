@@ -40,8 +40,13 @@ struct yaml_tree {
       case YAML::NodeType::Scalar:
         // Only a plain scalar (tag "?") can be a number: `price: "150000"` is a string in YAML,
         // as it is in JSON.
-        return n.Tag() == "?" && looks_like_integer(n.Scalar()) ? node_kind::integer
-                                                                : node_kind::string;
+        if (n.Tag() != "?")
+          return node_kind::string;
+        if (looks_like_integer(n.Scalar()))
+          return node_kind::integer;
+        // YAML 1.2's core schema: only these spellings are booleans.
+        return n.Scalar() == "true" || n.Scalar() == "false" ? node_kind::boolean
+                                                             : node_kind::string;
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
         return node_kind::null;

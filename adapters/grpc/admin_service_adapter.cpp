@@ -72,6 +72,8 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
       "UpdateConfig", [this](auto call) { update_config(std::move(call)); });
   service.bind_unary<v1::TriggerOperationRequest, v1::TriggerOperationResponse>(
       "TriggerOperation", [this](auto call) { trigger_operation(std::move(call)); });
+  service.bind_unary<v1::EmergencyActionRequest, v1::EmergencyActionResponse>(
+      "EmergencyAction", [this](auto call) { emergency_action(std::move(call)); });
 }
 
 namespace {
@@ -211,6 +213,71 @@ void admin_service_adapter::get_system_health(std::shared_ptr<system_health_call
         c.reply();
       },
       actors::get_health_atom_v);
+}
+
+namespace {
+
+/// The switch an EmergencyAction asks for, or why it cannot be served.
+result<actors::admission_control> control_of(const common::v1::EmergencyActionRequest& r) {
+  namespace v1 = common::v1;
+  const bool stop = r.action() == v1::EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS;
+  if (!stop && r.action() != v1::EMERGENCY_ACTION_TYPE_MAINTENANCE_MODE)
+    return fail(errc::unimplemented,
+                "EmergencyAction serves STOP_ADMISSIONS and MAINTENANCE_MODE only",
+                {{"action", "not served", v1::EmergencyActionType_Name(r.action())}});
+  if (!r.confirm())
+    return fail(errc::failed_precondition, "an emergency action needs confirm = true",
+                {{"confirm", "must be true", "false"}});
+  std::string mode = "on";
+  actors::admission_control out;
+  for (const auto& [key, value] : r.parameters()) {
+    if (key == "mode" && (value == "on" || value == "off"))
+      mode = value;
+    else if (key == "event_id" && stop && !value.empty() && value.size() <= max_name_length)
+      out.event = event_id{value};
+    else
+      return fail(errc::invalid_argument, "unknown or malformed parameter " + key.substr(0, 64),
+                  {{"parameters", "mode: on|off; event_id (STOP_ADMISSIONS)", key.substr(0, 64)}});
+  }
+  if (stop)
+    out.action = mode == "on" ? actors::admission_switch::stop : actors::admission_switch::resume;
+  else
+    out.action = mode == "on" ? actors::admission_switch::maintenance_on
+                              : actors::admission_switch::maintenance_off;
+  return out;
+}
+
+} // namespace
+
+void admin_service_adapter::emergency_action(std::shared_ptr<emergency_call> call) {
+  const auto& r = call->request();
+  auto bad = request_check{}.optional("reason", r.reason(), max_text_length).result();
+  if (!bad)
+    bad = check_count("parameters", r.parameters().size(), 2);
+  if (bad) {
+    call->fail(*bad);
+    return;
+  }
+  auto control = control_of(r);
+  if (!control) {
+    call->fail(control.error());
+    return;
+  }
+  bridge_.ask<actors::admission_controlled>(
+      std::move(call), region_,
+      [](emergency_call& c, const actors::admission_controlled& done) {
+        auto& resp = c.response();
+        resp.set_executed(true);
+        resp.set_action_id(c.trace_id());
+        resp.set_result(common::v1::EmergencyActionType_Name(c.request().action()) + " " +
+                        (c.request().parameters().count("mode") != 0
+                             ? c.request().parameters().at("mode")
+                             : std::string{"on"}) +
+                        ": " + std::to_string(done.rooms) + " waiting room(s)");
+        stamp(resp.mutable_executed_at());
+        c.reply();
+      },
+      std::move(*control));
 }
 
 } // namespace tt::adapters::rpc

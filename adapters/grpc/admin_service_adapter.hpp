@@ -1,7 +1,10 @@
 #pragma once
 /// common.v1.AdminService. Actor entry points: node_health_actor (GetSystemHealth) and the shard
-/// region (the event catalog: UpdateConfig "catalog.event", TriggerOperation REFRESH_CONFIG).
-/// GetMetrics, GetLogs and EmergencyAction answer UNIMPLEMENTED until their issues bind them.
+/// region (the event catalog: UpdateConfig "catalog.event", TriggerOperation REFRESH_CONFIG; the
+/// waiting rooms: EmergencyAction STOP_ADMISSIONS and MAINTENANCE_MODE, parameters `event_id`
+/// (STOP_ADMISSIONS only; absent: every room) and `mode` = on (default) | off, the undo).
+/// GetMetrics, GetLogs and the other emergency actions answer UNIMPLEMENTED until their issues
+/// bind them.
 
 #include <filesystem>
 
@@ -29,6 +32,9 @@ class admin_service_adapter {
   void get_system_health(std::shared_ptr<system_health_call> call);
   void update_config(std::shared_ptr<update_config_call> call);
   void trigger_operation(std::shared_ptr<trigger_call> call);
+  using emergency_call =
+      unary_call<common::v1::EmergencyActionRequest, common::v1::EmergencyActionResponse>;
+  void emergency_action(std::shared_ptr<emergency_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;

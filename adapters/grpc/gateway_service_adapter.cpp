@@ -1,10 +1,14 @@
 #include "adapters/grpc/gateway_service_adapter.hpp"
 
+#include <algorithm>
+#include <sstream>
+
 #include "adapters/grpc/inventory_service_adapter.hpp"
 #include "adapters/grpc/payment_calls.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
 #include "adapters/grpc/reservation_calls.hpp"
+#include "adapters/grpc/reservation_translation.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -26,8 +30,10 @@ gateway::v1::HealthStatus to_proto(actors::health_status s) {
 
 gateway_service_adapter::gateway_service_adapter(rpc_service& service, call_bridge bridge,
                                                  actors::node_health_actor health,
-                                                 actors::shard_region region)
-    : bridge_(bridge), health_(std::move(health)), region_(std::move(region)) {
+                                                 actors::shard_region region,
+                                                 std::optional<auth::jwt_verifier> jwt)
+    : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
+      jwt_(std::move(jwt)) {
   namespace v1 = gateway::v1;
   service.bind_unary<v1::HealthCheckRequest, v1::HealthCheckResponse>(
       "HealthCheck", [this](auto call) { health_check(std::move(call)); });
@@ -45,6 +51,56 @@ gateway_service_adapter::gateway_service_adapter(rpc_service& service, call_brid
       "CreatePaymentIntent", [this](auto call) { create_payment_intent(bridge_, region_, call); });
   service.bind_unary<v1::GetPaymentStatusRequest, v1::GetPaymentStatusResponse>(
       "GetPaymentStatus", [this](auto call) { get_payment_status(bridge_, region_, call); });
+  service.bind_unary<v1::ValidateTokenRequest, v1::ValidateTokenResponse>(
+      "ValidateToken", [this](auto call) { validate_token(std::move(call)); });
+}
+
+void gateway_service_adapter::validate_token(std::shared_ptr<validate_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .required("token", r.token(), auth::max_jwt_length)
+                     .optional("required_scope", r.required_scope(), max_name_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  if (!jwt_) {
+    call->fail(fail(errc::unavailable, "ValidateToken: no JWT key is configured (auth.*)"));
+    return;
+  }
+  auto claims = jwt_->verify(r.token(), system_clock_source{}.now());
+  if (!claims) {
+    call->fail(claims.error());
+    return;
+  }
+  // OAuth 2's "scope" claim: space-separated names.
+  std::vector<std::string> granted;
+  if (auto it = claims->string_claims.find("scope"); it != claims->string_claims.end()) {
+    std::istringstream names(it->second);
+    for (std::string name; names >> name;)
+      granted.push_back(name);
+  }
+  if (!r.required_scope().empty() &&
+      std::find(granted.begin(), granted.end(), r.required_scope()) == granted.end()) {
+    call->fail(fail(errc::forbidden, "the token lacks scope " + r.required_scope(),
+                    {{"required_scope", "not granted", r.required_scope()}}));
+    return;
+  }
+  auto& resp = call->response();
+  resp.set_valid(true);
+  auto* user = resp.mutable_user();
+  user->set_user_id(claims->subject);
+  for (const auto& [name, value] : claims->string_claims)
+    if (name == "preferred_username" || name == "username")
+      user->set_username(value);
+    else if (name == "email")
+      user->set_email(value);
+    else if (name != "sub" && name != "scope" && name != "iss")
+      (*user->mutable_attributes())[name] = value;
+  for (auto& s : granted)
+    resp.add_scopes(std::move(s));
+  set_timestamp(resp.mutable_expires_at(), claims->expires_at);
+  call->reply();
 }
 
 void gateway_service_adapter::get_event_availability(std::shared_ptr<availability_call> call) {

@@ -92,8 +92,10 @@ void inventory_service_adapter::reserve_seat(std::shared_ptr<reserve_call> call)
     call->fail(*bad);
     return;
   }
-  actors::create_request msg{
-      event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()), r.quantity(), {}};
+  // ReserveSeatRequest has no reservation_token field: on an event with a waiting room the
+  // admission actor refuses it (FORBIDDEN), so ReserveSeat cannot bypass the queue.
+  actors::create_request msg{event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()),
+                             r.quantity(),           {},          {}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](reserve_call& c, const actors::reservation_reply& reply) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "actors/domain/admission_token.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/request_limits.hpp"
@@ -30,14 +31,16 @@ void create_reservation(const call_bridge& bridge, const actors::shard_region& r
   if (auto bad = request_check{}
                      .required("event_id", r.event_id())
                      .required("user_id", r.user_id())
+                     .optional("reservation_token", r.reservation_token(),
+                               domain::max_admission_token_length)
                      .key(r.idempotency_key())
                      .each("seat_ids", r.seat_ids())
                      .result()) {
     call->fail(*bad);
     return;
   }
-  actors::create_request msg{
-      event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()), r.quantity(), {}};
+  actors::create_request msg{event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()),
+                             r.quantity(),           {},          r.reservation_token()};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {

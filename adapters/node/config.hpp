@@ -48,9 +48,22 @@ struct node_config {
   int64_t expiry_backstop_ms = 2000;
   /// "generated": a random secret for this run.
   std::string webhook_signing_secret = "generated";
+  /// Waiting rooms (issue #5). An empty secret: a random one per start.
+  std::string queue_secret;
+  int64_t queue_admissions_per_second = 10;
+  int64_t queue_max_active = 100;
+  int64_t queue_token_ttl_seconds = 30;
+  int64_t queue_idle_timeout_seconds = 300;
+  int64_t queue_tick_ms = 100;
+  /// GatewayService/ValidateToken.
+  std::string jwt_hs256_secret;
+  std::string jwt_rs256_public_key_file;
+  std::string jwt_issuer;
+  std::string jwt_audience;
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;
+  bool unsafe_skip_admission_check = false;
 };
 
 /// What the command line asked for.

@@ -4,8 +4,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <pthread.h>
 #include <random>
+#include <sstream>
+#include <variant>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -16,11 +20,13 @@
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/recovery.hpp"
 #include "actors/runtime/shard_region.hpp"
+#include "adapters/auth/jwt.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
 #include "adapters/grpc/inventory_service_adapter.hpp"
 #include "adapters/grpc/payment_service_adapter.hpp"
+#include "adapters/grpc/queue_service_adapter.hpp"
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
 #include "adapters/grpc/webhook_service_adapter.hpp"
@@ -66,6 +72,15 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
     spdlog::warn("testing.unsafe_skip_persistence is on: this node LOSES acknowledged writes");
   if (rt->unsafe.ack_holds_before_apply)
     spdlog::warn("testing.unsafe_ack_holds_before_apply is on: this node OVERSELLS by design");
+  rt->unsafe.skip_admission_check = cfg.unsafe_skip_admission_check;
+  if (rt->unsafe.skip_admission_check)
+    spdlog::warn("testing.unsafe_skip_admission_check is on: holds BYPASS the waiting rooms");
+  auto& room = rt->queue.defaults;
+  room.admissions_per_second = static_cast<uint32_t>(cfg.queue_admissions_per_second);
+  room.max_active = static_cast<uint32_t>(cfg.queue_max_active);
+  room.admission_validity = seconds{cfg.queue_token_ttl_seconds};
+  room.idle_timeout = seconds{cfg.queue_idle_timeout_seconds};
+  rt->queue.tick_interval = std::chrono::milliseconds{cfg.queue_tick_ms};
   return rt;
 }
 
@@ -80,6 +95,48 @@ std::string webhook_secret_of(const tt::node::node_config& cfg) {
   spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
                "run (receivers cannot verify across restarts)");
   return secret;
+}
+
+/// queue.secret, or a random one when unset (tokens then die with the node, as its rooms do);
+/// nullopt (logged) when set but too short to be a safe HMAC key.
+std::optional<std::string> queue_secret_of(const tt::node::node_config& cfg) {
+  if (cfg.queue_secret.empty()) {
+    std::random_device random;
+    std::string out;
+    for (size_t i = 0; i < 2 * tt::domain::min_admission_secret_length; ++i)
+      out.push_back("0123456789abcdef"[random() % 16]);
+    return out;
+  }
+  if (cfg.queue_secret.size() < tt::domain::min_admission_secret_length) {
+    spdlog::error("queue.secret: {} bytes; a reservation-token key needs at least {}",
+                  cfg.queue_secret.size(), tt::domain::min_admission_secret_length);
+    return std::nullopt;
+  }
+  return cfg.queue_secret;
+}
+
+/// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set
+/// (ValidateToken then answers UNAVAILABLE).
+std::variant<std::optional<tt::adapters::auth::jwt_verifier>, std::string>
+jwt_of(const tt::node::node_config& cfg) {
+  tt::adapters::auth::jwt_config jwt;
+  jwt.hs256_secret = cfg.jwt_hs256_secret;
+  jwt.issuer = cfg.jwt_issuer;
+  jwt.audience = cfg.jwt_audience;
+  if (!cfg.jwt_rs256_public_key_file.empty()) {
+    std::ifstream in(cfg.jwt_rs256_public_key_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in)
+      return "auth.jwt_rs256_public_key_file: cannot read " + cfg.jwt_rs256_public_key_file;
+    jwt.rs256_public_key_pem = pem.str();
+  }
+  if (jwt.hs256_secret.empty() && jwt.rs256_public_key_pem.empty())
+    return std::optional<tt::adapters::auth::jwt_verifier>{};
+  auto verifier = tt::adapters::auth::jwt_verifier::create(std::move(jwt));
+  if (!verifier)
+    return "auth: " + verifier.error().message;
+  return std::optional<tt::adapters::auth::jwt_verifier>{std::move(*verifier)};
 }
 
 tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
@@ -167,6 +224,13 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   caf::actor_system actors{actor_cfg};
   spdlog::info("actors: {} scheduler threads", actors.scheduler().num_workers());
   auto runtime = runtime_of(cfg);
+  auto secret = queue_secret_of(cfg);
+  auto jwt = jwt_of(cfg);
+  if (auto* err = std::get_if<std::string>(&jwt))
+    spdlog::error("{}", *err);
+  if (!secret || std::holds_alternative<std::string>(jwt))
+    return 1;
+  runtime->queue.secret = *secret;
   runtime->store = store;
   runtime->events = backbone.publisher;
   runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
@@ -209,9 +273,9 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     stop_actors();
     return 1;
   }
-  auto secret = webhook_secret_of(cfg);
+  auto webhook_secret = webhook_secret_of(cfg);
   auto sender_started =
-      tt::adapters::webhooks::webhook_sender::start(backbone.settings, secret, **registry);
+      tt::adapters::webhooks::webhook_sender::start(backbone.settings, webhook_secret, **registry);
   if (auto* err = std::get_if<std::string>(&sender_started)) {
     spdlog::error("{}", *err);
     consumer.reset();
@@ -228,7 +292,10 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::server grpc_server{opts};
   tt::adapters::rpc::call_bridge bridge{actors};
   tt::adapters::rpc::gateway_service_adapter gateway{
-      grpc_server.service("gateway.v1.GatewayService"), bridge, health, region};
+      grpc_server.service("gateway.v1.GatewayService"), bridge, health, region,
+      std::get<std::optional<tt::adapters::auth::jwt_verifier>>(std::move(jwt))};
+  tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
+                                                 bridge, region};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
                                                  bridge, health, region, cfg.catalog_dir};
   tt::adapters::rpc::reservation_service_adapter reservations{
@@ -240,7 +307,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::worker_service_adapter workers{
       grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
   tt::adapters::rpc::webhook_service_adapter webhooks{
-      grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, secret};
+      grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, webhook_secret};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);

@@ -16,7 +16,7 @@ grpc.__path__.append(os.path.join(os.environ["TT_PY_STUBS"], "grpc"))
 from grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc  # noqa: E402
 from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
-from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc, queue_pb2, queue_pb2_grpc  # noqa: E402
+from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
 from proto.gateway.v1 import websocket_pb2, websocket_pb2_grpc  # noqa: E402
 from proto.google.rpc import status_pb2  # noqa: E402
 
@@ -140,9 +140,9 @@ class Foundation(unittest.TestCase):
 
     def test_contract_rpcs_not_served_yet_answer_unimplemented_with_an_error(self):
         with self.assertRaises(grpc.RpcError) as cm:
-            queue_pb2_grpc.QueueServiceStub(self.channel).JoinQueue(queue_pb2.JoinQueueRequest())
+            admin_pb2_grpc.AdminServiceStub(self.channel).GetLogs(admin_pb2.GetLogsRequest())
         self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
-        self.assertIn("gateway.v1.QueueService.JoinQueue", contract_error(cm.exception).message)
+        self.assertIn("common.v1.AdminService.GetLogs", contract_error(cm.exception).message)
         stream = websocket_pb2_grpc.WebSocketServiceStub(self.channel).StreamQueueUpdates(
             websocket_pb2.StreamQueueUpdatesRequest())
         with self.assertRaises(grpc.RpcError) as cm:

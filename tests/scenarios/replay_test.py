@@ -48,6 +48,19 @@ def start_node(path, *flags):
     return node.start()
 
 
+def replay_on_unsafe_node(name, switch):
+    """Replays scenarios/files/`name` against a node with the `switch` guard off: exit code and
+    failures."""
+    path = os.path.join(ROOT, "scenarios", "files", name)
+    node = start_node(path, switch, "true")
+    try:
+        code, report = replay(node, path)
+    finally:
+        node.stop()
+        node.close()
+    return code, report["scenarios"][0]["failures"]
+
+
 class Scenarios(unittest.TestCase):
     def test_every_shipped_scenario_passes(self):
         self.assertGreaterEqual(len(FILES), 9)
@@ -74,19 +87,19 @@ class Scenarios(unittest.TestCase):
         self.assertFalse(failed, "\n".join(failed))
 
     def test_negative_control_an_overselling_node_fails_the_replay(self):
-        path = os.path.join(ROOT, "scenarios", "files", "sold_out.yaml")
-        node = start_node(path, "--testing.unsafe_ack_holds_before_apply", "true")
-        try:
-            code, report = replay(node, path)
-        finally:
-            node.stop()
-            node.close()
-        failures = report["scenarios"][0]["failures"]
+        code, failures = replay_on_unsafe_node("sold_out.yaml",
+                                               "--testing.unsafe_ack_holds_before_apply")
         print("negative control: %d failures, e.g. %s" % (len(failures), failures[:3]),
               file=sys.stderr)
         self.assertEqual(code, 1)
         self.assertTrue(any("invariant" in f and "taken by" in f for f in failures)
                         or any("outcome held" in f for f in failures), failures)
+
+    def test_negative_control_a_node_without_the_admission_check_fails_queue_bypass(self):
+        code, failures = replay_on_unsafe_node("queue_bypass.yaml",
+                                               "--testing.unsafe_skip_admission_check")
+        self.assertEqual(code, 1)
+        self.assertTrue(any("no token" in f for f in failures), failures)
 
 
 if __name__ == "__main__":

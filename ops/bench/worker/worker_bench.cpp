@@ -94,7 +94,8 @@ std::vector<domain::reservation_state> hold(caf::scoped_actor& self,
                                       scope_of("u" + std::to_string(i), "h" + std::to_string(i)),
                                       {nth_seat(i)},
                                       0,
-                                      {}});
+                                      {},
+                                      {}}); // no waiting room: no token
   std::vector<domain::reservation_state> out;
   for (int i = 0; i < n; ++i)
     self->receive([&](actors::reservation_reply& r) { out.push_back(std::move(r.reservation)); },

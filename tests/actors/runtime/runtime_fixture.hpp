@@ -30,6 +30,9 @@ using namespace std::chrono_literals;
 /// The manual clock's start; the test coordinator's clock starts one hour after its epoch.
 inline const timestamp t0{1'700'000'000'000ms};
 
+/// The fixture's reservation-token key (32 bytes, the shortest allowed).
+inline const std::string test_queue_secret(32, 'k');
+
 /// One request's outcome, filled by the client actor that asked.
 template <class T>
 struct answer {
@@ -258,6 +261,7 @@ class runtime_fixture {
     out->time = std::move(clock);
     out->unsafe = unsafe;
     out->store = std::move(store);
+    out->queue.secret = test_queue_secret;
     return out;
   }
 

@@ -1,0 +1,232 @@
+#include "actors/runtime/admission_actor.hpp"
+
+#include <map>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/runtime/errors.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+/// How long the room waits for its event actor's answer to a gated hold.
+constexpr auto hold_timeout = std::chrono::seconds{5};
+
+/// Who spent a reservation token, so an idempotent retry of that very CreateReservation gets
+/// the stored reply instead of "already used".
+struct spent_token {
+  user_id user;
+  idempotency_key key;
+  timestamp valid_until;
+};
+
+struct admission_actor_state {
+  static inline const char* name = "admission_actor";
+  domain::waiting_room_state room{event_id{}};
+  event_actor holds;
+  std::shared_ptr<const runtime_config> config;
+  ulid_generator ids{0};
+  uint32_t shard = 0;
+  /// Tokens whose hold is being decided by the event actor: a second use waits for nothing and
+  /// is refused, so two concurrent calls cannot both spend one admission.
+  std::unordered_set<admission_nonce> in_flight;
+  std::unordered_map<admission_nonce, spent_token> spent;
+  /// When a spent admission stops counting as active: the latest its hold can end
+  /// (reservation.max_hold_lifetime after the hold), by then confirmed, cancelled or expired.
+  std::multimap<timestamp, admission_nonce> finishes;
+};
+
+using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
+
+timestamp now_of(self_pointer self) {
+  return self->state.config->time->now();
+}
+
+/// decide, then apply every event in place; the events, or the rejection.
+result<std::vector<domain::waiting_room_event>> run(self_pointer self,
+                                                    const domain::waiting_room_command& command) {
+  auto events = decide(self->state.room, command, now_of(self));
+  if (events)
+    for (const auto& e : *events)
+      domain::apply(self->state.room, e);
+  return events;
+}
+
+caf::result<entry_reply> position_reply(self_pointer self, const waiting_token_id& token) {
+  auto now = now_of(self);
+  auto position = self->state.room.position_of(token, now);
+  if (!position)
+    return to_caf_error(position.error());
+  return entry_reply{token, *position, now};
+}
+
+caf::result<entry_reply> join(self_pointer self, const join_request& req) {
+  auto& st = self->state;
+  auto token = mint_waiting_token(st.shard, req.event, st.ids.next(now_of(self)));
+  auto events = run(self, domain::join_queue{token, req.user, req.session});
+  if (!events)
+    return to_caf_error(events.error());
+  for (const auto& e : *events)
+    if (const auto* again = std::get_if<domain::queue_rejoined>(&e))
+      token = again->token; // the same (user, session) keeps its first token and place
+  return position_reply(self, token);
+}
+
+caf::result<entry_reply> on_entry(self_pointer self, const entry_request& req) {
+  if (req.action == entry_action::leave) {
+    auto events = run(self, domain::leave_queue{req.token});
+    if (!events)
+      return to_caf_error(events.error());
+    return entry_reply{req.token, {}, now_of(self)};
+  }
+  if (auto seen = run(self, domain::record_heartbeat{req.token}); !seen)
+    return to_caf_error(seen.error());
+  return position_reply(self, req.token);
+}
+
+caf::result<admission_reply> admit(self_pointer self, const admission_request& req) {
+  auto& st = self->state;
+  auto nonce = admission_nonce{st.ids.next(now_of(self))()};
+  auto events = run(self, domain::request_admission{req.token, req.user, nonce});
+  if (!events)
+    return to_caf_error(events.error());
+  for (const auto& e : *events) {
+    const auto* grant = std::get_if<domain::admission_granted>(&e);
+    if (const auto* again = std::get_if<domain::admission_reissued>(&e))
+      grant = &again->grant;
+    if (grant == nullptr)
+      continue;
+    auto token = sign_admission_token(st.config->queue.secret, st.room.claims_of(*grant));
+    if (!token)
+      return to_caf_error(token.error());
+    return admission_reply{
+        std::move(*token), grant->expires_at,
+        std::chrono::duration_cast<std::chrono::milliseconds>(grant->expires_at - now_of(self))};
+  }
+  return to_caf_error(fail(errc::internal, "the waiting room granted nothing"));
+}
+
+/// After the event actor's answer: spend the token if the hold succeeded.
+void settle(self_pointer self, const admission_nonce& nonce, const create_request& req,
+            timestamp valid_until) {
+  auto& st = self->state;
+  st.in_flight.erase(nonce);
+  auto spent = run(self, domain::consume_admission{nonce, req.scope.user});
+  if (!spent) // the entry expired or left while the hold was decided: the token was valid when used
+    spdlog::warn("event {}: admission spent during its hold: {}", req.event(),
+                 spent.error().message);
+  st.spent[nonce] = {req.scope.user, req.scope.key, valid_until};
+  st.finishes.emplace(now_of(self) + st.config->policy.max_hold_lifetime, nonce);
+}
+
+caf::result<reservation_reply> gated_hold(self_pointer self, create_request req) {
+  auto& st = self->state;
+  if (req.reservation_token.empty())
+    return to_caf_error(fail(errc::forbidden,
+                             "this event has a waiting room: reservation_token is required "
+                             "(QueueService/RequestAdmission)",
+                             {{"reservation_token", "required", ""}}));
+  auto claims = domain::verify_admission_token(st.config->queue.secret, req.reservation_token,
+                                               req.event, req.scope.user, now_of(self));
+  if (!claims)
+    return to_caf_error(claims.error());
+  auto nonce = claims->nonce;
+  if (auto it = st.spent.find(nonce); it != st.spent.end()) {
+    if (it->second.user == req.scope.user && it->second.key == req.scope.key &&
+        !req.scope.key().empty())
+      return self->delegate(st.holds, std::move(req)); // a retry: the stored reply
+    return to_caf_error(fail(errc::forbidden, "reservation token already used"));
+  }
+  if (st.in_flight.count(nonce) != 0)
+    return to_caf_error(fail(errc::forbidden, "reservation token is being used by another call"));
+  // Checked now (right user, admitted, unused, unexpired); spent only once the hold succeeded.
+  if (auto ok = decide(st.room, domain::consume_admission{nonce, req.scope.user}, now_of(self));
+      !ok)
+    return to_caf_error(ok.error());
+  st.in_flight.insert(nonce);
+  auto promise = self->make_response_promise<reservation_reply>();
+  auto valid_until = claims->expires_at;
+  self->request(st.holds, hold_timeout, req)
+      .then(
+          [=](reservation_reply& reply) mutable {
+            settle(self, nonce, req, valid_until);
+            promise.deliver(std::move(reply));
+          },
+          [=](caf::error& err) mutable {
+            self->state.in_flight.erase(nonce); // nothing held: the admission stays usable
+            promise.deliver(std::move(err));
+          });
+  return promise;
+}
+
+void on_tick(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  while (!st.finishes.empty() && st.finishes.begin()->first <= now) {
+    run(self, domain::finish_admission{st.finishes.begin()->second});
+    st.finishes.erase(st.finishes.begin());
+  }
+  for (auto it = st.spent.begin(); it != st.spent.end();) // past validity, a token fails anyway
+    it = it->second.valid_until <= now ? st.spent.erase(it) : std::next(it);
+  run(self, domain::tick{});
+  self->delayed_send(self, st.config->queue.tick_interval, tick_atom_v);
+}
+
+caf::result<admission_controlled> control(self_pointer self, const admission_control& c) {
+  if (c.action == admission_switch::stop)
+    run(self, domain::stop_admissions{});
+  else if (c.action == admission_switch::resume)
+    run(self, domain::resume_admissions{});
+  else
+    return to_caf_error(fail(errc::invalid_argument, "maintenance mode is node-wide"));
+  return admission_controlled{1};
+}
+
+} // namespace
+
+domain::waiting_room_policy policy_of(const domain::waiting_room_settings& settings,
+                                      const domain::waiting_room_policy& defaults) {
+  auto out = defaults;
+  if (settings.admissions_per_second != 0)
+    out.admissions_per_second = settings.admissions_per_second;
+  if (settings.max_active != 0)
+    out.max_active = settings.max_active;
+  return out;
+}
+
+admission_actor spawn_admission(caf::actor_system& sys, event_id event,
+                                domain::waiting_room_policy policy, event_actor holds,
+                                std::shared_ptr<const runtime_config> config, bool stopped) {
+  return sys.spawn([=](self_pointer self) -> admission_actor::behavior_type {
+    auto& st = self->state;
+    st.room = domain::waiting_room_state{event, policy};
+    st.holds = holds;
+    st.config = config;
+    st.shard = shard_of(event, config->shard_count);
+    st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ std::random_device{}()};
+    if (stopped)
+      run(self, domain::stop_admissions{});
+    self->monitor(holds);
+    self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+    self->delayed_send(self, config->queue.tick_interval, tick_atom_v);
+    return {
+        [=](const join_request& req) { return join(self, req); },
+        [=](const entry_request& req) { return on_entry(self, req); },
+        [=](const admission_request& req) { return admit(self, req); },
+        [=](create_request& req) { return gated_hold(self, std::move(req)); },
+        [=](const queue_stats_query&) {
+          return room_stats{self->state.room.event(), self->state.room.stats(now_of(self)),
+                            self->state.room.policy().max_active};
+        },
+        [=](const admission_control& c) { return control(self, c); },
+        [=](tick_atom) { on_tick(self); },
+    };
+  });
+}
+
+} // namespace tt::actors

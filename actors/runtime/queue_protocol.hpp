@@ -1,0 +1,74 @@
+#pragma once
+/// The waiting room's messages (QueueService, EmergencyAction): what the adapters ask the shard
+/// region, which routes them to the event's admission actor by event id or by the event a
+/// waiting token carries. Local to a node, like the reservation path's messages.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/common/ids.hpp"
+#include "actors/domain/waiting_room.hpp"
+
+namespace tt::actors {
+
+/// JoinQueue: idempotent per (event, user, session).
+struct join_request {
+  event_id event;
+  user_id user;
+  session_id session;
+};
+
+/// GetQueueStatus (which also counts as the client's heartbeat) and LeaveQueue.
+enum class entry_action : uint8_t { status, leave };
+struct entry_request {
+  waiting_token_id token;
+  entry_action action = entry_action::status;
+};
+/// The entry after the request; `position` is unset (default) once it left.
+struct entry_reply {
+  waiting_token_id token;
+  domain::queue_position position;
+  timestamp at;
+};
+
+/// RequestAdmission. `stated_event` (may be empty) must be the event the token carries.
+struct admission_request {
+  waiting_token_id token;
+  event_id stated_event;
+  user_id user;
+};
+struct admission_reply {
+  std::string reservation_token;
+  timestamp valid_until;
+  std::chrono::milliseconds ttl{0}; // valid_until - now, as of the grant's reply
+};
+
+/// GetQueueStats: one room, or every room of the node when `event` is empty.
+struct queue_stats_query {
+  event_id event;
+};
+struct room_stats {
+  event_id event;
+  domain::waiting_room_stats stats;
+  uint32_t max_active = 0;
+};
+struct queue_stats_answer {
+  std::vector<room_stats> rooms;
+  timestamp as_of;
+};
+
+/// EmergencyAction: STOP_ADMISSIONS and its undo per event (or every room when `event` is
+/// empty), MAINTENANCE_MODE on and off (node-wide: new joins are refused).
+enum class admission_switch : uint8_t { stop, resume, maintenance_on, maintenance_off };
+struct admission_control {
+  admission_switch action = admission_switch::stop;
+  event_id event;
+};
+struct admission_controlled {
+  /// How many waiting rooms the action reached.
+  int32_t rooms = 0;
+};
+
+} // namespace tt::actors

@@ -1,0 +1,156 @@
+// The shard region's waiting-room half: rooms beside their events, queue requests routed by
+// event id or by the event a waiting token carries, node-wide maintenance and STOP_ADMISSIONS.
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/shard_region_state.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+/// How long a fan-out to every room waits for each.
+constexpr auto room_timeout = std::chrono::seconds{5};
+
+failure no_room(const event_id& event) {
+  return fail(errc::not_found, "event '" + event().substr(0, 64) + "' has no waiting room",
+              {{"event_id", "no waiting room", event().substr(0, 64)}});
+}
+
+std::variant<admission_actor, failure> room_of(region_pointer self, const event_id& event) {
+  auto it = self->state.rooms.find(event);
+  if (it == self->state.rooms.end())
+    return no_room(event);
+  return it->second;
+}
+
+/// The room a waiting token routes to; an unknown room means an unknown token.
+std::variant<admission_actor, failure> room_of(region_pointer self, const waiting_token_id& token) {
+  auto route = route_of(token);
+  if (!route)
+    return route.error();
+  auto room = room_of(self, route->event);
+  if (std::holds_alternative<failure>(room))
+    return fail(errc::not_found, "no such waiting token",
+                {{"waiting_token", "not found", token().substr(0, 128)}});
+  return room;
+}
+
+template <class Reply, class Key, class Message>
+caf::result<Reply> to_room(region_pointer self, const Key& key, Message msg) {
+  auto room = room_of(self, key);
+  if (auto* err = std::get_if<failure>(&room))
+    return to_caf_error(*err);
+  return self->delegate(std::get<admission_actor>(room), std::move(msg));
+}
+
+/// Sends `msg` to every room (or the one of `event`), combining the answers with `add`.
+template <class Answer, class Part, class Message, class Add>
+caf::result<Answer> fan_out(region_pointer self, const event_id& event, Message msg, Answer init,
+                            Add add) {
+  std::vector<admission_actor> targets;
+  if (!event().empty()) {
+    auto room = room_of(self, event);
+    if (auto* err = std::get_if<failure>(&room))
+      return to_caf_error(*err);
+    targets.push_back(std::get<admission_actor>(room));
+  } else {
+    for (const auto& [id, room] : self->state.rooms)
+      targets.push_back(room);
+  }
+  if (targets.empty())
+    return init;
+  struct gather {
+    Answer out;
+    size_t pending = 0;
+    bool failed = false;
+  };
+  auto g = std::make_shared<gather>(gather{std::move(init), targets.size(), false});
+  auto promise = self->make_response_promise<Answer>();
+  for (const auto& target : targets)
+    self->request(target, room_timeout, msg)
+        .then(
+            [=](Part& part) mutable {
+              add(g->out, part);
+              if (--g->pending == 0 && !g->failed)
+                promise.deliver(g->out);
+            },
+            [=](caf::error& err) mutable {
+              if (!g->failed) { // the first failure answers
+                g->failed = true;
+                promise.deliver(err);
+              }
+            });
+  return promise;
+}
+
+} // namespace
+
+void add_room(region_pointer self, const domain::event_definition& def, const event_actor& holds) {
+  auto& st = self->state;
+  st.rooms.erase(def.id); // the old room stops with the event actor it monitors
+  if (!def.waiting_room || !def.waiting_room->enabled)
+    return;
+  auto room = spawn_admission(self->system(), def.id,
+                              policy_of(*def.waiting_room, st.config->queue.defaults), holds,
+                              st.config, st.all_stopped);
+  self->link_to(room); // stopped with the region, like the event actors
+  st.rooms[def.id] = room;
+}
+
+admission_actor gate_of(region_pointer self, const event_id& event) {
+  if (self->state.config->unsafe.skip_admission_check)
+    return {};
+  auto it = self->state.rooms.find(event);
+  return it == self->state.rooms.end() ? admission_actor{} : it->second;
+}
+
+caf::result<entry_reply> route_join(region_pointer self, join_request req) {
+  if (self->state.maintenance)
+    return to_caf_error(fail(errc::unavailable,
+                             "the service is in maintenance: the waiting room takes no new joins "
+                             "right now; please try again later"));
+  auto key = req.event;
+  return to_room<entry_reply>(self, key, std::move(req));
+}
+
+caf::result<entry_reply> route_entry(region_pointer self, entry_request req) {
+  auto key = req.token;
+  return to_room<entry_reply>(self, key, std::move(req));
+}
+
+caf::result<admission_reply> route_admission(region_pointer self, admission_request req) {
+  auto route = route_of(req.token);
+  if (route && !req.stated_event().empty() && route->event != req.stated_event)
+    return to_caf_error(
+        fail(errc::forbidden, "the waiting token was issued for another event",
+             {{"event_id", "not the token's event", req.stated_event().substr(0, 64)}}));
+  auto key = req.token;
+  return to_room<admission_reply>(self, key, std::move(req));
+}
+
+caf::result<queue_stats_answer> gather_stats(region_pointer self, const queue_stats_query& q) {
+  queue_stats_answer init;
+  init.as_of = self->state.config->time->now();
+  return fan_out<queue_stats_answer, room_stats>(
+      self, q.event, q, std::move(init),
+      [](queue_stats_answer& out, room_stats& part) { out.rooms.push_back(std::move(part)); });
+}
+
+caf::result<admission_controlled> route_control(region_pointer self, const admission_control& c) {
+  auto& st = self->state;
+  if (c.action == admission_switch::maintenance_on ||
+      c.action == admission_switch::maintenance_off) {
+    st.maintenance = c.action == admission_switch::maintenance_on;
+    return admission_controlled{static_cast<int32_t>(st.rooms.size())};
+  }
+  if (c.event().empty())
+    st.all_stopped = c.action == admission_switch::stop;
+  return fan_out<admission_controlled, admission_controlled>(
+      self, c.event, c, admission_controlled{},
+      [](admission_controlled& out, admission_controlled& part) { out.rooms += part.rooms; });
+}
+
+} // namespace tt::actors

@@ -1,0 +1,190 @@
+#include "adapters/grpc/queue_service_adapter.hpp"
+
+#include <algorithm>
+
+#include "adapters/grpc/request_limits.hpp"
+#include "adapters/grpc/reservation_translation.hpp"
+
+namespace tt::adapters::rpc {
+
+namespace v1 = gateway::v1;
+
+namespace {
+
+/// Free-text LeaveQueue reasons.
+constexpr size_t max_reason_length = 256;
+
+v1::QueueStatus status_of(domain::entry_status s) {
+  return s == domain::entry_status::waiting ? v1::QUEUE_STATUS_WAITING : v1::QUEUE_STATUS_READY;
+}
+
+int32_t clamp32(uint64_t n) {
+  return static_cast<int32_t>(std::min<uint64_t>(n, INT32_MAX));
+}
+
+int32_t seconds_of(std::chrono::milliseconds d) {
+  return static_cast<int32_t>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+
+void fill_event_stats(const actors::room_stats& r, timestamp as_of, v1::EventQueueStats* out) {
+  out->set_event_id(r.event());
+  out->set_total_waiting(clamp32(r.stats.waiting));
+  out->set_total_admitted(clamp32(r.stats.total_admitted));
+  out->set_admission_rate_per_minute(static_cast<int32_t>(r.stats.admission_rate * 60.0));
+  out->set_average_wait_time_seconds(seconds_of(r.stats.average_wait));
+  set_timestamp(out->mutable_last_updated(), as_of);
+}
+
+/// The node's totals: active = ready or admitted and not finished, against the rooms' caps.
+void fill_system_stats(const actors::queue_stats_answer& a, v1::SystemQueueStats* out) {
+  uint64_t waiting = 0, admitted = 0, active = 0, capacity = 0;
+  double rate = 0.0;
+  for (const auto& r : a.rooms) {
+    waiting += r.stats.waiting;
+    admitted += r.stats.total_admitted;
+    active += r.stats.ready + r.stats.admitted;
+    capacity += r.max_active;
+    rate += r.stats.admission_rate;
+  }
+  out->set_total_active_queues(clamp32(a.rooms.size()));
+  out->set_total_waiting_users(clamp32(waiting));
+  out->set_total_admitted_users(clamp32(admitted));
+  out->set_system_capacity_percentage(capacity == 0 ? 0 : clamp32(100 * active / capacity));
+  out->set_average_admission_rate(
+      a.rooms.empty() ? 0.0f : static_cast<float>(rate / static_cast<double>(a.rooms.size())));
+  set_timestamp(out->mutable_last_updated(), a.as_of);
+}
+
+} // namespace
+
+queue_service_adapter::queue_service_adapter(rpc_service& service, call_bridge bridge,
+                                             actors::shard_region region)
+    : bridge_(bridge), region_(std::move(region)) {
+  service.bind_unary<v1::JoinQueueRequest, v1::JoinQueueResponse>(
+      "JoinQueue", [this](auto call) { join_queue(std::move(call)); });
+  service.bind_unary<v1::GetQueueStatusRequest, v1::GetQueueStatusResponse>(
+      "GetQueueStatus", [this](auto call) { get_queue_status(std::move(call)); });
+  service.bind_unary<v1::RequestAdmissionRequest, v1::RequestAdmissionResponse>(
+      "RequestAdmission", [this](auto call) { request_admission(std::move(call)); });
+  service.bind_unary<v1::LeaveQueueRequest, v1::LeaveQueueResponse>(
+      "LeaveQueue", [this](auto call) { leave_queue(std::move(call)); });
+  service.bind_unary<v1::GetQueueStatsRequest, v1::GetQueueStatsResponse>(
+      "GetQueueStats", [this](auto call) { get_queue_stats(std::move(call)); });
+}
+
+void queue_service_adapter::join_queue(std::shared_ptr<join_call> call) {
+  const auto& r = call->request();
+  // metadata (ip, user agent, headers) is informational: no rule reads it, so it is not limited
+  // beyond grpc.max_message_bytes.
+  if (auto bad = request_check{}
+                     .required("event_id", r.event_id())
+                     .required("user_id", r.user_id(), domain::max_admission_user_id_length)
+                     .optional("session_id", r.session_id(), domain::max_session_id_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::join_request msg{event_id{r.event_id()}, user_id{r.user_id()},
+                           session_id{r.session_id()}};
+  bridge_.ask<actors::entry_reply>(
+      std::move(call), region_,
+      [](join_call& c, const actors::entry_reply& e) {
+        auto& resp = c.response();
+        resp.set_waiting_token(e.token());
+        resp.set_position_hint(clamp32(e.position.position));
+        resp.set_eta_seconds(e.position.eta_seconds);
+        resp.set_status(status_of(e.position.status));
+        set_timestamp(resp.mutable_expires_at(), e.position.expires_at);
+        c.reply();
+      },
+      std::move(msg));
+}
+
+void queue_service_adapter::get_queue_status(std::shared_ptr<status_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .required("waiting_token", r.waiting_token(), domain::max_waiting_token_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::entry_request msg{waiting_token_id{r.waiting_token()}, actors::entry_action::status};
+  bridge_.ask<actors::entry_reply>(
+      std::move(call), region_,
+      [](status_call& c, const actors::entry_reply& e) {
+        auto& resp = c.response();
+        resp.set_status(status_of(e.position.status));
+        resp.set_position(clamp32(e.position.position));
+        resp.set_eta_seconds(e.position.eta_seconds);
+        resp.set_admission_ready(e.position.status != domain::entry_status::waiting);
+        set_timestamp(resp.mutable_expires_at(), e.position.expires_at);
+        c.reply();
+      },
+      std::move(msg));
+}
+
+void queue_service_adapter::request_admission(std::shared_ptr<admission_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .required("waiting_token", r.waiting_token(), domain::max_waiting_token_length)
+                     .optional("event_id", r.event_id())
+                     .required("user_id", r.user_id(), domain::max_admission_user_id_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::admission_request msg{waiting_token_id{r.waiting_token()}, event_id{r.event_id()},
+                                user_id{r.user_id()}};
+  bridge_.ask<actors::admission_reply>(
+      std::move(call), region_,
+      [](admission_call& c, const actors::admission_reply& a) {
+        auto& resp = c.response();
+        resp.set_admission(v1::ADMISSION_STATUS_GRANTED);
+        resp.set_reservation_token(a.reservation_token);
+        resp.set_ttl_seconds(std::max(0, seconds_of(a.ttl)));
+        set_timestamp(resp.mutable_valid_until(), a.valid_until);
+        c.reply();
+      },
+      std::move(msg));
+}
+
+void queue_service_adapter::leave_queue(std::shared_ptr<leave_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}
+                     .required("waiting_token", r.waiting_token(), domain::max_waiting_token_length)
+                     .optional("reason", r.reason(), max_reason_length)
+                     .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::entry_request msg{waiting_token_id{r.waiting_token()}, actors::entry_action::leave};
+  bridge_.ask<actors::entry_reply>(
+      std::move(call), region_,
+      [](leave_call& c, const actors::entry_reply& e) {
+        c.response().set_success(true);
+        set_timestamp(c.response().mutable_left_at(), e.at);
+        c.reply();
+      },
+      std::move(msg));
+}
+
+void queue_service_adapter::get_queue_stats(std::shared_ptr<stats_call> call) {
+  const auto& r = call->request();
+  if (auto bad = request_check{}.optional("event_id", r.event_id()).result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::queue_stats_query q{event_id{r.event_id()}};
+  bridge_.ask<actors::queue_stats_answer>(
+      std::move(call), region_,
+      [](stats_call& c, const actors::queue_stats_answer& a) {
+        auto& resp = c.response();
+        for (const auto& room : a.rooms)
+          fill_event_stats(room, a.as_of, resp.add_events());
+        fill_system_stats(a, resp.mutable_system());
+        c.reply();
+      },
+      std::move(q));
+}
+
+} // namespace tt::adapters::rpc

@@ -1,0 +1,171 @@
+// The admission actor through the shard region: joins in order, the inlet on the actors' clock,
+// reservation tokens gating holds (missing, forged, reused, other user, other event, expired),
+// a refused hold keeping the admission, leave, STOP_ADMISSIONS, maintenance, and the negative
+// control that lets tokenless holds through.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "tests/actors/runtime/runtime_fixture.hpp"
+
+namespace tt::actors::testing {
+
+namespace {
+
+/// concert() with a waiting room letting in `rate` users per second, at most `active` at once.
+domain::event_definition queued_concert(uint32_t rate = 1, uint32_t active = 10,
+                                        std::string id = "concert-1") {
+  auto def = concert(std::move(id));
+  def.waiting_room = domain::waiting_room_settings{true, rate, active};
+  return def;
+}
+
+struct queue_fixture : runtime_fixture {
+  using runtime_fixture::runtime_fixture;
+
+  answer<entry_reply> join(const std::string& user, const std::string& event = "concert-1") {
+    return ask<entry_reply>(join_request{event_id{event}, user_id{user}, session_id{"s"}});
+  }
+  answer<entry_reply> status(const waiting_token_id& token) {
+    return ask<entry_reply>(entry_request{token, entry_action::status});
+  }
+  answer<admission_reply> admit(const waiting_token_id& token, const std::string& user) {
+    return ask<admission_reply>(admission_request{token, {}, user_id{user}});
+  }
+  answer<reservation_reply> hold(const std::string& user, const std::string& key,
+                                 std::vector<seat_id> ids, const std::string& token) {
+    auto req = create_of(user, key, std::move(ids));
+    req.reservation_token = token;
+    return ask<reservation_reply>(std::move(req));
+  }
+  /// Joins `user`, lets the inlet run until the user is ready, and returns its reservation token.
+  std::string admitted(const std::string& user) {
+    auto joined = join(user);
+    REQUIRE(joined.ok());
+    for (int i = 0; i < 100 && !admit(joined.value->token, user).ok(); ++i)
+      advance(100ms);
+    auto granted = admit(joined.value->token, user);
+    REQUIRE(granted.ok());
+    return granted.value->reservation_token;
+  }
+};
+
+} // namespace
+
+TEST_CASE("joins are FIFO and idempotent; the inlet admits in join order") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(1, 10)).ok());
+  std::vector<waiting_token_id> tokens;
+  for (const char* user : {"u1", "u2", "u3"})
+    tokens.push_back(f.join(user).value->token);
+  CHECK(f.join("u2").value->token == tokens[1]); // same (user, session): same place
+  CHECK(tokens[0]().rfind("w-", 0) == 0);
+  CHECK(f.status(tokens[2]).value->position.position >= 2);
+  std::vector<std::string> order;
+  for (int step = 0; step < 60 && order.size() < 3; ++step) {
+    f.advance(100ms);
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      auto s = f.status(tokens[i]);
+      auto name = "u" + std::to_string(i + 1);
+      if (s.ok() && s.value->position.status != domain::entry_status::waiting &&
+          std::find(order.begin(), order.end(), name) == order.end())
+        order.push_back(name);
+    }
+  }
+  CHECK(order == std::vector<std::string>{"u1", "u2", "u3"});
+}
+
+TEST_CASE("a hold on a queued event needs this user's unused, unexpired reservation token") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 10)).ok());
+  CHECK(f.hold("u1", "k0", seats({"A-1-1"}), "").code() == errc::forbidden);
+  auto token = f.admitted("u1");
+  CHECK(f.hold("u2", "k1", seats({"A-1-1"}), token).code() == errc::forbidden); // other user
+  auto forged = token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  CHECK(f.hold("u1", "k2", seats({"A-1-1"}), forged).code() == errc::forbidden);
+  auto held = f.hold("u1", "k3", seats({"A-1-1"}), token);
+  REQUIRE(held.ok());
+  // A retry of that very write gets its reply; any other use of the spent token is refused.
+  CHECK(f.hold("u1", "k3", seats({"A-1-1"}), token).value->reservation.id() ==
+        held.value->reservation.id());
+  CHECK(f.hold("u1", "k4", seats({"A-1-2"}), token).code() == errc::forbidden);
+  auto late = f.admitted("u3");
+  f.advance(31s); // past queue.token_ttl_seconds' default of 30 s
+  CHECK(f.hold("u3", "k5", seats({"A-1-3"}), late).code() == errc::forbidden);
+}
+
+TEST_CASE("a token for one event does not open another") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 10)).ok());
+  REQUIRE(f.define(queued_concert(10, 10, "concert-2")).ok());
+  auto token = f.admitted("u1");
+  auto req = f.create_of("u1", "k1", seats({"A-1-1"}), 0, "concert-2");
+  req.reservation_token = token;
+  CHECK(f.ask<reservation_reply>(std::move(req)).code() == errc::forbidden);
+}
+
+TEST_CASE("a hold refused for want of seats leaves the admission usable") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 10)).ok());
+  auto first = f.admitted("u1");
+  auto second = f.admitted("u2");
+  REQUIRE(f.hold("u1", "k1", seats({"A-1-1"}), first).ok());
+  CHECK(f.hold("u2", "k2", seats({"A-1-1"}), second).code() == errc::inventory_conflict);
+  CHECK(f.hold("u2", "k3", seats({"A-1-2"}), second).ok());
+}
+
+TEST_CASE("a user who leaves stops counting; positions close up") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(1, 1)).ok());
+  REQUIRE(f.join("u1").ok());
+  auto b = f.join("u2").value->token;
+  auto c = f.join("u3").value->token;
+  auto before = f.status(c).value->position.position;
+  REQUIRE(f.ask<entry_reply>(entry_request{b, entry_action::leave}).ok());
+  CHECK(f.status(b).code() == errc::not_found);
+  CHECK(f.status(c).value->position.position == before - 1);
+  auto stats = f.ask<queue_stats_answer>(queue_stats_query{});
+  REQUIRE(stats.ok());
+  REQUIRE(stats.value->rooms.size() == 1);
+  CHECK(stats.value->rooms[0].stats.waiting + stats.value->rooms[0].stats.ready +
+            stats.value->rooms[0].stats.admitted ==
+        2);
+}
+
+TEST_CASE("STOP_ADMISSIONS freezes the inlet until resumed; maintenance refuses joins") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 10)).ok());
+  REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::stop, {}}).ok());
+  auto token = f.join("u1").value->token;
+  f.advance(2s);
+  CHECK(f.status(token).value->position.status == domain::entry_status::waiting);
+  REQUIRE(f.ask<admission_controlled>(
+               admission_control{admission_switch::resume, event_id{"concert-1"}})
+              .ok());
+  f.advance(200ms);
+  CHECK(f.status(token).value->position.status != domain::entry_status::waiting);
+  REQUIRE(
+      f.ask<admission_controlled>(admission_control{admission_switch::maintenance_on, {}}).ok());
+  CHECK(f.join("u2").code() == errc::unavailable);
+  REQUIRE(
+      f.ask<admission_controlled>(admission_control{admission_switch::maintenance_off, {}}).ok());
+  CHECK(f.join("u2").ok());
+}
+
+TEST_CASE("events without a waiting room take holds without a token") {
+  queue_fixture f;
+  REQUIRE(f.define(concert()).ok());
+  CHECK(f.hold("u1", "k1", seats({"A-1-1"}), "").ok());
+  CHECK(f.join("u1").code() == errc::not_found);
+}
+
+TEST_CASE("negative control: with the admission check off, a tokenless hold gets through") {
+  unsafe_switches unsafe;
+  unsafe.skip_admission_check = true;
+  queue_fixture f{unsafe};
+  REQUIRE(f.define(queued_concert()).ok());
+  CHECK(f.hold("u1", "k1", seats({"A-1-1"}), "").ok());
+}
+
+} // namespace tt::actors::testing
