@@ -17,6 +17,19 @@ namespace {
 /// How long the room waits for its event actor's answer to a gated hold.
 constexpr auto hold_timeout = std::chrono::seconds{5};
 
+/// How often an open stream renews its entry's heartbeat: far below any idle timeout, and it
+/// keeps thousands of streams from writing an entry_seen on every tick.
+constexpr auto stream_heartbeat_every = std::chrono::seconds{1};
+
+/// One StreamQueueUpdates subscription: what its subscriber was last told, so only changes are
+/// pushed.
+struct watcher {
+  waiting_token_id token;
+  queue_subscriber subscriber;
+  domain::queue_position last;
+  timestamp seen_at; // the heartbeat last recorded on the stream's behalf
+};
+
 /// Who spent a reservation token, so an idempotent retry of that very CreateReservation gets
 /// the stored reply instead of "already used".
 struct spent_token {
@@ -39,6 +52,9 @@ struct admission_actor_state {
   /// When a spent admission stops counting as active: the latest its hold can end
   /// (reservation.max_hold_lifetime after the hold), by then confirmed, cancelled or expired.
   std::multimap<timestamp, admission_nonce> finishes;
+  /// Open streams by subscriber, each monitored: a subscriber that is down is dropped.
+  std::map<caf::actor_addr, watcher> watchers;
+  size_t logged_watchers = 0;
 };
 
 using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
@@ -87,6 +103,62 @@ caf::result<entry_reply> on_entry(self_pointer self, const entry_request& req) {
   if (auto seen = run(self, domain::record_heartbeat{req.token}); !seen)
     return to_caf_error(seen.error());
   return position_reply(self, req.token);
+}
+
+/// Subscribes a stream to an entry that is still waiting; a ready entry's reply is all it gets.
+caf::result<entry_reply> watch(self_pointer self, const queue_watch& req) {
+  auto& st = self->state;
+  if (auto seen = run(self, domain::record_heartbeat{req.token}); !seen)
+    return to_caf_error(seen.error());
+  auto now = now_of(self);
+  auto position = st.room.position_of(req.token, now);
+  if (!position)
+    return to_caf_error(position.error());
+  if (position->status == domain::entry_status::waiting && req.subscriber) {
+    self->monitor(req.subscriber);
+    st.watchers[req.subscriber.address()] = {req.token, req.subscriber, *position, now};
+  }
+  return entry_reply{req.token, *position, now};
+}
+
+bool same(const domain::queue_position& a, const domain::queue_position& b) {
+  return a.status == b.status && a.position == b.position && a.eta_seconds == b.eta_seconds;
+}
+
+/// Streams are the heartbeat of their entries (before the tick expires idle ones).
+void renew_watched(self_pointer self, timestamp now) {
+  for (auto& [addr, w] : self->state.watchers)
+    if (now - w.seen_at >= stream_heartbeat_every) {
+      run(self, domain::record_heartbeat{w.token}); // a gone entry is reported by notify_watchers
+      w.seen_at = now;
+    }
+}
+
+/// Pushes every changed entry to its subscriber; a ready or gone entry's push is the last.
+void notify_watchers(self_pointer self, timestamp now) {
+  auto& st = self->state;
+  for (auto it = st.watchers.begin(); it != st.watchers.end();) {
+    auto& w = it->second;
+    auto position = st.room.position_of(w.token, now);
+    if (position && same(*position, w.last)) {
+      ++it;
+      continue;
+    }
+    bool gone = !position;
+    self->send(w.subscriber,
+               queue_changed{{w.token, gone ? domain::queue_position{} : *position, now}, gone});
+    if (gone || position->status != domain::entry_status::waiting) {
+      self->demonitor(w.subscriber.address());
+      it = st.watchers.erase(it);
+    } else {
+      w.last = *position;
+      ++it;
+    }
+  }
+  if (st.watchers.size() != st.logged_watchers) {
+    st.logged_watchers = st.watchers.size();
+    spdlog::info("event {}: {} queue stream subscriber(s)", st.room.event()(), st.logged_watchers);
+  }
 }
 
 caf::result<admission_reply> admit(self_pointer self, const admission_request& req) {
@@ -173,7 +245,9 @@ void on_tick(self_pointer self) {
   }
   for (auto it = st.spent.begin(); it != st.spent.end();) // past validity, a token fails anyway
     it = it->second.valid_until <= now ? st.spent.erase(it) : std::next(it);
+  renew_watched(self, now);
   run(self, domain::tick{});
+  notify_watchers(self, now);
   self->delayed_send(self, st.config->queue.tick_interval, tick_atom_v);
 }
 
@@ -212,11 +286,17 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
     if (stopped)
       run(self, domain::stop_admissions{});
     self->monitor(holds);
-    self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+    self->set_down_handler([self](caf::down_msg& down) {
+      if (down.source == self->state.holds.address())
+        self->quit();
+      else
+        self->state.watchers.erase(down.source); // a stream's subscriber: the stream closed
+    });
     self->delayed_send(self, config->queue.tick_interval, tick_atom_v);
     return {
         [=](const join_request& req) { return join(self, req); },
         [=](const entry_request& req) { return on_entry(self, req); },
+        [=](const queue_watch& req) { return watch(self, req); },
         [=](const admission_request& req) { return admit(self, req); },
         [=](create_request& req) { return gated_hold(self, std::move(req)); },
         [=](const queue_stats_query&) {

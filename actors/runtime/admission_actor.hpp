@@ -6,7 +6,9 @@
 /// CreateReservation for the event comes here first, the token is verified and locked, the hold is
 /// asked of the event actor, and the token is spent only if the hold succeeded (a hold refused
 /// because the seats are gone leaves the admission usable until it expires). A periodic tick
-/// (queue.tick_ms) moves the serving counter and expires idle entries.
+/// (queue.tick_ms) moves the serving counter, expires idle entries and pushes each watched
+/// entry's change to its stream's subscriber (queue_watch); the subscriber count is logged when
+/// it changes.
 ///
 /// Persists nothing: the room lives in memory and a restart empties it (README, design notes).
 /// It monitors its event actor and stops with it (a replaced event gets a fresh room).
@@ -22,6 +24,7 @@ namespace tt::actors {
 using admission_actor =
     caf::typed_actor<caf::replies_to<join_request>::with<entry_reply>,
                      caf::replies_to<entry_request>::with<entry_reply>,
+                     caf::replies_to<queue_watch>::with<entry_reply>,
                      caf::replies_to<admission_request>::with<admission_reply>,
                      caf::replies_to<create_request>::with<reservation_reply>,
                      caf::replies_to<queue_stats_query>::with<room_stats>,

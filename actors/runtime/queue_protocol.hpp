@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/typed_actor.hpp>
+
 #include "actors/common/ids.hpp"
 #include "actors/domain/waiting_room.hpp"
 
@@ -31,6 +33,21 @@ struct entry_reply {
   waiting_token_id token;
   domain::queue_position position;
   timestamp at;
+};
+
+/// StreamQueueUpdates: from now on `subscriber` gets a queue_changed whenever the entry's
+/// position, ETA or readiness changes, until the entry is ready or gone (the last push) or the
+/// subscriber is down (the room monitors it). The reply is the entry now; while subscribed, the
+/// stream counts as the client's heartbeat.
+/// `gone`: the entry left or expired (its `entry.position` is unset).
+struct queue_changed {
+  entry_reply entry;
+  bool gone = false;
+};
+using queue_subscriber = caf::typed_actor<caf::reacts_to<queue_changed>>;
+struct queue_watch {
+  waiting_token_id token;
+  queue_subscriber subscriber;
 };
 
 /// RequestAdmission. `stated_event` (may be empty) must be the event the token carries.

@@ -32,6 +32,7 @@ using shard_region =
                      caf::replies_to<effect_request>::with<effect_reply>,
                      caf::replies_to<join_request>::with<entry_reply>,
                      caf::replies_to<entry_request>::with<entry_reply>,
+                     caf::replies_to<queue_watch>::with<entry_reply>,
                      caf::replies_to<admission_request>::with<admission_reply>,
                      caf::replies_to<queue_stats_query>::with<queue_stats_answer>,
                      caf::replies_to<admission_control>::with<admission_controlled>>;

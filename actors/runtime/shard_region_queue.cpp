@@ -121,6 +121,11 @@ caf::result<entry_reply> route_entry(region_pointer self, entry_request req) {
   return to_room<entry_reply>(self, key, std::move(req));
 }
 
+caf::result<entry_reply> route_watch(region_pointer self, queue_watch req) {
+  auto key = req.token;
+  return to_room<entry_reply>(self, key, std::move(req));
+}
+
 caf::result<admission_reply> route_admission(region_pointer self, admission_request req) {
   auto route = route_of(req.token);
   if (route && !req.stated_event().empty() && route->event != req.stated_event)

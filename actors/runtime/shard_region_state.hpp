@@ -45,6 +45,7 @@ admission_actor gate_of(region_pointer self, const event_id& event);
 
 caf::result<entry_reply> route_join(region_pointer self, join_request req);
 caf::result<entry_reply> route_entry(region_pointer self, entry_request req);
+caf::result<entry_reply> route_watch(region_pointer self, queue_watch req);
 caf::result<admission_reply> route_admission(region_pointer self, admission_request req);
 caf::result<queue_stats_answer> gather_stats(region_pointer self, const queue_stats_query& q);
 caf::result<admission_controlled> route_control(region_pointer self, const admission_control& c);

@@ -23,7 +23,7 @@ failure not_served(const google::protobuf::MethodDescriptor& m) {
   return fail(errc::unimplemented, "method " + m.full_name() + " is not served by this node");
 }
 
-/// Server-streaming methods not served yet finish at once with UNIMPLEMENTED.
+/// Server-streaming methods without a bound handler finish at once with UNIMPLEMENTED.
 class unserved_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit unserved_stream(const grpc::Status& status) { Finish(status); }
@@ -37,6 +37,7 @@ rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, 
   auto n = static_cast<size_t>(descriptor.method_count());
   paths_.reserve(n); // never reallocates afterwards: gRPC holds c_str() pointers
   unary_.resize(n);
+  streams_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& m = *descriptor.method(static_cast<int>(i));
     paths_.push_back("/" + descriptor.full_name() + "/" + m.name());
@@ -48,7 +49,10 @@ rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, 
       MarkMethodRawCallback(
           static_cast<int>(i),
           new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-              [&m](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer*) {
+              [this, i, &m](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in)
+                  -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+                if (streams_[i])
+                  return streams_[i](ctx, in);
                 auto trace = trace_id_of(ctx);
                 ctx->AddInitialMetadata("x-trace-id", trace);
                 return new unserved_stream(to_grpc_status(not_served(m), trace));
@@ -76,13 +80,15 @@ grpc::ServerUnaryReactor* rpc_service::dispatch(size_t index, grpc::CallbackServ
   return reactor;
 }
 
-size_t rpc_service::unary_method_index(const std::string& method,
-                                       const google::protobuf::Descriptor* req,
-                                       const google::protobuf::Descriptor* resp) const {
+size_t rpc_service::method_index(const std::string& method, bool streaming,
+                                 const google::protobuf::Descriptor* req,
+                                 const google::protobuf::Descriptor* resp) const {
   const auto* m = descriptor_.FindMethodByName(method);
-  if (m == nullptr || m->server_streaming() || m->input_type() != req || m->output_type() != resp)
-    throw std::logic_error("no unary method " + method + "(" + req->full_name() + ") returns (" +
-                           resp->full_name() + ") in " + descriptor_.full_name());
+  if (m == nullptr || m->server_streaming() != streaming || m->input_type() != req ||
+      m->output_type() != resp)
+    throw std::logic_error(std::string(streaming ? "no streaming" : "no unary") + " method " +
+                           method + "(" + req->full_name() + ") returns (" + resp->full_name() +
+                           ") in " + descriptor_.full_name());
   return static_cast<size_t>(m->index());
 }
 

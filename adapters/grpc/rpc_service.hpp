@@ -3,6 +3,8 @@
 /// callback, so this class (not gRPC's generated code) parses requests: a malformed message gets
 /// INVALID_ARGUMENT with a common.v1.Error, as the contract promises, instead of gRPC's generic
 /// INTERNAL. Methods without a bound handler answer UNIMPLEMENTED, also with a common.v1.Error.
+/// Server-streaming methods are bound the same way, to a server_stream (bounded, latest state
+/// wins).
 /// Bind all handlers before the server starts; the object must outlive the server.
 
 #include <functional>
@@ -16,6 +18,7 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "adapters/grpc/call_limits.hpp"
+#include "adapters/grpc/server_stream.hpp"
 #include "adapters/grpc/unary_call.hpp"
 
 namespace tt::adapters::rpc {
@@ -25,6 +28,9 @@ class rpc_service : public grpc::Service {
   template <class Request, class Response>
   using unary_handler = std::function<void(std::shared_ptr<unary_call<Request, Response>>)>;
 
+  template <class Request, class Response>
+  using stream_handler = std::function<void(std::shared_ptr<server_stream<Request, Response>>)>;
+
   rpc_service(const google::protobuf::ServiceDescriptor& descriptor, call_limits limits);
 
   const google::protobuf::ServiceDescriptor& descriptor() const noexcept { return descriptor_; }
@@ -33,7 +39,7 @@ class rpc_service : public grpc::Service {
   /// call and must complete it. Request/Response must be the method's contract types.
   template <class Request, class Response>
   void bind_unary(const std::string& method, unary_handler<Request, Response> handler) {
-    auto index = unary_method_index(method, Request::descriptor(), Response::descriptor());
+    auto index = method_index(method, false, Request::descriptor(), Response::descriptor());
     unary_[index] = [this, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                          const grpc::ByteBuffer* in,
                                                          grpc::ByteBuffer* out) {
@@ -48,14 +54,34 @@ class rpc_service : public grpc::Service {
     };
   }
 
+  /// Serves the server-streaming `method` with `handler`, which owns the stream and must end it
+  /// (`finish`/`fail`) unless the client goes away first.
+  template <class Request, class Response>
+  void bind_server_stream(const std::string& method, stream_handler<Request, Response> handler) {
+    auto index = method_index(method, true, Request::descriptor(), Response::descriptor());
+    streams_[index] = [handler = std::move(handler)](grpc::CallbackServerContext* ctx,
+                                                     const grpc::ByteBuffer* in) {
+      auto stream = server_stream<Request, Response>::open(ctx, trace_id_of(ctx));
+      grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor = stream.get();
+      if (!parse(in, stream->request()))
+        stream->fail(malformed(*Request::descriptor()));
+      else
+        handler(std::move(stream));
+      return reactor;
+    };
+  }
+
  private:
+  using raw_stream = std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(
+      grpc::CallbackServerContext*, const grpc::ByteBuffer*)>;
   using raw_unary = std::function<grpc::ServerUnaryReactor*(
       grpc::CallbackServerContext*, const grpc::ByteBuffer*, grpc::ByteBuffer*)>;
 
-  /// Checks that `method` exists, is unary and has these types; throws std::logic_error otherwise
-  /// (a wiring bug, found at start-up).
-  size_t unary_method_index(const std::string& method, const google::protobuf::Descriptor* req,
-                            const google::protobuf::Descriptor* resp) const;
+  /// Checks that `method` exists, streams (or not) as `streaming` says and has these types;
+  /// throws std::logic_error otherwise (a wiring bug, found at start-up).
+  size_t method_index(const std::string& method, bool streaming,
+                      const google::protobuf::Descriptor* req,
+                      const google::protobuf::Descriptor* resp) const;
 
   static std::string trace_id_of(grpc::CallbackServerContext* ctx);
   static failure malformed(const google::protobuf::Descriptor& type);
@@ -76,6 +102,7 @@ class rpc_service : public grpc::Service {
   std::vector<std::string> paths_;
   /// Bound handlers by method index; empty = not served.
   std::vector<raw_unary> unary_;
+  std::vector<raw_stream> streams_;
 };
 
 } // namespace tt::adapters::rpc

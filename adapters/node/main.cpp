@@ -30,6 +30,7 @@
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
 #include "adapters/grpc/webhook_service_adapter.hpp"
+#include "adapters/grpc/websocket_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
@@ -296,6 +297,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
       std::get<std::optional<tt::adapters::auth::jwt_verifier>>(std::move(jwt))};
   tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
                                                  bridge, region};
+  tt::adapters::rpc::websocket_service_adapter streams{
+      grpc_server.service("gateway.v1.WebSocketService"), actors, region};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
                                                  bridge, health, region, cfg.catalog_dir};
   tt::adapters::rpc::reservation_service_adapter reservations{

@@ -143,8 +143,8 @@ class Foundation(unittest.TestCase):
             admin_pb2_grpc.AdminServiceStub(self.channel).GetLogs(admin_pb2.GetLogsRequest())
         self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
         self.assertIn("common.v1.AdminService.GetLogs", contract_error(cm.exception).message)
-        stream = websocket_pb2_grpc.WebSocketServiceStub(self.channel).StreamQueueUpdates(
-            websocket_pb2.StreamQueueUpdatesRequest())
+        stream = websocket_pb2_grpc.WebSocketServiceStub(self.channel).StreamPaymentUpdates(
+            websocket_pb2.StreamPaymentUpdatesRequest())
         with self.assertRaises(grpc.RpcError) as cm:
             list(stream)
         self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)

@@ -1,0 +1,184 @@
+#pragma once
+/// One server-streaming RPC: the parsed request, the trace id, and a grpc::ServerWriteReactor over
+/// serialized bytes whose outgoing buffer is bounded to one message besides the one on the wire.
+/// `push` is latest-state-wins: a message pushed while another is being written replaces the
+/// unsent one, so a slow reader costs at most two messages of memory and never blocks the pusher
+/// (an actor thread). `finish` / `fail` end the call after the message on the wire and the pending
+/// one are written. `on_close` runs once when the call is over (finished, cancelled, the client
+/// went away), so whoever serves the stream frees what it holds for it.
+///
+/// Thread-safe: pushed from actor threads while gRPC runs the reactions on its own threads. Owned
+/// by shared_ptr; the reactor keeps itself alive until gRPC's OnDone, and a push after that is a
+/// no-op that returns false.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "actors/common/failure.hpp"
+#include "adapters/grpc/status_mapping.hpp"
+
+namespace tt::adapters::rpc {
+
+template <class Request, class Response>
+class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  static std::shared_ptr<server_stream> open(grpc::CallbackServerContext* ctx,
+                                             std::string trace_id) {
+    std::shared_ptr<server_stream> s{new server_stream(ctx, std::move(trace_id))};
+    s->self_ = s;
+    return s;
+  }
+
+  server_stream(const server_stream&) = delete;
+  server_stream& operator=(const server_stream&) = delete;
+
+  Request& request() noexcept { return request_; }
+  const std::string& trace_id() const noexcept { return trace_id_; }
+
+  /// `f` runs once, when the call is over; at once if it already is.
+  void on_close(std::function<void()> f) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    if (!closed_) {
+      on_close_ = std::move(f);
+      return;
+    }
+    lock.unlock();
+    f();
+  }
+
+  /// Queues `msg`, replacing a pending unsent one. False once the call is over or finishing.
+  bool push(const Response& msg) {
+    grpc::ByteBuffer bytes;
+    bool own_buffer = false;
+    if (!grpc::SerializationTraits<Response>::Serialize(msg, &bytes, &own_buffer).ok())
+      return false;
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      if (closed_ || final_)
+        return false;
+      if (writing_) {
+        pending_ = std::move(bytes); // latest state wins: the older update is stale
+        return true;
+      }
+      writing_ = true;
+      wire_ = std::move(bytes);
+    }
+    StartWrite(&wire_);
+    return true;
+  }
+
+  /// Ends the stream with OK once what was pushed is written.
+  void finish() { end(grpc::Status::OK); }
+
+  /// Ends the stream with the mapped error once what was pushed is written.
+  void fail(const failure& f) { end(to_grpc_status(f, trace_id_)); }
+
+  void OnWriteDone(bool ok) override {
+    std::unique_lock<std::mutex> lock{mutex_};
+    if (!ok)
+      close_locked(); // the client is gone: nothing more is written
+    if (pending_ && !closed_) {
+      wire_ = std::move(*pending_);
+      pending_.reset();
+      lock.unlock();
+      StartWrite(&wire_);
+      return;
+    }
+    writing_ = false;
+    auto status = take_final_locked();
+    lock.unlock();
+    if (!ok)
+      run_on_close();
+    if (status)
+      Finish(*status);
+  }
+
+  void OnCancel() override {
+    std::unique_lock<std::mutex> lock{mutex_};
+    close_locked();
+    auto status = writing_ ? std::nullopt : take_final_locked();
+    lock.unlock();
+    run_on_close();
+    if (status)
+      Finish(*status);
+  }
+
+  void OnDone() override {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      closed_ = true;
+      finished_ = true;
+    }
+    run_on_close();
+    self_.reset(); // whoever still holds the stream only sees push() return false
+  }
+
+ private:
+  server_stream(grpc::CallbackServerContext* ctx, std::string trace_id)
+      : trace_id_(std::move(trace_id)) {
+    ctx->AddInitialMetadata("x-trace-id", trace_id_);
+  }
+
+  void end(grpc::Status status) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    if (final_ || finished_)
+      return;
+    final_ = std::move(status);
+    auto now = writing_ ? std::nullopt : take_final_locked();
+    lock.unlock();
+    if (now)
+      Finish(*now);
+  }
+
+  /// The status to Finish with, once: gRPC needs exactly one Finish even after a cancel.
+  std::optional<grpc::Status> take_final_locked() {
+    if (finished_ || !final_)
+      return std::nullopt;
+    finished_ = true;
+    return final_;
+  }
+
+  void close_locked() {
+    closed_ = true;
+    pending_.reset();
+    if (!final_)
+      final_ = grpc::Status::CANCELLED;
+  }
+
+  void run_on_close() {
+    std::function<void()> f;
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      f = std::move(on_close_);
+      on_close_ = nullptr;
+    }
+    if (f)
+      f();
+  }
+
+  std::string trace_id_;
+  Request request_;
+  std::mutex mutex_;
+  /// The message gRPC is writing: must stay untouched until OnWriteDone.
+  grpc::ByteBuffer wire_;
+  /// The one message waiting behind `wire_` (the bound on the outgoing buffer).
+  std::optional<grpc::ByteBuffer> pending_;
+  bool writing_ = false;
+  /// The call is over for writing: cancelled, a write failed, or done.
+  bool closed_ = false;
+  /// How the stream ends, once `finish`/`fail` (or a cancel) decided it.
+  std::optional<grpc::Status> final_;
+  /// Finish was called (or OnDone came): never again.
+  bool finished_ = false;
+  std::function<void()> on_close_;
+  std::shared_ptr<server_stream> self_;
+};
+
+} // namespace tt::adapters::rpc

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""Open-stream memory (issue #5's target: 10,000 open StreamQueueUpdates streams in <= 200 MB).
+
+Starts a tacosd on loopback, queues N users on one event with admissions stopped (so every
+stream stays open), opens one stream per user from this one Python process (spread over a few
+HTTP/2 connections), waits for each stream's first update, and compares the node's RSS
+(/proc/<pid>/status VmRSS) before and after. Prints the difference per stream and extrapolated
+to 10,000 streams. Usage, from the repository root after building tacosd:
+
+    /usr/bin/python3 ops/bench/stream_memory.py [--streams 2000] [--build build]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS for pid %d" % pid)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--streams", type=int, default=2000)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--connections", type=int, default=8)
+    args = ap.parse_args()
+    sys.path.insert(0, os.path.join(args.build, "python"))
+    sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+    from node_process import NodeProcess
+    from proto.common.v1 import admin_pb2, admin_pb2_grpc
+    from proto.gateway.v1 import queue_pb2, queue_pb2_grpc, websocket_pb2, websocket_pb2_grpc
+
+    node = NodeProcess(os.path.join(args.build, "adapters", "node", "tacosd"), "--catalog.dir",
+                       "/nonexistent", "--queue.secret", "bench-queue-secret-0123456789abcdef")
+    node.start()
+    channels = [node.channel() for _ in range(args.connections)]
+    try:
+        admin = admin_pb2_grpc.AdminServiceStub(channels[0])
+        queue = queue_pb2_grpc.QueueServiceStub(channels[0])
+        event = "stream-bench"
+        doc = {"event_id": event, "name": "bench", "venue": "Hall",
+               "sale_starts_at": "2020-01-01T00:00:00Z", "sale_ends_at": "2099-12-31T00:00:00Z",
+               "currency": "KRW", "waiting_room": {"admissions_per_second": 1, "max_active": 1},
+               "sections": [{"section": "A", "name": "A", "price": 1000,
+                             "rows": [{"rows": "1-10", "seats": "1-10"}]}]}
+        admin.UpdateConfig(admin_pb2.UpdateConfigRequest(
+            config_key="catalog.event", config_value=json.dumps(doc), reason="bench"))
+        admin.EmergencyAction(admin_pb2.EmergencyActionRequest(
+            action=admin_pb2.EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS, reason="bench",
+            parameters={"event_id": event}, confirm=True))
+        tokens = [queue.JoinQueue(queue_pb2.JoinQueueRequest(
+            event_id=event, user_id="u-%d" % i, session_id="s")).waiting_token
+            for i in range(args.streams)]
+        time.sleep(1.0)
+        before = rss_kib(node.proc.pid)
+        stubs = [websocket_pb2_grpc.WebSocketServiceStub(ch) for ch in channels]
+        calls = [stubs[i % len(stubs)].StreamQueueUpdates(
+            websocket_pb2.StreamQueueUpdatesRequest(waiting_token=t)) for i, t in enumerate(tokens)]
+        for call in calls:
+            next(call)
+        time.sleep(1.0)
+        after = rss_kib(node.proc.pid)
+        per_stream = (after - before) / args.streams
+        print("streams: %d  rss before: %.1f MiB  after: %.1f MiB  per stream: %.1f KiB  "
+              "10,000 streams: ~%.0f MiB (target <= 200 MB)"
+              % (args.streams, before / 1024, after / 1024, per_stream,
+                 per_stream * 10000 / 1024))
+        for call in calls:
+            call.cancel()
+    finally:
+        for ch in channels:
+            ch.close()
+        node.stop()
+        node.close()
+
+
+if __name__ == "__main__":
+    main()
