@@ -1,10 +1,13 @@
 // The admission actor through the shard region: joins in order, the inlet on the actors' clock,
 // reservation tokens gating holds (missing, forged, reused, other user, other event, expired),
-// a refused hold keeping the admission, leave, STOP_ADMISSIONS, maintenance, and the negative
-// control that lets tokenless holds through.
+// a refused hold keeping the admission, leave, STOP_ADMISSIONS, maintenance, watched entries
+// (StreamQueueUpdates' subscriptions), and the negative control that lets tokenless holds
+// through.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include "tests/actors/runtime/runtime_fixture.hpp"
 
@@ -37,6 +40,14 @@ struct queue_fixture : runtime_fixture {
     auto req = create_of(user, key, std::move(ids));
     req.reservation_token = token;
     return ask<reservation_reply>(std::move(req));
+  }
+  /// A stream's stand-in: a subscriber that keeps every push in `seen`.
+  queue_subscriber recorder(std::shared_ptr<std::vector<queue_changed>> seen) {
+    return sys.spawn([seen](queue_subscriber::pointer) -> queue_subscriber::behavior_type {
+      return {[seen](queue_changed& c) {
+        seen->push_back(std::move(c));
+      }};
+    });
   }
   /// Joins `user`, lets the inlet run until the user is ready, and returns its reservation token.
   std::string admitted(const std::string& user) {
@@ -151,6 +162,54 @@ TEST_CASE("STOP_ADMISSIONS freezes the inlet until resumed; maintenance refuses 
   REQUIRE(
       f.ask<admission_controlled>(admission_control{admission_switch::maintenance_off, {}}).ok());
   CHECK(f.join("u2").ok());
+}
+
+TEST_CASE("a watched entry is pushed each change of its place, then ready, and nothing more") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(1, 10)).ok());
+  REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::stop, {}}).ok());
+  REQUIRE(f.join("u1").ok());
+  REQUIRE(f.join("u2").ok());
+  auto token = f.join("u3").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  auto subscriber = f.recorder(seen);
+  auto now = f.ask<entry_reply>(queue_watch{token, subscriber});
+  REQUIRE(now.ok());
+  CHECK(now.value->position.position == 3);
+  CHECK(f.ask<entry_reply>(queue_watch{waiting_token_id{"w-nope"}, subscriber}).code() ==
+        errc::invalid_argument);
+  REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::resume, {}}).ok());
+  for (int i = 0; i < 100 && (seen->empty() ||
+                              seen->back().entry.position.status == domain::entry_status::waiting);
+       ++i)
+    f.advance(100ms);
+  REQUIRE(!seen->empty());
+  CHECK(seen->back().entry.position.status != domain::entry_status::waiting);
+  CHECK_FALSE(seen->back().gone);
+  std::vector<uint64_t> places;
+  for (const auto& c : *seen)
+    if (c.entry.position.status == domain::entry_status::waiting)
+      places.push_back(c.entry.position.position);
+  REQUIRE(!places.empty());
+  CHECK(std::is_sorted(places.rbegin(), places.rend())); // only forward
+  CHECK(places.back() == 1);
+  auto pushed = seen->size();
+  f.advance(2s);
+  CHECK(seen->size() == pushed); // the ready push was the last
+}
+
+TEST_CASE("a watched entry that leaves is pushed as gone") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(1, 10)).ok());
+  REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::stop, {}}).ok());
+  auto token = f.join("u1").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  auto subscriber = f.recorder(seen);
+  REQUIRE(f.ask<entry_reply>(queue_watch{token, subscriber}).ok());
+  REQUIRE(f.ask<entry_reply>(entry_request{token, entry_action::leave}).ok());
+  f.advance(200ms);
+  REQUIRE(seen->size() == 1);
+  CHECK(seen->front().gone);
 }
 
 TEST_CASE("events without a waiting room take holds without a token") {
