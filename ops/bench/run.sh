@@ -10,7 +10,9 @@ set -euo pipefail
 # (see README.md). Events are the sample catalog's (ops/catalog). Writes need a fresh idempotency
 # key per call, hence a request pool larger than any run sends.
 stadium=jamsil-stadium-tour-2027
+hall=sac-gala-2027-12-31 # has a waiting room
 cases=(
+  "/gateway.v1.QueueService/JoinQueue|{\"event_id\": \"$hall\", \"user_id\": \"u{n}\", \"session_id\": \"s{n}\"}|64|--pool 400000"
   '/gateway.v1.GatewayService/HealthCheck|{}|64|'
   '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|64|'
   "/reservation.v1.InventoryService/CheckAvailability|{\"event_id\": \"$stadium\", \"quantity\": 2}|64|"
