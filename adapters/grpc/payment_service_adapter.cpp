@@ -62,8 +62,7 @@ void payment_service_adapter::simulate_webhook(std::shared_ptr<simulate_call> ca
                       {{"payment_intent_id", "no webhook_url", p.id()}}));
           return;
         }
-        auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now());
+        auto now = system_clock_source{}.now();
         auto delay = std::chrono::seconds{req.delay_seconds()};
         auto id = "wh-sim-" + p.id() + "-" + std::to_string(to_epoch_ms(now));
         sender.schedule({id, p.webhook_url, sender.signing_secret(),

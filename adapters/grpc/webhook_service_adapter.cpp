@@ -16,10 +16,6 @@ namespace v1 = gateway::v1;
 
 namespace {
 
-timestamp wall_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 /// The bytes a webhook's signature covers: `m` serialized deterministically (map entries in key
 /// order), which every protobuf implementation reproduces.
 std::string signed_bytes(const google::protobuf::Message& m) {
@@ -36,7 +32,8 @@ std::string signed_bytes(const google::protobuf::Message& m) {
 /// Signature, then timestamp; the failure to answer with, if any.
 std::optional<failure> check_signature(const std::string& secret, int64_t unix_seconds,
                                        const std::string& body, const std::string& signature) {
-  auto ok = webhooks::verify(secret, unix_seconds, body, signature, to_epoch_ms(wall_now()) / 1000);
+  auto ok = webhooks::verify(secret, unix_seconds, body, signature,
+                             to_epoch_ms(system_clock_source{}.now()) / 1000);
   if (!ok)
     return ok.error();
   return std::nullopt;
@@ -65,7 +62,7 @@ void accept(const call_bridge& bridge, const actors::worker_actor& worker,
         auto& resp = c.response();
         resp.set_accepted(true);
         resp.set_correlation_id(c.request().webhook_id());
-        set_timestamp(resp.mutable_processed_at(), wall_now());
+        set_timestamp(resp.mutable_processed_at(), system_clock_source{}.now());
         if constexpr (std::is_same_v<std::decay_t<decltype(resp)>,
                                      v1::ReceivePaymentWebhookResponse>)
           resp.set_next_action(reply.note);
@@ -212,7 +209,7 @@ void webhook_service_adapter::register_webhook(std::shared_ptr<register_call> ca
                              r.secret(),
                              r.config().retry_count() == 0 ? 5 : r.config().retry_count(),
                              r.config().timeout_seconds() == 0 ? 10 : r.config().timeout_seconds(),
-                             wall_now()};
+                             system_clock_source{}.now()};
   for (int i = 0; !bad && i < r.event_types_size(); ++i) {
     auto t = r.event_types(i);
     if (t < v1::WEBHOOK_EVENT_TYPE_PAYMENT_APPROVED ||
@@ -258,12 +255,13 @@ void webhook_service_adapter::validate(std::shared_ptr<validate_call> call) {
   // An invalid signature is this RPC's answer, not its failure.
   auto& resp = call->response();
   auto parsed = webhooks::parse_signature_header(r.signature());
-  result<void> ok = parsed ? webhooks::verify(reg->secret, parsed->unix_seconds, r.payload(),
-                                              parsed->v1, to_epoch_ms(wall_now()) / 1000)
-                           : result<void>{parsed.error()};
+  result<void> ok =
+      parsed ? webhooks::verify(reg->secret, parsed->unix_seconds, r.payload(), parsed->v1,
+                                to_epoch_ms(system_clock_source{}.now()) / 1000)
+             : result<void>{parsed.error()};
   resp.set_valid(static_cast<bool>(ok));
   resp.set_reason(ok ? "the signature matches and is fresh" : ok.error().message);
-  set_timestamp(resp.mutable_validated_at(), wall_now());
+  set_timestamp(resp.mutable_validated_at(), system_clock_source{}.now());
   call->reply();
 }
 

@@ -11,10 +11,6 @@ namespace v1 = reservation::v1;
 
 namespace {
 
-timestamp wall_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 int32_t clamp32(int64_t v) {
   return static_cast<int32_t>(std::min<int64_t>(v, std::numeric_limits<int32_t>::max()));
 }
@@ -85,7 +81,7 @@ void worker_service_adapter::expiry(std::shared_ptr<expiry_call> call) {
         auto& resp = c.response();
         resp.set_status(status_of(reply.status));
         add_seats(reply.seats, resp.mutable_released_seats());
-        set_timestamp(resp.mutable_processed_at(), wall_now());
+        set_timestamp(resp.mutable_processed_at(), system_clock_source{}.now());
         resp.set_next_action(reply.note);
         c.reply();
       },
@@ -113,7 +109,7 @@ void worker_service_adapter::payment(std::shared_ptr<payment_call> call) {
         resp.set_status(status_of(reply.status));
         resp.set_order_id(reply.reservation.order());
         add_seats(reply.seats, resp.mutable_affected_seats());
-        set_timestamp(resp.mutable_processed_at(), wall_now());
+        set_timestamp(resp.mutable_processed_at(), system_clock_source{}.now());
         resp.set_next_action(reply.note);
         c.reply();
       },
@@ -169,9 +165,9 @@ void worker_service_adapter::compensation(std::shared_ptr<compensation_call> cal
                                     : "reservation.v1.InventoryService");
           a->set_action_description(reply.note);
           a->set_success(true);
-          set_timestamp(a->mutable_executed_at(), wall_now());
+          set_timestamp(a->mutable_executed_at(), system_clock_source{}.now());
         }
-        set_timestamp(resp.mutable_processed_at(), wall_now());
+        set_timestamp(resp.mutable_processed_at(), system_clock_source{}.now());
         resp.set_requires_manual_intervention(false);
         c.reply();
       },
@@ -190,7 +186,7 @@ void worker_service_adapter::health(std::shared_ptr<health_call> call) {
       std::move(call), worker_,
       [](health_call& c, const actors::worker_stats& s) {
         auto& resp = c.response();
-        resp.set_status(health_of(s, wall_now()));
+        resp.set_status(health_of(s, system_clock_source{}.now()));
         resp.set_processed_events_count(clamp32(s.processed));
         resp.set_failed_events_count(clamp32(s.failed + s.dead_letters));
         if (s.processed > 0)
@@ -251,7 +247,7 @@ void worker_service_adapter::jobs(std::shared_ptr<jobs_call> call) {
         m->set_total_events_completed(clamp32(s.processed + s.duplicates));
         m->set_total_events_failed(clamp32(s.failed + s.dead_letters));
         m->set_average_processing_time_ms(static_cast<float>(s.average_ms));
-        set_timestamp(m->mutable_last_updated(), wall_now());
+        set_timestamp(m->mutable_last_updated(), system_clock_source{}.now());
         c.reply();
       },
       actors::worker_stats_query{});

@@ -85,14 +85,20 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   return rt;
 }
 
+/// `chars` random lower-case hex digits: the keys the node makes up when none is configured.
+std::string random_hex(size_t chars) {
+  std::random_device random;
+  std::string out;
+  for (size_t i = 0; i < chars; ++i)
+    out.push_back("0123456789abcdef"[random() % 16]);
+  return out;
+}
+
 /// The configured webhook secret, or a random one for this run.
 std::string webhook_secret_of(const tt::node::node_config& cfg) {
   if (cfg.webhook_signing_secret != "generated")
     return cfg.webhook_signing_secret;
-  std::random_device rd;
-  std::string secret;
-  for (int i = 0; i < 32; ++i)
-    secret += "0123456789abcdef"[rd() % 16];
+  auto secret = random_hex(32);
   spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
                "run (receivers cannot verify across restarts)");
   return secret;
@@ -101,13 +107,8 @@ std::string webhook_secret_of(const tt::node::node_config& cfg) {
 /// queue.secret, or a random one when unset (tokens then die with the node, as its rooms do);
 /// nullopt (logged) when set but too short to be a safe HMAC key.
 std::optional<std::string> queue_secret_of(const tt::node::node_config& cfg) {
-  if (cfg.queue_secret.empty()) {
-    std::random_device random;
-    std::string out;
-    for (size_t i = 0; i < 2 * tt::domain::min_admission_secret_length; ++i)
-      out.push_back("0123456789abcdef"[random() % 16]);
-    return out;
-  }
+  if (cfg.queue_secret.empty())
+    return random_hex(2 * tt::domain::min_admission_secret_length);
   if (cfg.queue_secret.size() < tt::domain::min_admission_secret_length) {
     spdlog::error("queue.secret: {} bytes; a reservation-token key needs at least {}",
                   cfg.queue_secret.size(), tt::domain::min_admission_secret_length);

@@ -24,10 +24,6 @@ using clock_type = std::chrono::steady_clock;
 constexpr int delivery_threads = 4;
 constexpr auto commit_interval = std::chrono::milliseconds{500};
 
-timestamp wall_now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 /// scheme://host[:port] and the path of an http(s) URL.
 std::optional<std::pair<std::string, std::string>> split_url(const std::string& url) {
   auto scheme_end = url.find("://");
@@ -48,7 +44,7 @@ std::string post(const outgoing_webhook& w) {
   client.set_connection_timeout(w.timeout);
   client.set_read_timeout(w.timeout);
   client.set_write_timeout(w.timeout);
-  auto unix_now = to_epoch_ms(wall_now()) / 1000;
+  auto unix_now = to_epoch_ms(system_clock_source{}.now()) / 1000;
   httplib::Headers headers{{"X-TT-Webhook-Id", w.id},
                            {"X-TT-Signature", signature_header(w.secret, unix_now, w.body)}};
   auto res = client.Post(parts->second, headers, w.body, "application/json");
@@ -149,7 +145,7 @@ struct webhook_sender::impl {
   /// The webhooks one event asks for: the intent's own, and every subscribed endpoint's.
   std::vector<outgoing_webhook> webhooks_of(const actors::decoded_event& e) const {
     std::vector<outgoing_webhook> out;
-    auto now = wall_now();
+    auto now = system_clock_source{}.now();
     auto add_subscribers = [&](webhook_event kind, auto body_of) {
       for (const auto& r : registry.subscribed_to(kind)) {
         auto id = "wh-" + e.event_id + "-" + r.id;

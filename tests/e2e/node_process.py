@@ -9,6 +9,17 @@ import time
 import grpc
 
 
+def contract_error(rpc_error):
+    """The common.v1.Error a failed call carries in grpc-status-details-bin (google.rpc.Status).
+    Needs the generated stubs on sys.path (TT_PY_STUBS), as every e2e test sets up first."""
+    from proto.common.v1 import errors_pb2
+    from proto.google.rpc import status_pb2
+    md = dict(rpc_error.trailing_metadata() or ())
+    err = errors_pb2.Error()
+    status_pb2.Status.FromString(md["grpc-status-details-bin"]).details[0].Unpack(err)
+    return err
+
+
 class NodeProcess:
     def __init__(self, binary, *flags, data_dir=None):
         self.binary = binary

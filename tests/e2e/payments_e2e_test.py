@@ -18,12 +18,11 @@ sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
 from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2, types_pb2  # noqa: E402
 from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
-from proto.google.rpc import status_pb2  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, contract_error  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -44,13 +43,6 @@ EVENT_JSON = ('{"event_id": "%s", "name": "Payments", "venue": "Hall", "currency
 
 def key():
     return uuid.uuid4().hex
-
-
-def contract_error(rpc_error):
-    md = dict(rpc_error.trailing_metadata() or ())
-    err = E.Error()
-    status_pb2.Status.FromString(md["grpc-status-details-bin"]).details[0].Unpack(err)
-    return err
 
 
 class Payments(unittest.TestCase):

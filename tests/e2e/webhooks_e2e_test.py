@@ -23,13 +23,12 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc  # noqa: E402
 from proto.gateway.v1 import webhook_pb2, webhook_pb2_grpc  # noqa: E402
-from proto.google.rpc import status_pb2  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, contract_error  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SECRET = "node-signing-secret-for-tests-0123"
@@ -95,13 +94,6 @@ class Receiver:
 
     def close(self):
         self.server.shutdown()
-
-
-def contract_error(rpc_error):
-    md = dict(rpc_error.trailing_metadata() or ())
-    err = errors_pb2.Error()
-    status_pb2.Status.FromString(md["grpc-status-details-bin"]).details[0].Unpack(err)
-    return err
 
 
 class Webhooks(unittest.TestCase):
