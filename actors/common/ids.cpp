@@ -2,6 +2,8 @@
 
 #include "actors/common/hash.hpp"
 
+#include <random>
+
 namespace tt {
 namespace {
 
@@ -175,6 +177,11 @@ result<id_route> route_of(const payment_intent_id& id) {
 
 result<id_route> route_of(const waiting_token_id& id) {
   return parse_routable_id(id_kind::waiting_token, id());
+}
+
+uint64_t fresh_seed() {
+  thread_local std::mt19937_64 seeds{std::random_device{}()};
+  return seeds();
 }
 
 } // namespace tt

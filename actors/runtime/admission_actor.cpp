@@ -1,7 +1,6 @@
 #include "actors/runtime/admission_actor.hpp"
 
 #include <map>
-#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -51,7 +50,11 @@ struct admission_actor_state {
   std::unordered_map<admission_nonce, spent_token> spent;
   /// When a spent admission stops counting as active: the latest its hold can end
   /// (reservation.max_hold_lifetime after the hold), by then confirmed, cancelled or expired.
-  std::multimap<timestamp, admission_nonce> finishes;
+  /// The backstop only: normally the event actor reports the hold's end (reservation_ended) and
+  /// the admission is finished then.
+  std::multimap<timestamp, std::pair<admission_nonce, reservation_id>> finishes;
+  /// The admission each gated hold came through, until the event actor reports its end.
+  std::unordered_map<reservation_id, admission_nonce> admitted_holds;
   /// Open streams by subscriber, each monitored: a subscriber that is down is dropped.
   std::map<caf::actor_addr, watcher> watchers;
   size_t logged_watchers = 0;
@@ -185,7 +188,7 @@ caf::result<admission_reply> admit(self_pointer self, const admission_request& r
 
 /// After the event actor's answer: spend the token if the hold succeeded.
 void settle(self_pointer self, const admission_nonce& nonce, const create_request& req,
-            timestamp valid_until) {
+            const reservation_reply& reply, timestamp valid_until) {
   auto& st = self->state;
   st.in_flight.erase(nonce);
   auto spent = run(self, domain::consume_admission{nonce, req.scope.user});
@@ -193,7 +196,19 @@ void settle(self_pointer self, const admission_nonce& nonce, const create_reques
     spdlog::warn("event {}: admission spent during its hold: {}", req.event(),
                  spent.error().message);
   st.spent[nonce] = {req.scope.user, req.scope.key, valid_until};
-  st.finishes.emplace(now_of(self) + st.config->policy.max_hold_lifetime, nonce);
+  st.finishes.emplace(now_of(self) + st.config->policy.max_hold_lifetime,
+                      std::make_pair(nonce, reply.reservation.id));
+  st.admitted_holds[reply.reservation.id] = nonce;
+}
+
+/// The hold an admission paid for is over: its slot among the active users is free again.
+void on_hold_ended(self_pointer self, const reservation_ended& ended) {
+  auto& st = self->state;
+  auto it = st.admitted_holds.find(ended.reservation);
+  if (it == st.admitted_holds.end())
+    return; // a hold not made through this room (no waiting room at the time, or a bypass)
+  run(self, domain::finish_admission{it->second});
+  st.admitted_holds.erase(it);
 }
 
 caf::result<reservation_reply> gated_hold(self_pointer self, create_request req) {
@@ -226,7 +241,7 @@ caf::result<reservation_reply> gated_hold(self_pointer self, create_request req)
   self->request(st.holds, hold_timeout, req)
       .then(
           [=](reservation_reply& reply) mutable {
-            settle(self, nonce, req, valid_until);
+            settle(self, nonce, req, reply, valid_until);
             promise.deliver(std::move(reply));
           },
           [=](caf::error& err) mutable {
@@ -240,7 +255,9 @@ void on_tick(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   while (!st.finishes.empty() && st.finishes.begin()->first <= now) {
-    run(self, domain::finish_admission{st.finishes.begin()->second});
+    const auto& [nonce, reservation] = st.finishes.begin()->second;
+    run(self, domain::finish_admission{nonce}); // harmless if its end was reported already
+    st.admitted_holds.erase(reservation);
     st.finishes.erase(st.finishes.begin());
   }
   for (auto it = st.spent.begin(); it != st.spent.end();) // past validity, a token fails anyway
@@ -282,10 +299,11 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
     st.holds = holds;
     st.config = config;
     st.shard = shard_of(event, config->shard_count);
-    st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ std::random_device{}()};
+    st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ fresh_seed()};
     if (stopped)
       run(self, domain::stop_admissions{});
     self->monitor(holds);
+    self->send(holds, listen_for_endings{self});
     self->set_down_handler([self](caf::down_msg& down) {
       if (down.source == self->state.holds.address())
         self->quit();
@@ -305,6 +323,7 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
         },
         [=](const admission_control& c) { return control(self, c); },
         [=](tick_atom) { on_tick(self); },
+        [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
     };
   });
 }

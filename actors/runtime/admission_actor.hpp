@@ -11,7 +11,9 @@
 /// it changes.
 ///
 /// Persists nothing: the room lives in memory and a restart empties it (README, design notes).
-/// It monitors its event actor and stops with it (a replaced event gets a fresh room).
+/// It monitors its event actor and stops with it (a replaced event gets a fresh room). The event
+/// actor reports when a reservation stops holding (reservation_ended): the admission it came
+/// through stops counting against the cap of active users at once.
 
 #include <caf/typed_actor.hpp>
 
@@ -29,7 +31,7 @@ using admission_actor =
                      caf::replies_to<create_request>::with<reservation_reply>,
                      caf::replies_to<queue_stats_query>::with<room_stats>,
                      caf::replies_to<admission_control>::with<admission_controlled>,
-                     caf::reacts_to<tick_atom>>;
+                     caf::reacts_to<tick_atom>, caf::reacts_to<reservation_ended>>;
 
 /// The room's policy: the node's defaults (config->queue.defaults) with the catalog block's
 /// non-zero numbers.

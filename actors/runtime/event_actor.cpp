@@ -1,7 +1,6 @@
 #include "actors/runtime/event_actor.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -294,6 +293,21 @@ caf::result<event_defined> redefine(self_pointer self, const define_event& d) {
   return event_defined{d.definition.id, true, 0};
 }
 
+bool holds_seats(domain::reservation_status s) {
+  return s == domain::reservation_status::pending || s == domain::reservation_status::hold;
+}
+
+void on_reservation_changed(self_pointer self, const domain::reservation_state& changed) {
+  auto& st = self->state;
+  auto it = st.reservations.find(changed.id);
+  if (it == st.reservations.end())
+    return;
+  bool ended = holds_seats(it->second.latest.status) && !holds_seats(changed.status);
+  it->second.latest = changed;
+  if (ended && st.endings)
+    self->send(st.endings, reservation_ended{changed.id});
+}
+
 } // namespace
 
 event_actor spawn_event(caf::actor_system& sys, domain::event_definition definition,
@@ -305,7 +319,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     auto& st = self->state;
     st.shard = shard_of(definition.id, config->shard_count);
     // Seeded per start: ids minted after a restart must not repeat those minted before it.
-    st.ids = ulid_generator{std::hash<std::string>{}(definition.id()) ^ std::random_device{}()};
+    st.ids = ulid_generator{std::hash<std::string>{}(definition.id()) ^ fresh_seed()};
     st.definition = std::move(definition);
     st.inventory = std::move(inventory);
     st.writes = write_journal{config->idempotency};
@@ -321,11 +335,8 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const list_query& q) -> caf::result<list_answer> { return list(self, q); },
         [=](const define_event& d) { return redefine(self, d); },
         [=](const seat_change& c) { return move_seats(self, c); },
-        [=](const reservation_changed& c) {
-          if (auto it = self->state.reservations.find(c.state.id);
-              it != self->state.reservations.end())
-            it->second.latest = c.state;
-        },
+        [=](const reservation_changed& c) { on_reservation_changed(self, c.state); },
+        [=](listen_for_endings& l) { self->state.endings = std::move(l.listener); },
         [=](sweep_atom) {
           self->state.writes.sweep(now_of(self));
           passivate_idle(self);

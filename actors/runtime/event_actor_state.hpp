@@ -49,6 +49,8 @@ struct event_actor_state {
   uint32_t shard = 0;
   std::shared_ptr<const runtime_config> config;
   durable_queue durable;
+  /// The event's waiting room, if it has one: told when a reservation stops holding.
+  ending_listener endings;
 };
 
 using self_pointer = event_actor::stateful_pointer<event_actor_state>;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/typed_actor.hpp>
+
 #include "actors/common/ids.hpp"
 #include "actors/domain/catalog.hpp"
 #include "actors/domain/event_inventory.hpp"
@@ -169,6 +171,19 @@ struct seat_change {
 /// listing and for replacing events safely).
 struct reservation_changed {
   domain::reservation_state state;
+};
+
+/// From an event actor to the listener of its reservations' endings (the event's waiting room):
+/// this reservation stopped holding seats (confirmed, cancelled, expired or failed), so the
+/// admission it came through no longer counts as active.
+struct reservation_ended {
+  reservation_id reservation;
+};
+using ending_listener = caf::typed_actor<caf::reacts_to<reservation_ended>>;
+
+/// From a waiting room to its event actor at start: send `listener` every reservation_ended.
+struct listen_for_endings {
+  ending_listener listener;
 };
 
 /// From the snapshot store's callback to the actor that committed: batch `token` is durable

@@ -31,7 +31,7 @@ struct payment_actor_state {
   caf::actor event;
   std::shared_ptr<const runtime_config> config;
   durable_queue durable;
-  std::mt19937_64 random{std::random_device{}()};
+  std::mt19937_64 random{fresh_seed()};
   ulid_generator ids{0};
   serial_jobs<job> jobs;
 };
@@ -178,7 +178,7 @@ payment_actor spawn_payment(caf::actor_system& sys, caf::actor event, domain::pa
   return sys.spawn([event = std::move(event), initial = std::move(initial),
                     config](self_pointer self) mutable -> payment_actor::behavior_type {
     auto& st = self->state;
-    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ std::random_device{}()};
+    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ fresh_seed()};
     st.payment = std::move(initial);
     st.event = std::move(event);
     st.config = std::move(config);

@@ -1,7 +1,5 @@
 #include "actors/runtime/reservation_actor.hpp"
 
-#include <random>
-
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -401,7 +399,7 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
                     seats = std::move(seats),
                     config](self_pointer self) mutable -> reservation_actor::behavior_type {
     auto& st = self->state;
-    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ std::random_device{}()};
+    st.ids = ulid_generator{std::hash<std::string>{}(initial.id()) ^ fresh_seed()};
     st.reservation = std::move(initial);
     st.seats = std::move(seats);
     st.event = caf::actor_cast<event_actor>(event);

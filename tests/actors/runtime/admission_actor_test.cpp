@@ -1,8 +1,8 @@
 // The admission actor through the shard region: joins in order, the inlet on the actors' clock,
 // reservation tokens gating holds (missing, forged, reused, other user, other event, expired),
-// a refused hold keeping the admission, leave, STOP_ADMISSIONS, maintenance, watched entries
-// (StreamQueueUpdates' subscriptions), and the negative control that lets tokenless holds
-// through.
+// a refused hold keeping the admission, a finished hold freeing its slot, leave,
+// STOP_ADMISSIONS, maintenance, watched entries (StreamQueueUpdates' subscriptions), and the
+// negative control that lets tokenless holds through.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -124,6 +124,20 @@ TEST_CASE("a hold refused for want of seats leaves the admission usable") {
   REQUIRE(f.hold("u1", "k1", seats({"A-1-1"}), first).ok());
   CHECK(f.hold("u2", "k2", seats({"A-1-1"}), second).code() == errc::inventory_conflict);
   CHECK(f.hold("u2", "k3", seats({"A-1-2"}), second).ok());
+}
+
+TEST_CASE("a hold that ends frees its admission's slot at once, not at the backstop") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 1)).ok()); // one active user at a time
+  auto first = f.admitted("u1");
+  auto held = f.hold("u1", "k1", seats({"A-1-1"}), first);
+  REQUIRE(held.ok());
+  auto next = f.join("u2").value->token;
+  f.advance(5s); // the inlet has credit, but u1 still holds: u2 waits
+  CHECK(f.status(next).value->position.status == domain::entry_status::waiting);
+  REQUIRE(f.command(held.value->reservation.id, reservation_action::cancel, "u1", "k2").ok());
+  f.advance(500ms); // far below reservation.max_hold_lifetime (the backstop)
+  CHECK(f.status(next).value->position.status == domain::entry_status::ready);
 }
 
 TEST_CASE("a user who leaves stops counting; positions close up") {
