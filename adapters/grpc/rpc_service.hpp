@@ -61,7 +61,7 @@ class rpc_service : public grpc::Service {
     auto index = method_index(method, true, Request::descriptor(), Response::descriptor());
     streams_[index] = [handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                      const grpc::ByteBuffer* in) {
-      auto stream = server_stream<Request, Response>::open(ctx, trace_id_of(ctx));
+      auto stream = server_stream<Request, Response>::open(trace_id_of(ctx));
       grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor = stream.get();
       if (!parse(in, stream->request()))
         stream->fail(malformed(*Request::descriptor()));
