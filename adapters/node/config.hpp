@@ -22,7 +22,8 @@ struct node_config {
   int64_t storage_max_delay_us = 200;
   std::string log_level = "info";
   std::string log_format = "text";
-  int64_t actor_threads = 0; // 0: CAF's default
+  int64_t actor_threads = 0; // 0: one per core
+  std::string actor_scheduler = "sharing";
   int64_t passivate_after_seconds = 120;
   std::string catalog_dir = "ops/catalog";
   int64_t shards = 64;

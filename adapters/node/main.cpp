@@ -19,6 +19,7 @@
 #include "actors/runtime/message_types.hpp"
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/recovery.hpp"
+#include "actors/runtime/scheduler_setup.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/auth/jwt.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
@@ -221,10 +222,11 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   // Declared after the store, so it is destroyed first: actors never outlive the store.
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
-  if (cfg.actor_threads > 0)
-    actor_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.actor_threads));
+  tt::actors::configure_scheduler(actor_cfg, cfg.actor_scheduler,
+                                  static_cast<size_t>(cfg.actor_threads));
   caf::actor_system actors{actor_cfg};
-  spdlog::info("actors: {} scheduler threads", actors.scheduler().num_workers());
+  spdlog::info("actors: {} scheduler threads ({})", actors.scheduler().num_workers(),
+               cfg.actor_scheduler);
   auto runtime = runtime_of(cfg);
   auto secret = queue_secret_of(cfg);
   auto jwt = jwt_of(cfg);

@@ -24,6 +24,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/runtime/scheduler_setup.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "actors/runtime/worker_actor.hpp"
 #include "adapters/kafka/embedded_cluster.hpp"
@@ -154,6 +155,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::tt>();
+  actors::configure_scheduler(cfg, "sharing", 0); // as the node does by default
   caf::actor_system sys{cfg};
   auto runtime = std::make_shared<actors::runtime_config>();
   runtime->store = store;
