@@ -77,7 +77,8 @@ component_health check_store(const storage::snapshot_store& store,
 
 node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identity,
                                     const storage::data_directory& dir,
-                                    const storage::snapshot_store* store) {
+                                    const storage::snapshot_store* store,
+                                    std::vector<health_probe> probes) {
   // Load balancers and health checkers call often: one fsync probe per second is plenty, and
   // keeps a burst of health checks from becoming a burst of fsyncs.
   struct cached_probe {
@@ -85,9 +86,11 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
     std::chrono::steady_clock::time_point at;
   };
   auto cache = std::make_shared<std::optional<cached_probe>>();
+  // The probes' answers are reused the same way (Kafka's is a broker round trip).
+  auto probe_cache = std::make_shared<std::vector<std::optional<cached_probe>>>(probes.size());
   return sys.spawn<caf::detached>(
-      [identity, cache, &dir,
-       store](node_health_actor::pointer self) -> node_health_actor::behavior_type {
+      [identity, cache, probe_cache, &dir, store, probes = std::move(probes)](
+          node_health_actor::pointer self) -> node_health_actor::behavior_type {
         return {
             [=, &dir](get_health_atom) {
               auto now = std::chrono::steady_clock::now();
@@ -105,6 +108,12 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
               if (store != nullptr)
                 r.components.push_back(check_store(*store, identity.recovery, storage_dependency));
               r.components.push_back(std::move(storage_dependency));
+              for (size_t i = 0; i < probes.size(); ++i) {
+                auto& cached = (*probe_cache)[i];
+                if (!cached || now - cached->at >= storage_probe_interval)
+                  cached = cached_probe{probes[i](), now};
+                r.components.push_back(cached->result);
+              }
               return r;
             },
         };

@@ -150,6 +150,16 @@ void kafka_publisher::flush(std::chrono::milliseconds timeout) {
   }
 }
 
+std::variant<int, std::string> kafka_publisher::brokers(std::chrono::milliseconds timeout) const {
+  const rd_kafka_metadata_t* md = nullptr;
+  auto err = rd_kafka_metadata(producer_.get(), 0, nullptr, &md, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::string{"the brokers did not answer a metadata request: "} + rd_kafka_err2str(err);
+  int count = md->broker_cnt;
+  rd_kafka_metadata_destroy(md);
+  return count;
+}
+
 publisher_stats kafka_publisher::stats() const {
   publisher_stats s;
   s.published = published_;

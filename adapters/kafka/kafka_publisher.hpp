@@ -50,6 +50,10 @@ class kafka_publisher final : public actors::event_publisher {
 
   publisher_stats stats() const;
 
+  /// The brokers answer a metadata request within `timeout` (blocks that long at most: for the
+  /// detached health actor, never a scheduler thread). The number of brokers, or why not.
+  std::variant<int, std::string> brokers(std::chrono::milliseconds timeout) const;
+
  private:
   kafka_publisher(const kafka_settings& settings, storage::snapshot_store* store);
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);

@@ -33,6 +33,7 @@
 #include "adapters/grpc/webhook_service_adapter.hpp"
 #include "adapters/grpc/websocket_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
+#include "adapters/kafka/kafka_health.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
 #include "adapters/node/event_backbone.hpp"
@@ -45,6 +46,8 @@ extern char** environ;
 namespace {
 
 constexpr const char* version = "0.1.0";
+/// How long GetSystemHealth waits for the brokers' metadata answer (cached for a second).
+constexpr std::chrono::milliseconds kafka_health_timeout{500};
 
 sigset_t shutdown_signals() {
   sigset_t set;
@@ -242,12 +245,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::actors::recovery_summary summary;
   bool loaded =
       recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary);
-  auto health = tt::actors::spawn_node_health(
-      actors, {cfg.node_id, version, started_at, summary.metrics()}, *dir, store.get());
   auto worker = tt::actors::spawn_worker(actors, region, runtime, {});
+  tt::actors::node_health_actor health; // once the worker consumer it probes runs
   auto stop_actors = [&] {
     caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    if (health)
+      caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
   };
   if (!loaded) {
@@ -269,6 +272,14 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   else
     spdlog::warn("kafka: the worker got no partitions within 15 s (other members may own them "
                  "all); holds still end by their backstop timer");
+  // The probe reads the consumer, which main resets only after gRPC (the only asker) drained.
+  auto kafka_probe = [publisher = backbone.publisher, consumer = consumer.get(),
+                      endpoint = backbone.settings.bootstrap_servers] {
+    return tt::adapters::kafka::check_kafka(endpoint, *publisher, consumer, kafka_health_timeout);
+  };
+  health =
+      tt::actors::spawn_node_health(actors, {cfg.node_id, version, started_at, summary.metrics()},
+                                    *dir, store.get(), {kafka_probe});
 
   auto registry = tt::adapters::webhooks::webhook_registry::open(runtime->durable_store());
   if (!registry) {

@@ -73,7 +73,8 @@ class Foundation(unittest.TestCase):
     def test_gateway_health_check_reports_real_components(self):
         reply, call = self.gateway.HealthCheck.with_call(gateway_pb2.HealthCheckRequest())
         self.assertEqual(reply.status, gateway_pb2.HEALTH_STATUS_HEALTHY)
-        self.assertEqual(set(reply.services), {"actor_system", "snapshot_store", "storage"})
+        self.assertEqual(set(reply.services),
+                         {"actor_system", "snapshot_store", "storage", "kafka"})
         self.assertEqual(reply.services["storage"].version, "0.1.0")
         self.assertGreater(reply.timestamp.seconds, 0)
         self.assertEqual(len(dict(call.initial_metadata())["x-trace-id"]), 32)
@@ -104,8 +105,9 @@ class Foundation(unittest.TestCase):
         self.assertEqual(len(reply.dependencies), 0)
         reply = self.admin.GetSystemHealth(admin_pb2.GetSystemHealthRequest(
             include_dependencies=True))
-        self.assertEqual([d.name for d in reply.dependencies], ["storage"])
+        self.assertEqual([d.name for d in reply.dependencies], ["storage", "kafka"])
         self.assertEqual(reply.dependencies[0].endpoint, self.node.data_dir)
+        self.assertEqual(reply.dependencies[1].status, admin_pb2.HEALTH_STATUS_HEALTHY)
 
     def test_system_health_rejects_unknown_and_too_many_names(self):
         with self.assertRaises(grpc.RpcError) as cm:

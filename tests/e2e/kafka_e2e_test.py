@@ -10,6 +10,8 @@ processes using it, real gRPC clients, and kcat reading and writing the topics.
 - WorkerService runs the same effects by hand and reports real counts.
 - SIGKILL of the node (its worker) mid-stream, restart: every paid hold CONFIRMED and every
   unpaid one EXPIRED, each exactly once on the lifecycle topic, nothing refunded.
+- GetSystemHealth reports Kafka as a dependency: healthy with the broker up, and unhealthy (the
+  node with it) once the broker is gone, while the node keeps answering.
 """
 import os
 import sys
@@ -285,6 +287,37 @@ class WorkerCrash(unittest.TestCase):
                 if got != want:
                     problems.append("%s: %s, expected %s" % (held.reservation_id, got, want))
         self.assertFalse(problems, "\n".join(problems))
+
+
+
+class KafkaHealth(unittest.TestCase):
+    def kafka_of(self, admin):
+        reply = admin.GetSystemHealth(admin_pb2.GetSystemHealthRequest(include_dependencies=True))
+        found = [d for d in reply.dependencies if d.name == "kafka"]
+        self.assertEqual(len(found), 1)
+        return reply, found[0]
+
+    def test_kafka_is_a_dependency_that_turns_unhealthy_when_the_broker_goes(self):
+        broker = Broker(BROKER)
+        self.addCleanup(broker.close)
+        node = NodeProcess(TACOSD, *flags(broker.bootstrap, 60)).start()
+        self.addCleanup(node.close)
+        channel = node.channel()
+        self.addCleanup(channel.close)
+        admin = admin_pb2_grpc.AdminServiceStub(channel)
+        reply, kafka = self.kafka_of(admin)
+        self.assertEqual(kafka.status, admin_pb2.HEALTH_STATUS_HEALTHY)
+        self.assertEqual(kafka.endpoint, broker.bootstrap)
+        self.assertEqual(reply.overall_status, admin_pb2.SYSTEM_HEALTH_STATUS_HEALTHY)
+        broker.close()
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            reply, kafka = self.kafka_of(admin)
+            if kafka.status == admin_pb2.HEALTH_STATUS_UNHEALTHY:
+                break
+            time.sleep(0.2)
+        self.assertEqual(kafka.status, admin_pb2.HEALTH_STATUS_UNHEALTHY)
+        self.assertNotEqual(reply.overall_status, admin_pb2.SYSTEM_HEALTH_STATUS_HEALTHY)
 
 
 if __name__ == "__main__":
