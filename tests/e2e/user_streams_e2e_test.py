@@ -25,7 +25,7 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2, types_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
 from proto.gateway.v1 import websocket_pb2, websocket_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
@@ -187,7 +187,7 @@ class UserStreams(unittest.TestCase):
         who = user()
         reservations = self.open_reservations(who).ready()
         held = self.hold(who)
-        deadline = held.hold_expires_at.ToDatetime().timestamp()
+        deadline = held.hold_expires_at.ToMilliseconds() / 1000
         created = reservations.take().reservation_update
         self.assertEqual(created.event_type, CREATED)
         self.assertEqual(created.reservation_id, held.reservation_id)
@@ -222,7 +222,7 @@ class UserStreams(unittest.TestCase):
         warning = reservations.take().reservation_update
         self.assertEqual(warning.event_type, EXPIRING)
         self.assertEqual(warning.hold_expires_at, extended.new_expires_at)
-        self.assertGreater(time.time(), held.hold_expires_at.ToDatetime().timestamp()
+        self.assertGreater(time.time(), held.hold_expires_at.ToMilliseconds() / 1000
                            - LEAD_SECONDS + 1)
         ended = reservations.take().reservation_update
         self.assertEqual(ended.new_status, R.RESERVATION_STATUS_EXPIRED)
