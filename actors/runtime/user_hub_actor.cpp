@@ -200,16 +200,6 @@ void on_payment(self_pointer self, const payment_seen& seen) {
        update_pushed{payment_update{p.id, old, p.status, p.failure_reason, seen.at}});
 }
 
-user_watching watch(self_pointer self, const user_watch& w) {
-  auto& st = self->state;
-  auto addr = w.subscriber.address();
-  self->monitor(w.subscriber);
-  st.streams[addr] = {w.user, w.session, w.topic, {w.ids.begin(), w.ids.end()}, w.subscriber};
-  st.by_user[w.user].insert(addr);
-  log_count(self);
-  return {st.streams.size()};
-}
-
 void forget(self_pointer self, const caf::actor_addr& addr) {
   auto& st = self->state;
   auto it = st.streams.find(addr);
@@ -221,6 +211,17 @@ void forget(self_pointer self, const caf::actor_addr& addr) {
     st.by_user.erase(user);
   st.streams.erase(it);
   log_count(self);
+}
+
+user_watching watch(self_pointer self, const user_watch& w) {
+  auto& st = self->state;
+  auto addr = w.subscriber.address();
+  forget(self, addr); // a subscriber signing up again replaces its subscription
+  self->monitor(w.subscriber);
+  st.streams[addr] = {w.user, w.session, w.topic, {w.ids.begin(), w.ids.end()}, w.subscriber};
+  st.by_user[w.user].insert(addr);
+  log_count(self);
+  return {st.streams.size()};
 }
 
 /// Offers the message to every matching stream; the reply counts those that took it.

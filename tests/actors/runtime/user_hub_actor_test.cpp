@@ -125,19 +125,22 @@ TEST_CASE("filters: a stream follows only its listed ids, and only its topic") {
   CHECK(only_r2->payments.empty());
 }
 
-TEST_CASE("a stopped subscriber is forgotten: nothing is pushed to it, messages reach none") {
+TEST_CASE("a stopped subscriber is forgotten; one subscriber is one stream") {
   hub_fixture f;
   auto [sub, log] = f.stream("alice");
   CHECK(f.deliver("alice").streams == 1);
   caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);
   f.run();
   CHECK(f.deliver("alice").streams == 0);
-  auto [other, later] = f.stream("carol");
+  f.feed_reservation("r-1", "alice", rs::hold);
+  CHECK(log->reservations.empty());
+  auto [c1, first] = f.stream("carol");
+  auto [c2, second] = f.stream("carol", stream_topic::payments);
   auto ack = f.send<user_watching>(
-      f.hub, user_watch{user_id{"carol"}, session_id{}, stream_topic::payments, {}, other});
+      f.hub, user_watch{user_id{"dave"}, session_id{}, stream_topic::payments, {}, c2});
   f.run();
   REQUIRE(ack->ok());
-  CHECK(ack->value->streams == 2); // carol's two sign-ups; alice's is gone
+  CHECK(ack->value->streams == 2); // carol's first, and c2 now dave's; alice's is gone
 }
 
 TEST_CASE("EXPIRING_SOON at the lead time, once, while the hold is still held") {
