@@ -1,10 +1,10 @@
 #include "actors/runtime/user_hub_actor.hpp"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -16,19 +16,12 @@ namespace {
 /// How long the hub waits for a subscriber to say whether its stream took a message.
 constexpr auto message_timeout = std::chrono::seconds{2};
 
-/// One open stream.
-struct subscription {
-  user_id user;
-  session_id session;
-  stream_topic topic = stream_topic::reservations;
-  /// Empty: every reservation (or intent) of the user.
-  std::unordered_set<std::string> ids;
-  user_subscriber subscriber;
-
-  bool follows(stream_topic t, const std::string& id) const {
-    return topic == t && (ids.empty() || ids.count(id) != 0);
-  }
-};
+/// Whether the stream signed up with `w` follows `id` on `topic`: empty ids follow every one
+/// (a request lists at most a few dozen, so a scan beats a set).
+bool follows(const user_watch& w, stream_topic topic, const std::string& id) {
+  return w.topic == topic &&
+         (w.ids.empty() || std::find(w.ids.begin(), w.ids.end(), id) != w.ids.end());
+}
 
 /// A hold the feed reported and has not yet reported ended.
 struct tracked_hold {
@@ -41,7 +34,8 @@ struct tracked_hold {
 struct user_hub_actor_state {
   static inline const char* name = "user_hub";
   user_hub_settings settings;
-  std::map<caf::actor_addr, subscription> streams;
+  /// Open streams by subscriber, as they signed up.
+  std::map<caf::actor_addr, user_watch> streams;
   /// Invariant: holds exactly the keys of `streams`, grouped by their user.
   std::unordered_map<user_id, std::set<caf::actor_addr>> by_user;
   std::unordered_map<reservation_id, tracked_hold> holds;
@@ -74,7 +68,7 @@ void push(self_pointer self, const user_id& user, stream_topic topic, const std:
   if (it == st.by_user.end())
     return;
   for (const auto& addr : it->second)
-    if (const auto& s = st.streams.at(addr); s.follows(topic, id))
+    if (const auto& s = st.streams.at(addr); follows(s, topic, id))
       self->send(s.subscriber, msg);
 }
 
@@ -218,7 +212,7 @@ user_watching watch(self_pointer self, const user_watch& w) {
   auto addr = w.subscriber.address();
   forget(self, addr); // a subscriber signing up again replaces its subscription
   self->monitor(w.subscriber);
-  st.streams[addr] = {w.user, w.session, w.topic, {w.ids.begin(), w.ids.end()}, w.subscriber};
+  st.streams[addr] = w;
   st.by_user[w.user].insert(addr);
   log_count(self);
   return {st.streams.size()};
