@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/runtime/errors.hpp"
+#include "actors/runtime/outbox_events.hpp"
 #include "actors/runtime/payment_codec.hpp"
 
 namespace tt::actors::event_detail {
@@ -69,20 +70,25 @@ caf::result<payment_reply> create_payment(self_pointer self, const payment_creat
   auto entry = st.writes.entry_of(req.scope, bytes, now);
   auto promise = self->make_response_promise<payment_reply>();
   auto scope = req.scope;
-  st.durable.persist(
-      self, st.config->durable_store(),
-      {payment_mutation(st.definition.id, state), journal_mutation(st.definition.id, entry)},
-      [=](std::optional<failure> err) mutable {
-        auto& st = self->state;
-        if (err) {
-          st.writes.abandon(scope, now_of(self));
-          promise.deliver(to_caf_error(*err));
-          return;
-        }
-        start_payment(self, state);
-        st.writes.finish(scope, bytes, now_of(self));
-        promise.deliver(payment_reply{state});
-      });
+  std::vector<storage::mutation> batch{payment_mutation(st.definition.id, state),
+                                       journal_mutation(st.definition.id, entry)};
+  // "payment.pending": the intent's first status, so the topic (and a user's payment stream)
+  // sees every status it takes, not only the changes after it.
+  auto events = stage_events(*st.config, st.definition.id,
+                             {payment_event(state, st.ids.next(now), now)}, batch);
+  st.durable.persist(self, st.config->durable_store(), std::move(batch),
+                     [=](std::optional<failure> err) mutable {
+                       auto& st = self->state;
+                       if (err) {
+                         st.writes.abandon(scope, now_of(self));
+                         promise.deliver(to_caf_error(*err));
+                         return;
+                       }
+                       publish_staged(*st.config, std::move(events));
+                       start_payment(self, state);
+                       st.writes.finish(scope, bytes, now_of(self));
+                       promise.deliver(payment_reply{state});
+                     });
   return promise;
 }
 

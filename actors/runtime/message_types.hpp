@@ -12,6 +12,7 @@
 #include "actors/runtime/health_report.hpp"
 #include "actors/runtime/payment_protocol.hpp"
 #include "actors/runtime/queue_protocol.hpp"
+#include "actors/runtime/user_update_protocol.hpp"
 #include "actors/runtime/worker_protocol.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tt, caf::first_custom_type_id)
@@ -76,6 +77,16 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::room_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::queue_stats_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_control)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_controlled)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::update_pushed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::message_pushed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::user_watch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::user_watching)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::reservation_seen)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::hold_moved)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::payment_seen)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::message_delivery)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::message_delivered)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::hold_due)
 
 // Rejections travel between actors as caf::error{tt::errc, context(message, details...)}.
 CAF_ERROR_CODE_ENUM(tt::errc, "tt")

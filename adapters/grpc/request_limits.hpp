@@ -87,6 +87,23 @@ class request_check {
     return *this;
   }
 
+  /// A string map: at most `max_count` entries, keys non-empty within `max_key`, values within
+  /// `max_value`.
+  template <class Map>
+  request_check& entries(const std::string& field, const Map& map, size_t max_count, size_t max_key,
+                         size_t max_value) {
+    if (!bad_)
+      bad_ = check_count(field, static_cast<size_t>(map.size()), max_count);
+    for (const auto& [k, v] : map) {
+      if (!bad_ && k.empty())
+        bad_ =
+            fail(errc::invalid_argument, field + " has an empty key", {{field, "empty key", ""}});
+      optional(field + " key", k, max_key);
+      optional(field + "[" + k.substr(0, 64) + "]", v, max_value);
+    }
+    return *this;
+  }
+
   request_check& range(const std::string& field, int64_t value, int64_t min, int64_t max) {
     if (!bad_ && (value < min || value > max))
       bad_ = fail(errc::invalid_argument,

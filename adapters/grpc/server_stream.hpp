@@ -1,11 +1,16 @@
 #pragma once
 /// One server-streaming RPC: the parsed request, the trace id, and a grpc::ServerWriteReactor over
-/// serialized bytes whose outgoing buffer is bounded to one message besides the one on the wire.
-/// `push` is latest-state-wins: a message pushed while another is being written replaces the
-/// unsent one, so a slow reader costs at most two messages of memory and never blocks the pusher
-/// (an actor thread). `finish` / `fail` end the call after the message on the wire and the pending
-/// one are written. `on_close` runs once when the call is over (finished, cancelled, the client
-/// went away), so whoever serves the stream frees what it holds for it.
+/// serialized bytes whose outgoing buffer is bounded (outgoing_buffer.hpp). By default `push` is
+/// latest-state-wins: a message pushed while another is being written replaces the unsent one, so
+/// a slow reader costs at most two messages of memory and never blocks the pusher (an actor
+/// thread). After `queue_up_to(n)` pushes queue in order instead, up to n behind the one on the
+/// wire; the push that would make n + 1 ends the stream with RESOURCE_EXHAUSTED
+/// (ERROR_CODE_QUOTA_EXCEEDED) after the write in flight, dropping what is queued: a client that
+/// far behind re-reads the state instead. `finish` / `fail` end the call after the message on the
+/// wire and the pending ones are written. `ready` sends the initial metadata at once, so a client
+/// can tell when the server side of its stream is live. `on_close` runs once when the call is over
+/// (finished, cancelled, the client went away), so whoever serves the stream frees what it holds
+/// for it.
 ///
 /// Thread-safe: pushed from actor threads while gRPC runs the reactions on its own threads. Owned
 /// by shared_ptr; the reactor keeps itself alive until gRPC's OnDone, and a push after that is a
@@ -22,6 +27,7 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
 #include "actors/common/failure.hpp"
+#include "adapters/grpc/outgoing_buffer.hpp"
 #include "adapters/grpc/status_mapping.hpp"
 
 namespace tt::adapters::rpc {
@@ -52,7 +58,26 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     f();
   }
 
-  /// Queues `msg`, replacing a pending unsent one. False once the call is over or finishing.
+  /// Keeps every push, in order, up to `max_pending` behind the message on the wire (call before
+  /// the first push).
+  void queue_up_to(size_t max_pending) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    pending_.bound(max_pending);
+  }
+
+  /// Sends the initial metadata now, unless a write already carried it.
+  void ready() {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      if (metadata_sent_ || closed_ || final_ || finished_)
+        return;
+      metadata_sent_ = true;
+    }
+    StartSendInitialMetadata();
+  }
+
+  /// Queues `msg` (latest state wins, unless queue_up_to). False once the call is over or
+  /// finishing, and when a bounded queue overflowed (the stream then ends RESOURCE_EXHAUSTED).
   bool push(const Response& msg) {
     grpc::ByteBuffer bytes;
     bool own_buffer = false;
@@ -63,10 +88,13 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       if (closed_ || final_)
         return false;
       if (writing_) {
-        pending_ = std::move(bytes); // latest state wins: the older update is stale
-        return true;
+        if (pending_.add(std::move(bytes)))
+          return true;
+        overflow_locked(); // Finish follows the write in flight (OnWriteDone)
+        return false;
       }
       writing_ = true;
+      metadata_sent_ = true; // the first write carries it
       wire_ = std::move(bytes);
     }
     StartWrite(&wire_);
@@ -83,9 +111,11 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     std::unique_lock<std::mutex> lock{mutex_};
     if (!ok)
       close_locked(); // the client is gone: nothing more is written
-    if (pending_ && !closed_) {
-      wire_ = std::move(*pending_);
-      pending_.reset();
+    std::optional<grpc::ByteBuffer> next;
+    if (!closed_)
+      next = pending_.take();
+    if (next) {
+      wire_ = std::move(*next);
       lock.unlock();
       StartWrite(&wire_);
       return;
@@ -144,9 +174,18 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     return final_;
   }
 
+  void overflow_locked() {
+    pending_.clear();
+    final_ =
+        to_grpc_status(tt::fail(errc::quota_exceeded,
+                                "this stream fell " + std::to_string(pending_.capacity()) +
+                                    " updates behind; reconnect and re-read the current state"),
+                       trace_id_);
+  }
+
   void close_locked() {
     closed_ = true;
-    pending_.reset();
+    pending_.clear();
     if (!final_)
       final_ = grpc::Status::CANCELLED;
   }
@@ -167,9 +206,11 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   std::mutex mutex_;
   /// The message gRPC is writing: must stay untouched until OnWriteDone.
   grpc::ByteBuffer wire_;
-  /// The one message waiting behind `wire_` (the bound on the outgoing buffer).
-  std::optional<grpc::ByteBuffer> pending_;
+  /// What waits behind `wire_` (one message, or a bounded queue).
+  outgoing_buffer<grpc::ByteBuffer> pending_;
   bool writing_ = false;
+  /// The initial metadata went (or goes with the first write): never twice.
+  bool metadata_sent_ = false;
   /// The call is over for writing: cancelled, a write failed, or done.
   bool closed_ = false;
   /// How the stream ends, once `finish`/`fail` (or a cancel) decided it.

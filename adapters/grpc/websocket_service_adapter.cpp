@@ -6,6 +6,7 @@
 
 #include "adapters/grpc/request_limits.hpp"
 #include "adapters/grpc/reservation_translation.hpp"
+#include "adapters/grpc/user_update_translation.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -13,8 +14,13 @@ namespace v1 = gateway::v1;
 
 namespace {
 
-/// How long the room may take to accept a subscription (the stream itself has no deadline).
+/// How long the room or hub may take to accept a subscription (the stream has no deadline).
 constexpr auto subscribe_timeout = std::chrono::seconds{5};
+
+/// SendMessage's free text and its data map.
+constexpr size_t max_title_length = 256;
+constexpr size_t max_content_length = 4096;
+constexpr size_t max_data_value_length = 1024;
 
 /// Writes one update; true while more may follow. The stream ends (OK) after the update that
 /// says the entry is ready or gone: the client's next step is RequestAdmission, or a new join.
@@ -43,13 +49,91 @@ bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesRes
   return false;
 }
 
+/// Serves one reservation or payment stream: a subscriber actor signs up with the hub, sends the
+/// initial metadata once it is live (clients wait for it before acting), and pushes what the hub
+/// sends in order. A push the stream refuses (closed, or the reader fell max_pending behind and
+/// the stream ended RESOURCE_EXHAUSTED) stops the subscriber; the hub then forgets it.
+template <class Update, class Request, class Response>
+void serve_user_stream(caf::actor_system& sys,
+                       std::shared_ptr<server_stream<Request, Response>> stream,
+                       actors::user_hub_actor hub, actors::user_watch watch) {
+  auto subscriber = sys.spawn([stream, hub, watch](actors::user_subscriber::pointer self) mutable
+                              -> actors::user_subscriber::behavior_type {
+    watch.subscriber = caf::actor_cast<actors::user_subscriber>(self);
+    self->request(hub, subscribe_timeout, std::move(watch))
+        .then([=](actors::user_watching&) { stream->ready(); },
+              [=](caf::error& err) {
+                stream->fail(from_caf_error(err));
+                self->quit();
+              });
+    return {
+        [=](actors::update_pushed& u) {
+          const auto* update = std::get_if<Update>(&u.update);
+          if (update == nullptr) // the hub sends a stream only its topic's updates
+            return;
+          Response out;
+          to_proto(*update, out);
+          out.set_correlation_id(stream->trace_id());
+          if (!stream->push(out))
+            self->quit();
+        },
+        [=](actors::message_pushed& m) {
+          Response out;
+          to_proto(m.message, out);
+          bool took = stream->push(out);
+          if (!took)
+            self->quit();
+          return took;
+        },
+    };
+  });
+  stream->on_close(
+      [subscriber] { caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown); });
+}
+
+/// A reservation or payment stream's request, checked (user, session, the ids it follows), then
+/// served with every change kept up to `max_pending` behind.
+template <class Update, class Request, class Response, class Ids>
+void open_user_stream(caf::actor_system& sys, const actors::user_hub_actor& hub, size_t max_pending,
+                      std::shared_ptr<server_stream<Request, Response>> stream,
+                      actors::stream_topic topic, const std::string& ids_field, const Ids& ids,
+                      size_t max_id_length) {
+  const auto& r = stream->request();
+  if (auto bad = request_check{}
+                     .required("user_id", r.user_id())
+                     .optional("session_id", r.session_id(), domain::max_session_id_length)
+                     .each(ids_field, ids, max_list_length, max_id_length)
+                     .result()) {
+    stream->fail(*bad);
+    return;
+  }
+  stream->queue_up_to(max_pending);
+  actors::user_watch watch{user_id{r.user_id()},
+                           session_id{r.session_id()},
+                           topic,
+                           std::vector<std::string>{ids.begin(), ids.end()},
+                           {}};
+  serve_user_stream<Update>(sys, std::move(stream), hub, std::move(watch));
+}
+
 } // namespace
 
 websocket_service_adapter::websocket_service_adapter(rpc_service& service, caf::actor_system& sys,
-                                                     actors::shard_region region)
-    : sys_(sys), region_(std::move(region)) {
+                                                     actors::shard_region region,
+                                                     actors::user_hub_actor hub,
+                                                     size_t max_pending_updates)
+    : sys_(sys), bridge_(sys), region_(std::move(region)), hub_(std::move(hub)),
+      max_pending_updates_(max_pending_updates) {
   service.bind_server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>(
       "StreamQueueUpdates", [this](auto stream) { stream_queue_updates(std::move(stream)); });
+  service.bind_server_stream<v1::StreamReservationUpdatesRequest,
+                             v1::StreamReservationUpdatesResponse>(
+      "StreamReservationUpdates",
+      [this](auto stream) { stream_reservation_updates(std::move(stream)); });
+  service.bind_server_stream<v1::StreamPaymentUpdatesRequest, v1::StreamPaymentUpdatesResponse>(
+      "StreamPaymentUpdates", [this](auto stream) { stream_payment_updates(std::move(stream)); });
+  service.bind_unary<v1::SendMessageRequest, v1::SendMessageResponse>(
+      "SendMessage", [this](auto call) { send_message(std::move(call)); });
 }
 
 void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_stream> stream) {
@@ -87,6 +171,56 @@ void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_strea
   // A closed stream stops its subscriber; the room, which monitors it, drops the subscription.
   stream->on_close(
       [subscriber] { caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown); });
+}
+
+void websocket_service_adapter::stream_reservation_updates(
+    std::shared_ptr<reservation_stream> stream) {
+  const auto& ids = stream->request().reservation_ids();
+  open_user_stream<actors::reservation_update>(sys_, hub_, max_pending_updates_, std::move(stream),
+                                               actors::stream_topic::reservations,
+                                               "reservation_ids", ids, max_reservation_id_length);
+}
+
+void websocket_service_adapter::stream_payment_updates(std::shared_ptr<payment_stream> stream) {
+  const auto& ids = stream->request().payment_intent_ids();
+  open_user_stream<actors::payment_update>(sys_, hub_, max_pending_updates_, std::move(stream),
+                                           actors::stream_topic::payments, "payment_intent_ids",
+                                           ids, max_key_length);
+}
+
+void websocket_service_adapter::send_message(std::shared_ptr<message_call> call) {
+  const auto& r = call->request();
+  if (auto bad =
+          request_check{}
+              .required("target_user_id", r.target_user_id())
+              .optional("target_session_id", r.target_session_id(), domain::max_session_id_length)
+              .range("message_type", r.message_type(), v1::MessageType_MIN, v1::MessageType_MAX)
+              .range("priority", r.priority(), v1::MessagePriority_MIN, v1::MessagePriority_MAX)
+              .optional("title", r.title(), max_title_length)
+              .required("content", r.content(), max_content_length)
+              .entries("data", r.data(), max_list_length, max_name_length, max_data_value_length)
+              .result()) {
+    call->fail(*bad);
+    return;
+  }
+  actors::user_message m;
+  m.type = r.message_type();
+  m.priority = r.priority();
+  m.title = r.title();
+  m.content = r.content();
+  m.data = {r.data().begin(), r.data().end()};
+  actors::message_delivery msg{user_id{r.target_user_id()}, session_id{r.target_session_id()},
+                               std::move(m)};
+  bridge_.ask<actors::message_delivered>(
+      std::move(call), hub_,
+      [](message_call& c, const actors::message_delivered& d) {
+        auto& resp = c.response();
+        resp.set_delivered(d.streams > 0);
+        resp.set_message_id(d.message_id);
+        set_timestamp(resp.mutable_sent_at(), d.sent_at);
+        c.reply();
+      },
+      std::move(msg));
 }
 
 } // namespace tt::adapters::rpc

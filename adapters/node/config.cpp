@@ -216,6 +216,16 @@ const std::vector<setting>& settings() {
       {"queue.tick_ms", "TT_QUEUE_TICK_MS",
        "how often each waiting room admits the next users and expires idle ones",
        integer(&node_config::queue_tick_ms, 1, 10000), show(&node_config::queue_tick_ms)},
+      {"streams.expiring_soon_seconds", "TT_STREAMS_EXPIRING_SOON_SECONDS",
+       "StreamReservationUpdates: EXPIRING_SOON this long before a hold ends, if still held "
+       "(0: never)",
+       integer(&node_config::streams_expiring_soon_seconds, 0, 3600),
+       show(&node_config::streams_expiring_soon_seconds)},
+      {"streams.max_pending_updates", "TT_STREAMS_MAX_PENDING_UPDATES",
+       "reservation and payment streams: updates a slow reader may fall behind before its "
+       "stream ends with RESOURCE_EXHAUSTED",
+       integer(&node_config::streams_max_pending_updates, 1, 4096),
+       show(&node_config::streams_max_pending_updates)},
       {"auth.jwt_hs256_secret", "TT_AUTH_JWT_HS256_SECRET",
        "ValidateToken: HS256 key (empty: HS256 tokens are refused)",
        text(&node_config::jwt_hs256_secret), show(&node_config::jwt_hs256_secret)},

@@ -56,6 +56,9 @@ struct node_config {
   int64_t queue_token_ttl_seconds = 30;
   int64_t queue_idle_timeout_seconds = 300;
   int64_t queue_tick_ms = 100;
+  /// User streams (issue #5): EXPIRING_SOON lead time (0: none) and each stream's backlog.
+  int64_t streams_expiring_soon_seconds = 10;
+  int64_t streams_max_pending_updates = 64;
   /// GatewayService/ValidateToken.
   std::string jwt_hs256_secret;
   std::string jwt_rs256_public_key_file;

@@ -1,6 +1,7 @@
 // tacosd: one Traffic Tacos node. The composition root: builds every layer in dependency order
-// (storage -> Kafka -> actors -> worker -> gRPC adapters) and stops them in reverse. Blocks
-// SIGINT/SIGTERM before any thread starts, so the main thread alone receives them through sigwait.
+// (storage -> Kafka -> actors -> worker -> webhooks -> user streams -> gRPC adapters) and stops
+// them in reverse. Blocks SIGINT/SIGTERM before any thread starts, so the main thread alone
+// receives them through sigwait.
 
 #include <csignal>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "actors/runtime/recovery.hpp"
 #include "actors/runtime/scheduler_setup.hpp"
 #include "actors/runtime/shard_region.hpp"
+#include "actors/runtime/user_hub_actor.hpp"
 #include "adapters/auth/jwt.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
@@ -34,6 +36,7 @@
 #include "adapters/grpc/websocket_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
 #include "adapters/kafka/kafka_health.hpp"
+#include "adapters/kafka/update_feed.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
 #include "adapters/node/event_backbone.hpp"
@@ -298,6 +301,24 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     return 1;
   }
   auto sender = std::move(std::get<0>(sender_started));
+  tt::actors::user_hub_settings hub_settings;
+  hub_settings.time = runtime->time;
+  hub_settings.expiring_soon = std::chrono::seconds{cfg.streams_expiring_soon_seconds};
+  auto hub = tt::actors::spawn_user_hub(actors, hub_settings);
+  auto stop_hub = [&] {
+    caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
+  };
+  auto feed_started = tt::adapters::kafka::update_feed::start(backbone.settings, hub);
+  if (auto* err = std::get_if<std::string>(&feed_started)) {
+    spdlog::error("{}", *err);
+    stop_hub();
+    sender.reset();
+    consumer.reset();
+    stop_actors();
+    return 1;
+  }
+  auto feed = std::move(std::get<0>(feed_started));
+  spdlog::info("kafka: user streams read {} partitions from their end", feed->partitions());
 
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
@@ -312,7 +333,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
                                                  bridge, region};
   tt::adapters::rpc::websocket_service_adapter streams{
-      grpc_server.service("gateway.v1.WebSocketService"), actors, region};
+      grpc_server.service("gateway.v1.WebSocketService"), actors, region, hub,
+      static_cast<size_t>(cfg.streams_max_pending_updates)};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
                                                  bridge, health, region, cfg.catalog_dir};
   tt::adapters::rpc::reservation_service_adapter reservations{
@@ -328,6 +350,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started)) {
     spdlog::error("grpc: {}", *err);
+    feed.reset();
+    stop_hub();
     sender.reset();
     consumer.reset();
     stop_actors();
@@ -343,6 +367,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   spdlog::info("shutdown: {} received, draining calls for up to {} ms", strsignal(sig),
                cfg.shutdown_grace_ms);
   grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
+  feed.reset();
+  stop_hub();
   sender.reset();
   consumer.reset(); // commits the offsets of what is done, leaves the group
   stop_actors();

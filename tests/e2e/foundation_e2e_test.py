@@ -17,7 +17,6 @@ from grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc  # noqa: E402
 from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
 from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
-from proto.gateway.v1 import websocket_pb2, websocket_pb2_grpc  # noqa: E402
 from proto.google.rpc import status_pb2  # noqa: E402
 
 from node_process import NodeProcess  # noqa: E402
@@ -145,11 +144,7 @@ class Foundation(unittest.TestCase):
             admin_pb2_grpc.AdminServiceStub(self.channel).GetLogs(admin_pb2.GetLogsRequest())
         self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
         self.assertIn("common.v1.AdminService.GetLogs", contract_error(cm.exception).message)
-        stream = websocket_pb2_grpc.WebSocketServiceStub(self.channel).StreamPaymentUpdates(
-            websocket_pb2.StreamPaymentUpdatesRequest())
-        with self.assertRaises(grpc.RpcError) as cm:
-            list(stream)
-        self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
+        # Every server-streaming RPC of the contract is served now (user_streams_e2e_test.py).
 
     def test_oversized_message_is_rejected_and_the_node_keeps_serving(self):
         with self.assertRaises(grpc.RpcError) as cm:
