@@ -48,8 +48,8 @@ const char* flow_usage() {
   return R"(tt_flowgen: whole ticket-buying flows over the async gRPC client API, closed loop
 
 Each virtual user runs one flow after another, a fresh user id each time:
-  JoinQueue -> GetQueueStatus until admission_ready (next poll after half the ETA, within
-  --poll-min/--poll-max) -> RequestAdmission -> CreateReservation (one seat, with the
+  JoinQueue -> GetQueueStatus until admission_ready (next poll after the ETA less the second
+  it is rounded up by, within --poll-min/--poll-max) -> RequestAdmission -> CreateReservation (one seat, with the
   reservation token) -> CreatePaymentIntent (APPROVE, the hold's total) -> ProcessPayment ->
   GetReservation every --confirm-poll until CONFIRMED.
 A flow's latency runs from its JoinQueue to the reply that shows it confirmed; a failed call

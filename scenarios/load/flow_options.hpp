@@ -22,7 +22,7 @@ struct flow_options {
   double warmup_s = 0;    ///< flows started earlier are run but not measured
   double timeout_s = 10;  ///< deadline of each call
   double connect_timeout_s = 5;
-  double poll_min_s = 0.01; ///< a waiting user polls after half the ETA, within [min, max]
+  double poll_min_s = 0.01; ///< a waiting user polls after ETA - 1 s, within [min, max]
   double poll_max_s = 1.0;
   double admission_timeout_s = 30; ///< a flow still waiting this long after its join fails
   double confirm_poll_s = 0.01;    ///< GetReservation interval while the payment settles

@@ -51,10 +51,14 @@ std::string flow_human_line(const flow_options& o, const flow_result& r) {
 }
 
 std::string flow_json_report(const flow_options& o, const flow_result& r) {
-  std::string calls;
-  for (size_t s = 0; s < flow_step_count; ++s)
-    calls += std::string{s == 0 ? "" : ","} + "\"" + flow_step_name(static_cast<flow_step>(s)) +
-             "\":" + std::to_string(r.calls[s]);
+  std::string calls, p50, p99;
+  for (size_t s = 0; s < flow_step_count; ++s) {
+    auto key =
+        std::string{s == 0 ? "" : ","} + "\"" + flow_step_name(static_cast<flow_step>(s)) + "\":";
+    calls += key + std::to_string(r.calls[s]);
+    p50 += key + us(r.call_latency[s].quantile(0.5));
+    p99 += key + us(r.call_latency[s].quantile(0.99));
+  }
   std::string failed;
   for (const auto& [name, n] : failures(r))
     failed += std::string{failed.empty() ? "" : ","} + "\"" + name + "\":" + std::to_string(n);
@@ -69,7 +73,8 @@ std::string flow_json_report(const flow_options& o, const flow_result& r) {
          ",\"p50_us\":" + us(h.quantile(0.5)) + ",\"p90_us\":" + us(h.quantile(0.9)) +
          ",\"p99_us\":" + us(h.quantile(0.99)) + ",\"max_us\":" + us(h.max()) +
          ",\"duration_s\":" + decimal(r.duration_s, 3) + ",\"calls\":{" + calls +
-         "},\"failures\":{" + failed + "}}";
+         "},\"call_p50_us\":{" + p50 + "},\"call_p99_us\":{" + p99 + "},\"failures\":{" + failed +
+         "}}";
 }
 
 } // namespace tt::load

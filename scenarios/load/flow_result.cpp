@@ -21,6 +21,7 @@ void flow_result::merge(const flow_result& other) {
   rpcs += other.rpcs;
   for (size_t s = 0; s < flow_step_count; ++s) {
     calls[s] += other.calls[s];
+    call_latency[s].merge(other.call_latency[s]);
     for (size_t c = 0; c < status_code_count; ++c)
       failed_calls[s][c] += other.failed_calls[s][c];
   }

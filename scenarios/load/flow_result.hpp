@@ -24,6 +24,7 @@ struct flow_result {
   uint64_t confirmed = 0; ///< flows that ended with their reservation CONFIRMED
   uint64_t rpcs = 0;      ///< calls the confirmed flows made
   std::array<uint64_t, flow_step_count> calls{}; ///< every measured flow's calls, by step
+  std::array<latency_histogram, flow_step_count> call_latency; ///< those calls' latency, by step
   /// Flows ended by a failed call: by the step and the call's gRPC status code.
   std::array<std::array<uint64_t, status_code_count>, flow_step_count> failed_calls{};
   uint64_t not_admitted = 0;     ///< still waiting at --admission-timeout

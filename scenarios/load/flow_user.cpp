@@ -65,6 +65,9 @@ bool flow_user::on_completion() {
     send(step_);
     return true;
   }
+  if (measured_)
+    result_.call_latency[index_of(step_)].record(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - call_start_).count()));
   bool was_last_step = false;
   if (!status_.ok() && !(step_ == flow_step::admission &&
                          status_.error_code() == grpc::StatusCode::FAILED_PRECONDITION)) {
@@ -159,8 +162,10 @@ void flow_user::on_reply(steady::time_point now) {
   }
 }
 
-/// Ready: claim the admission now. Waiting: poll again after half the ETA, within the bounds,
-/// unless the flow has waited --admission-timeout already.
+/// Ready: claim the admission now. Waiting: poll again when the admission may be due, within
+/// the bounds, unless the flow has waited --admission-timeout already. The ETA is whole seconds
+/// rounded up, so the wait left is more than ETA - 1: polling at the ETA itself would add up to
+/// a second to every flow of a room that admits within one tick.
 void flow_user::on_queue_place(bool ready, int32_t eta_seconds, steady::time_point now) {
   if (ready)
     return send(flow_step::admission);
@@ -168,7 +173,8 @@ void flow_user::on_queue_place(bool ready, int32_t eta_seconds, steady::time_poi
     result_.not_admitted += measured_ ? 1 : 0;
     return end_flow(false, now);
   }
-  double delay = std::clamp(eta_seconds / 2.0, plan_.options.poll_min_s, plan_.options.poll_max_s);
+  double delay = std::clamp(static_cast<double>(eta_seconds) - 1.0, plan_.options.poll_min_s,
+                            plan_.options.poll_max_s);
   send_after(flow_step::status, std::chrono::duration<double>(delay));
 }
 
@@ -243,6 +249,7 @@ void flow_user::send(flow_step step) {
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(
                              std::chrono::duration<double>(o.timeout_s)));
   response_.Clear();
+  call_start_ = steady::now();
   reader_ = stub_.PrepareUnaryCall(&*context_, path_of(step), request_, &cq_);
   reader_->StartCall();
   reader_->Finish(&response_, &status_, this);

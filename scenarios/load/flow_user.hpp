@@ -72,6 +72,7 @@ class flow_user {
   std::string intent_id_;
   common::v1::Money amount_;
   steady::time_point flow_start_;
+  steady::time_point call_start_;
   steady::time_point confirm_deadline_;
   bool measured_ = false;
   uint64_t rpcs_ = 0;
