@@ -119,7 +119,11 @@ def run_load(run, load, users, seed):
             unknown, ", ".join(FLOW_STEPS)))
     recorder = LoadRecorder(run)
     started = time.monotonic()
-    run_users([user_flow(recorder, load, flow, seed, i) for i in range(users)],
+    # Watchers, spread evenly through the line, see it often: users that trust the ETA poll about
+    # once, which leaves the admission-order invariant little to compare.
+    watchers = min(users, int(load.get("watchers", 0)))
+    watching = {i * users // watchers for i in range(watchers)} if watchers else set()
+    run_users([user_flow(recorder, load, flow, seed, i, i in watching) for i in range(users)],
               min(users, int(load.get("concurrency", 32))))
     elapsed = max(time.monotonic() - started, 1e-6)
     steps = {name: s.summary() for name, s in recorder.steps.items() if s.requests}

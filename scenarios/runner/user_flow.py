@@ -26,12 +26,13 @@ def code_of(status, error):
     return (error or {}).get("code", status)
 
 
-def user_flow(rec, load, flow, seed, index):
+def user_flow(rec, load, flow, seed, index, watcher=False):
+    """`watcher`: while waiting, poll every poll_min seconds instead of trusting the ETA."""
     rng = random.Random(seed * 1000003 + index)
     user = "%s-%d" % (load.get("user_prefix", "vu"), index)
     token = None
     if "join" in flow:
-        token = yield from admission(rec, load, user)
+        token = yield from admission(rec, load, user, watcher)
         if token is None:
             return
     reply = hold(rec, load, rng, user, token)
@@ -56,7 +57,7 @@ def poll_delay(load, eta_seconds):
                float(load.get("poll_max", 2.0)))
 
 
-def admission(rec, load, user):
+def admission(rec, load, user, watcher):
     """JoinQueue, GetQueueStatus until ready, RequestAdmission: the reservation token, or None
     after recording why not. Every refusal here is a problem: the room must take every user."""
     event = load["event"]
@@ -80,7 +81,7 @@ def admission(rec, load, user):
             rec.outcome("not admitted")
             rec.problem("%s: not admitted within %s s" % (user, load.get("admission_timeout", 120)))
             return None
-        yield poll_delay(load, eta)
+        yield float(load.get("poll_min", 0.1)) if watcher else poll_delay(load, eta)
         sent = time.monotonic()
         status, got, error, _ = rec.call("admission", STATUS, {"waiting_token": waiting_token})
         if status != "OK":
