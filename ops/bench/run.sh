@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ops/bench/run.sh: the benchmark in one command. Builds if needed, starts tt_echo_server (the
-# trivial gRPC baseline) and a tacosd node on loopback, runs tt_loadgen for every case listed
-# below against both in the same run, and prints a Markdown table with the ratio to echo.
+# trivial gRPC baseline) and tacosd nodes on loopback, runs tt_loadgen for every case listed
+# below and tt_flowgen for whole flows against both in the same run, and prints Markdown tables
+# with the ratio to echo.
 # Usage: ops/bench/run.sh [--quick] [--duration SECONDS] [--no-build]   (TT_BUILD_DIR: build dir)
 set -euo pipefail
 
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
       duration=$2
       shift ;;
     --no-build) build=no ;;
-    -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
