@@ -1,59 +1,12 @@
 #!/usr/bin/env bash
 # ops/bench/run.sh: the benchmark in one command. Builds if needed, starts tt_echo_server (the
-# trivial gRPC baseline) and a tacosd node on loopback, runs tt_loadgen for every case listed
-# below against both in the same run, and prints a Markdown table with the ratio to echo.
+# trivial gRPC baseline) and tacosd nodes on loopback, runs tt_loadgen for every case listed
+# below and tt_flowgen for whole flows against both in the same run, and prints Markdown tables
+# with the ratio to echo.
 # Usage: ops/bench/run.sh [--quick] [--duration SECONDS] [--no-build]   (TT_BUILD_DIR: build dir)
 set -euo pipefail
 
-# Benchmark cases, one per line: method path | request JSON template (tt_loadgen --request-json,
-# no '|') | calls in flight | extra tt_loadgen flags. Add an RPC here once the node serves it
-# (see README.md). Events are the sample catalog's (ops/catalog). Writes need a fresh idempotency
-# key per call, hence a request pool larger than any run sends.
-stadium=jamsil-stadium-tour-2027
-hall=sac-gala-2027-12-31 # has a waiting room
-cases=(
-  "/gateway.v1.QueueService/JoinQueue|{\"event_id\": \"$hall\", \"user_id\": \"u{n}\", \"session_id\": \"s{n}\"}|64|--pool 400000"
-  '/gateway.v1.GatewayService/HealthCheck|{}|64|'
-  '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|64|'
-  "/reservation.v1.InventoryService/CheckAvailability|{\"event_id\": \"$stadium\", \"quantity\": 2}|64|"
-  "/reservation.v1.InventoryService/GetInventoryStatus|{\"event_id\": \"$stadium\"}|64|"
-  "/reservation.v1.ReservationService/CreateReservation|{\"event_id\": \"$stadium\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"k{n}\"}|64|--pool 400000"
-)
-
-duration=10
-warmup=2
-build=yes
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) duration=2 warmup=0.5 ;;
-    --duration)
-      if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 600 ]; then
-        echo "run.sh: --duration needs whole seconds, 1 to 600" >&2
-        exit 2
-      fi
-      duration=$2
-      shift ;;
-    --no-build) build=no ;;
-    -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
-
-cd "$(dirname "$0")/../.."
-build_dir=${TT_BUILD_DIR:-build}
-if [ "$build" = yes ]; then
-  echo "bench: building into $build_dir" >&2
-  TT_BUILD_DIR=$build_dir ops/build.sh >&2
-fi
-loadgen=$build_dir/scenarios/load/tt_loadgen
-echo_server=$build_dir/scenarios/load/tt_echo_server
-tacosd=$build_dir/adapters/node/tacosd
-worker_bench=$build_dir/adapters/kafka/tt_worker_bench
-for bin in "$loadgen" "$echo_server" "$tacosd"; do
-  [ -x "$bin" ] || { echo "run.sh: $bin is missing (build first)" >&2; exit 1; }
-done
-
+# First, so that the cases below can name files in it; removed (with every server) on exit.
 work=$(mktemp -d)
 pids=()
 stop_servers() {
@@ -72,6 +25,63 @@ stop_servers() {
   rm -rf "$work"
 }
 trap stop_servers EXIT
+
+# Benchmark cases, one per line: method path | request JSON template (tt_loadgen --request-json,
+# no '|'; empty: the extra flags name a --request-file) | calls in flight | extra tt_loadgen
+# flags. Add an RPC here once the node serves it (see README.md). Events are the sample
+# catalog's (ops/catalog) and the bench's own (below). Writes need a fresh idempotency key per
+# call, hence a request pool larger than any run sends; a join needs a fresh session ({uuid}:
+# each run gets its own --seed), or it would measure the cheaper rejoin.
+stadium=jamsil-stadium-tour-2027
+hall=sac-gala-2027-12-31 # has a waiting room
+status_hall=bench-status-hall # the hall again: the GetQueueStatus case's users wait here
+flow_event=bench-flow-stadium # the stadium with a waiting room that lets everyone in at once
+status_requests=$work/status-requests.jsonl # written by the setup pass (join_users.py)
+cases=(
+  "/gateway.v1.QueueService/JoinQueue|{\"event_id\": \"$hall\", \"user_id\": \"u{n}\", \"session_id\": \"s{uuid}\"}|64|--pool 400000"
+  "/gateway.v1.QueueService/GetQueueStatus||64|--request-file $status_requests"
+  '/gateway.v1.GatewayService/HealthCheck|{}|64|'
+  '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|64|'
+  "/reservation.v1.InventoryService/CheckAvailability|{\"event_id\": \"$stadium\", \"quantity\": 2}|64|"
+  "/reservation.v1.InventoryService/GetInventoryStatus|{\"event_id\": \"$stadium\"}|64|"
+  "/reservation.v1.ReservationService/CreateReservation|{\"event_id\": \"$stadium\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}|64|--pool 400000"
+)
+
+duration=10
+warmup=2
+build=yes
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) duration=2 warmup=0.5 ;;
+    --duration)
+      if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 600 ]; then
+        echo "run.sh: --duration needs whole seconds, 1 to 600" >&2
+        exit 2
+      fi
+      duration=$2
+      shift ;;
+    --no-build) build=no ;;
+    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+cd "$(dirname "$0")/../.."
+build_dir=${TT_BUILD_DIR:-build}
+if [ "$build" = yes ]; then
+  echo "bench: building into $build_dir" >&2
+  TT_BUILD_DIR=$build_dir ops/build.sh >&2
+fi
+loadgen=$build_dir/scenarios/load/tt_loadgen
+echo_server=$build_dir/scenarios/load/tt_echo_server
+tacosd=$build_dir/adapters/node/tacosd
+worker_bench=$build_dir/adapters/kafka/tt_worker_bench
+flowgen=$build_dir/scenarios/load/tt_flowgen
+for bin in "$loadgen" "$echo_server" "$tacosd" "$flowgen"; do
+  [ -x "$bin" ] || { echo "run.sh: $bin is missing (build first)" >&2; exit 1; }
+done
+
 
 # wait_for_port LOG PID SED_PATTERN: prints the port the server logged, or fails after 15 s.
 wait_for_port() {
@@ -94,38 +104,59 @@ wait_for_port() {
 pids+=($!)
 echo_port=$(wait_for_port "$work/echo.log" "${pids[-1]}" '^echo: listening on port \([0-9]*\)$')
 
-# start_node SYNC: starts a tacosd with storage.sync=SYNC on its own data directory (not in a
-# subshell: pids must reach the EXIT trap). Holds last 2 s here so that the 50,000-seat stadium
-# never sells out during a run: the CreateReservation cases then measure holds (and their
-# expiry), not refusals.
+# The bench's catalog: the samples, plus the hall again as the status hall (its own waiting room,
+# stopped by the setup pass) and the stadium again with a waiting room that admits everyone at
+# once (the full flow's event: the flow then measures the node's queue path, not a set rate).
+catalog=$work/catalog
+mkdir -p "$catalog"
+cp ops/catalog/*.yaml "$catalog/"
+sed "s/^event_id: .*/event_id: $status_hall/" ops/catalog/hall.yaml >"$catalog/$status_hall.yaml"
+{
+  sed "s/^event_id: .*/event_id: $flow_event/" ops/catalog/stadium.yaml
+  printf 'waiting_room:\n  admissions_per_second: 100000\n  max_active: 1000000\n'
+} >"$catalog/$flow_event.yaml"
+
+# start_node NAME FLAGS...: starts a tacosd on its own data directory with the bench's catalog
+# (not in a subshell: pids must reach the EXIT trap).
 start_node() {
   "$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data-$1" --log.level info \
-    --storage.sync "$1" --reservation.hold_seconds 2 >"$work/node-$1.log" 2>&1 &
+    --catalog.dir "$catalog" "${@:2}" >"$work/node-$1.log" 2>&1 &
   pids+=($!)
 }
 node_port_of() {
   wait_for_port "$work/node-$1.log" "$2" '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*'
 }
 # The node of the main table runs the default policy (batch); two more show what durability
-# costs: the same CreateReservation against sync none (no fsync) and always.
-start_node batch
+# costs: the same CreateReservation against sync none (no fsync) and always. Holds last 2 s on
+# these so that the 50,000-seat stadium never sells out during a run: the CreateReservation
+# cases then measure holds (and their expiry), not refusals.
+start_node batch --storage.sync batch --reservation.hold_seconds 2
 node_port=$(node_port_of batch "${pids[-1]}")
-start_node none
+start_node none --storage.sync none --reservation.hold_seconds 2
 none_port=$(node_port_of none "${pids[-1]}")
-start_node always
+start_node always --storage.sync always --reservation.hold_seconds 2
 always_port=$(node_port_of always "${pids[-1]}")
 echo "bench: echo on port $echo_port, tacosd on port $node_port (sync batch; none on" \
   "$none_port, always on $always_port); ${duration} s per run" >&2
+
+# Setup of the GetQueueStatus case: 10,000 users wait in the status hall, whose admissions stay
+# stopped; the case's request pool is their waiting tokens.
+/usr/bin/python3 ops/bench/join_users.py --target "127.0.0.1:$node_port" --event "$status_hall" \
+  --users 10000 --stop-admissions --out "$status_requests" --build "$build_dir" >&2
 
 # field JSON KEY: a number or object from tt_loadgen's one-line JSON.
 field() { sed -n "s/.*\"$2\":\({[^}]*}\|[0-9.]*\).*/\1/p" <<<"$1"; }
 
 # measure PORT METHOD JSON CONCURRENCY [--echo]: one tt_loadgen run, its JSON on stdout (its
-# human line goes to stderr as progress).
+# human line goes to stderr as progress). JSON empty: the extra flags give a --request-file.
+# Each run gets its own seed, so {uuid} keys and sessions never repeat an earlier run's: a
+# repeated idempotency key would measure the stored-reply path, a repeated join the rejoin.
 measure() {
-  timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" \
-    --request-json "$3" --concurrency "$4" --connections 2 --warmup "$warmup" \
-    --duration "$duration" --timeout 10 --json "${@:5}"
+  local request=()
+  [ -z "$3" ] || request=(--request-json "$3")
+  timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" "${request[@]}" \
+    --concurrency "$4" --connections 2 --warmup "$warmup" --duration "$duration" --timeout 10 \
+    --seed $(($(date +%s%N) % 1000000000000000)) --json "${@:5}"
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
@@ -153,7 +184,7 @@ done
 
 # Durable writes by sync policy, measured one after another on the three nodes.
 create_method=/reservation.v1.ReservationService/CreateReservation
-create_request="{\"event_id\": \"$stadium\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"k{n}\"}"
+create_request="{\"event_id\": \"$stadium\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}"
 sync_rows=()
 none_rps=0
 for policy in none batch always; do
@@ -176,7 +207,7 @@ half_rows=()
 for case in "${cases[@]}"; do
   IFS='|' read -r method request concurrency extra <<<"$case"
   name=${method##*.}
-  case $name in */CheckAvailability | */CreateReservation) ;; *) continue ;; esac
+  case $name in */CheckAvailability | */CreateReservation | */JoinQueue | */GetQueueStatus) ;; *) continue ;; esac
   read -r -a extra_flags <<<"$extra"
   max=$(field "$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")" rps)
   half=$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')
@@ -184,6 +215,37 @@ for case in "${cases[@]}"; do
   json=$(measure "$node_port" "$method" "$request" "$concurrency" --rate "$half" "${extra_flags[@]}")
   half_rows+=("| $name | $half | $(ms "$(field "$json" p50_us)") | $(ms "$(field "$json" p99_us)") |")
 done
+
+# The whole flow (tt_flowgen): each virtual user joins the flow event's waiting room, polls until
+# admitted, claims its reservation token, holds a seat, pays (APPROVE) and polls until confirmed,
+# then starts over as a new user. Beside it, echo with a CreateReservation-sized request and as
+# many calls in flight as there are users. ratio = flows/s x RPCs per flow / echo req/s: the
+# node's call rate inside whole flows against the trivial server's. A waiting user polls again
+# within 0.1 s: the room's ETA is whole seconds, and in a room that lets everyone in it follows
+# the join rate, so trusting it would add client-side sleep, not node time, to every flow.
+# The flow node runs only for this case (an idle node still spends CPU the others would miss). It
+# keeps 60 s holds (a whole flow must end before its hold does), settles payments at once and
+# ticks its waiting rooms every 20 ms, so whole flows measure the node, not configured delays.
+start_node flow --payment.settle_delay_ms 0 --queue.tick_ms 20
+flow_pid=${pids[-1]}
+flow_port=$(node_port_of flow "$flow_pid")
+flow_users=64
+echo "bench: full flow, $flow_users virtual users: tt_flowgen on port $flow_port, then echo" >&2
+flow_json=$(timeout $((warmup + duration + 120)) "$flowgen" --target "127.0.0.1:$flow_port" \
+  --event "$flow_event" --users "$flow_users" --connections 2 --poll-max 0.1 --warmup "$warmup" \
+  --duration "$duration" --json)
+kill -TERM "$flow_pid"
+wait "$flow_pid" || true
+flow_echo_rps=$(field "$(measure "$echo_port" "$create_method" "$create_request" "$flow_users" \
+  --echo --pool 400000)" rps)
+flows=$(field "$flow_json" flows_per_s)
+rpcs_per_flow=$(field "$flow_json" rpcs_per_flow)
+flow_ratio=$(awk -v f="$flows" -v r="$rpcs_per_flow" -v e="$flow_echo_rps" \
+  'BEGIN { printf "%.3f", (e > 0 ? f * r / e : 0) }')
+flow_row="| join → admission → hold → pay → confirm | $flows | $(ms "$(field "$flow_json" p50_us)") |\
+ $(ms "$(field "$flow_json" p99_us)") | $rpcs_per_flow | $(printf '%.0f' "$flow_echo_rps") | $flow_ratio |"
+[ "$(field "$flow_json" failed)" = 0 ] ||
+  notes+=("full flow: $(field "$flow_json" failed) flows failed $(field "$flow_json" failures)")
 
 # Memory per idle seat: a node with only the 50,000-seat stadium against a node with no event,
 # both idle after start (RSS, so allocator slack counts too).
@@ -219,6 +281,10 @@ echo
 echo "| at half the maximum rate | req/s | p50 ms | p99 ms |"
 echo "|---|---:|---:|---:|"
 printf '%s\n' "${half_rows[@]}"
+echo
+echo "| full flow ($flow_users virtual users) | flows/s | p50 ms | p99 ms | RPCs per flow | echo req/s | ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "$flow_row"
 echo
 echo "Worker path ($worker_events expiry events; tt_worker_bench, in one process):"
 echo

@@ -9,13 +9,11 @@
 #include <thread>
 
 #include <grpcpp/alarm.h>
-#include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/completion_queue.h>
-#include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
+
+#include "scenarios/load/channels.hpp"
 
 namespace tt::load {
 
@@ -164,29 +162,14 @@ class worker {
   steady::time_point last_done_;
 };
 
-std::shared_ptr<grpc::Channel> connect(const load_options& options) {
-  grpc::ChannelArguments args;
-  // Without a private subchannel pool, channels to one target share one TCP connection.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
-}
-
 } // namespace
 
 std::variant<load_result, std::string> run_load(const load_options& options,
                                                 const request_pool& pool) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
-  auto connect_deadline = std::chrono::system_clock::now() +
-                          std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                              std::chrono::duration<double>(options.connect_timeout_s));
-  for (int i = 0; i < options.connections; ++i) {
-    channels.push_back(connect(options));
-    if (!channels.back()->WaitForConnected(connect_deadline))
-      return "cannot connect to " + options.target + " within " +
-             std::to_string(std::lround(options.connect_timeout_s * 1000)) + " ms";
-    stubs.push_back(std::make_unique<grpc::GenericStub>(channels.back()));
-  }
+  auto connected = connect_stubs(options.target, options.connections, options.connect_timeout_s);
+  if (auto* err = std::get_if<std::string>(&connected))
+    return *err;
+  const auto& stubs = std::get<0>(connected);
 
   auto n_workers = static_cast<uint64_t>(std::min(options.threads, options.concurrency));
   auto start = steady::now();

@@ -16,6 +16,7 @@ struct load_options {
   std::string target = "127.0.0.1:8080";
   std::string method;              ///< gRPC path, "/pkg.Service/Method"
   std::string request_json = "{}"; ///< template, see request_pool::build
+  std::string request_file; ///< one template per line instead (request_pool::build_from_lines)
   std::vector<std::pair<std::string, std::string>> headers;
   int connections = 1;          ///< HTTP/2 connections (one channel each)
   int concurrency = 64;         ///< calls in flight over all connections

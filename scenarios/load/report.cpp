@@ -7,12 +7,6 @@ namespace tt::load {
 
 namespace {
 
-std::string number(double v, int decimals) {
-  std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
-  return buf.data();
-}
-
 double micros(uint64_t nanos) {
   return static_cast<double>(nanos) / 1e3;
 }
@@ -38,6 +32,12 @@ std::string json_string(const std::string& s) {
 }
 
 } // namespace
+
+std::string decimal(double v, int decimals) {
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
+  return buf.data();
+}
 
 const char* status_code_name(size_t code) {
   static constexpr std::array<const char*, status_code_count> names{"OK",
@@ -73,10 +73,10 @@ std::string human_line(const load_options& options, const load_result& r) {
   const auto& h = r.latency;
   return options.method + " @ " + options.target + (options.echo ? " [echo]" : "") + ": " +
          std::to_string(r.requests) + " calls, " + std::to_string(r.ok()) + " ok, " +
-         std::to_string(r.errors()) + " errors" + errors + " in " + number(r.duration_s, 2) +
-         " s = " + number(r.rate(), 0) + " req/s; latency ms p50 " +
-         number(millis(h.quantile(0.5)), 3) + " p90 " + number(millis(h.quantile(0.9)), 3) +
-         " p99 " + number(millis(h.quantile(0.99)), 3) + " max " + number(millis(h.max()), 3);
+         std::to_string(r.errors()) + " errors" + errors + " in " + decimal(r.duration_s, 2) +
+         " s = " + decimal(r.rate(), 0) + " req/s; latency ms p50 " +
+         decimal(millis(h.quantile(0.5)), 3) + " p90 " + decimal(millis(h.quantile(0.9)), 3) +
+         " p99 " + decimal(millis(h.quantile(0.99)), 3) + " max " + decimal(millis(h.max()), 3);
 }
 
 std::string json_report(const load_options& options, double request_bytes, const load_result& r) {
@@ -89,18 +89,18 @@ std::string json_report(const load_options& options, double request_bytes, const
   return "{\"target\":" + json_string(options.target) +
          ",\"method\":" + json_string(options.method) +
          ",\"echo\":" + (options.echo ? "true" : "false") + ",\"mode\":\"" +
-         (options.rate > 0 ? "open" : "closed") + "\",\"target_rate\":" + number(options.rate, 1) +
+         (options.rate > 0 ? "open" : "closed") + "\",\"target_rate\":" + decimal(options.rate, 1) +
          ",\"connections\":" + std::to_string(options.connections) +
          ",\"concurrency\":" + std::to_string(options.concurrency) +
-         ",\"request_bytes\":" + number(request_bytes, 1) +
+         ",\"request_bytes\":" + decimal(request_bytes, 1) +
          ",\"requests\":" + std::to_string(r.requests) + ",\"ok\":" + std::to_string(r.ok()) +
          ",\"errors\":{" + errors + "},\"echo_mismatches\":" + std::to_string(r.echo_mismatches) +
-         ",\"rps\":" + number(r.rate(), 1) + ",\"p50_us\":" + number(micros(h.quantile(0.5)), 1) +
-         ",\"p90_us\":" + number(micros(h.quantile(0.9)), 1) +
-         ",\"p99_us\":" + number(micros(h.quantile(0.99)), 1) +
-         ",\"max_us\":" + number(micros(h.max()), 1) +
-         ",\"mean_us\":" + number(micros(h.mean()), 1) +
-         ",\"duration_s\":" + number(r.duration_s, 3) + "}";
+         ",\"rps\":" + decimal(r.rate(), 1) + ",\"p50_us\":" + decimal(micros(h.quantile(0.5)), 1) +
+         ",\"p90_us\":" + decimal(micros(h.quantile(0.9)), 1) +
+         ",\"p99_us\":" + decimal(micros(h.quantile(0.99)), 1) +
+         ",\"max_us\":" + decimal(micros(h.max()), 1) +
+         ",\"mean_us\":" + decimal(micros(h.mean()), 1) +
+         ",\"duration_s\":" + decimal(r.duration_s, 3) + "}";
 }
 
 } // namespace tt::load

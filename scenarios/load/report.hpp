@@ -9,6 +9,9 @@
 
 namespace tt::load {
 
+/// `v` with `decimals` digits after the point, as printf's "%.*f" writes it.
+std::string decimal(double v, int decimals);
+
 /// "OK", "CANCELLED", ... "UNAUTHENTICATED", as grpc::StatusCode spells them; `code` < 17.
 const char* status_code_name(size_t code);
 

@@ -1,5 +1,6 @@
 #include "scenarios/load/request_pool.hpp"
 
+#include <functional>
 #include <memory>
 #include <random>
 
@@ -129,19 +130,34 @@ std::variant<request_pool, std::string> request_pool::build(const std::string& i
   bool constant = true;
   for (const auto& seg : segments)
     constant = constant && seg.what == segment::kind::text;
-  size_t entries = constant ? 1 : count;
+  std::mt19937_64 rng{seed};
+  return from_texts(input_type, constant ? 1 : count,
+                    [&](size_t i) { return expand(segments, i, rng); });
+}
 
+std::variant<request_pool, std::string>
+request_pool::build_from_lines(const std::string& input_type,
+                               const std::vector<std::string>& templates, uint64_t seed) {
+  if (templates.empty())
+    return std::string{"no requests: the request file has no line"};
+  std::mt19937_64 rng{seed};
+  return from_texts(input_type, templates.size(),
+                    [&](size_t i) { return expand(parse_template(templates[i]), i, rng); });
+}
+
+std::variant<request_pool, std::string>
+request_pool::from_texts(const std::string& input_type, size_t entries,
+                         const std::function<std::string(size_t)>& json_of) {
   std::unique_ptr<google::protobuf::util::TypeResolver> resolver{
       google::protobuf::util::NewTypeResolverForDescriptorPool(
           type_url_prefix, google::protobuf::DescriptorPool::generated_pool())};
   const std::string type_url = std::string{type_url_prefix} + "/" + input_type;
-  std::mt19937_64 rng{seed};
   request_pool pool;
   pool.slices_.reserve(entries);
   double total = 0;
   std::string binary;
   for (size_t i = 0; i < entries; ++i) {
-    auto json = expand(segments, i, rng);
+    auto json = json_of(i);
     binary.clear();
     auto status =
         google::protobuf::util::JsonToBinaryString(resolver.get(), type_url, json, &binary);

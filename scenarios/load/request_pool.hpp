@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -35,6 +36,13 @@ class request_pool {
                                                        const std::string& json_template,
                                                        size_t count, uint64_t seed);
 
+  /// One entry per template in `templates` (a request file's lines), in order: entry i is
+  /// template i expanded once as above with {n} = i. Pre-built values, such as waiting tokens
+  /// from a setup pass, go in as literal text.
+  static std::variant<request_pool, std::string>
+  build_from_lines(const std::string& input_type, const std::vector<std::string>& templates,
+                   uint64_t seed);
+
   size_t size() const { return slices_.size(); }
   const grpc::Slice& at(uint64_t request_number) const {
     return slices_[request_number % slices_.size()];
@@ -43,6 +51,11 @@ class request_pool {
   double mean_bytes() const { return mean_bytes_; }
 
  private:
+  /// Parses `entries` JSON texts, text i from `json_of(i)`, into the pool.
+  static std::variant<request_pool, std::string>
+  from_texts(const std::string& input_type, size_t entries,
+             const std::function<std::string(size_t)>& json_of);
+
   std::vector<grpc::Slice> slices_;
   double mean_bytes_ = 0;
 };

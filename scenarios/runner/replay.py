@@ -5,10 +5,12 @@
     scenarios/runner/replay.py --target ... --json --scale 1.0 FILE...
 
 Each file loads its events (AdminService/UpdateConfig), runs its steps (calls with expectations
-and captures, waits, load phases of virtual users), then checks the invariants: no seat held or
-sold by two reservations, sold + held + available + blocked = capacity, the server's counts equal
-what the acknowledged reservations add up to, every hold ended once its deadline passed, and
-every immediate retry of a write got the identical reply. The format is in scenarios/README.md.
+and captures, waits, load phases of virtual users: load_phase.py, user_flow.py), then checks the
+invariants (invariants.py): no seat held or sold by two reservations, sold + held + available +
+blocked = capacity, the server's counts equal what the acknowledged reservations add up to, every
+hold ended once its deadline passed, every immediate retry of a write got the identical reply, and
+no user of a load was admitted out of order (queue_order.py). The format is in
+scenarios/README.md.
 Exit status: 0 when every scenario passed, 1 when any failed, 2 for a file that does not parse.
 Needs the Python stubs the build generates (TT_PY_STUBS, default build/python)."""
 import argparse
@@ -16,16 +18,17 @@ import glob
 import importlib
 import json
 import os
-import random
 import re
 import sys
 import threading
 import time
 import uuid
-from datetime import datetime
 
 import grpc
 import yaml
+
+import invariants
+import load_phase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUBS = os.environ.get("TT_PY_STUBS", os.path.join(HERE, "..", "..", "build", "python"))
@@ -41,7 +44,6 @@ from proto.google.rpc import status_pb2  # noqa: E402
 POOL = descriptor_pool.Default()
 CALL_TIMEOUT = 10
 TEMPLATE_VAR = re.compile(r"\$\{([A-Za-z0-9_.]+)\}")
-LIVE = ("RESERVATION_STATUS_HOLD", "RESERVATION_STATUS_CONFIRMED")
 
 
 class ScenarioError(Exception):
@@ -182,6 +184,7 @@ class Run:
         self.failures, self.steps, self.loads = [], [], []
         self.reservations = {}  # reservation_id -> (user, event)
         self.retries = {"compared": 0, "differed": 0}
+        self.queue_logs = {}  # event -> what its load users saw of its waiting room
         self.lock = threading.Lock()
         self.seed_offset = seed_offset
 
@@ -272,112 +275,16 @@ class Run:
     def do_load(self, load):
         scale = self.scale if load.get("scale", True) else 1.0
         users = max(1, int(round(int(load["users"]) * scale)))
-        threads = min(users, int(load.get("concurrency", 32)))
-        rng_seed = int(load.get("seed", 1)) + self.seed_offset
-        flow = load.get("flow", ["hold"])
-        stats = {"users": users, "requests": 0, "errors": {}, "latencies": [], "outcomes": {}}
-        problems = []
-        next_user = iter(range(users))
-        lock = threading.Lock()
-
-        def note(kind, status, seconds):
-            with lock:
-                stats["requests"] += 1
-                stats["latencies"].append(seconds)
-                if status != "OK":
-                    stats["errors"][status] = stats["errors"].get(status, 0) + 1
-
-        def timed(method, request):
-            t = time.time()
-            result = self.call(method, request)
-            note(method, result[0], time.time() - t)
-            return result
-
-        def outcome(name):
-            with lock:
-                stats["outcomes"][name] = stats["outcomes"].get(name, 0) + 1
-
-        def one_user(index):
-            rng = random.Random(rng_seed * 1000003 + index)
-            user = "%s-%d" % (load.get("user_prefix", "vu"), index)
-            req = {"event_id": load["event"], "user_id": user, "idempotency_key": uuid.uuid4().hex}
-            if "seats" in load:
-                pool = load["seats"]
-                req["seat_ids"] = rng.sample(pool, min(len(pool), int(load.get("pick", 1))))
-            else:
-                req["quantity"] = int(load.get("quantity", 1))
-            method = "reservation.v1.ReservationService/CreateReservation"
-            status, reply, error, raw = timed(method, req)
-            if rng.random() < float(load.get("retry_ratio", 0.1)):
-                again = timed(method, req)
-                with lock:
-                    self.retries["compared"] += 1
-                    if again[0] != status or again[3] != raw:
-                        self.retries["differed"] += 1
-                        problems.append("%s: the retry of CreateReservation got another reply"
-                                        % user)
-            if status != "OK":
-                code = (error or {}).get("code", status)
-                outcome("hold refused: " + code)
-                if code not in load.get("accept_errors", ["ERROR_CODE_INVENTORY_CONFLICT",
-                                                           "ERROR_CODE_INSUFFICIENT_INVENTORY"]):
-                    with lock:
-                        problems.append("%s: CreateReservation answered %s %s" % (
-                            user, status, code))
-                return
-            rid = reply["reservation_id"]
-            if "pay" not in flow:
-                outcome("held")
-                return
-            scenario = load.get("payment", "PAYMENT_SCENARIO_APPROVE")
-            status, intent, error, _ = timed("payment.v1.PaymentService/CreatePaymentIntent", {
-                "reservation_id": rid, "user_id": user, "amount": reply["total_amount"],
-                "scenario": scenario, "idempotency_key": uuid.uuid4().hex})
-            if status != "OK":
-                outcome("intent refused")
-                return
-            timed("payment.v1.PaymentService/ProcessPayment", {
-                "payment_intent_id": intent["payment_intent_id"],
-                "idempotency_key": uuid.uuid4().hex})
-            if "confirm" not in flow:
-                outcome("paid")
-                return
-            deadline = time.time() + float(load.get("confirm_timeout", 15))
-            while time.time() < deadline:
-                status, got, _, _ = timed("reservation.v1.ReservationService/GetReservation",
-                                          {"reservation_id": rid, "user_id": user})
-                state = (got or {}).get("reservation", {}).get("status")
-                if state and state != "RESERVATION_STATUS_HOLD":
-                    outcome(state)
-                    return
-                time.sleep(0.1)
-            outcome("still held")
-
-        def worker():
-            while True:
-                with lock:
-                    index = next(next_user, None)
-                if index is None:
-                    return
-                one_user(index)
-
-        started = time.time()
-        pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
-        elapsed = max(time.time() - started, 1e-6)
-        lat = sorted(stats["latencies"])
-
-        def pct(p):
-            return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2) if lat else 0
-        summary = {"users": users, "requests": stats["requests"], "errors": stats["errors"],
-                   "outcomes": stats["outcomes"], "rps": round(stats["requests"] / elapsed, 1),
-                   "p50_ms": pct(0.5), "p99_ms": pct(0.99), "seconds": round(elapsed, 2)}
+        seed = int(load.get("seed", 1)) + self.seed_offset
+        try:
+            summary, outcomes, problems, queue_log = load_phase.run_load(self, load, users, seed)
+        except ValueError as e:
+            raise ScenarioError(str(e))
         self.loads.append(summary)
+        if queue_log:
+            self.queue_logs.setdefault(load["event"], []).extend(queue_log)
         for name, want in (load.get("expect_outcomes") or {}).items():
-            got = stats["outcomes"].get(name, 0)
+            got = outcomes.get(name, 0)
             want = substitute(want, {"users": users})
             if isinstance(want, str) and want.startswith("<="):
                 if got > float(want[2:]):
@@ -385,69 +292,6 @@ class Run:
             elif got != int(want):
                 problems.append("outcome %s: %d, expected %s" % (name, got, want))
         return problems[:50]
-
-    # -- invariants ------------------------------------------------------------------------
-    def invariants(self):
-        problems = []
-        events = [e["event_id"] for e in self.doc.get("events") or []]
-        seats = {}
-        statuses = {}
-        latest_deadline = 0
-        for rid, (user, event) in sorted(self.reservations.items()):
-            status, got, error, _ = self.call("reservation.v1.ReservationService/GetReservation",
-                                              {"reservation_id": rid, "user_id": user})
-            if status != "OK":
-                problems.append("acknowledged reservation %s: GetReservation answers %s" % (
-                    rid, status))
-                continue
-            r = got["reservation"]
-            statuses[rid] = r["status"]
-            if r["status"] == "RESERVATION_STATUS_HOLD":
-                exp = r.get("hold_expires_at", "1970-01-01T00:00:00Z")
-                latest_deadline = max(latest_deadline, _epoch(exp))
-            if r["status"] in LIVE:
-                for s in r.get("seats", []):
-                    key = (event, s["id"])
-                    if key in seats:
-                        problems.append("seat %s of %s is %s by %s and by %s" % (
-                            s["id"], event, "taken", seats[key], rid))
-                    seats[key] = rid
-        for event in events:
-            status, inv, _, _ = self.call("reservation.v1.InventoryService/GetInventoryStatus",
-                                          {"event_id": event})
-            if status != "OK":
-                problems.append("GetInventoryStatus(%s) answers %s" % (event, status))
-                continue
-            st = inv.get("stats", {})
-            total, avail, held, sold, blocked = (int(st.get(k, 0)) for k in (
-                "total_seats", "available_seats", "reserved_seats", "sold_seats", "blocked_seats"))
-            if avail + held + sold + blocked != total:
-                problems.append("%s: available %d + held %d + sold %d + blocked %d != capacity %d"
-                                % (event, avail, held, sold, blocked, total))
-            my_sold = sum(1 for (e, _), rid in seats.items()
-                          if e == event and statuses.get(rid) == "RESERVATION_STATUS_CONFIRMED")
-            my_held = sum(1 for (e, _), rid in seats.items()
-                          if e == event and statuses.get(rid) == "RESERVATION_STATUS_HOLD")
-            if self.doc.get("owns_events", True):
-                if sold != my_sold:
-                    problems.append("%s: the server counts %d sold, the acknowledged "
-                                    "reservations add up to %d" % (event, sold, my_sold))
-                if held > my_held:
-                    problems.append("%s: the server counts %d held, the acknowledged "
-                                    "reservations hold only %d" % (event, held, my_held))
-        if self.doc.get("holds_end", True) and latest_deadline:
-            time.sleep(max(0.0, latest_deadline - time.time()) + 1.5)
-            for rid, (user, event) in sorted(self.reservations.items()):
-                if statuses.get(rid) != "RESERVATION_STATUS_HOLD":
-                    continue
-                status, got, _, _ = self.call("reservation.v1.ReservationService/GetReservation",
-                                              {"reservation_id": rid, "user_id": user})
-                if status == "OK" and got["reservation"]["status"] == "RESERVATION_STATUS_HOLD":
-                    problems.append("%s is still held after its deadline" % rid)
-        if self.retries["differed"]:
-            problems.append("%d of %d immediate retries got a different reply" % (
-                self.retries["differed"], self.retries["compared"]))
-        return problems
 
     def run(self):
         started = time.time()
@@ -461,18 +305,13 @@ class Run:
         self.run_steps()
         self.failures += ["step %d (%s): %s" % (s["step"], s["name"], p)
                           for s in self.steps for p in s["problems"]]
-        self.failures += ["invariant: " + p for p in self.invariants()]
+        self.failures += ["invariant: " + p for p in invariants.check(self)]
         return self.report(started)
 
     def report(self, started):
         return {"scenario": self.doc.get("name"), "passed": not self.failures,
                 "steps": self.steps, "loads": self.loads, "failures": self.failures,
                 "reservations": len(self.reservations), "seconds": round(time.time() - started, 2)}
-
-
-def _epoch(ts):
-    """Seconds since the epoch of an RFC 3339 timestamp as the JSON mapping writes it."""
-    return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
 def load_file(path):
@@ -499,6 +338,12 @@ def print_report(r):
         print("  load: %d users, %d requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms; outcomes %s;"
               " errors %s" % (load["users"], load["requests"], load["rps"], load["p50_ms"],
                               load["p99_ms"], load["outcomes"], load["errors"] or "none"))
+        for name, step in load["steps"].items():
+            print("    %-9s %6d requests, p50 %.2f ms, p99 %.2f ms, errors %s" % (
+                name, step["requests"], step["p50_ms"], step["p99_ms"], step["errors"] or "none"))
+        if "admission_wait_p50_s" in load:
+            print("    join to admission: p50 %.2f s, p99 %.2f s" % (
+                load["admission_wait_p50_s"], load["admission_wait_p99_s"]))
     for f in r["failures"]:
         if f.startswith("invariant"):
             print("  " + f)

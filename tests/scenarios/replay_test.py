@@ -45,7 +45,11 @@ def start_node(path, *flags):
         doc = yaml.safe_load(f)
     node = NodeProcess(TACOSD, "--catalog.dir", os.path.join(ROOT, "no-catalog"),
                        *[str(x) for x in doc.get("node") or []], *flags)
-    return node.start()
+    try:
+        return node.start()
+    except Exception:
+        node.close()  # a node too slow to start must not outlive the test
+        raise
 
 
 def replay_on_unsafe_node(name, switch):

@@ -1,0 +1,144 @@
+"""A load phase: N seeded virtual users, each a flow of steps (user_flow.py), run by a pool of
+`concurrency` threads. A user is a generator: it makes its calls in whichever thread runs it and
+yields how long to wait before it continues (a queue poll, a confirmation poll). Waiting costs no
+thread, so thousands of users can stand in a waiting room at once while `concurrency` bounds the
+calls in flight, as a real crowd and a real client pool would."""
+import heapq
+import threading
+import time
+
+from user_flow import FLOW_STEPS, STEP_NAMES, user_flow
+
+
+class StepStats:
+    """Requests, errors by status and latencies of one flow step (join, admission, ...)."""
+
+    def __init__(self):
+        self.requests, self.errors, self.latencies = 0, {}, []
+
+    def add(self, status, seconds):
+        self.requests += 1
+        self.latencies.append(seconds)
+        if status != "OK":
+            self.errors[status] = self.errors.get(status, 0) + 1
+
+    def summary(self):
+        lat = sorted(self.latencies)
+        return {"requests": self.requests, "errors": self.errors,
+                "p50_ms": percentile_ms(lat, 0.5), "p99_ms": percentile_ms(lat, 0.99)}
+
+
+def percentile_ms(ordered, p):
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 2) if ordered else 0
+
+
+class LoadRecorder:
+    """What every user of one phase reports, under one lock: calls per step, outcomes, problems,
+    admission waits, and the queue observations the admission-order invariant reads."""
+
+    def __init__(self, run):
+        self.run = run  # the scenario's Run: its call() records every acknowledged reservation
+        self.lock = threading.Lock()
+        self.steps = {name: StepStats() for name in STEP_NAMES}
+        self.outcomes, self.problems, self.admission_waits = {}, [], []
+        self.queue_log = []  # one queue_order.QueueObservation per user that joined
+
+    def call(self, step, method, request):
+        started = time.monotonic()
+        result = self.run.call(method, request)
+        with self.lock:
+            self.steps[step].add(result[0], time.monotonic() - started)
+        return result
+
+    def outcome(self, name):
+        with self.lock:
+            self.outcomes[name] = self.outcomes.get(name, 0) + 1
+
+    def problem(self, text):
+        with self.lock:
+            self.problems.append(text)
+
+    def retry_compared(self, differed):
+        with self.lock:
+            self.run.retries["compared"] += 1
+            self.run.retries["differed"] += int(differed)
+
+    def admitted_after(self, seconds):
+        with self.lock:
+            self.admission_waits.append(seconds)
+
+    def joined(self, observation):
+        with self.lock:
+            self.queue_log.append(observation)
+
+
+def run_users(flows, threads):
+    """Runs every generator in `flows` to its end with `threads` workers; a yielded number is the
+    seconds until that user's next step. Users start in list order."""
+    due = [(time.monotonic(), i, flow) for i, flow in enumerate(flows)]
+    heapq.heapify(due)
+    state = {"left": len(flows)}
+    ready = threading.Condition()
+
+    def worker():
+        while True:
+            with ready:
+                while True:
+                    if state["left"] == 0:
+                        return
+                    now = time.monotonic()
+                    if due and due[0][0] <= now:
+                        _, order, flow = heapq.heappop(due)
+                        break
+                    ready.wait(due[0][0] - now if due else None)
+            try:
+                delay = next(flow)
+            except StopIteration:
+                with ready:
+                    state["left"] -= 1
+                    ready.notify_all()
+                continue
+            with ready:
+                heapq.heappush(due, (time.monotonic() + delay, order, flow))
+                ready.notify()
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+
+
+def run_load(run, load, users, seed):
+    """Runs one load phase (the `load:` mapping of scenarios/README.md) with `users` users.
+    Returns (summary for the report, outcomes by name, problems, queue observations)."""
+    flow = load.get("flow", ["hold"])
+    unknown = [s for s in flow if s not in FLOW_STEPS]
+    if unknown:
+        raise ValueError("load flow: unknown step(s) %s (known: %s)" % (
+            unknown, ", ".join(FLOW_STEPS)))
+    recorder = LoadRecorder(run)
+    started = time.monotonic()
+    # Watchers, spread evenly through the line, see it often: users that trust the ETA poll about
+    # once, which leaves the admission-order invariant little to compare.
+    watchers = min(users, int(load.get("watchers", 0)))
+    watching = {i * users // watchers for i in range(watchers)} if watchers else set()
+    run_users([user_flow(recorder, load, flow, seed, i, i in watching) for i in range(users)],
+              min(users, int(load.get("concurrency", 32))))
+    elapsed = max(time.monotonic() - started, 1e-6)
+    steps = {name: s.summary() for name, s in recorder.steps.items() if s.requests}
+    every = sorted(x for s in recorder.steps.values() for x in s.latencies)
+    errors = {}
+    for s in recorder.steps.values():
+        for status, n in s.errors.items():
+            errors[status] = errors.get(status, 0) + n
+    requests = sum(s.requests for s in recorder.steps.values())
+    summary = {"users": users, "requests": requests, "errors": errors,
+               "outcomes": recorder.outcomes, "rps": round(requests / elapsed, 1),
+               "p50_ms": percentile_ms(every, 0.5), "p99_ms": percentile_ms(every, 0.99),
+               "seconds": round(elapsed, 2), "steps": steps}
+    if recorder.admission_waits:
+        waits = sorted(recorder.admission_waits)
+        summary["admission_wait_p50_s"] = round(percentile_ms(waits, 0.5) / 1000, 2)
+        summary["admission_wait_p99_s"] = round(percentile_ms(waits, 0.99) / 1000, 2)
+    return summary, recorder.outcomes, recorder.problems, recorder.queue_log
