@@ -39,6 +39,10 @@ struct user_hub_actor_state {
   /// Invariant: holds exactly the keys of `streams`, grouped by their user.
   std::unordered_map<user_id, std::set<caf::actor_addr>> by_user;
   std::unordered_map<reservation_id, tracked_hold> holds;
+  /// New deadlines of holds whose creation has not arrived: the expiry and lifecycle topics are
+  /// read independently, so an extension can overtake the creation it extends. Applied when
+  /// the creation comes; forgotten forget_after past the deadline if it never does.
+  std::unordered_map<reservation_id, hold_moved> early_moves;
   /// Intents not yet final, with their last status.
   std::unordered_map<payment_intent_id, domain::payment_status> open_payments;
   /// Message ids ("m-<ulid>").
@@ -108,6 +112,8 @@ domain::reservation_status previous_of(domain::reservation_status now) {
   return st::unspecified;
 }
 
+void on_hold_moved(self_pointer self, const hold_moved& m);
+
 void on_reservation(self_pointer self, const reservation_seen& seen) {
   auto& st = self->state;
   const auto& r = seen.record;
@@ -122,13 +128,25 @@ void on_reservation(self_pointer self, const reservation_seen& seen) {
   push_reservation(self, r.owner,
                    {r.id, previous_of(r.status), r.status, r.hold_expires_at,
                     reservation_change::status, seen.at});
+  if (auto early = st.early_moves.find(r.id); early != st.early_moves.end()) {
+    auto move = early->second;
+    st.early_moves.erase(early);
+    if (r.status == domain::reservation_status::hold)
+      on_hold_moved(self, move); // after the creation, as it happened
+  }
 }
 
 void on_hold_moved(self_pointer self, const hold_moved& m) {
   auto& st = self->state;
   auto it = st.holds.find(m.reservation);
-  // Unknown: its creation has not arrived (it will carry the deadline) or it ended already.
-  if (it == st.holds.end() || it->second.expires_at == m.expires_at)
+  if (it == st.holds.end()) { // its creation has not arrived yet, or it ended already
+    st.early_moves.insert_or_assign(m.reservation, m);
+    auto forget = m.expires_at + st.settings.forget_after - now_of(self);
+    self->delayed_send(self, std::max(forget, decltype(forget)::zero()),
+                       hold_due{m.reservation, m.expires_at});
+    return;
+  }
+  if (it->second.expires_at == m.expires_at)
     return;
   it->second.expires_at = m.expires_at;
   it->second.warned = false;
@@ -142,7 +160,13 @@ void on_hold_moved(self_pointer self, const hold_moved& m) {
 void on_hold_due(self_pointer self, const hold_due& d) {
   auto& st = self->state;
   auto it = st.holds.find(d.reservation);
-  if (it == st.holds.end() || it->second.expires_at != d.expires_at) // ended, or moved
+  if (it == st.holds.end()) { // ended, or an early move whose creation never came
+    if (auto early = st.early_moves.find(d.reservation);
+        early != st.early_moves.end() && early->second.expires_at == d.expires_at)
+      st.early_moves.erase(early);
+    return;
+  }
+  if (it->second.expires_at != d.expires_at) // moved
     return;
   auto now = now_of(self);
   if (now >= d.expires_at + st.settings.forget_after) {
