@@ -163,10 +163,10 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   auto entry = st.writes.entry_of(req.scope, encode_reply(reply), now);
   std::vector<storage::mutation> batch{reservation_mutation(state)};
   batch.push_back(journal_mutation(st.definition.id, entry));
-  auto events = stage_events(
-      *st.config, st.definition.id,
-      {lifecycle_event(state, st.ids.next(now), now), expiry_event(state, st.ids.next(now), now)},
-      batch);
+  auto events = stage_events(*st.config, st.definition.id,
+                             {lifecycle_event(state, st.ids.next(now), now, req.scope.trace_id),
+                              expiry_event(state, st.ids.next(now), now, req.scope.trace_id)},
+                             batch);
   auto promise = self->make_response_promise<reservation_reply>();
   auto scope = req.scope;
   st.durable.persist(

@@ -74,8 +74,9 @@ caf::result<payment_reply> create_payment(self_pointer self, const payment_creat
                                        journal_mutation(st.definition.id, entry)};
   // "payment.pending": the intent's first status, so the topic (and a user's payment stream)
   // sees every status it takes, not only the changes after it.
-  auto events = stage_events(*st.config, st.definition.id,
-                             {payment_event(state, st.ids.next(now), now)}, batch);
+  auto events =
+      stage_events(*st.config, st.definition.id,
+                   {payment_event(state, st.ids.next(now), now, req.scope.trace_id)}, batch);
   st.durable.persist(self, st.config->durable_store(), std::move(batch),
                      [=](std::optional<failure> err) mutable {
                        auto& st = self->state;

@@ -57,6 +57,9 @@ struct write_scope {
   user_id user;
   idempotency_key key;
   std::string canonical;
+  /// The call's trace id, carried into the events the write publishes (never part of what
+  /// makes a retry identical: a retry has a trace id of its own).
+  std::string trace_id{}; // defaulted: most writes are built without one (tests, timers)
 };
 
 /// CreateReservation / ReserveSeat. `reservation_token` is RequestAdmission's proof of

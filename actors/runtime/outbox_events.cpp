@@ -23,8 +23,10 @@ constexpr std::array<std::pair<topic_kind, std::string_view>, 4> topic_names{{
 }};
 
 outbound_event event_of(topic_kind topic, std::string type, const std::string& key,
-                        const ulid& unique, timestamp at, const google::protobuf::Message& body) {
+                        const ulid& unique, timestamp at, const google::protobuf::Message& body,
+                        const std::string& trace_id) {
   pb::EventEnvelope e;
+  e.set_trace_id(trace_id);
   e.set_event_id("ev-" + unique());
   e.set_event_type(type);
   auto ms = to_epoch_ms(at);
@@ -51,25 +53,28 @@ std::optional<topic_kind> topic_kind_of(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& unique,
-                               timestamp at) {
+outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                               const std::string& trace_id) {
   auto type = r.status == domain::reservation_status::hold
                   ? std::string{"reservation.created"}
                   : "reservation." + std::string{domain::to_string(r.status)};
-  return event_of(topic_kind::lifecycle, std::move(type), r.id(), unique, at, to_record(r));
+  return event_of(topic_kind::lifecycle, std::move(type), r.id(), unique, at, to_record(r),
+                  trace_id);
 }
 
-outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at) {
+outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                            const std::string& trace_id) {
   pb::HoldExpiry body;
   body.set_reservation_id(r.id());
   body.set_event_id(r.event());
   body.set_expires_at_ms(to_epoch_ms(r.hold_expires_at));
-  return event_of(topic_kind::expiry, "hold.expiry", r.id(), unique, at, body);
+  return event_of(topic_kind::expiry, "hold.expiry", r.id(), unique, at, body, trace_id);
 }
 
-outbound_event payment_event(const domain::payment_state& p, const ulid& unique, timestamp at) {
+outbound_event payment_event(const domain::payment_state& p, const ulid& unique, timestamp at,
+                             const std::string& trace_id) {
   return event_of(topic_kind::payment, "payment." + std::string{domain::to_string(p.status)},
-                  p.reservation(), unique, at, to_record(p));
+                  p.reservation(), unique, at, to_record(p), trace_id);
 }
 
 void add_outbox_rows(const std::string& owner, std::vector<outbound_event>& events,

@@ -17,13 +17,18 @@
 
 namespace tt::actors {
 
+/// Each builder takes the trace id of the call that caused the event (empty for timers and the
+/// worker's effects), so one request can be followed from the RPC into the topics.
+
 /// "reservation.created" for a new hold, else "reservation.<status>".
-outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& unique,
-                               timestamp at);
+outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                               const std::string& trace_id);
 /// "hold.expiry": the worker ends the hold at r.hold_expires_at unless it moved on by then.
-outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at);
+outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                            const std::string& trace_id);
 /// "payment.<status>", keyed by the intent's reservation.
-outbound_event payment_event(const domain::payment_state& p, const ulid& unique, timestamp at);
+outbound_event payment_event(const domain::payment_state& p, const ulid& unique, timestamp at,
+                             const std::string& trace_id);
 
 /// With a publisher configured, adds the outbox rows of `events` (under `owner`'s prefix) to
 /// `batch` and returns the events to publish once the batch is durable; without one, none.

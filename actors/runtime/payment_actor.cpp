@@ -122,7 +122,8 @@ void run(self_pointer self, job j) {
                                                  now_of(self) + st.config->idempotency.ttl)));
   std::vector<outbound_event> news;
   if (next.status != st.payment.status)
-    news.push_back(payment_event(next, st.ids.next(now_of(self)), now_of(self)));
+    news.push_back(payment_event(next, st.ids.next(now_of(self)), now_of(self),
+                                 j.request ? j.request->scope.trace_id : std::string{}));
   auto events = stage_events(*st.config, event, std::move(news), batch);
   st.jobs.start();
   auto promise = j.promise;

@@ -129,15 +129,16 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
 }
 
 /// The domain events `p` publishes: its new status, and a new deadline for the worker.
-std::vector<outbound_event> events_of(self_pointer self, const plan& p) {
+std::vector<outbound_event> events_of(self_pointer self, const plan& p, const job& j) {
   auto& st = self->state;
   auto now = now_of(self);
+  std::string trace = j.request ? j.request->scope.trace_id : std::string{};
   std::vector<outbound_event> out;
   if (p.next.status != st.reservation.status)
-    out.push_back(lifecycle_event(p.next, st.ids.next(now), now));
+    out.push_back(lifecycle_event(p.next, st.ids.next(now), now, trace));
   if (p.next.status == domain::reservation_status::hold &&
       p.next.hold_expires_at != st.reservation.hold_expires_at)
-    out.push_back(expiry_event(p.next, st.ids.next(now), now));
+    out.push_back(expiry_event(p.next, st.ids.next(now), now, trace));
   return out;
 }
 
@@ -148,7 +149,7 @@ void store_then(self_pointer self, const plan& p, const job& j,
   auto id = st.reservation.id;
   auto status = p.next.status;
   auto batch = batch_of(self, p, j);
-  auto events = stage_events(*st.config, st.reservation.event, events_of(self, p), batch);
+  auto events = stage_events(*st.config, st.reservation.event, events_of(self, p, j), batch);
   st.durable.persist(self, st.config->durable_store(), std::move(batch),
                      [self, id, status, events = std::move(events),
                       then = std::move(then)](std::optional<failure> err) mutable {

@@ -94,8 +94,12 @@ void inventory_service_adapter::reserve_seat(std::shared_ptr<reserve_call> call)
   }
   // ReserveSeatRequest has no reservation_token field: on an event with a waiting room the
   // admission actor refuses it (FORBIDDEN), so ReserveSeat cannot bypass the queue.
-  actors::create_request msg{event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()),
-                             r.quantity(),           {},          {}};
+  actors::create_request msg{event_id{r.event_id()},
+                             scope_of(r, call->trace_id()),
+                             seat_ids_of(r.seat_ids()),
+                             r.quantity(),
+                             {},
+                             {}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](reserve_call& c, const actors::reservation_reply& reply) {
@@ -124,7 +128,7 @@ void inventory_service_adapter::commit_reservation(std::shared_ptr<commit_call> 
   }
   actors::reservation_request msg{reservation_id{r.reservation_id()},
                                   actors::reservation_action::confirm,
-                                  scope_of(r),
+                                  scope_of(r, call->trace_id()),
                                   r.payment_intent_id(),
                                   {},
                                   {},

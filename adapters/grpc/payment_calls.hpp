@@ -80,7 +80,8 @@ void create_payment_intent(const call_bridge& bridge, const actors::shard_region
   }
   actors::payment_create_request msg;
   msg.reservation = reservation_id{r.reservation_id()};
-  msg.scope = {user_id{r.user_id()}, idempotency_key{r.idempotency_key()}, canonical_of(r)};
+  msg.scope = {user_id{r.user_id()}, idempotency_key{r.idempotency_key()}, canonical_of(r),
+               call->trace_id()};
   msg.amount = {r.amount().amount(), r.amount().currency()};
   msg.method = r.method();
   msg.scenario = static_cast<domain::payment_scenario>(r.scenario());

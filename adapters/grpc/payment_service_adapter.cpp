@@ -126,7 +126,7 @@ void payment_service_adapter::process(std::shared_ptr<process_call> call) {
   actors::payment_request msg;
   msg.id = payment_intent_id{r.payment_intent_id()};
   msg.action = actors::payment_action::process;
-  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r)};
+  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()};
   bridge_.ask<actors::payment_reply>(
       std::move(call), region_,
       [](process_call& c, const actors::payment_reply& reply) {
@@ -161,7 +161,7 @@ void payment_service_adapter::cancel(std::shared_ptr<cancel_call> call) {
   actors::payment_request msg;
   msg.id = payment_intent_id{r.payment_intent_id()};
   msg.action = actors::payment_action::cancel;
-  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r)};
+  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()};
   msg.reason = r.reason();
   msg.refund_amount = r.refund_amount().amount();
   bridge_.ask<actors::payment_reply>(

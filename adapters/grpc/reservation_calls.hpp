@@ -15,8 +15,8 @@
 namespace tt::adapters::rpc {
 
 template <class Request>
-actors::write_scope scope_of(const Request& r) {
-  return {user_id{r.user_id()}, idempotency_key{r.idempotency_key()}, canonical_of(r)};
+actors::write_scope scope_of(const Request& r, const std::string& trace_id) {
+  return {user_id{r.user_id()}, idempotency_key{r.idempotency_key()}, canonical_of(r), trace_id};
 }
 
 template <class Seats>
@@ -39,8 +39,12 @@ void create_reservation(const call_bridge& bridge, const actors::shard_region& r
     call->fail(*bad);
     return;
   }
-  actors::create_request msg{event_id{r.event_id()}, scope_of(r), seat_ids_of(r.seat_ids()),
-                             r.quantity(),           {},          r.reservation_token()};
+  actors::create_request msg{event_id{r.event_id()},
+                             scope_of(r, call->trace_id()),
+                             seat_ids_of(r.seat_ids()),
+                             r.quantity(),
+                             {},
+                             r.reservation_token()};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {
@@ -92,7 +96,7 @@ void confirm_reservation(const call_bridge& bridge, const actors::shard_region& 
   }
   actors::reservation_request msg{reservation_id{r.reservation_id()},
                                   actors::reservation_action::confirm,
-                                  scope_of(r),
+                                  scope_of(r, call->trace_id()),
                                   r.payment_intent_id(),
                                   {},
                                   {},
@@ -121,7 +125,7 @@ void cancel_reservation(const call_bridge& bridge, const actors::shard_region& r
   }
   actors::reservation_request msg{reservation_id{r.reservation_id()},
                                   actors::reservation_action::cancel,
-                                  scope_of(r),
+                                  scope_of(r, call->trace_id()),
                                   {},
                                   r.reason(),
                                   {},

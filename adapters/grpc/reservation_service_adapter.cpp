@@ -83,7 +83,7 @@ void reservation_service_adapter::extend_hold(std::shared_ptr<extend_call> call)
   }
   actors::reservation_request msg{reservation_id{r.reservation_id()},
                                   actors::reservation_action::extend,
-                                  scope_of(r),
+                                  scope_of(r, call->trace_id()),
                                   {},
                                   r.reason(),
                                   std::chrono::seconds{r.extension_seconds()},

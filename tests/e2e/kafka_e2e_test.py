@@ -1,7 +1,8 @@
 """End to end for the Kafka backbone of issue #6: a standalone broker (tacos-broker), real tacosd
 processes using it, real gRPC clients, and kcat reading and writing the topics.
 
-- Lifecycle events of a hold and its confirmation are on the lifecycle topic, readable by kcat.
+- Lifecycle events of a hold and its confirmation are on the lifecycle topic, readable by kcat;
+  an event carries the trace id of the call that caused it.
 - A hold nobody pays is EXPIRED by the worker within 1 s of its deadline (the hold's own
   backstop timer is set 60 s later, so only the expiry topic can have done it).
 - The same payment event delivered three more times (re-produced with kcat) has one effect.
@@ -28,6 +29,7 @@ from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import worker_pb2, worker_pb2_grpc  # noqa: E402
+from proto.tt.internal.v1 import events_pb2  # noqa: E402
 
 from kafka_process import Broker, Kcat  # noqa: E402
 from node_process import NodeProcess  # noqa: E402
@@ -137,6 +139,20 @@ class WorkerPath(unittest.TestCase):
         self.assertEqual(len(events["reservation.confirmed"]), 1)
         payments = [r for r in self.kcat.records(PAYMENTS) if r["key"] == held.reservation_id]
         self.assertIn("payment.completed", {r["headers"]["event_type"] for r in payments})
+
+    def test_an_event_carries_the_trace_id_of_the_call_that_caused_it(self):
+        trace = uuid.uuid4().hex
+        held = self.c.res.CreateReservation(R.CreateReservationRequest(
+            event_id=EVENT, user_id="tia", seat_ids=["A-20-10"], idempotency_key=key()),
+            metadata=[("x-trace-id", trace)], timeout=10)
+        created = wait_for(self, "the creation on the lifecycle topic", lambda: [
+            r for r in self.kcat.records(LIFECYCLE) if r["key"] == held.reservation_id
+            and r["headers"].get("event_type") == "reservation.created"])
+        envelope = events_pb2.EventEnvelope()
+        envelope.ParseFromString(self.kcat.payload(LIFECYCLE, created[0]["partition"],
+                                                   created[0]["offset"]))
+        self.assertEqual(envelope.trace_id, trace)
+        self.assertEqual(envelope.entity_key, held.reservation_id)
 
     def test_an_unpaid_hold_expires_through_the_worker_within_a_second(self):
         held = self.c.hold("bob", "A-2-1")
