@@ -2,6 +2,7 @@
 /// What the node knows about its own components, as one actor reply. Adapters translate it into
 /// gateway.v1.HealthCheckResponse and common.v1.GetSystemHealthResponse.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -10,6 +11,13 @@
 #include <caf/meta/type_name.hpp>
 
 namespace tt::actors {
+
+/// Microseconds from `start` to now: how a check measures its response_time_us.
+inline int64_t micros_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
 
 enum class health_status : uint8_t { healthy = 1, degraded, unhealthy };
 

@@ -12,10 +12,21 @@ namespace tt::actors {
 
 namespace {
 
-int64_t micros_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                               start)
-      .count();
+/// A check's last answer. Load balancers and health checkers call often: one fsync probe (or
+/// one broker round trip) per storage_probe_interval is plenty, and keeps a burst of health
+/// checks from becoming a burst of fsyncs.
+struct cached_probe {
+  component_health result;
+  std::chrono::steady_clock::time_point at;
+};
+
+/// `slot`'s answer, from `check` again once it is older than storage_probe_interval.
+template <class Check>
+const component_health& cached(std::optional<cached_probe>& slot,
+                               std::chrono::steady_clock::time_point now, const Check& check) {
+  if (!slot || now - slot->at >= storage_probe_interval)
+    slot = cached_probe{check(), now};
+  return slot->result;
 }
 
 component_health check_actor_system(caf::actor_system& sys) {
@@ -79,14 +90,7 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
                                     const storage::data_directory& dir,
                                     const storage::snapshot_store* store,
                                     std::vector<health_probe> probes) {
-  // Load balancers and health checkers call often: one fsync probe per second is plenty, and
-  // keeps a burst of health checks from becoming a burst of fsyncs.
-  struct cached_probe {
-    component_health result;
-    std::chrono::steady_clock::time_point at;
-  };
   auto cache = std::make_shared<std::optional<cached_probe>>();
-  // The probes' answers are reused the same way (Kafka's is a broker round trip).
   auto probe_cache = std::make_shared<std::vector<std::optional<cached_probe>>>(probes.size());
   return sys.spawn<caf::detached>(
       [identity, cache, probe_cache, &dir, store, probes = std::move(probes)](
@@ -94,8 +98,6 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
         return {
             [=, &dir](get_health_atom) {
               auto now = std::chrono::steady_clock::now();
-              if (!*cache || now - (*cache)->at >= storage_probe_interval)
-                *cache = cached_probe{check_storage(dir), now};
               health_report r;
               r.node_id = identity.node_id;
               r.version = identity.version;
@@ -104,16 +106,12 @@ node_health_actor spawn_node_health(caf::actor_system& sys, node_identity identi
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
               r.components.push_back(check_actor_system(self->system()));
-              auto storage_dependency = (*cache)->result;
+              auto storage_dependency = cached(*cache, now, [&] { return check_storage(dir); });
               if (store != nullptr)
                 r.components.push_back(check_store(*store, identity.recovery, storage_dependency));
               r.components.push_back(std::move(storage_dependency));
-              for (size_t i = 0; i < probes.size(); ++i) {
-                auto& cached = (*probe_cache)[i];
-                if (!cached || now - cached->at >= storage_probe_interval)
-                  cached = cached_probe{probes[i](), now};
-                r.components.push_back(cached->result);
-              }
+              for (size_t i = 0; i < probes.size(); ++i)
+                r.components.push_back(cached((*probe_cache)[i], now, probes[i]));
               return r;
             },
         };

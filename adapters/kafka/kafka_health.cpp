@@ -21,9 +21,7 @@ actors::component_health check_kafka(const std::string& endpoint, const kafka_pu
   } else {
     c.metrics["brokers"] = std::to_string(std::get<int>(brokers));
   }
-  c.response_time_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+  c.response_time_us = actors::micros_since(start);
   auto degrade = [&](std::string why) {
     if (c.status == actors::health_status::healthy)
       c.status = actors::health_status::degraded;

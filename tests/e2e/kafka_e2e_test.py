@@ -32,7 +32,7 @@ from proto.reservation.v1 import worker_pb2, worker_pb2_grpc  # noqa: E402
 from proto.tt.internal.v1 import events_pb2  # noqa: E402
 
 from kafka_process import Broker, Kcat  # noqa: E402
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, wait_for  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 BROKER = os.environ["TT_BROKER"]
@@ -91,16 +91,6 @@ class Client:
 
     def close(self):
         self.channel.close()
-
-
-def wait_for(test, what, probe, timeout=10.0, step=0.05):
-    deadline = time.time() + timeout
-    while True:
-        value = probe()
-        if value or time.time() > deadline:
-            test.assertTrue(value, "timed out waiting for " + what)
-            return value
-        time.sleep(step)
 
 
 def lifecycle_of(kcat, rid):

@@ -9,6 +9,17 @@ import time
 import grpc
 
 
+def wait_for(test, what, probe, timeout=10.0, step=0.05):
+    """Calls `probe` until it returns something true (returned) or `timeout` s pass (`test` fails)."""
+    deadline = time.time() + timeout
+    while True:
+        value = probe()
+        if value or time.time() > deadline:
+            test.assertTrue(value, "timed out waiting for " + what)
+            return value
+        time.sleep(step)
+
+
 def contract_error(rpc_error):
     """The common.v1.Error a failed call carries in grpc-status-details-bin (google.rpc.Status).
     Needs the generated stubs on sys.path (TT_PY_STUBS), as every e2e test sets up first."""

@@ -22,7 +22,7 @@ from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error  # noqa: E402
+from node_process import NodeProcess, contract_error, wait_for  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -89,13 +89,7 @@ class Payments(unittest.TestCase):
             reservation_id=rid, user_id=user), timeout=10).reservation
 
     def wait_for(self, what, probe, timeout=8):
-        deadline = time.time() + timeout
-        while True:
-            value = probe()
-            if value or time.time() > deadline:
-                self.assertTrue(value, "timed out waiting for " + what)
-                return value
-            time.sleep(0.05)
+        return wait_for(self, what, probe, timeout)
 
     def free(self, seats):
         got = self.inv.CheckAvailability(inventory_pb2.CheckAvailabilityRequest(

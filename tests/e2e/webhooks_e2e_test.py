@@ -28,7 +28,7 @@ from proto.gateway.v1 import webhook_pb2, webhook_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error  # noqa: E402
+from node_process import NodeProcess, contract_error, wait_for  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SECRET = "node-signing-secret-for-tests-0123"
@@ -132,13 +132,7 @@ class Webhooks(unittest.TestCase):
         return held, intent
 
     def wait_for(self, what, probe, timeout=15):
-        deadline = time.time() + timeout
-        while True:
-            value = probe()
-            if value or time.time() > deadline:
-                self.assertTrue(value, "timed out waiting for " + what)
-                return value
-            time.sleep(0.05)
+        return wait_for(self, what, probe, timeout)
 
     def rejected(self, fn, status):
         with self.assertRaises(grpc.RpcError) as cm:
