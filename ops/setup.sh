@@ -14,6 +14,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   # HTTP client for outgoing webhooks
   libcpp-httplib-dev
+  # the allocator every program links (cmake/TtTarget.cmake says why)
+  libjemalloc-dev
   # real clients used by tests and benchmarks
   python3-grpcio python3-protobuf python3-yaml grpc-proto kcat nghttp2-client
 )

@@ -56,8 +56,10 @@ void ask_reservation(self_pointer self, reservation_entry& entry, reservation_re
     e.in_flight -= 1;
     e.last_used = now_of(self);
   };
-  // Bounded: the reservation actor only waits on this actor and the store, which always answer.
-  self->request(*entry.handle, std::chrono::seconds{10}, std::move(req))
+  // No timeout: the reservation actor only waits on this actor and the store, which always
+  // answer, and CAF answers for an actor that died. A timeout would cost two trips through CAF's
+  // one clock thread per request (set and cancel), on the hottest path of the node.
+  self->request(*entry.handle, caf::infinite, std::move(req))
       .then(
           [=](reservation_reply& reply) {
             settle();

@@ -38,8 +38,6 @@ struct reservation_actor_state {
 
 using self_pointer = reservation_actor::stateful_pointer<reservation_actor_state>;
 
-/// Seat moves wait at most this long for the event actor (same node, never blocked on us).
-constexpr auto seat_move_timeout = std::chrono::seconds{5};
 /// A lapsed hold whose expiry could not be stored is tried again after this long.
 constexpr auto expiry_retry = std::chrono::seconds{1};
 
@@ -164,7 +162,10 @@ void store_then(self_pointer self, const plan& p, const job& j,
 
 void move_then(self_pointer self, const seat_change& move,
                std::function<void(std::optional<failure>)> then) {
-  self->request(self->state.event, seat_move_timeout, move)
+  // No timeout: the event actor answers a seat move at once (and CAF answers if it died). A
+  // timed-out move could still be applied after this actor gave up on it, leaving seats sold
+  // for a reservation that is not confirmed.
+  self->request(self->state.event, caf::infinite, move)
       .then([=](std::vector<domain::seat_view>&) { then(std::nullopt); },
             [=](caf::error& err) {
               auto rejection = to_failure(err);

@@ -1,6 +1,9 @@
 #include "actors/runtime/worker_actor.hpp"
 
 #include <deque>
+#include <functional>
+#include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -10,11 +13,19 @@ namespace tt::actors {
 
 namespace {
 
-using promise_type = caf::typed_response_promise<effect_reply>;
+/// Where one job's outcome goes: its response promise, or its tracker's sink.
+using job_done = std::function<void(caf::expected<effect_reply>)>;
 
-struct waiting_job {
+struct pending_job {
   worker_job job;
-  promise_type promise;
+  job_done done;
+};
+
+struct running_job {
+  effect_kind kind = effect_kind::hold_expiry;
+  std::string event_id;
+  job_done done;
+  std::chrono::steady_clock::time_point started;
 };
 
 /// Recently applied event ids, oldest evicted first.
@@ -48,8 +59,15 @@ struct worker_state {
   id_window applied{0};
   /// Ids of jobs waiting or in flight: a redelivery meanwhile is a duplicate too.
   std::unordered_set<std::string> underway;
-  std::unordered_map<uint64_t, waiting_job> waiting;
-  uint64_t last_token = 0;
+  /// Jobs before their due time, earliest first, and the time the earliest timer is set for.
+  std::multimap<timestamp, pending_job> not_due;
+  std::optional<timestamp> timer_at;
+  /// Due jobs waiting for one of the `max_running` slots, in the order they became due.
+  std::deque<pending_job> ready;
+  /// Effects asked of the events and not answered, by run number.
+  std::unordered_map<uint64_t, running_job> running;
+  uint64_t last_run = 0;
+  bool sweep_armed = false;
   worker_stats stats;
   double total_ms = 0;
 };
@@ -77,56 +95,117 @@ void record(self_pointer self, effect_kind kind, const effect_reply& r,
   s.average_ms = self->state.total_ms / static_cast<double>(s.processed);
 }
 
-void run(self_pointer self, waiting_job w) {
+void pump(self_pointer self);
+
+/// Ends running effect `run_id` with `outcome`; nothing if it ended already (timed out, and this
+/// is its late answer: the effect checks the state first, so its retry finds it done).
+void finish(self_pointer self, uint64_t run_id, caf::expected<effect_reply> outcome) {
   auto& st = self->state;
-  st.stats.in_flight += 1;
-  auto started = std::chrono::steady_clock::now();
-  auto id = w.job.event_id;
-  auto kind = w.job.effect.kind;
-  auto promise = w.promise;
-  self->request(st.region, st.options.effect_timeout, w.job.effect)
-      .then(
-          [=](effect_reply& r) mutable {
-            auto& st = self->state;
-            st.stats.in_flight -= 1;
-            record(self, kind, r, std::chrono::steady_clock::now() - started);
-            if (!id.empty()) {
-              st.underway.erase(id);
-              st.applied.add(id);
-            }
-            promise.deliver(std::move(r));
-          },
-          [=](caf::error& err) mutable {
-            auto& st = self->state;
-            st.stats.in_flight -= 1;
-            st.stats.failed += 1;
-            of_kind(self, kind).failed += 1;
-            if (!id.empty())
-              st.underway.erase(id);
-            promise.deliver(std::move(err));
-          });
+  auto it = st.running.find(run_id);
+  if (it == st.running.end())
+    return;
+  auto job = std::move(it->second);
+  st.running.erase(it);
+  st.stats.in_flight -= 1;
+  if (!job.event_id.empty())
+    st.underway.erase(job.event_id);
+  if (outcome) {
+    record(self, job.kind, *outcome, std::chrono::steady_clock::now() - job.started);
+    if (!job.event_id.empty())
+      st.applied.add(job.event_id);
+  } else {
+    st.stats.failed += 1;
+    of_kind(self, job.kind).failed += 1;
+  }
+  job.done(std::move(outcome));
+  pump(self);
 }
 
-caf::result<effect_reply> accept(self_pointer self, worker_job job) {
+/// Fails the effects that ran past effect_timeout. One sweep for all of them, not a timeout per
+/// request: each of those would take two trips through CAF's one clock thread.
+void sweep(self_pointer self) {
+  auto& st = self->state;
+  st.sweep_armed = false;
+  auto late = std::chrono::steady_clock::now() - st.options.effect_timeout;
+  std::vector<uint64_t> expired;
+  for (const auto& [run_id, job] : st.running)
+    if (job.started <= late)
+      expired.push_back(run_id);
+  for (auto run_id : expired)
+    finish(self, run_id, caf::make_error(caf::sec::request_timeout));
+  if (!st.running.empty()) {
+    st.sweep_armed = true;
+    self->delayed_send(self, st.options.effect_timeout / 2, sweep_atom_v);
+  }
+}
+
+void run(self_pointer self, pending_job p) {
+  auto& st = self->state;
+  auto run_id = ++st.last_run;
+  st.running.emplace(run_id, running_job{p.job.effect.kind, p.job.event_id, std::move(p.done),
+                                         std::chrono::steady_clock::now()});
+  st.stats.in_flight += 1;
+  if (!st.sweep_armed) {
+    st.sweep_armed = true;
+    self->delayed_send(self, st.options.effect_timeout / 2, sweep_atom_v);
+  }
+  self->request(st.region, caf::infinite, std::move(p.job.effect))
+      .then([=](effect_reply& r) { finish(self, run_id, std::move(r)); },
+            [=](caf::error& err) { finish(self, run_id, std::move(err)); });
+}
+
+void pump(self_pointer self) {
+  auto& st = self->state;
+  while (st.running.size() < st.options.max_running && !st.ready.empty()) {
+    auto next = std::move(st.ready.front());
+    st.ready.pop_front();
+    st.stats.waiting -= 1;
+    run(self, std::move(next));
+  }
+}
+
+/// One timer for the earliest waiting job; a later one is set when that fires.
+void arm(self_pointer self, timestamp at) {
+  auto& st = self->state;
+  if (st.timer_at && *st.timer_at <= at)
+    return;
+  st.timer_at = at;
+  auto left = std::max<timestamp::duration>(at - now_of(self), timestamp::duration::zero());
+  self->delayed_send(self, left, due_atom_v);
+}
+
+void release_due(self_pointer self) {
+  auto& st = self->state;
+  st.timer_at.reset();
+  auto now = now_of(self);
+  auto it = st.not_due.begin();
+  for (; it != st.not_due.end() && it->first <= now; ++it)
+    st.ready.push_back(std::move(it->second));
+  st.not_due.erase(st.not_due.begin(), it);
+  if (!st.not_due.empty())
+    arm(self, st.not_due.begin()->first);
+  pump(self);
+}
+
+void accept(self_pointer self, worker_job job, job_done done) {
   auto& st = self->state;
   const auto& id = job.event_id;
   if (!id.empty() && (st.applied.contains(id) || st.underway.count(id) != 0)) {
     st.stats.duplicates += 1;
-    return effect_reply{effect_status::duplicate, "event " + id + " was applied already", {}, {}};
+    done(effect_reply{effect_status::duplicate, "event " + id + " was applied already", {}, {}});
+    return;
   }
   if (!id.empty())
     st.underway.insert(id);
-  auto promise = self->make_response_promise<effect_reply>();
-  auto left = job.due - now_of(self);
-  if (left <= std::chrono::milliseconds{0}) {
-    run(self, {std::move(job), promise});
-    return promise;
-  }
-  auto token = ++st.last_token;
-  st.waiting.emplace(token, waiting_job{std::move(job), promise});
   st.stats.waiting += 1;
-  self->delayed_send(self, left, due_atom_v, token);
-  return promise;
+  auto due = job.due;
+  if (due <= now_of(self)) {
+    st.ready.push_back({std::move(job), std::move(done)});
+    pump(self);
+    return;
+  }
+  st.not_due.emplace(due, pending_job{std::move(job), std::move(done)});
+  arm(self, due);
 }
 
 } // namespace
@@ -159,7 +238,25 @@ worker_actor spawn_worker(caf::actor_system& sys, shard_region region,
     for (auto kind : all_effect_kinds)
       st.stats.kinds.push_back({kind, 0, 0, {}});
     return {
-        [=](worker_job& job) { return accept(self, std::move(job)); },
+        [=](worker_job& job) -> caf::result<effect_reply> {
+          auto promise = self->make_response_promise<effect_reply>();
+          accept(self, std::move(job), [promise](caf::expected<effect_reply> r) mutable {
+            if (r)
+              promise.deliver(std::move(*r));
+            else
+              promise.deliver(std::move(r.error()));
+          });
+          return promise;
+        },
+        [=](tracked_job& t) {
+          accept(self, std::move(t.job),
+                 [ticket = t.ticket, sink = std::move(t.sink)](caf::expected<effect_reply> r) {
+                   if (r)
+                     sink->finished(ticket, std::nullopt);
+                   else
+                     sink->finished(ticket, caf::to_string(r.error()));
+                 });
+        },
         [=](const worker_stats_query&) { return self->state.stats; },
         [=](const dead_lettered& d) {
           auto& s = self->state.stats;
@@ -169,16 +266,8 @@ worker_actor spawn_worker(caf::actor_system& sys, shard_region region,
             s.recent_dead_letters.erase(s.recent_dead_letters.begin());
         },
         [=](const source_report& r) { self->state.stats.source = r; },
-        [=](due_atom, uint64_t token) {
-          auto& st = self->state;
-          auto it = st.waiting.find(token);
-          if (it == st.waiting.end())
-            return;
-          auto w = std::move(it->second);
-          st.waiting.erase(it);
-          st.stats.waiting -= 1;
-          run(self, std::move(w));
-        },
+        [=](due_atom) { release_due(self); },
+        [=](sweep_atom) { sweep(self); },
     };
   });
 }

@@ -5,6 +5,8 @@
 /// forged message can at most ask for something that is then found to be done already.
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,25 @@ struct worker_job {
   timestamp due;
 };
 
+/// Where the outcome of a tracked job goes: the Kafka consumer's completion queue. Called on the
+/// worker's thread, so it must not block.
+class job_sink {
+ public:
+  virtual ~job_sink() = default;
+  /// `error` is empty when the effect is durable (or was found done already).
+  virtual void finished(uint64_t ticket, std::optional<std::string> error) = 0;
+};
+
+/// A job whose outcome goes to `sink` rather than back as a response. The Kafka consumer has
+/// thousands of jobs in hand at once (every live hold's expiry waits for its deadline), and CAF
+/// 0.17 keeps an actor's outstanding requests in a vector it searches and erases from linearly:
+/// one request per job made every answer cost O(jobs in hand).
+struct tracked_job {
+  uint64_t ticket = 0;
+  worker_job job;
+  std::shared_ptr<job_sink> sink;
+};
+
 /// The adapter gave up on an event and sent it to the dead-letter topic.
 struct dead_lettered {
   std::string event_id;
@@ -93,7 +114,7 @@ struct worker_stats {
   int64_t duplicates = 0;
   int64_t failed = 0;
   int64_t dead_letters = 0;
-  /// Waiting for their due time (hold deadlines), and asked of an event right now.
+  /// Waiting for their due time (hold deadlines) or for a free slot, and asked of an event now.
   int64_t waiting = 0;
   int64_t in_flight = 0;
   double average_ms = 0;

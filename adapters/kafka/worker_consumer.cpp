@@ -26,9 +26,12 @@ struct finished_event {
   bool dead_letter = false;
 };
 
-/// Filled by actor and store threads, drained by the consumer thread.
-class completion_queue {
+/// Filled by the worker's and the store's threads, drained by the consumer thread.
+class completion_queue : public actors::job_sink {
  public:
+  void finished(uint64_t ticket, std::optional<std::string> error) override {
+    push({ticket, std::move(error), false});
+  }
   void push(finished_event f) {
     std::lock_guard lock{mutex_};
     items_.push_back(std::move(f));
@@ -86,7 +89,6 @@ struct worker_consumer::impl {
   actors::event_publisher& publisher;
   storage::snapshot_store* store;
   client_handle consumer;
-  caf::actor bridge;
   std::shared_ptr<completion_queue> done = std::make_shared<completion_queue>();
   offset_tracker offsets;
   std::unordered_map<uint64_t, held> hand;
@@ -134,7 +136,9 @@ struct worker_consumer::impl {
     dispatch(ticket);
   }
 
-  void dispatch(uint64_t ticket) { caf::anon_send(bridge, ticket, hand.at(ticket).job); }
+  void dispatch(uint64_t ticket) {
+    caf::anon_send(worker, actors::tracked_job{ticket, hand.at(ticket).job, done});
+  }
 
   void finish(uint64_t ticket) {
     auto it = hand.find(ticket);
@@ -283,30 +287,14 @@ struct worker_consumer::impl {
 };
 
 std::variant<std::unique_ptr<worker_consumer>, std::string>
-worker_consumer::start(const kafka_settings& settings, caf::actor_system& actors,
-                       actors::worker_actor worker, actors::event_publisher& publisher,
-                       storage::snapshot_store* store) {
+worker_consumer::start(const kafka_settings& settings, actors::worker_actor worker,
+                       actors::event_publisher& publisher, storage::snapshot_store* store) {
   auto client = join_group(settings, settings.client_id + "-worker", settings.group_id,
                            {settings.topics.payment, settings.topics.expiry});
   if (auto* err = std::get_if<std::string>(&client))
     return *err;
   auto state = std::make_unique<impl>(settings, worker, publisher, store);
   state->consumer = std::move(std::get<client_handle>(client));
-  // The one actor between the consumer thread and the worker: it asks, and queues the outcome.
-  state->bridge = actors.spawn([worker, queue = state->done](caf::event_based_actor* self) {
-    return caf::behavior{
-        [=](uint64_t ticket, actors::worker_job& job) {
-          self->request(worker, caf::infinite, std::move(job))
-              .then(
-                  [=](actors::effect_reply&) {
-                    queue->push({ticket, std::nullopt, false});
-                  },
-                  [=](caf::error& e) {
-                    queue->push({ticket, caf::to_string(e), false});
-                  });
-        },
-    };
-  });
   auto* raw = state.get();
   state->thread = std::thread{[raw] {
     raw->loop();
@@ -323,7 +311,6 @@ worker_consumer::~worker_consumer() {
   for (const auto& f : impl_->done->take_all())
     impl_->settle(f);
   impl_->commit(true);
-  caf::anon_send_exit(impl_->bridge, caf::exit_reason::user_shutdown);
   // Leaving the group talks to the broker, which may be gone: wait a bounded time, then let the
   // process end without it (the group's session times out on the broker side).
   auto* rk = impl_->consumer.get();

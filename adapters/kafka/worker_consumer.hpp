@@ -17,8 +17,6 @@
 #include <variant>
 #include <vector>
 
-#include <caf/actor_system.hpp>
-
 #include "actors/runtime/event_publisher.hpp"
 #include "actors/runtime/worker_actor.hpp"
 #include "adapters/kafka/kafka_settings.hpp"
@@ -40,7 +38,7 @@ class worker_consumer {
  public:
   /// `publisher` sends the dead letters whose outbox rows go to `store`; both must outlive this.
   static std::variant<std::unique_ptr<worker_consumer>, std::string>
-  start(const kafka_settings& settings, caf::actor_system& actors, actors::worker_actor worker,
+  start(const kafka_settings& settings, actors::worker_actor worker,
         actors::event_publisher& publisher, storage::snapshot_store* store);
 
   worker_consumer(const worker_consumer&) = delete;

@@ -261,7 +261,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     return 1;
   }
   auto consumer_started = tt::adapters::kafka::worker_consumer::start(
-      backbone.settings, actors, worker, *backbone.publisher, runtime->durable_store());
+      backbone.settings, worker, *backbone.publisher, runtime->durable_store());
   if (auto* err = std::get_if<std::string>(&consumer_started)) {
     spdlog::error("{}", *err);
     stop_actors();
