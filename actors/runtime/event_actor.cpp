@@ -355,7 +355,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
             it->second.latest = c.state;
           // With a publisher the worker applies the result from the payment topic.
           if (!self->state.config->events)
-            reconcile(self, c.state, log_failure(c.state.id));
+            reconcile(self, c.state, {}, log_failure(c.state.id));
         },
     };
   });

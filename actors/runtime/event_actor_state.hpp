@@ -92,8 +92,11 @@ void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
 caf::result<payment_reply> route_payment(self_pointer self, payment_request req);
 using effect_done = std::function<void(caf::expected<effect_reply>)>;
-void refund_late_approval(self_pointer self, const payment_intent_id& id, effect_done done);
-void reconcile(self_pointer self, const domain::payment_state& p, effect_done done);
+/// `trace_id` is carried on to the events the change publishes.
+void refund_late_approval(self_pointer self, const payment_intent_id& id,
+                          const std::string& trace_id, effect_done done);
+void reconcile(self_pointer self, const domain::payment_state& p, const std::string& trace_id,
+               effect_done done);
 /// For effects nobody waits for (in-process and recovery reconciliation): failures are logged.
 effect_done log_failure(const payment_intent_id& id);
 /// This event's intents of `q.user` (the shard region pages them).

@@ -30,7 +30,8 @@ void command(self_pointer self, reservation_entry& entry, reservation_request re
                   });
 }
 
-void refund_orphans(self_pointer self, const domain::reservation_state& r, effect_done done) {
+void refund_orphans(self_pointer self, const domain::reservation_state& r,
+                    const std::string& trace_id, effect_done done) {
   std::vector<payment_intent_id> orphans;
   for (const auto& [id, entry] : self->state.payments) {
     const auto& p = entry.latest;
@@ -46,7 +47,7 @@ void refund_orphans(self_pointer self, const domain::reservation_state& r, effec
   auto left = std::make_shared<size_t>(orphans.size());
   auto first_error = std::make_shared<std::optional<caf::error>>();
   for (const auto& id : orphans)
-    refund_late_approval(self, id, [=](caf::expected<effect_reply> one) {
+    refund_late_approval(self, id, trace_id, [=](caf::expected<effect_reply> one) {
       if (!one && !*first_error)
         *first_error = one.error();
       if (--*left > 0)
@@ -96,7 +97,7 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
       return to_caf_error(fail(errc::invalid_argument, "the intent pays for another reservation",
                                {{"reservation_id", "not this intent's", req.reservation()}}));
     auto promise = later();
-    reconcile(self, found->second.latest, answer(promise));
+    reconcile(self, found->second.latest, req.trace_id, answer(promise));
     return promise;
   }
   auto it = st.reservations.find(req.reservation);
@@ -107,6 +108,7 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
   bool held = r.status == domain::reservation_status::hold;
   reservation_request cmd;
   cmd.id = r.id;
+  cmd.scope.trace_id = req.trace_id;
   switch (req.kind) {
     case effect_kind::hold_expiry:
       if (!held)
@@ -134,35 +136,36 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
     case effect_kind::cleanup: {
       auto promise = later();
       if (!held || r.hold_expires_at > now_of(self)) {
-        refund_orphans(self, r, answer(promise));
+        refund_orphans(self, r, req.trace_id, answer(promise));
         return promise;
       }
       cmd.action = reservation_action::expire;
       auto done = answer(promise);
-      command(self, it->second, std::move(cmd), "expired",
-              [self, id = r.id, done](caf::expected<effect_reply> expired) {
-                auto found = self->state.reservations.find(id);
-                if (!expired || found == self->state.reservations.end()) {
-                  done(std::move(expired));
-                  return;
-                }
-                refund_orphans(self, found->second.latest,
-                               [expired = *expired, done](caf::expected<effect_reply> refunded) {
-                                 if (!refunded) {
-                                   done(std::move(refunded));
-                                   return;
-                                 }
-                                 auto both = expired;
-                                 if (refunded->status == effect_status::applied)
-                                   both.note += "; " + refunded->note;
-                                 done(std::move(both));
-                               });
-              });
+      command(
+          self, it->second, std::move(cmd), "expired",
+          [self, id = r.id, trace_id = req.trace_id, done](caf::expected<effect_reply> expired) {
+            auto found = self->state.reservations.find(id);
+            if (!expired || found == self->state.reservations.end()) {
+              done(std::move(expired));
+              return;
+            }
+            refund_orphans(self, found->second.latest, trace_id,
+                           [expired = *expired, done](caf::expected<effect_reply> refunded) {
+                             if (!refunded) {
+                               done(std::move(refunded));
+                               return;
+                             }
+                             auto both = expired;
+                             if (refunded->status == effect_status::applied)
+                               both.note += "; " + refunded->note;
+                             done(std::move(both));
+                           });
+          });
       return promise;
     }
     case effect_kind::refund_orphaned_payments: {
       auto promise = later();
-      refund_orphans(self, r, answer(promise));
+      refund_orphans(self, r, req.trace_id, answer(promise));
       return promise;
     }
     case effect_kind::payment_result:

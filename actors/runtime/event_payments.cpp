@@ -140,7 +140,8 @@ payment_list_answer list_payments(self_pointer self, const payment_list_query& q
 }
 
 /// Asks the intent's actor to refund (or cancel) it: its approval came after the hold ended.
-void refund_late_approval(self_pointer self, const payment_intent_id& id, effect_done done) {
+void refund_late_approval(self_pointer self, const payment_intent_id& id,
+                          const std::string& trace_id, effect_done done) {
   auto found = self->state.payments.find(id);
   if (found == self->state.payments.end()) {
     done(effect_reply{effect_status::skipped, "no such payment intent", {}, {}});
@@ -153,6 +154,7 @@ void refund_late_approval(self_pointer self, const payment_intent_id& id, effect
                          " was approved",
                          0};
   cancel.scope.user = found->second.latest.owner;
+  cancel.scope.trace_id = trace_id;
   self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
       .then(
           [done](payment_reply&) {
@@ -190,7 +192,8 @@ reply_handler as_effect(std::string note, effect_done done) {
 /// reservation. Also run for every payment at recovery, so a crash between the two steps, or an
 /// event the embedded broker lost with the process, heals at start. Every branch looks at the
 /// current state first, so applying the same result twice changes nothing the second time.
-void reconcile(self_pointer self, const domain::payment_state& p, effect_done done) {
+void reconcile(self_pointer self, const domain::payment_state& p, const std::string& trace_id,
+               effect_done done) {
   auto& st = self->state;
   auto it = st.reservations.find(p.reservation);
   if (it == st.reservations.end()) {
@@ -206,6 +209,7 @@ void reconcile(self_pointer self, const domain::payment_state& p, effect_done do
   req.id = r.id;
   req.payment_intent_id = p.id();
   req.payment = outcome_of(self, p.id(), r.id);
+  req.scope.trace_id = trace_id;
   switch (p.status) {
     case domain::payment_status::completed:
       if (r.status == domain::reservation_status::hold) {
@@ -213,7 +217,8 @@ void reconcile(self_pointer self, const domain::payment_state& p, effect_done do
         auto confirmed = as_effect("confirmed", done);
         ask_reservation(
             self, it->second, std::move(req),
-            [self, id = p.id, rid = r.id, confirmed, done](caf::expected<reservation_reply> r) {
+            [self, id = p.id, rid = r.id, trace_id, confirmed,
+             done](caf::expected<reservation_reply> r) {
               if (r) {
                 confirmed(std::move(r));
                 return;
@@ -228,10 +233,10 @@ void reconcile(self_pointer self, const domain::payment_state& p, effect_done do
               else if (now.status == domain::reservation_status::hold)
                 done(r.error()); // not a verdict on the hold: try again
               else               // the hold ended meanwhile
-                refund_late_approval(self, id, done);
+                refund_late_approval(self, id, trace_id, done);
             });
       } else if (!(r.status == domain::reservation_status::confirmed && ours)) {
-        refund_late_approval(self, p.id, done);
+        refund_late_approval(self, p.id, trace_id, done);
       } else {
         nothing("confirmed by this payment already");
       }

@@ -132,7 +132,7 @@ void recover(self_pointer self, const recovered_event& found) {
   for (const auto& p : found.payments)
     start_payment(self, p);
   for (const auto& p : found.payments)
-    reconcile(self, p, log_failure(p.id));
+    reconcile(self, p, {}, log_failure(p.id)); // at recovery: no call to trace
 }
 
 } // namespace tt::actors::event_detail

@@ -150,6 +150,7 @@ result<decoded_event> decode_event(std::string_view bytes) {
   decoded_event out;
   out.event_id = e.event_id();
   out.event_type = e.event_type();
+  out.trace_id = e.trace_id();
   out.occurred_at =
       from_epoch_ms(e.occurred_at().seconds() * 1000 + e.occurred_at().nanos() / 1'000'000);
   pb::ReservationRecord reservation;

@@ -57,6 +57,7 @@ struct decoded_event {
   std::string event_id;
   std::string event_type;
   timestamp occurred_at;
+  std::string trace_id;
   std::variant<domain::reservation_state, domain::payment_state, hold_expiry_notice> body;
 };
 

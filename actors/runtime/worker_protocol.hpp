@@ -39,6 +39,9 @@ struct effect_request {
   reservation_id reservation;
   payment_intent_id payment; // payment_result
   std::string reason;        // release_hold
+  /// The trace of what asked for the effect (the Kafka event's, the webhook's or the call's):
+  /// the events the effect publishes carry it on.
+  std::string trace_id = {};
 };
 
 /// skipped: nothing was left to do (the state moved on already); duplicate: the worker applied

@@ -144,7 +144,8 @@ void webhook_service_adapter::receive_payment(std::shared_ptr<payment_call> call
                          {actors::effect_kind::payment_result,
                           reservation_id{d.reservation_id()},
                           payment_intent_id{d.payment_intent_id()},
-                          {}},
+                          {},
+                          call->trace_id()},
                          {}};
   accept(bridge_, worker_, std::move(call), std::move(job));
 }
@@ -175,10 +176,13 @@ void webhook_service_adapter::receive_expiry(std::shared_ptr<expiry_call> call) 
     call->fail(*bad);
     return;
   }
-  actors::worker_job job{
-      "webhook:" + r.webhook_id(),
-      {actors::effect_kind::hold_expiry, reservation_id{r.reservation_id()}, {}, {}},
-      {}};
+  actors::worker_job job{"webhook:" + r.webhook_id(),
+                         {actors::effect_kind::hold_expiry,
+                          reservation_id{r.reservation_id()},
+                          {},
+                          {},
+                          call->trace_id()},
+                         {}};
   accept(bridge_, worker_, std::move(call), std::move(job));
 }
 

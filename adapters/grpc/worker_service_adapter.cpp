@@ -20,10 +20,12 @@ v1::ProcessingStatus status_of(actors::effect_status s) {
                                              : v1::PROCESSING_STATUS_SKIPPED;
 }
 
-/// An operator's job: acted on now, never de-duplicated (no event id).
-actors::worker_job manual(actors::effect_kind kind, const std::string& reservation,
-                          const std::string& payment = {}, const std::string& reason = {}) {
-  return {{}, {kind, reservation_id{reservation}, payment_intent_id{payment}, reason}, {}};
+/// An operator's job: acted on now, never de-duplicated (no event id), traced as its call.
+actors::worker_job manual(const std::string& trace_id, actors::effect_kind kind,
+                          const std::string& reservation, const std::string& payment = {},
+                          const std::string& reason = {}) {
+  return {
+      {}, {kind, reservation_id{reservation}, payment_intent_id{payment}, reason, trace_id}, {}};
 }
 
 /// Lag beyond which the worker reports DEGRADED: about a second of flash-sale traffic.
@@ -85,7 +87,7 @@ void worker_service_adapter::expiry(std::shared_ptr<expiry_call> call) {
         resp.set_next_action(reply.note);
         c.reply();
       },
-      manual(actors::effect_kind::hold_expiry, r.reservation_id()));
+      manual(call->trace_id(), actors::effect_kind::hold_expiry, r.reservation_id()));
 }
 
 void worker_service_adapter::payment(std::shared_ptr<payment_call> call) {
@@ -113,7 +115,8 @@ void worker_service_adapter::payment(std::shared_ptr<payment_call> call) {
         resp.set_next_action(reply.note);
         c.reply();
       },
-      manual(actors::effect_kind::payment_result, r.reservation_id(), r.payment_intent_id()));
+      manual(call->trace_id(), actors::effect_kind::payment_result, r.reservation_id(),
+             r.payment_intent_id()));
 }
 
 void worker_service_adapter::compensation(std::shared_ptr<compensation_call> call) {
@@ -171,7 +174,7 @@ void worker_service_adapter::compensation(std::shared_ptr<compensation_call> cal
         resp.set_requires_manual_intervention(false);
         c.reply();
       },
-      manual(kind, r.reservation_id(), {}, reason));
+      manual(call->trace_id(), kind, r.reservation_id(), {}, reason));
 }
 
 void worker_service_adapter::health(std::shared_ptr<health_call> call) {

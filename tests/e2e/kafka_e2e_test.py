@@ -2,7 +2,7 @@
 processes using it, real gRPC clients, and kcat reading and writing the topics.
 
 - Lifecycle events of a hold and its confirmation are on the lifecycle topic, readable by kcat;
-  an event carries the trace id of the call that caused it.
+  an event carries the trace id of the call that caused it, through the worker too.
 - A hold nobody pays is EXPIRED by the worker within 1 s of its deadline (the hold's own
   backstop timer is set 60 s later, so only the expiry topic can have done it).
 - The same payment event delivered three more times (re-produced with kcat) has one effect.
@@ -143,6 +143,13 @@ class WorkerPath(unittest.TestCase):
                                                    created[0]["offset"]))
         self.assertEqual(envelope.trace_id, trace)
         self.assertEqual(envelope.entity_key, held.reservation_id)
+        # The worker's effect carries it on: hold -> expiry event -> worker -> expired event.
+        expired = wait_for(self, "the expiry on the lifecycle topic", lambda: [
+            r for r in self.kcat.records(LIFECYCLE) if r["key"] == held.reservation_id
+            and r["headers"].get("event_type") == "reservation.expired"])
+        envelope.ParseFromString(self.kcat.payload(LIFECYCLE, expired[0]["partition"],
+                                                   expired[0]["offset"]))
+        self.assertEqual(envelope.trace_id, trace)
 
     def test_an_unpaid_hold_expires_through_the_worker_within_a_second(self):
         held = self.c.hold("bob", "A-2-1")
