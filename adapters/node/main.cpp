@@ -41,6 +41,7 @@
 #include "adapters/node/config.hpp"
 #include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
+#include "adapters/node/shutdown_watchdog.hpp"
 #include "storage/data_directory.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
 
@@ -51,6 +52,9 @@ namespace {
 constexpr const char* version = "0.1.0";
 /// How long GetSystemHealth waits for the brokers' metadata answer (cached for a second).
 constexpr std::chrono::milliseconds kafka_health_timeout{500};
+/// How long the actors, the publisher's flush and the store's close may take once gRPC and the
+/// worker have stopped (normally well under a second; see shutdown_watchdog.hpp).
+constexpr std::chrono::milliseconds stop_limit{10'000};
 
 sigset_t shutdown_signals() {
   sigset_t set;
@@ -371,6 +375,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   stop_hub();
   sender.reset();
   consumer.reset(); // commits the offsets of what is done, leaves the group
+  tt::node::end_process_after(stop_limit);
   stop_actors();
   spdlog::info("shutdown: gRPC and the worker stopped; stopping actors");
   // What is not acknowledged by then stays in the outbox for the next start.
