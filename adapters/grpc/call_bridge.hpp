@@ -1,8 +1,9 @@
 #pragma once
 /// The one way an RPC becomes an actor request: a short-lived request actor (one per call, as in
-/// YDB) sends the message with the call's time budget and completes the call from the reply, so no
-/// gRPC thread ever blocks on an actor. CAF errors (timeout, dead actor, domain rejection) are
-/// mapped through status_mapping; the trace id is stamped by the call.
+/// YDB) sends the message and completes the call from the reply, so no gRPC thread ever blocks on
+/// an actor. The call's time budget is watched by call_deadlines. CAF errors (dead actor, domain
+/// rejection) and an expired budget are mapped through status_mapping; the trace id is stamped
+/// by the call.
 
 #include <memory>
 #include <utility>
@@ -10,28 +11,46 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "adapters/grpc/call_deadlines.hpp"
 #include "adapters/grpc/status_mapping.hpp"
 
 namespace tt::adapters::rpc {
 
 class call_bridge {
  public:
-  explicit call_bridge(caf::actor_system& sys) : sys_(sys) {}
+  explicit call_bridge(caf::actor_system& sys)
+      : sys_(sys), deadlines_(std::make_shared<call_deadlines>()) {}
 
   /// Asks `target` with `msg...`; on a `Reply`, calls `on_reply(call, reply)`, which fills the
-  /// response and calls `call.reply()` (or `call.fail()` when the reply itself says no).
+  /// response and calls `call.reply()` (or `call.fail()` when the reply itself says no). Past the
+  /// call's budget it fails DEADLINE_EXCEEDED, whatever the actor does later.
   template <class Reply, class Call, class Handle, class OnReply, class... Ts>
   void ask(std::shared_ptr<Call> call, const Handle& target, OnReply on_reply, Ts... msg) const {
+    auto ticket = deadlines_->watch(
+        call_deadlines::clock_type::now() + call->timeout(), [weak = std::weak_ptr<Call>{call}] {
+          if (auto c = weak.lock())
+            c->fail(from_caf_error(caf::make_error(caf::sec::request_timeout)));
+        });
+    // No CAF timeout: the budget is watched above (call_deadlines.hpp says why). The request
+    // actor ends with the answer; the actors always answer, and CAF answers for a dead one.
     sys_.spawn([call = std::move(call), target, on_reply = std::move(on_reply),
-                msg...](caf::event_based_actor* self) mutable {
-      self->request(target, call->timeout(), std::move(msg)...)
-          .then([call, on_reply](Reply& reply) { on_reply(*call, reply); },
-                [call](caf::error& err) { call->fail(from_caf_error(err)); });
+                deadlines = deadlines_, ticket, msg...](caf::event_based_actor* self) mutable {
+      self->request(target, caf::infinite, std::move(msg)...)
+          .then(
+              [call, on_reply, deadlines, ticket](Reply& reply) {
+                deadlines->answered(ticket);
+                on_reply(*call, reply);
+              },
+              [call, deadlines, ticket](caf::error& err) {
+                deadlines->answered(ticket);
+                call->fail(from_caf_error(err));
+              });
     });
   }
 
  private:
   caf::actor_system& sys_;
+  std::shared_ptr<call_deadlines> deadlines_;
 };
 
 } // namespace tt::adapters::rpc
