@@ -106,7 +106,6 @@ void finish(self_pointer self, uint64_t run_id, caf::expected<effect_reply> outc
     return;
   auto job = std::move(it->second);
   st.running.erase(it);
-  st.stats.in_flight -= 1;
   if (!job.event_id.empty())
     st.underway.erase(job.event_id);
   if (outcome) {
@@ -144,7 +143,6 @@ void run(self_pointer self, pending_job p) {
   auto run_id = ++st.last_run;
   st.running.emplace(run_id, running_job{p.job.effect.kind, p.job.event_id, std::move(p.done),
                                          std::chrono::steady_clock::now()});
-  st.stats.in_flight += 1;
   if (!st.sweep_armed) {
     st.sweep_armed = true;
     self->delayed_send(self, st.options.effect_timeout / 2, sweep_atom_v);
@@ -159,7 +157,6 @@ void pump(self_pointer self) {
   while (st.running.size() < st.options.max_running && !st.ready.empty()) {
     auto next = std::move(st.ready.front());
     st.ready.pop_front();
-    st.stats.waiting -= 1;
     run(self, std::move(next));
   }
 }
@@ -197,7 +194,6 @@ void accept(self_pointer self, worker_job job, job_done done) {
   }
   if (!id.empty())
     st.underway.insert(id);
-  st.stats.waiting += 1;
   auto due = job.due;
   if (due <= now_of(self)) {
     st.ready.push_back({std::move(job), std::move(done)});
@@ -257,7 +253,14 @@ worker_actor spawn_worker(caf::actor_system& sys, shard_region region,
                      sink->finished(ticket, caf::to_string(r.error()));
                  });
         },
-        [=](const worker_stats_query&) { return self->state.stats; },
+        [=](const worker_stats_query&) {
+          // The two gauges follow from the queues; only the counters are kept.
+          const auto& st = self->state;
+          auto out = st.stats;
+          out.waiting = static_cast<int64_t>(st.not_due.size() + st.ready.size());
+          out.in_flight = static_cast<int64_t>(st.running.size());
+          return out;
+        },
         [=](const dead_lettered& d) {
           auto& s = self->state.stats;
           s.dead_letters += 1;

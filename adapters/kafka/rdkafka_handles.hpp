@@ -20,6 +20,13 @@ struct conf_deleter {
 };
 using conf_handle = std::unique_ptr<rd_kafka_conf_t, conf_deleter>;
 
+struct partition_list_deleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const noexcept {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
+
 /// A configuration with every property of `props` set, or the first property librdkafka refused.
 std::variant<conf_handle, std::string> make_conf(const std::map<std::string, std::string>& props);
 

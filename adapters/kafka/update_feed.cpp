@@ -13,13 +13,6 @@ namespace {
 
 constexpr int metadata_timeout_ms = 5000;
 
-struct partition_list_deleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const noexcept {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
-
 /// Every partition of `topics`, each at its high watermark (the next offset to be written).
 std::variant<partition_list, std::string> ends_of(rd_kafka_t* rk,
                                                   const std::vector<std::string>& topics) {
