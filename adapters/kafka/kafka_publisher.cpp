@@ -29,6 +29,7 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
   if (auto* err = std::get_if<std::string>(&producer))
     return *err;
   out->producer_ = std::move(std::get<client_handle>(producer));
+  out->learn_topics();
   out->poller_ = std::thread{[p = out.get()] {
     p->poll_loop();
   }};
@@ -45,6 +46,20 @@ kafka_publisher::~kafka_publisher() {
   // Drop what is left without waiting: it is still in the outbox.
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll(producer_.get(), 0); // runs the purged events' callbacks, which free them
+}
+
+void kafka_publisher::learn_topics() {
+  const auto& t = settings_.topics;
+  for (const auto* name : {&t.lifecycle, &t.payment, &t.expiry, &t.dead_letter})
+    topics_.emplace_back(rd_kafka_topic_new(producer_.get(), name->c_str(), nullptr));
+  // all_topics = 0: the topics this client knows, which are now the four above.
+  const rd_kafka_metadata_t* md = nullptr;
+  if (auto err = rd_kafka_metadata(producer_.get(), 0, nullptr, &md, 5000)) {
+    // Not fatal: the producer asks again by itself once the brokers are back.
+    spdlog::warn("kafka: the topics' metadata is not known yet: {}", rd_kafka_err2str(err));
+    return;
+  }
+  rd_kafka_metadata_destroy(md);
 }
 
 void kafka_publisher::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {

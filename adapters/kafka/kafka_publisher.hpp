@@ -58,6 +58,11 @@ class kafka_publisher final : public actors::event_publisher {
   kafka_publisher(const kafka_settings& settings, storage::snapshot_store* store);
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
 
+  /// Makes the producer know every configured topic and its partitions now. Left alone,
+  /// librdkafka asks for a topic's metadata only at its next 1-second scan after the first
+  /// event for that topic, and holds the event until then: the node's first payment (or first
+  /// dead letter) after a start would wait up to a second.
+  void learn_topics();
   /// False when the producer's queue is full (the event is not taken).
   bool send(actors::outbound_event& event);
   /// Sends from the backlog until it is empty or the producer is full again.
@@ -68,6 +73,8 @@ class kafka_publisher final : public actors::event_publisher {
   kafka_settings settings_;
   storage::snapshot_store* store_;
   client_handle producer_;
+  /// Kept for the producer's life: a topic librdkafka knows keeps its partitions known.
+  std::vector<topic_handle> topics_;
   mutable std::mutex mutex_;
   std::deque<actors::outbound_event> backlog_;
   /// Outbox rows of acknowledged events, deleted after each poll round (poller thread only).

@@ -27,6 +27,11 @@ struct partition_list_deleter {
 };
 using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
 
+struct topic_deleter {
+  void operator()(rd_kafka_topic_t* t) const noexcept { rd_kafka_topic_destroy(t); }
+};
+using topic_handle = std::unique_ptr<rd_kafka_topic_t, topic_deleter>;
+
 /// A configuration with every property of `props` set, or the first property librdkafka refused.
 std::variant<conf_handle, std::string> make_conf(const std::map<std::string, std::string>& props);
 
