@@ -1,7 +1,8 @@
 #pragma once
-/// The one way an RPC becomes an actor request: a short-lived request actor (one per call, as in
-/// YDB) sends the message and completes the call from the reply, so no gRPC thread ever blocks on
-/// an actor. The call's time budget is watched by call_deadlines. CAF errors (dead actor, domain
+/// The one way an RPC becomes an actor request: one of a few long-lived requester actors
+/// (requester_pool.hpp says why not one per call) sends the message and completes the call from
+/// the reply, so no gRPC thread ever blocks on an actor. The call's time budget is watched by
+/// call_deadlines. CAF errors (dead actor, domain
 /// rejection) and an expired budget are mapped through status_mapping; the trace id is stamped
 /// by the call.
 
@@ -12,14 +13,20 @@
 #include <caf/event_based_actor.hpp>
 
 #include "adapters/grpc/call_deadlines.hpp"
+#include "adapters/grpc/requester_pool.hpp"
 #include "adapters/grpc/status_mapping.hpp"
 
 namespace tt::adapters::rpc {
 
 class call_bridge {
  public:
+  /// Enough requesters for both scheduler threads of a small machine to stay busy while each
+  /// keeps only a handful of requests outstanding at the benchmark's 64 calls in flight.
+  static constexpr size_t requesters = 32;
+
   explicit call_bridge(caf::actor_system& sys)
-      : sys_(sys), deadlines_(std::make_shared<call_deadlines>()) {}
+      : pool_(std::make_shared<requester_pool>(sys, requesters)),
+        deadlines_(std::make_shared<call_deadlines>()) {}
 
   /// Asks `target` with `msg...`; on a `Reply`, calls `on_reply(call, reply)`, which fills the
   /// response and calls `call.reply()` (or `call.fail()` when the reply itself says no). Past the
@@ -31,10 +38,10 @@ class call_bridge {
           if (auto c = weak.lock())
             c->fail(from_caf_error(caf::make_error(caf::sec::request_timeout)));
         });
-    // No CAF timeout: the budget is watched above (call_deadlines.hpp says why). The request
-    // actor ends with the answer; the actors always answer, and CAF answers for a dead one.
-    sys_.spawn([call = std::move(call), target, on_reply = std::move(on_reply),
-                deadlines = deadlines_, ticket, msg...](caf::event_based_actor* self) mutable {
+    // No CAF timeout: the budget is watched above (call_deadlines.hpp says why). The actors
+    // always answer, and CAF answers for a dead one, so no request stays outstanding for good.
+    pool_->submit({[call = std::move(call), target, on_reply = std::move(on_reply),
+                    deadlines = deadlines_, ticket, msg...](caf::event_based_actor* self) mutable {
       self->request(target, caf::infinite, std::move(msg)...)
           .then(
               [call, on_reply, deadlines, ticket](Reply& reply) {
@@ -45,11 +52,11 @@ class call_bridge {
                 deadlines->answered(ticket);
                 call->fail(from_caf_error(err));
               });
-    });
+    }});
   }
 
  private:
-  caf::actor_system& sys_;
+  std::shared_ptr<requester_pool> pool_;
   std::shared_ptr<call_deadlines> deadlines_;
 };
 
