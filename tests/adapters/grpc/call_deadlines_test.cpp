@@ -6,21 +6,11 @@
 #include <thread>
 
 #include "adapters/grpc/call_deadlines.hpp"
+#include "tests/support/eventually.hpp"
 
 using tt::adapters::rpc::call_deadlines;
 using namespace std::chrono_literals;
-
-namespace {
-
-/// Waits (bounded, generously: this checks order, not speed) until `done` holds.
-template <class Pred>
-bool eventually(Pred done) {
-  for (int i = 0; i < 400 && !done(); ++i)
-    std::this_thread::sleep_for(5ms);
-  return done();
-}
-
-} // namespace
+using tt::tests::eventually;
 
 TEST_CASE("an unanswered budget expires once, not before its deadline") {
   call_deadlines deadlines;

@@ -11,9 +11,11 @@
 #include <caf/all.hpp>
 
 #include "adapters/grpc/requester_pool.hpp"
+#include "tests/support/eventually.hpp"
 
 using tt::adapters::rpc::requester_pool;
 using namespace std::chrono_literals;
+using tt::tests::eventually;
 
 namespace {
 
@@ -21,13 +23,6 @@ caf::behavior add_one() {
   return {[](int x) {
     return x + 1;
   }};
-}
-
-template <class Pred>
-bool eventually(Pred done) {
-  for (int i = 0; i < 400 && !done(); ++i)
-    std::this_thread::sleep_for(5ms);
-  return done();
 }
 
 } // namespace
