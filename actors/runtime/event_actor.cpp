@@ -303,7 +303,11 @@ void on_reservation_changed(self_pointer self, const domain::reservation_state& 
   if (it == st.reservations.end())
     return;
   bool ended = holds_seats(it->second.latest.status) && !holds_seats(changed.status);
+  bool extended = changed.status == domain::reservation_status::hold &&
+                  changed.hold_expires_at != it->second.latest.hold_expires_at;
   it->second.latest = changed;
+  if (extended)
+    watch_hold(self, changed);
   if (ended && st.endings)
     self->send(st.endings, reservation_ended{changed.id});
 }
@@ -342,6 +346,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
           passivate_idle(self);
           self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
+        [=](due_atom) { backstops_due(self); },
         [=](const deferred_hold& d) { apply_deferred(self, d); },
         [=](const persisted& p) { self->state.durable.complete(p); },
         [=](const payment_create_request& req) { return create_payment(self, req); },

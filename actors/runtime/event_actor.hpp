@@ -3,8 +3,9 @@
 /// serialises every seat decision of the event: a hold of several seats is decided and applied in
 /// one message, which is what makes it all-or-nothing and oversell impossible. Also owns the
 /// event's idempotency records (scoped per user) and spawns one reservation_actor per
-/// reservation, to which it routes reservation commands. A new reservation is acknowledged only
-/// once it and its idempotency record are durable (durable_queue).
+/// reservation, to which it routes reservation commands, and tells each live hold's actor when to
+/// check its expiry (one timer for the event, not one per reservation). A new reservation is
+/// acknowledged only once it and its idempotency record are durable (durable_queue).
 
 #include <caf/typed_actor.hpp>
 
@@ -22,8 +23,9 @@ using event_actor =
                      caf::replies_to<define_event>::with<event_defined>,
                      caf::replies_to<seat_change>::with<std::vector<domain::seat_view>>,
                      caf::reacts_to<reservation_changed>, caf::reacts_to<listen_for_endings>,
-                     caf::reacts_to<sweep_atom>, caf::reacts_to<deferred_hold>,
-                     caf::reacts_to<persisted>, caf::replies_to<effect_request>::with<effect_reply>,
+                     caf::reacts_to<sweep_atom>, caf::reacts_to<due_atom>,
+                     caf::reacts_to<deferred_hold>, caf::reacts_to<persisted>,
+                     caf::replies_to<effect_request>::with<effect_reply>,
                      caf::replies_to<payment_create_request>::with<payment_reply>,
                      caf::replies_to<payment_request>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,

@@ -5,6 +5,7 @@
 /// actors/runtime: nothing outside the event actor includes it.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,10 @@ struct event_actor_state {
   uint32_t shard = 0;
   std::shared_ptr<const runtime_config> config;
   durable_queue durable;
+  /// When to tell each live hold's actor to check its expiry (watch_hold), earliest first, and
+  /// the time the one timer for them is set for.
+  std::multimap<timestamp, reservation_id> backstops;
+  std::optional<timestamp> backstop_timer_at;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
 };
@@ -82,6 +87,10 @@ using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
 void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
                      reply_handler done);
 void passivate_idle(self_pointer self);
+/// Has the actor of hold `r` check its expiry when it is due (see event_reservations.cpp).
+void watch_hold(self_pointer self, const domain::reservation_state& r);
+/// The due_atom: tells the actors of the holds that are due to check their expiry.
+void backstops_due(self_pointer self);
 void recover(self_pointer self, const recovered_event& found);
 
 // -- event_payments.cpp -------------------------------------------------------------------------

@@ -23,6 +23,54 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
     entry.handle = spawn_for(self, state, std::move(seats));
   st.reservations.emplace(state.id, std::move(entry));
   st.by_user[state.owner].push_back(state.id);
+  if (state.status == domain::reservation_status::hold)
+    watch_hold(self, state);
+}
+
+/// With a publisher the worker ends a hold from the expiry topic at its deadline; the actor is
+/// told to check expiry_backstop later in case that event never comes (without one, at the
+/// deadline; a hold found lapsed at recovery, whose event may have died with an embedded
+/// broker, at once). One timer for the event's holds, not a delayed message per reservation
+/// actor: in CAF 0.17 a pending delayed message keeps its actor alive, and when the clock
+/// thread drops an actor's last reference, the actor's cleanup pushes into the clock's own
+/// buffer, which deadlocks when the buffer is full (README design notes). Entries made stale by
+/// an extension or an ending are skipped when they come due.
+void watch_hold(self_pointer self, const domain::reservation_state& r) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto due = r.hold_expires_at <= now ? now : r.hold_expires_at + st.config->expiry_backstop;
+  st.backstops.emplace(due, r.id);
+  if (st.backstop_timer_at && *st.backstop_timer_at <= due)
+    return;
+  st.backstop_timer_at = due;
+  self->delayed_send(self, std::max<timestamp::duration>(due - now, timestamp::duration::zero()),
+                     due_atom_v);
+}
+
+void backstops_due(self_pointer self) {
+  auto& st = self->state;
+  st.backstop_timer_at.reset();
+  auto now = now_of(self);
+  auto it = st.backstops.begin();
+  for (; it != st.backstops.end() && it->first <= now; ++it) {
+    auto found = st.reservations.find(it->second);
+    if (found == st.reservations.end())
+      continue;
+    auto& entry = found->second;
+    const auto& r = entry.latest;
+    if (r.status != domain::reservation_status::hold || r.hold_expires_at > now)
+      continue;        // ended, or extended (its new deadline has an entry of its own)
+    if (!entry.handle) // holds are never passivated; this only guards the invariant
+      entry.handle = spawn_for(self, r, recovered_seats(self, r));
+    self->send(*entry.handle, expire_atom_v);
+  }
+  st.backstops.erase(st.backstops.begin(), it);
+  if (!st.backstops.empty()) {
+    auto next = st.backstops.begin()->first;
+    st.backstop_timer_at = next;
+    self->delayed_send(self, std::max<timestamp::duration>(next - now, timestamp::duration::zero()),
+                       due_atom_v);
+  }
 }
 
 std::vector<domain::seat_view> recovered_seats(self_pointer self,

@@ -45,20 +45,6 @@ timestamp now_of(self_pointer self) {
   return self->state.config->time->now();
 }
 
-/// The hold's own timer. With a publisher the worker ends the hold from the expiry topic at its
-/// deadline; this timer is then the backstop, expiry_backstop later. A hold found lapsed (at
-/// recovery: its expiry event may have died with an embedded broker) ends at once.
-void schedule_expiry(self_pointer self) {
-  auto& st = self->state;
-  auto now = now_of(self);
-  auto backstop = st.reservation.hold_expires_at <= now ? std::chrono::milliseconds{0}
-                                                        : st.config->expiry_backstop;
-  auto left = st.reservation.hold_expires_at + backstop - now;
-  if (left < std::chrono::milliseconds{0})
-    left = std::chrono::milliseconds{0};
-  self->delayed_send(self, left, expire_atom_v);
-}
-
 std::vector<domain::seat_view> seats_with(self_pointer self, domain::seat_status status) {
   auto out = self->state.seats;
   for (auto& seat : out)
@@ -91,12 +77,9 @@ auto runner(self_pointer self) {
 /// The change is durable and the seats have moved: it becomes the actor's state and the reply.
 void conclude(self_pointer self, const plan& p, std::optional<reply_promise> promise) {
   auto& st = self->state;
-  bool extended = p.next.hold_expires_at != st.reservation.hold_expires_at;
   st.reservation = p.next;
   for (auto& seat : st.seats)
     seat.status = p.seats_after;
-  if (extended)
-    schedule_expiry(self);
   self->send(st.event, reservation_changed{st.reservation});
   if (promise)
     promise->deliver(reservation_reply{st.reservation, st.seats, p.extension});
@@ -296,17 +279,14 @@ result<plan> extend(self_pointer self, const reservation_request& req) {
   return p;
 }
 
-/// The expiry of a lapsed hold: nullopt when there is nothing to expire (yet). The timer passes
-/// `rearm` to come back when it ran early.
-std::optional<plan> expiry(self_pointer self, bool rearm) {
+/// The expiry of a lapsed hold: nullopt when there is nothing to expire (yet: the event actor
+/// asks again at an extended deadline).
+std::optional<plan> expiry(self_pointer self) {
   auto& st = self->state;
   if (st.reservation.status != domain::reservation_status::hold)
     return std::nullopt;
-  if (st.reservation.hold_expires_at > now_of(self)) {
-    if (rearm) // the timer ran early, or the hold was extended meanwhile
-      schedule_expiry(self);
+  if (st.reservation.hold_expires_at > now_of(self))
     return std::nullopt;
-  }
   auto p = decided_plan(self, domain::expire_reservation{}, seat_move::expire,
                         domain::seat_status::available);
   if (!p)
@@ -317,8 +297,9 @@ std::optional<plan> expiry(self_pointer self, bool rearm) {
 void run(self_pointer self, job j) {
   auto& st = self->state;
   if (!j.request) {
-    if (auto p = expiry(self, true)) {
-      // A failed store must not lose the expiry: the timer comes back until it is stored.
+    if (auto p = expiry(self)) {
+      // A failed store must not lose the expiry: it is tried again until it is stored (the one
+      // delayed message a reservation actor sends, and only while the store fails).
       j.promise.reset();
       st.jobs.start();
       store_then(self, *p, j, [=](std::optional<failure> err) {
@@ -364,7 +345,7 @@ void run(self_pointer self, job j) {
       p = extend(self, req);
       break;
     case reservation_action::expire:
-      if (auto lapsed = expiry(self, false)) {
+      if (auto lapsed = expiry(self)) {
         p = std::move(*lapsed);
         break;
       }
@@ -406,8 +387,6 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
     st.seats = std::move(seats);
     st.event = caf::actor_cast<event_actor>(event);
     st.config = std::move(config);
-    if (st.reservation.status == domain::reservation_status::hold)
-      schedule_expiry(self);
     return {
         [=](const reservation_request& req) { return handle(self, req); },
         [=](expire_atom) { self->state.jobs.push(job{}, runner(self)); },

@@ -159,8 +159,8 @@ const std::vector<setting>& settings() {
        integer(&node_config::payment_intent_ttl_seconds, 1, 86400),
        show(&node_config::payment_intent_ttl_seconds)},
       {"reservation.expiry_backstop_ms", "TT_RESERVATION_EXPIRY_BACKSTOP_MS",
-       "the worker ends holds from the expiry topic at their deadline; a hold's own timer ends it "
-       "this much later if the worker has not (broker down)",
+       "the worker ends holds from the expiry topic at their deadline; the event's backstop ends "
+       "a hold this much later if the worker has not (broker down)",
        integer(&node_config::expiry_backstop_ms, 0, 600000),
        show(&node_config::expiry_backstop_ms)},
       {"webhook.signing_secret", "TT_WEBHOOK_SIGNING_SECRET",

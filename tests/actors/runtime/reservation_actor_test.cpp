@@ -1,4 +1,4 @@
-// reservation_actor: one reservation's lifecycle and its hold timer, on the deterministic
+// reservation_actor: one reservation's lifecycle and its hold's expiry, on the deterministic
 // scheduler. The hold expires because test time moves (manual_clock and CAF's clock together),
 // never because of a sleep.
 #include <doctest/doctest.h>
@@ -74,7 +74,7 @@ TEST_CASE_FIXTURE(hold_fixture, "a hold extends once, then the extension is deni
   CHECK_FALSE(second.value->extension->note.empty());
   CHECK(second.value->reservation.hold_expires_at == t0 + 90s);
 
-  // The old deadline passes: the timer re-arms instead of expiring the extended hold.
+  // The old deadline passes: its backstop entry is skipped, the extended hold stays.
   advance(55s); // t0 + 65 s
   CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::hold);
   CHECK(status().totals.held == 2);
