@@ -27,6 +27,17 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
     watch_hold(self, state);
 }
 
+namespace {
+
+/// The one timer for the holds' backstops, set for `at`.
+void arm_backstops(self_pointer self, timestamp at) {
+  self->state.backstop_timer_at = at;
+  auto left = std::max<timestamp::duration>(at - now_of(self), timestamp::duration::zero());
+  self->delayed_send(self, left, due_atom_v);
+}
+
+} // namespace
+
 /// With a publisher the worker ends a hold from the expiry topic at its deadline; the actor is
 /// told to check expiry_backstop later in case that event never comes (without one, at the
 /// deadline; a hold found lapsed at recovery, whose event may have died with an embedded
@@ -40,11 +51,8 @@ void watch_hold(self_pointer self, const domain::reservation_state& r) {
   auto now = now_of(self);
   auto due = r.hold_expires_at <= now ? now : r.hold_expires_at + st.config->expiry_backstop;
   st.backstops.emplace(due, r.id);
-  if (st.backstop_timer_at && *st.backstop_timer_at <= due)
-    return;
-  st.backstop_timer_at = due;
-  self->delayed_send(self, std::max<timestamp::duration>(due - now, timestamp::duration::zero()),
-                     due_atom_v);
+  if (!st.backstop_timer_at || due < *st.backstop_timer_at)
+    arm_backstops(self, due);
 }
 
 void backstops_due(self_pointer self) {
@@ -65,12 +73,8 @@ void backstops_due(self_pointer self) {
     self->send(*entry.handle, expire_atom_v);
   }
   st.backstops.erase(st.backstops.begin(), it);
-  if (!st.backstops.empty()) {
-    auto next = st.backstops.begin()->first;
-    st.backstop_timer_at = next;
-    self->delayed_send(self, std::max<timestamp::duration>(next - now, timestamp::duration::zero()),
-                       due_atom_v);
-  }
+  if (!st.backstops.empty())
+    arm_backstops(self, st.backstops.begin()->first);
 }
 
 std::vector<domain::seat_view> recovered_seats(self_pointer self,
