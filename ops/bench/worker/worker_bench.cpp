@@ -11,6 +11,9 @@
 //    confirmation time (the reservation's updated_at) - processing time - D, p50/p99. Target:
 //    p99 <= 50 ms beyond the simulated delay.
 //
+// Also reported: the process's CPU time per effect in the direct baseline, a figure that the
+// host's noise (other processes, CPU steal) moves much less than the rates.
+//
 // Usage: tt_worker_bench [--events=N (default 20000)] [--paid=M (default 500)]
 
 #include <algorithm>
@@ -19,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -108,6 +112,16 @@ int64_t applied(caf::scoped_actor& self, const actors::worker_actor& worker) {
   return ask<actors::worker_stats>(self, worker, actors::worker_stats_query{}).applied;
 }
 
+/// User + system CPU time of the whole process so far, in seconds.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1)))];
@@ -177,6 +191,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(runtime->policy.hold_duration + milliseconds{200});
 
   auto direct_start = steady::now();
+  auto direct_cpu_start = cpu_seconds();
   // All in flight at once, as the worker has them; the answers come back as plain messages.
   for (const auto& r : direct)
     self->send(region, actors::effect_request{actors::effect_kind::hold_expiry, r.id, {}, {}});
@@ -188,6 +203,7 @@ int main(int argc, char** argv) {
         },
         [&](const caf::error& e) { die("direct expiry: " + caf::to_string(e)); });
   double direct_s = std::chrono::duration<double>(steady::now() - direct_start).count();
+  double direct_cpu_us = (cpu_seconds() - direct_cpu_start) * 1e6 / events;
   if (direct_done != events)
     die("the direct baseline expired " + std::to_string(direct_done) + " holds");
 
@@ -270,6 +286,7 @@ int main(int argc, char** argv) {
               kafka_rate, kafka_rate >= 20'000 ? "met" : "MISSED");
   std::printf("| the same effects asked directly (baseline) | %.0f events/s | |\n", direct_rate);
   std::printf("| ratio worker / direct | %.2f | |\n", kafka_rate / direct_rate);
+  std::printf("| CPU time per effect, direct (all threads) | %.0f us | |\n", direct_cpu_us);
   std::printf("| hold->confirm beyond the %lld ms settle delay, p50 | %.1f ms | |\n",
               static_cast<long long>(settle_delay.count()), p50);
   std::printf("| hold->confirm beyond the settle delay, p99 (%d payments) | %.1f ms | <= 50: %s "
