@@ -150,10 +150,16 @@ void run(self_pointer self, job j) {
                        bool started = next.status == domain::payment_status::processing &&
                                       st.payment.status != domain::payment_status::processing;
                        st.payment = next;
+                       // The event actor learns the change before it is published: the worker
+                       // applies a payment event by reading the event actor's copy of the
+                       // payment, and finds nothing to do if that copy is older. Sent after
+                       // the publish, the copy could lag whenever this thread stalled between
+                       // the two: the likely cause of an approved hold left unconfirmed under
+                       // load, seen twice in tt_worker_bench and once in the flash-sale replay.
+                       caf::anon_send(st.event, payment_changed{st.payment});
                        publish_staged(*st.config, std::move(events));
                        if (started && next.settles)
                          at(self, next.settles_at, settle_atom_v);
-                       caf::anon_send(st.event, payment_changed{st.payment});
                        if (promise)
                          promise->deliver(payment_reply{st.payment});
                        finish(self);
