@@ -74,11 +74,13 @@ inline domain::event_definition concert(std::string id = "concert-1",
 class runtime_fixture {
  public:
   /// `store` (may be null: memory only) is where the actors make their writes durable.
+  /// `events` (may be null: nothing published) is where the actors publish their events.
   explicit runtime_fixture(unsafe_switches unsafe = {},
                            std::shared_ptr<storage::snapshot_store> store = nullptr,
-                           std::chrono::milliseconds start = 0ms)
+                           std::chrono::milliseconds start = 0ms,
+                           std::shared_ptr<event_publisher> events = nullptr)
       : clock(std::make_shared<manual_clock>(t0 + start)),
-        config(make_config(clock, unsafe, std::move(store))), sys(init(cfg)),
+        config(make_config(clock, unsafe, std::move(store), std::move(events))), sys(init(cfg)),
         sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())) {
     // Actors here keep each other alive (event <-> reservation) and re-arm timers: the system
     // must not wait for them to finish when the fixture goes away.
@@ -256,11 +258,13 @@ class runtime_fixture {
  private:
   static std::shared_ptr<const runtime_config>
   make_config(std::shared_ptr<manual_clock> clock, unsafe_switches unsafe,
-              std::shared_ptr<storage::snapshot_store> store) {
+              std::shared_ptr<storage::snapshot_store> store,
+              std::shared_ptr<event_publisher> events) {
     auto out = std::make_shared<runtime_config>();
     out->time = std::move(clock);
     out->unsafe = unsafe;
     out->store = std::move(store);
+    out->events = std::move(events);
     out->queue.secret = test_queue_secret;
     return out;
   }
