@@ -5,13 +5,13 @@
 /// actors/runtime: nothing outside the event actor includes it.
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/runtime/due_queue.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
@@ -50,10 +50,8 @@ struct event_actor_state {
   uint32_t shard = 0;
   std::shared_ptr<const runtime_config> config;
   durable_queue durable;
-  /// When to tell each live hold's actor to check its expiry (watch_hold), earliest first, and
-  /// the time the one timer for them is set for.
-  std::multimap<timestamp, reservation_id> backstops;
-  std::optional<timestamp> backstop_timer_at;
+  /// When to tell each live hold's actor to check its expiry (watch_hold).
+  due_queue<reservation_id> backstops;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
 };

@@ -27,17 +27,6 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
     watch_hold(self, state);
 }
 
-namespace {
-
-/// The one timer for the holds' backstops, set for `at`.
-void arm_backstops(self_pointer self, timestamp at) {
-  self->state.backstop_timer_at = at;
-  auto left = std::max<timestamp::duration>(at - now_of(self), timestamp::duration::zero());
-  self->delayed_send(self, left, due_atom_v);
-}
-
-} // namespace
-
 /// With a publisher the worker ends a hold from the expiry topic at its deadline; the actor is
 /// told to check expiry_backstop later in case that event never comes (without one, at the
 /// deadline; a hold found lapsed at recovery, whose event may have died with an embedded
@@ -50,31 +39,27 @@ void watch_hold(self_pointer self, const domain::reservation_state& r) {
   auto& st = self->state;
   auto now = now_of(self);
   auto due = r.hold_expires_at <= now ? now : r.hold_expires_at + st.config->expiry_backstop;
-  st.backstops.emplace(due, r.id);
-  if (!st.backstop_timer_at || due < *st.backstop_timer_at)
-    arm_backstops(self, due);
+  if (auto at = st.backstops.add(due, r.id))
+    wake_at(self, now, *at);
 }
 
 void backstops_due(self_pointer self) {
   auto& st = self->state;
-  st.backstop_timer_at.reset();
   auto now = now_of(self);
-  auto it = st.backstops.begin();
-  for (; it != st.backstops.end() && it->first <= now; ++it) {
-    auto found = st.reservations.find(it->second);
+  auto next = st.backstops.take_due(now, [&](const reservation_id& id) {
+    auto found = st.reservations.find(id);
     if (found == st.reservations.end())
-      continue;
+      return;
     auto& entry = found->second;
     const auto& r = entry.latest;
     if (r.status != domain::reservation_status::hold || r.hold_expires_at > now)
-      continue;        // ended, or extended (its new deadline has an entry of its own)
+      return;          // ended, or extended (its new deadline has an entry of its own)
     if (!entry.handle) // holds are never passivated; this only guards the invariant
       entry.handle = spawn_for(self, r, recovered_seats(self, r));
     self->send(*entry.handle, expire_atom_v);
-  }
-  st.backstops.erase(st.backstops.begin(), it);
-  if (!st.backstops.empty())
-    arm_backstops(self, st.backstops.begin()->first);
+  });
+  if (next)
+    wake_at(self, now, *next);
 }
 
 std::vector<domain::seat_view> recovered_seats(self_pointer self,

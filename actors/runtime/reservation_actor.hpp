@@ -2,11 +2,11 @@
 /// reservation_actor: one reservation (domain::reservation_state), spawned by its event's actor
 /// when seats are held. Owns the reservation's rules: told to check its expiry (expire_atom, from
 /// the event actor's backstop timer), it expires a lapsed hold and has the event release the
-/// seats. Writes run one at a time (later
-/// ones wait in the actor's queue): decide, make the change durable (snapshot + idempotency
-/// record in one batch), have the event actor move the seats, then reply. Moves that take seats
-/// (commit, prolong) go before the store, releases after. After each change it tells the event
-/// actor (reservation_changed), which keeps the read model for listing.
+/// seats. Writes run one at a time (later ones wait in the actor's queue): decide, make the
+/// change durable (snapshot + idempotency record in one batch), have the event actor move the
+/// seats, then reply. Moves that take seats (commit, prolong) go before the store, releases
+/// after. After each change it tells the event actor (reservation_changed), which keeps the read
+/// model for listing.
 
 #include <caf/typed_actor.hpp>
 

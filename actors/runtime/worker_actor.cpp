@@ -2,12 +2,13 @@
 
 #include <deque>
 #include <functional>
-#include <map>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <caf/all.hpp>
+
+#include "actors/runtime/due_queue.hpp"
 
 namespace tt::actors {
 
@@ -59,9 +60,8 @@ struct worker_state {
   id_window applied{0};
   /// Ids of jobs waiting or in flight: a redelivery meanwhile is a duplicate too.
   std::unordered_set<std::string> underway;
-  /// Jobs before their due time, earliest first, and the time the earliest timer is set for.
-  std::multimap<timestamp, pending_job> not_due;
-  std::optional<timestamp> timer_at;
+  /// Jobs before their due time.
+  due_queue<pending_job> not_due;
   /// Due jobs waiting for one of the `max_running` slots, in the order they became due.
   std::deque<pending_job> ready;
   /// Effects asked of the events and not answered, by run number.
@@ -161,26 +161,12 @@ void pump(self_pointer self) {
   }
 }
 
-/// One timer for the earliest waiting job; a later one is set when that fires.
-void arm(self_pointer self, timestamp at) {
-  auto& st = self->state;
-  if (st.timer_at && *st.timer_at <= at)
-    return;
-  st.timer_at = at;
-  auto left = std::max<timestamp::duration>(at - now_of(self), timestamp::duration::zero());
-  self->delayed_send(self, left, due_atom_v);
-}
-
 void release_due(self_pointer self) {
   auto& st = self->state;
-  st.timer_at.reset();
   auto now = now_of(self);
-  auto it = st.not_due.begin();
-  for (; it != st.not_due.end() && it->first <= now; ++it)
-    st.ready.push_back(std::move(it->second));
-  st.not_due.erase(st.not_due.begin(), it);
-  if (!st.not_due.empty())
-    arm(self, st.not_due.begin()->first);
+  if (auto next =
+          st.not_due.take_due(now, [&](pending_job p) { st.ready.push_back(std::move(p)); }))
+    wake_at(self, now, *next);
   pump(self);
 }
 
@@ -200,8 +186,8 @@ void accept(self_pointer self, worker_job job, job_done done) {
     pump(self);
     return;
   }
-  st.not_due.emplace(due, pending_job{std::move(job), std::move(done)});
-  arm(self, due);
+  if (auto at = st.not_due.add(due, pending_job{std::move(job), std::move(done)}))
+    wake_at(self, now_of(self), *at);
 }
 
 } // namespace

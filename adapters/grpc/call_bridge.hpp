@@ -2,9 +2,8 @@
 /// The one way an RPC becomes an actor request: one of a few long-lived requester actors
 /// (requester_pool.hpp says why not one per call) sends the message and completes the call from
 /// the reply, so no gRPC thread ever blocks on an actor. The call's time budget is watched by
-/// call_deadlines. CAF errors (dead actor, domain
-/// rejection) and an expired budget are mapped through status_mapping; the trace id is stamped
-/// by the call.
+/// call_deadlines. CAF errors (dead actor, domain rejection) and an expired budget are mapped
+/// through status_mapping; the trace id is stamped by the call.
 
 #include <memory>
 #include <utility>

@@ -16,10 +16,10 @@ caf::behavior requester(caf::event_based_actor* self) {
 
 } // namespace
 
-requester_pool::requester_pool(caf::actor_system& sys, size_t size) {
-  actors_.reserve(std::max<size_t>(size, 1));
-  for (size_t i = 0; i < std::max<size_t>(size, 1); ++i)
-    actors_.push_back(sys.spawn(requester));
+requester_pool::requester_pool(caf::actor_system& sys, size_t size)
+    : actors_(std::max<size_t>(size, 1)) {
+  for (auto& a : actors_)
+    a = sys.spawn(requester);
 }
 
 requester_pool::~requester_pool() {

@@ -29,11 +29,10 @@ std::variant<client_handle, std::string> join_group(const kafka_settings& settin
     return *err;
   auto& rk = std::get<client_handle>(client);
   rd_kafka_poll_set_consumer(rk.get());
-  auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
+  partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()))};
   for (const auto& t : topics)
-    rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
-  auto err = rd_kafka_subscribe(rk.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  auto err = rd_kafka_subscribe(rk.get(), list.get());
   if (err)
     return std::string{"kafka: subscribe: "} + rd_kafka_err2str(err);
   return std::move(rk);
@@ -43,12 +42,12 @@ void commit_offsets(rd_kafka_t* consumer,
                     const std::vector<std::pair<partition_key, int64_t>>& commits, bool sync) {
   if (commits.empty())
     return;
-  auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()));
+  partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()))};
   for (const auto& [where, offset] : commits)
-    rd_kafka_topic_partition_list_add(list, where.topic.c_str(), where.partition)->offset = offset;
-  if (auto err = rd_kafka_commit(consumer, list, sync ? 0 : 1))
+    rd_kafka_topic_partition_list_add(list.get(), where.topic.c_str(), where.partition)->offset =
+        offset;
+  if (auto err = rd_kafka_commit(consumer, list.get(), sync ? 0 : 1))
     spdlog::warn("kafka: offset commit: {}", rd_kafka_err2str(err));
-  rd_kafka_topic_partition_list_destroy(list);
 }
 
 } // namespace tt::adapters::kafka

@@ -52,14 +52,11 @@ void kafka_publisher::learn_topics() {
   const auto& t = settings_.topics;
   for (const auto* name : {&t.lifecycle, &t.payment, &t.expiry, &t.dead_letter})
     topics_.emplace_back(rd_kafka_topic_new(producer_.get(), name->c_str(), nullptr));
-  // all_topics = 0: the topics this client knows, which are now the four above.
-  const rd_kafka_metadata_t* md = nullptr;
-  if (auto err = rd_kafka_metadata(producer_.get(), 0, nullptr, &md, 5000)) {
-    // Not fatal: the producer asks again by itself once the brokers are back.
-    spdlog::warn("kafka: the topics' metadata is not known yet: {}", rd_kafka_err2str(err));
-    return;
-  }
-  rd_kafka_metadata_destroy(md);
+  // brokers() asks for the metadata of the topics this client knows, now the four above. A
+  // failure is not fatal: the producer asks again by itself once the brokers are back.
+  auto known = brokers(std::chrono::seconds{5});
+  if (auto* err = std::get_if<std::string>(&known))
+    spdlog::warn("kafka: the topics' metadata is not known yet: {}", *err);
 }
 
 void kafka_publisher::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {

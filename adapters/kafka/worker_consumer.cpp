@@ -221,10 +221,11 @@ struct worker_consumer::impl {
   void commit(bool sync) { commit_offsets(consumer.get(), offsets.take_commits(), sync); }
 
   void measure_lag() {
-    rd_kafka_topic_partition_list_t* list = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &list) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR)
       return;
-    rd_kafka_position(consumer.get(), list);
+    partition_list list{raw};
+    rd_kafka_position(consumer.get(), list.get());
     int64_t total = 0;
     for (int i = 0; i < list->cnt; ++i) {
       const auto& tp = list->elems[i];
@@ -238,7 +239,6 @@ struct worker_consumer::impl {
     }
     lag = total;
     assigned = list->cnt;
-    rd_kafka_topic_partition_list_destroy(list);
   }
 
   void loop() {
