@@ -7,10 +7,9 @@
 //    expiry events, each a real effect (expire: state stored, seats released). Baseline in the
 //    same run: the same effect on N other lapsed holds asked of the actors directly, without
 //    Kafka. Reported: events/s of both and the ratio. Target (issue #6): >= 20,000 events/s.
-// 2. Latency: M holds, each paid with APPROVE (settle delay D) as it is made, at a steady pace; for
-// each,
-//    confirmation time (the reservation's updated_at) - processing time - D, p50/p99. Target:
-//    p99 <= 50 ms beyond the simulated delay.
+// 2. Latency: M holds, each paid with APPROVE (settle delay D) as it is made, at a steady pace;
+//    for each, confirmation time (the reservation's updated_at) - processing time - D, p50/p99.
+//    Target: p99 <= 50 ms beyond the simulated delay.
 //
 // Also reported: the process's CPU time per effect in the direct baseline, a figure that the
 // host's noise (other processes, CPU steal) moves much less than the rates.
