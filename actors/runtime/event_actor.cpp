@@ -218,7 +218,7 @@ caf::result<reservation_reply> route(self_pointer self, reservation_request req)
   return promise;
 }
 
-caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const seat_change& c) {
+result<std::vector<domain::seat_view>> moved_seats(self_pointer self, const seat_change& c) {
   auto& inv = self->state.inventory;
   auto now = now_of(self);
   auto before = inv.seats_of(c.reservation, now);
@@ -244,7 +244,7 @@ caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const 
     // A lapsed hold whose seats another reservation took is already released.
     if (releasing && decided.error().code == errc::not_found)
       return std::vector<domain::seat_view>{};
-    return to_caf_error(decided.error());
+    return decided.error();
   }
   apply_all(inv, *decided);
   if (c.move == seat_move::commit || c.move == seat_move::prolong)
@@ -252,6 +252,13 @@ caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const 
   for (auto& seat : before)
     seat.status = domain::seat_status::available;
   return before;
+}
+
+caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const seat_change& c) {
+  auto moved = moved_seats(self, c);
+  if (!moved)
+    return to_caf_error(moved.error());
+  return std::move(*moved);
 }
 
 void apply_deferred(self_pointer self, const deferred_hold& d) {
@@ -297,11 +304,17 @@ bool holds_seats(domain::reservation_status s) {
   return s == domain::reservation_status::pending || s == domain::reservation_status::hold;
 }
 
-void on_reservation_changed(self_pointer self, const domain::reservation_state& changed) {
+void on_reservation_changed(self_pointer self, const reservation_changed& c) {
   auto& st = self->state;
+  const auto& changed = c.state;
   auto it = st.reservations.find(changed.id);
   if (it == st.reservations.end())
     return;
+  if (c.release)
+    if (auto moved = moved_seats(self, seat_change{changed.id, *c.release, {}}); !moved)
+      // Stored is what counts: recovery rebuilds the seats from the stored reservations.
+      spdlog::warn("reservation {}: stored as {}, but its seats did not move: {}", changed.id(),
+                   to_string(changed.status), moved.error().message);
   bool ended = holds_seats(it->second.latest.status) && !holds_seats(changed.status);
   bool extended = changed.status == domain::reservation_status::hold &&
                   changed.hold_expires_at != it->second.latest.hold_expires_at;
@@ -339,7 +352,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const list_query& q) -> caf::result<list_answer> { return list(self, q); },
         [=](const define_event& d) { return redefine(self, d); },
         [=](const seat_change& c) { return move_seats(self, c); },
-        [=](const reservation_changed& c) { on_reservation_changed(self, c.state); },
+        [=](const reservation_changed& c) { on_reservation_changed(self, c); },
         [=](listen_for_endings& l) { self->state.endings = std::move(l.listener); },
         [=](sweep_atom) {
           self->state.writes.sweep(now_of(self));

@@ -171,9 +171,12 @@ struct seat_change {
 };
 
 /// From a reservation actor to its event actor after every change (the event's read model for
-/// listing and for replacing events safely).
+/// listing and for replacing events safely). A change that gives seats back (release, expire,
+/// return_to_sale) carries its move: the change is stored already, so the seats go back in the
+/// same message instead of a request and its answer (nothing waits on that answer).
 struct reservation_changed {
   domain::reservation_state state;
+  std::optional<seat_move> release;
 };
 
 /// From an event actor to the listener of its reservations' endings (the event's waiting room):

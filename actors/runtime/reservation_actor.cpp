@@ -74,13 +74,16 @@ auto runner(self_pointer self) {
   };
 }
 
-/// The change is durable and the seats have moved: it becomes the actor's state and the reply.
-void conclude(self_pointer self, const plan& p, std::optional<reply_promise> promise) {
+/// The change is durable and the seats that it took have moved: it becomes the actor's state and
+/// the reply. Seats it gives back (`release`) go back with the event actor's copy of the change,
+/// which reaches the event actor before the reply does (one sender, one receiver: in order).
+void conclude(self_pointer self, const plan& p, std::optional<reply_promise> promise,
+              std::optional<seat_move> release = std::nullopt) {
   auto& st = self->state;
   st.reservation = p.next;
   for (auto& seat : st.seats)
     seat.status = p.seats_after;
-  self->send(st.event, reservation_changed{st.reservation});
+  self->send(st.event, reservation_changed{st.reservation, release});
   if (promise)
     promise->deliver(reservation_reply{st.reservation, st.seats, p.extension});
   st.jobs.done(runner(self));
@@ -190,18 +193,7 @@ void execute(self_pointer self, plan p, job j) {
     return;
   }
   store_then(self, p, j, [=](std::optional<failure> err) {
-    if (err) {
-      give_up(self, promise, *err);
-      return;
-    }
-    move_then(self, *p.move, [=](std::optional<failure> moved) {
-      // Stored is what counts (recovery rebuilds the seats from it); the event actor only fails
-      // to answer while the node stops.
-      if (moved)
-        spdlog::warn("reservation {}: stored as {}, but its seats did not move: {}", p.next.id(),
-                     to_string(p.next.status), moved->message);
-      conclude(self, p, promise);
-    });
+    err ? give_up(self, promise, *err) : conclude(self, p, promise, p.move->move);
   });
 }
 
@@ -308,7 +300,7 @@ void run(self_pointer self, job j) {
           give_up(self, std::nullopt, *err);
           return;
         }
-        move_then(self, *p->move, [=](std::optional<failure>) { conclude(self, *p, {}); });
+        conclude(self, *p, {}, p->move->move);
       });
     }
     return;

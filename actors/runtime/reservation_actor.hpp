@@ -4,9 +4,9 @@
 /// the event actor's backstop timer), it expires a lapsed hold and has the event release the
 /// seats. Writes run one at a time (later ones wait in the actor's queue): decide, make the
 /// change durable (snapshot + idempotency record in one batch), have the event actor move the
-/// seats, then reply. Moves that take seats (commit, prolong) go before the store, releases
-/// after. After each change it tells the event actor (reservation_changed), which keeps the read
-/// model for listing.
+/// seats, then reply. Moves that take seats (commit, prolong) are asked of the event actor before
+/// the store; releases go after it, inside the change it then tells the event actor
+/// (reservation_changed, sent after every change: the event's read model for listing).
 
 #include <caf/typed_actor.hpp>
 
