@@ -154,8 +154,7 @@ void run(self_pointer self, job j) {
                        // applies a payment event by reading the event actor's copy of the
                        // payment, and finds nothing to do if that copy is older. Sent after
                        // the publish, the copy could lag whenever this thread stalled between
-                       // the two: the likely cause of an approved hold left unconfirmed under
-                       // load, seen twice in tt_worker_bench and once in the flash-sale replay.
+                       // the two, and an approved hold would stay unconfirmed.
                        caf::anon_send(st.event, payment_changed{st.payment});
                        publish_staged(*st.config, std::move(events));
                        if (started && next.settles)
