@@ -37,8 +37,12 @@ struct kafka_settings {
   /// The worker's consumer group: nodes sharing a cluster share the work.
   std::string group_id = "tt-worker";
   std::string client_id = "tacosd";
-  /// Partitions of each topic the embedded cluster creates (the mock keeps ~5 MiB per partition).
-  int embedded_partitions = 8;
+  /// Partitions of each topic the embedded cluster creates. One: the embedded cluster serves one
+  /// node, whose consumers run effects concurrently whatever the partition count, and the mock
+  /// broker finds a fetch's offset by walking the partition's message sets from the oldest. That
+  /// walk costs about partitions squared: each partition keeps up to ~5 MiB, in message sets that
+  /// get smaller as the same load spreads over more partitions (README, design notes).
+  int embedded_partitions = 4;
   /// A failed effect is retried this many times, with doubling backoff from retry_backoff, before
   /// the event goes to the dead-letter topic.
   int max_attempts = 5;
