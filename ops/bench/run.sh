@@ -33,12 +33,16 @@ trap stop_servers EXIT
 # call, hence a request pool larger than any run sends; a join needs a fresh session ({uuid}:
 # each run gets its own --seed), or it would measure the cheaper rejoin.
 stadium=jamsil-stadium-tour-2027
-hall=sac-gala-2027-12-31 # has a waiting room
 status_hall=bench-status-hall # the hall again: the GetQueueStatus case's users wait here
 flow_event=bench-flow-stadium # the stadium with a waiting room that lets everyone in at once
 status_requests=$work/status-requests.jsonl # written by the setup pass (join_users.py)
+# JoinQueue runs each get a fresh copy of the hall (JOIN_ROOM, replaced in measure): a room holds
+# at most 500,000 entries (waiting_room_policy::max_entries) and the main node keeps idle entries
+# for an hour, so one room shared by all five JoinQueue runs filled up on a fast host and the
+# half-rate runs measured RESOURCE_EXHAUSTED refusals.
+join_rooms=12
 cases=(
-  "/gateway.v1.QueueService/JoinQueue|{\"event_id\": \"$hall\", \"user_id\": \"u{n}\", \"session_id\": \"s{uuid}\"}|64|--pool 400000"
+  "/gateway.v1.QueueService/JoinQueue|{\"event_id\": \"JOIN_ROOM\", \"user_id\": \"u{n}\", \"session_id\": \"s{uuid}\"}|64|--pool 400000"
   "/gateway.v1.QueueService/GetQueueStatus||64|--request-file $status_requests"
   '/gateway.v1.GatewayService/HealthCheck|{}|64|'
   '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|64|'
@@ -105,12 +109,16 @@ pids+=($!)
 echo_port=$(wait_for_port "$work/echo.log" "${pids[-1]}" '^echo: listening on port \([0-9]*\)$')
 
 # The bench's catalog: the samples, plus the hall again as the status hall (its own waiting room,
-# stopped by the setup pass) and the stadium again with a waiting room that admits everyone at
+# stopped by the setup pass) and as one room per JoinQueue run, and the stadium again with a waiting room that admits everyone at
 # once (the full flow's event: the flow then measures the node's queue path, not a set rate).
 catalog=$work/catalog
 mkdir -p "$catalog"
 cp ops/catalog/*.yaml "$catalog/"
 sed "s/^event_id: .*/event_id: $status_hall/" ops/catalog/hall.yaml >"$catalog/$status_hall.yaml"
+for n in $(seq "$join_rooms"); do
+  sed "s/^event_id: .*/event_id: bench-join-hall-$n/" ops/catalog/hall.yaml >"$catalog/bench-join-hall-$n.yaml"
+done
+echo 0 >"$work/join-rooms-used"
 {
   sed "s/^event_id: .*/event_id: $flow_event/" ops/catalog/stadium.yaml
   printf 'waiting_room:\n  admissions_per_second: 100000\n  max_active: 1000000\n'
@@ -175,8 +183,15 @@ wait_idle() {
 # repeated idempotency key would measure the stored-reply path, a repeated join the rejoin.
 measure() {
   wait_idle
-  local request=()
-  [ -z "$3" ] || request=(--request-json "$3")
+  local template=$3 request=()
+  if [[ $template == *JOIN_ROOM* ]]; then
+    local used
+    used=$(($(cat "$work/join-rooms-used") + 1))
+    [ "$used" -le "$join_rooms" ] || { echo "bench: more JoinQueue runs than join rooms" >&2; exit 1; }
+    echo "$used" >"$work/join-rooms-used"
+    template=${template//JOIN_ROOM/bench-join-hall-$used}
+  fi
+  [ -z "$template" ] || request=(--request-json "$template")
   timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" "${request[@]}" \
     --concurrency "$4" --connections 2 --warmup "$warmup" --duration "$duration" --timeout 10 \
     --seed $(($(date +%s%N) % 1000000000000000)) --json "${@:5}"
