@@ -344,6 +344,32 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     if (recovered)
       recover(self, *recovered);
     self->delayed_send(self, config->sweep_interval, sweep_atom_v);
+    // Reservation actors are monitored, not linked (spawn_for says why); these three end them
+    // with this actor, and end this actor when one of them fails, as a link would.
+    self->set_exit_handler([self](caf::exit_msg& msg) {
+      if (!msg.reason)
+        return;
+      stop_reservations(self, msg.reason);
+      self->quit(std::move(msg.reason));
+    });
+    self->set_down_handler([self](caf::down_msg& down) {
+      // Passivation and stop_reservations demonitor first: this is a reservation actor that
+      // ended by itself.
+      for (auto& [id, entry] : self->state.reservations)
+        if (entry.handle && entry.handle->address() == down.source)
+          entry.handle.reset(); // the next request spawns it again from its stored state
+      if (!down.reason)
+        return;
+      spdlog::error("event {}: a reservation actor failed: {}", self->state.definition.id(),
+                    caf::to_string(down.reason));
+      stop_reservations(self, down.reason);
+      self->quit(std::move(down.reason));
+    });
+    self->set_exception_handler([self](std::exception_ptr& thrown) {
+      auto err = caf::scheduled_actor::default_exception_handler(self, thrown);
+      stop_reservations(self, err);
+      return err;
+    });
     return {
         [=](const availability_query& q) { return availability(self, q); },
         [=](const status_query& q) { return status(self, q); },

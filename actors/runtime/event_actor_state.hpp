@@ -85,6 +85,8 @@ using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
 void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
                      reply_handler done);
 void passivate_idle(self_pointer self);
+/// Ends every live reservation actor (this actor is ending with `reason`).
+void stop_reservations(self_pointer self, const caf::error& reason);
 /// Has the actor of hold `r` check its expiry when it is due (see event_reservations.cpp).
 void watch_hold(self_pointer self, const domain::reservation_state& r);
 /// The due_atom: tells the actors of the holds that are due to check their expiry.
