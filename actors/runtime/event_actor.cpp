@@ -385,6 +385,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
           passivate_idle(self);
           self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
+        [=](passivate_atom) { passivate_some(self); },
         [=](due_atom) { backstops_due(self); },
         [=](const deferred_hold& d) { apply_deferred(self, d); },
         [=](const persisted& p) { self->state.durable.complete(p); },

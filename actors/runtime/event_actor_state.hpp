@@ -52,6 +52,8 @@ struct event_actor_state {
   durable_queue durable;
   /// When to tell each live hold's actor to check its expiry (watch_hold).
   due_queue<reservation_id> backstops;
+  /// Reservations the last sweep found idle and not yet passivated (passivate_some).
+  std::vector<reservation_id> to_passivate;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
 };
@@ -85,6 +87,8 @@ using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
 void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
                      reply_handler done);
 void passivate_idle(self_pointer self);
+/// The next chunk of the sweep's pass; asks itself for the one after (passivate_atom).
+void passivate_some(self_pointer self);
 /// Ends every live reservation actor (this actor is ending with `reason`).
 void stop_reservations(self_pointer self, const caf::error& reason);
 /// Has the actor of hold `r` check its expiry when it is due (see event_reservations.cpp).

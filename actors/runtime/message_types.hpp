@@ -27,6 +27,7 @@ CAF_ADD_ATOM(tt, tt::actors, sweep_atom, "sweep")
 CAF_ADD_ATOM(tt, tt::actors, settle_atom, "settle")
 CAF_ADD_ATOM(tt, tt::actors, due_atom, "due")
 CAF_ADD_ATOM(tt, tt::actors, tick_atom, "tick")
+CAF_ADD_ATOM(tt, tt::actors, passivate_atom, "passivate")
 
 CAF_END_TYPE_ID_BLOCK(tt)
 
