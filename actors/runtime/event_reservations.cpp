@@ -18,13 +18,21 @@ reservation_actor spawn_for(self_pointer self, const domain::reservation_state& 
   return handle;
 }
 
+namespace {
+
+/// Ends the actor of `entry`, expected: demonitored first, so no down message follows.
+void stop_actor(self_pointer self, reservation_entry& entry, const caf::error& reason) {
+  self->demonitor(entry.handle->address());
+  self->send_exit(*entry.handle, reason);
+  entry.handle.reset();
+}
+
+} // namespace
+
 void stop_reservations(self_pointer self, const caf::error& reason) {
   for (auto& [id, entry] : self->state.reservations)
-    if (entry.handle) {
-      self->demonitor(entry.handle->address());
-      self->send_exit(*entry.handle, reason ? reason : caf::exit_reason::user_shutdown);
-      entry.handle.reset();
-    }
+    if (entry.handle)
+      stop_actor(self, entry, reason);
 }
 
 /// Registers a reservation; `seats` empty and `active` false registers it passivated.
@@ -182,10 +190,7 @@ void passivate_some(self_pointer self) {
     st.to_passivate.pop_back();
     if (it == st.reservations.end() || !idle(self, it->second, now))
       continue; // used again since the sweep
-    auto& handle = it->second.handle;
-    self->demonitor(handle->address()); // its exit is expected: no down message
-    self->send_exit(*handle, caf::exit_reason::user_shutdown);
-    handle.reset();
+    stop_actor(self, it->second, caf::exit_reason::user_shutdown);
     ++stopped;
   }
   if (!st.to_passivate.empty())

@@ -37,11 +37,13 @@ struct kafka_settings {
   /// The worker's consumer group: nodes sharing a cluster share the work.
   std::string group_id = "tt-worker";
   std::string client_id = "tacosd";
-  /// Partitions of each topic the embedded cluster creates. One: the embedded cluster serves one
+  /// Partitions of each topic the embedded cluster creates. Few: the embedded cluster serves one
   /// node, whose consumers run effects concurrently whatever the partition count, and the mock
   /// broker finds a fetch's offset by walking the partition's message sets from the oldest. That
   /// walk costs about partitions squared: each partition keeps up to ~5 MiB, in message sets that
-  /// get smaller as the same load spreads over more partitions (README, design notes).
+  /// get smaller as the same load spreads over more partitions. Not fewer than 4: the mock drops
+  /// what is past 5 MiB per partition, and 1 or 2 lost part of tt_worker_bench's backlog (README,
+  /// design notes).
   int embedded_partitions = 4;
   /// A failed effect is retried this many times, with doubling backoff from retry_backoff, before
   /// the event goes to the dead-letter topic.

@@ -109,8 +109,9 @@ pids+=($!)
 echo_port=$(wait_for_port "$work/echo.log" "${pids[-1]}" '^echo: listening on port \([0-9]*\)$')
 
 # The bench's catalog: the samples, plus the hall again as the status hall (its own waiting room,
-# stopped by the setup pass) and as one room per JoinQueue run, and the stadium again with a waiting room that admits everyone at
-# once (the full flow's event: the flow then measures the node's queue path, not a set rate).
+# stopped by the setup pass) and as one room per JoinQueue run, and the stadium again with a
+# waiting room that admits everyone at once (the full flow's event: the flow then measures the
+# node's queue path, not a set rate).
 catalog=$work/catalog
 mkdir -p "$catalog"
 cp ops/catalog/*.yaml "$catalog/"
