@@ -81,15 +81,7 @@ result<std::vector<idempotency_event>> decide(const idempotency_state& s,
               return no_in_flight("abandon");
             return events{request_abandoned{c.user, c.key}};
           },
-          [&](const expire_records&) -> result<events> {
-            // A linear sweep: the actor runs it every few seconds, and records number in the
-            // thousands per actor, so an ordered index would cost more than it saves.
-            events out;
-            for (const auto& [scope, e] : s.records_)
-              if (e.record.expires_at <= now)
-                out.emplace_back(record_expired{e.user, e.key});
-            return out;
-          },
+          [&](const expire_records&) -> result<events> { return events{records_swept{now}}; },
       },
       command);
 }
@@ -103,9 +95,14 @@ void apply(idempotency_state& s, const idempotency_event& event) {
   };
   std::visit(overloaded{
                  [&](const request_started& e) {
-                   // Replaces a lapsed record for the same scope, if the sweep has not run yet.
-                   s.records_[idempotency_state::scope_of(e.user, e.key)] = {
-                       e.user, e.key, {e.fingerprint, request_phase::in_flight, {}, e.expires_at}};
+                   // Replaces a lapsed record for the same scope, if the sweep has not run yet:
+                   // field by field, for its count of deadline entries stays.
+                   auto& slot =
+                       *s.records_.try_emplace(idempotency_state::scope_of(e.user, e.key)).first;
+                   slot.second.user = e.user;
+                   slot.second.key = e.key;
+                   slot.second.record = {e.fingerprint, request_phase::in_flight, {}, e.expires_at};
+                   s.deadlines_.add(e.expires_at, slot);
                  },
                  [&](const request_completed& e) {
                    auto it = existing(e.user, e.key, "request_completed");
@@ -114,13 +111,15 @@ void apply(idempotency_state& s, const idempotency_event& event) {
                    it->second.record.phase = request_phase::completed;
                    it->second.record.reply = e.reply;
                    it->second.record.expires_at = e.expires_at;
+                   s.deadlines_.add(e.expires_at, *it);
                  },
                  [&](const request_abandoned& e) {
-                   s.records_.erase(existing(e.user, e.key, "request_abandoned"));
+                   // Lapsed at once, so find() no longer sees it; the sweep drops it later.
+                   auto& record = existing(e.user, e.key, "request_abandoned")->second.record;
+                   record.expires_at = timestamp{};
+                   record.reply.clear();
                  },
-                 [&](const record_expired& e) {
-                   s.records_.erase(existing(e.user, e.key, "record_expired"));
-                 },
+                 [&](const records_swept& e) { s.deadlines_.sweep(s.records_, e.at); },
                  [&](const reply_replayed&) {},
              },
              event);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "actors/common/clock.hpp"
+#include "actors/common/deadline_index.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/result.hpp"
 
@@ -62,7 +63,7 @@ struct abandon_request {
   idempotency_key key;
   uint64_t fingerprint = 0;
 };
-struct expire_records {}; // sweep: drop every record whose TTL passed
+struct expire_records {}; // sweep: drop the records whose TTL passed
 using idempotency_command =
     std::variant<begin_request, complete_request, abandon_request, expire_records>;
 
@@ -83,23 +84,24 @@ struct request_abandoned {
   user_id user;
   idempotency_key key;
 };
-struct record_expired {
-  user_id user;
-  idempotency_key key;
+/// The sweep at `at`: every record lapsed by then is dropped (apply finds them in the order their
+/// deadlines were set, so a sweep costs the records due, not the table).
+struct records_swept {
+  timestamp at;
 };
 /// Not a change: tells the caller to send `reply` again. apply is the identity; do not persist it.
 struct reply_replayed {
   std::string reply;
 };
 using idempotency_event = std::variant<request_started, request_completed, request_abandoned,
-                                       record_expired, reply_replayed>;
+                                       records_swept, reply_replayed>;
 
 class idempotency_state {
  public:
   /// The live record for (user, key), or nullptr if there is none or its TTL has passed.
   const idempotency_record* find(const user_id& user, const idempotency_key& key,
                                  timestamp now) const;
-  /// Records held, expired or not (the sweep removes expired ones).
+  /// Records held, lapsed or not (the sweep removes lapsed and abandoned ones).
   std::size_t size() const noexcept { return records_.size(); }
 
   friend result<std::vector<idempotency_event>> decide(const idempotency_state& state,
@@ -113,11 +115,17 @@ class idempotency_state {
     user_id user;
     idempotency_key key;
     idempotency_record record;
+    /// Entries of `deadlines_` that point here (deadline_index).
+    uint32_t deadline_entries = 0;
   };
+  using table = std::unordered_map<std::string, entry>;
   /// Keyed by a length-prefixed "user + key" so no two (user, key) pairs collide.
   static std::string scope_of(const user_id& user, const idempotency_key& key);
 
-  std::unordered_map<std::string, entry> records_;
+  table records_;
+  /// Every deadline set on a record, for the sweep. An abandoned record is lapsed at once (its
+  /// deadline set to the epoch) and stays until its last deadline comes.
+  deadline_index<table> deadlines_;
 };
 
 /// Rejections: empty key → idempotency_required; key too long or empty user → invalid_argument;

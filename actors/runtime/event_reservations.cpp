@@ -35,6 +35,12 @@ void stop_reservations(self_pointer self, const caf::error& reason) {
       stop_actor(self, entry, reason);
 }
 
+void mark_used(self_pointer self, reservation_table::value_type& r) {
+  auto now = now_of(self);
+  r.second.last_used = now;
+  self->state.idle_order.emplace_back(now, &r);
+}
+
 /// Registers a reservation; `seats` empty and `active` false registers it passivated.
 void start_reservation(self_pointer self, const domain::reservation_state& state,
                        std::vector<domain::seat_view> seats, bool active) {
@@ -42,7 +48,9 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
   reservation_entry entry{std::nullopt, state, now_of(self), 0};
   if (active)
     entry.handle = spawn_for(self, state, std::move(seats));
-  st.reservations.emplace(state.id, std::move(entry));
+  auto& r = *st.reservations.emplace(state.id, std::move(entry)).first;
+  if (active)
+    mark_used(self, r);
   st.by_user[state.owner].push_back(state.id);
   if (state.status == domain::reservation_status::hold)
     watch_hold(self, state);
@@ -110,9 +118,9 @@ void ask_reservation(self_pointer self, reservation_entry& entry, reservation_re
   entry.in_flight += 1;
   auto id = req.id;
   auto settle = [self, id] {
-    auto& e = self->state.reservations.at(id);
-    e.in_flight -= 1;
-    e.last_used = now_of(self);
+    auto& r = *self->state.reservations.find(id);
+    r.second.in_flight -= 1;
+    mark_used(self, r);
   };
   // No timeout: the reservation actor only waits on this actor and the store, which always
   // answer, and CAF answers for an actor that died. A timeout would cost two trips through CAF's
@@ -176,9 +184,13 @@ void passivate_idle(self_pointer self) {
   if (!st.to_passivate.empty())
     return; // the last sweep's pass is still under way
   auto now = now_of(self);
-  for (const auto& [id, entry] : st.reservations)
+  auto& order = st.idle_order;
+  while (!order.empty() && now - order.front().first >= st.config->passivate_after) {
+    auto& [id, entry] = *order.front().second;
+    order.pop_front();
     if (idle(self, entry, now))
       st.to_passivate.push_back(id);
+  }
   passivate_some(self);
 }
 

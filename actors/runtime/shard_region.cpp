@@ -67,15 +67,16 @@ std::optional<failure> claim_key(self_pointer self, const write_scope& scope,
     return fail(errc::idempotency_conflict,
                 "this idempotency_key was used for a request on another event",
                 {{"idempotency_key", "used on another event", scope.key().substr(0, 128)}});
-  st.keys[k] = {event, now + st.config->idempotency.ttl};
+  auto& use = *st.keys.try_emplace(std::move(k)).first;
+  use.second.event = event;
+  use.second.expires_at = now + st.config->idempotency.ttl;
+  st.key_deadlines.add(use.second.expires_at, use);
   return std::nullopt;
 }
 
 void sweep_keys(self_pointer self) {
-  auto now = self->state.config->time->now();
-  auto& keys = self->state.keys;
-  for (auto it = keys.begin(); it != keys.end();)
-    it = it->second.expires_at <= now ? keys.erase(it) : std::next(it);
+  auto& st = self->state;
+  st.key_deadlines.sweep(st.keys, st.config->time->now());
 }
 
 /// Forwards `msg` to the owner of `key`; the owner replies to the original caller.

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "actors/common/deadline_index.hpp"
 #include "actors/runtime/admission_actor.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/event_actor.hpp"
@@ -15,6 +16,8 @@ namespace tt::actors {
 struct key_use {
   event_id event;
   timestamp expires_at;
+  /// Entries of shard_region_state::key_deadlines that point here (deadline_index).
+  uint32_t deadline_entries = 0;
 };
 
 struct shard_region_state {
@@ -28,7 +31,11 @@ struct shard_region_state {
   bool all_stopped = false;
   /// "<user length>:<user>/<key>" -> the event the key was used for, for the key's TTL. The event
   /// actors keep the replies; this only keeps a key from running again on another event.
-  std::unordered_map<std::string, key_use> keys;
+  using key_table = std::unordered_map<std::string, key_use>;
+  key_table keys;
+  /// The keys' deadlines, for the sweep: this actor routes every request of the node, so a
+  /// sweep of the whole table (a million keys in a flash sale) held them all.
+  deadline_index<key_table> key_deadlines;
   std::shared_ptr<const runtime_config> config;
   durable_queue durable;
 };

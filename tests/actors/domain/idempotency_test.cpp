@@ -97,8 +97,36 @@ TEST_CASE("records expire after the TTL, counted from the last change") {
   run(s, begin_request{bob, key, create_a1}, t0 + 4min);
   auto swept = run(s, expire_records{}, t0 + 1s + 5min);
   REQUIRE(swept.size() == 1);
-  CHECK(std::get<record_expired>(swept[0]).user == alice);
+  CHECK(std::get<records_swept>(swept[0]).at == t0 + 1s + 5min);
   CHECK(s.size() == 1);
+  CHECK(s.find(bob, key, t0 + 1s + 5min) != nullptr);
+}
+
+TEST_CASE("the sweep drops a record at its latest deadline, not its first") {
+  auto s = completed(); // started at t0 (deadline t0 + 5min), completed at t0 + 1s
+  run(s, expire_records{}, t0 + 5min);
+  CHECK(s.size() == 1);
+  CHECK(s.find(alice, key, t0 + 5min) != nullptr);
+  run(s, expire_records{}, t0 + 1s + 5min - 1ms);
+  CHECK(s.size() == 1);
+  run(s, expire_records{}, t0 + 1s + 5min);
+  CHECK(s.size() == 0);
+  // A sweep with nothing due changes nothing, and a record started after a sweep is swept too.
+  run(s, expire_records{}, t0 + 1h);
+  run(s, begin_request{alice, key, create_a2}, t0 + 1h);
+  run(s, expire_records{}, t0 + 1h + 5min);
+  CHECK(s.size() == 0);
+}
+
+TEST_CASE("a record restarted before the sweep keeps its new deadline") {
+  auto s = completed();
+  // Lapsed but not swept, then started again: the old deadlines must not drop the new record.
+  run(s, begin_request{alice, key, create_a2}, t0 + 10min);
+  run(s, expire_records{}, t0 + 10min);
+  CHECK(s.size() == 1);
+  CHECK(s.find(alice, key, t0 + 10min) != nullptr);
+  run(s, expire_records{}, t0 + 15min);
+  CHECK(s.size() == 0);
 }
 
 TEST_CASE("a configurable TTL") {
@@ -115,9 +143,23 @@ TEST_CASE("an abandoned request may run again") {
   run(s, begin_request{alice, key, create_a1}, t0);
   CHECK(rejection(s, abandon_request{alice, key, create_a2}, t0) == tt::errc::failed_precondition);
   run(s, abandon_request{alice, key, create_a1}, t0 + 1s);
-  CHECK(s.size() == 0);
+  CHECK(s.find(alice, key, t0 + 1s) == nullptr);
   CHECK(std::holds_alternative<request_started>(
       run(s, begin_request{alice, key, create_a1}, t0 + 2s).at(0)));
+  // The abandoned run's deadline comes first; the run after it keeps its record.
+  run(s, expire_records{}, t0 + 5min);
+  CHECK(s.find(alice, key, t0 + 5min) != nullptr);
+  run(s, expire_records{}, t0 + 2s + 5min);
+  CHECK(s.size() == 0);
+}
+
+TEST_CASE("an abandoned record is dropped by the sweep at its deadline") {
+  idempotency_state s;
+  run(s, begin_request{alice, key, create_a1}, t0);
+  run(s, abandon_request{alice, key, create_a1}, t0 + 1s);
+  CHECK(s.size() == 1); // lapsed, not yet swept
+  run(s, expire_records{}, t0 + 5min);
+  CHECK(s.size() == 0);
 }
 
 TEST_CASE("complete needs the matching in-flight request") {

@@ -134,6 +134,20 @@ TEST_CASE_FIXTURE(hold_fixture,
   CHECK_FALSE(command(held.id, reservation_action::cancel, "user-1", "c2").ok());
 }
 
+TEST_CASE_FIXTURE(hold_fixture,
+                  "a reservation used again is passivated a whole idle period later") {
+  REQUIRE(command(held.id, reservation_action::cancel, "user-1", "c1").ok());
+  auto running = sys.registry().running();
+  advance(100s);
+  REQUIRE(get(held.id, "user-1").ok()); // used again at t0 + 100 s
+  // The sweeps at 120 and 150 s come past the cancel's idle period, but not the read's.
+  advance(55s);
+  CHECK(sys.registry().running() == running);
+  // The sweep at 240 s is past the read's.
+  advance(90s);
+  CHECK(sys.registry().running() == running - 1);
+}
+
 TEST_CASE_FIXTURE(hold_fixture, "a live hold keeps its actor however idle, so its timer fires") {
   auto running = sys.registry().running();
   advance(config->sweep_interval + 1s);
