@@ -62,6 +62,12 @@ outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& u
                   trace_id);
 }
 
+outbound_event extension_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                               const std::string& trace_id) {
+  return event_of(topic_kind::lifecycle, "reservation.extended", r.id(), unique, at, to_record(r),
+                  trace_id);
+}
+
 outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
                             const std::string& trace_id) {
   pb::HoldExpiry body;

@@ -23,6 +23,10 @@ namespace tt::actors {
 /// "reservation.created" for a new hold, else "reservation.<status>".
 outbound_event lifecycle_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
                                const std::string& trace_id);
+/// "reservation.extended": a hold with a new deadline (the status stays, so lifecycle_event has
+/// no name for it); streams learn of extensions from it.
+outbound_event extension_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
+                               const std::string& trace_id);
 /// "hold.expiry": the worker ends the hold at r.hold_expires_at unless it moved on by then.
 outbound_event expiry_event(const domain::reservation_state& r, const ulid& unique, timestamp at,
                             const std::string& trace_id);

@@ -112,16 +112,19 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
   return batch;
 }
 
-/// The domain events `p` publishes: its new status, and a new deadline for the worker.
+/// The domain events `p` publishes: its new status or deadline, and a new deadline for the worker.
 std::vector<outbound_event> events_of(self_pointer self, const plan& p, const job& j) {
   auto& st = self->state;
   auto now = now_of(self);
   std::string trace = j.request ? j.request->scope.trace_id : std::string{};
   std::vector<outbound_event> out;
+  bool moved = p.next.status == domain::reservation_status::hold &&
+               p.next.hold_expires_at != st.reservation.hold_expires_at;
   if (p.next.status != st.reservation.status)
     out.push_back(lifecycle_event(p.next, st.ids.next(now), now, trace));
-  if (p.next.status == domain::reservation_status::hold &&
-      p.next.hold_expires_at != st.reservation.hold_expires_at)
+  else if (moved)
+    out.push_back(extension_event(p.next, st.ids.next(now), now, trace));
+  if (moved)
     out.push_back(expiry_event(p.next, st.ids.next(now), now, trace));
   return out;
 }

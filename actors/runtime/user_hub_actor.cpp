@@ -9,6 +9,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/runtime/due_queue.hpp"
+
 namespace tt::actors {
 
 namespace {
@@ -39,10 +41,10 @@ struct user_hub_actor_state {
   /// Invariant: holds exactly the keys of `streams`, grouped by their user.
   std::unordered_map<user_id, std::set<caf::actor_addr>> by_user;
   std::unordered_map<reservation_id, tracked_hold> holds;
-  /// New deadlines of holds whose creation has not arrived: the expiry and lifecycle topics are
-  /// read independently, so an extension can overtake the creation it extends. Applied when
-  /// the creation comes; forgotten forget_after past the deadline if it never does.
-  std::unordered_map<reservation_id, hold_moved> early_moves;
+  /// Each tracked hold's next look (its warning, or forgetting it), under one timer: a delayed
+  /// message per hold would take each through CAF's one clock thread, thousands a second in a
+  /// flash sale. An entry whose hold moved or ended since is skipped when it comes due.
+  due_queue<hold_due> checks;
   /// Intents not yet final, with their last status.
   std::unordered_map<payment_intent_id, domain::payment_status> open_payments;
   /// Message ids ("m-<ulid>").
@@ -81,16 +83,18 @@ void push_reservation(self_pointer self, const user_id& owner, reservation_updat
   push(self, owner, stream_topic::reservations, id, update_pushed{std::move(u)});
 }
 
-/// Schedules the hold's next check: the warning (if any lead time) or forgetting it.
+/// Schedules the hold's next check: the warning (if any lead time) or forgetting it. One already
+/// due goes as a message, never into `checks`: arm also runs while take_due visits it.
 void arm(self_pointer self, const reservation_id& id, const tracked_hold& h) {
-  const auto& s = self->state.settings;
+  auto& st = self->state;
+  const auto& s = st.settings;
   auto due = s.expiring_soon.count() > 0 && !h.warned ? h.expires_at - s.expiring_soon
                                                       : h.expires_at + s.forget_after;
-  auto delay = due - now_of(self);
-  if (delay.count() <= 0)
+  auto now = now_of(self);
+  if (due <= now)
     self->send(self, hold_due{id, h.expires_at});
-  else
-    self->delayed_send(self, delay, hold_due{id, h.expires_at});
+  else if (auto at = st.checks.add(due, hold_due{id, h.expires_at}))
+    wake_at(self, now, *at);
 }
 
 /// The status a reservation left: fixed by the state machine (reservation.cpp's apply).
@@ -112,60 +116,40 @@ domain::reservation_status previous_of(domain::reservation_status now) {
   return st::unspecified;
 }
 
-void on_hold_moved(self_pointer self, const hold_moved& m);
-
-void on_reservation(self_pointer self, const reservation_seen& seen) {
+/// A hold's lifecycle events: its creation, then one per extension (the same status with a new
+/// deadline), in order, since one reservation's events share a partition. A repeated deadline is
+/// a redelivery, already told.
+void on_hold(self_pointer self, const reservation_seen& seen) {
   auto& st = self->state;
   const auto& r = seen.record;
+  auto [it, fresh] = st.holds.try_emplace(r.id, tracked_hold{r.owner, r.hold_expires_at});
+  if (!fresh && it->second.expires_at == r.hold_expires_at)
+    return;
+  it->second.expires_at = r.hold_expires_at;
+  it->second.warned = false;
+  arm(self, r.id, it->second);
+  push_reservation(self, r.owner,
+                   {r.id, fresh ? previous_of(r.status) : r.status, r.status, r.hold_expires_at,
+                    fresh ? reservation_change::status : reservation_change::extended, seen.at});
+}
+
+void on_reservation(self_pointer self, const reservation_seen& seen) {
+  const auto& r = seen.record;
   if (r.status == domain::reservation_status::hold) {
-    auto [it, fresh] = st.holds.try_emplace(r.id, tracked_hold{r.owner, r.hold_expires_at});
-    if (!fresh) // a redelivered creation: already told
-      return;
-    arm(self, r.id, it->second);
-  } else {
-    st.holds.erase(r.id);
+    on_hold(self, seen);
+    return;
   }
+  self->state.holds.erase(r.id);
   push_reservation(self, r.owner,
                    {r.id, previous_of(r.status), r.status, r.hold_expires_at,
                     reservation_change::status, seen.at});
-  if (auto early = st.early_moves.find(r.id); early != st.early_moves.end()) {
-    auto move = early->second;
-    st.early_moves.erase(early);
-    if (r.status == domain::reservation_status::hold)
-      on_hold_moved(self, move); // after the creation, as it happened
-  }
-}
-
-void on_hold_moved(self_pointer self, const hold_moved& m) {
-  auto& st = self->state;
-  auto it = st.holds.find(m.reservation);
-  if (it == st.holds.end()) { // its creation has not arrived yet, or it ended already
-    st.early_moves.insert_or_assign(m.reservation, m);
-    auto forget = m.expires_at + st.settings.forget_after - now_of(self);
-    self->delayed_send(self, std::max(forget, decltype(forget)::zero()),
-                       hold_due{m.reservation, m.expires_at});
-    return;
-  }
-  if (it->second.expires_at == m.expires_at)
-    return;
-  it->second.expires_at = m.expires_at;
-  it->second.warned = false;
-  arm(self, m.reservation, it->second);
-  push_reservation(self, it->second.owner,
-                   {m.reservation, domain::reservation_status::hold,
-                    domain::reservation_status::hold, m.expires_at, reservation_change::extended,
-                    m.at});
 }
 
 void on_hold_due(self_pointer self, const hold_due& d) {
   auto& st = self->state;
   auto it = st.holds.find(d.reservation);
-  if (it == st.holds.end()) { // ended, or an early move whose creation never came
-    if (auto early = st.early_moves.find(d.reservation);
-        early != st.early_moves.end() && early->second.expires_at == d.expires_at)
-      st.early_moves.erase(early);
+  if (it == st.holds.end()) // ended
     return;
-  }
   if (it->second.expires_at != d.expires_at) // moved
     return;
   auto now = now_of(self);
@@ -278,20 +262,26 @@ caf::result<message_delivered> deliver(self_pointer self, message_delivery m) {
 } // namespace
 
 user_hub_actor spawn_user_hub(caf::actor_system& sys, user_hub_settings settings) {
-  return sys.spawn(
-      [settings = std::move(settings)](self_pointer self) -> user_hub_actor::behavior_type {
-        self->state.settings = settings;
-        self->state.ids = ulid_generator{std::random_device{}()};
-        self->set_down_handler([self](caf::down_msg& down) { forget(self, down.source); });
-        return {
-            [=](const user_watch& w) { return watch(self, w); },
-            [=](message_delivery& m) { return deliver(self, std::move(m)); },
-            [=](const reservation_seen& r) { on_reservation(self, r); },
-            [=](const hold_moved& m) { on_hold_moved(self, m); },
-            [=](const payment_seen& p) { on_payment(self, p); },
-            [=](const hold_due& d) { on_hold_due(self, d); },
-        };
-      });
+  return sys.spawn([settings =
+                        std::move(settings)](self_pointer self) -> user_hub_actor::behavior_type {
+    self->state.settings = settings;
+    self->state.ids = ulid_generator{std::random_device{}()};
+    self->set_down_handler([self](caf::down_msg& down) { forget(self, down.source); });
+    return {
+        [=](const user_watch& w) { return watch(self, w); },
+        [=](message_delivery& m) { return deliver(self, std::move(m)); },
+        [=](const reservation_seen& r) { on_reservation(self, r); },
+        [=](const payment_seen& p) { on_payment(self, p); },
+        [=](const hold_due& d) { on_hold_due(self, d); },
+        [=](due_atom) {
+          auto now = now_of(self);
+          auto next =
+              self->state.checks.take_due(now, [&](const hold_due& d) { on_hold_due(self, d); });
+          if (next)
+            wake_at(self, now, *next);
+        },
+    };
+  });
 }
 
 } // namespace tt::actors

@@ -26,8 +26,8 @@ namespace tt::actors {
 using user_hub_actor =
     caf::typed_actor<caf::replies_to<user_watch>::with<user_watching>,
                      caf::replies_to<message_delivery>::with<message_delivered>,
-                     caf::reacts_to<reservation_seen>, caf::reacts_to<hold_moved>,
-                     caf::reacts_to<payment_seen>, caf::reacts_to<hold_due>>;
+                     caf::reacts_to<reservation_seen>, caf::reacts_to<payment_seen>,
+                     caf::reacts_to<hold_due>, caf::reacts_to<due_atom>>;
 
 struct user_hub_settings {
   std::shared_ptr<const clock> time = std::make_shared<system_clock_source>();

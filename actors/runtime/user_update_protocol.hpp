@@ -83,16 +83,10 @@ struct user_watching {
   size_t streams = 0;
 };
 
-/// From the event feed: a reservation's whole record as its lifecycle event carries it.
+/// From the event feed: a reservation's whole record as its lifecycle event carries it (its
+/// creation, a new status, or an extension: a hold with a new deadline).
 struct reservation_seen {
   domain::reservation_state record;
-  timestamp at;
-};
-/// From the event feed: a hold's deadline as its expiry event carries it (a new one means the
-/// hold was extended; the lifecycle topic has no event for that).
-struct hold_moved {
-  reservation_id reservation;
-  timestamp expires_at;
   timestamp at;
 };
 /// From the event feed: a payment intent's whole record as its payment event carries it.
@@ -115,7 +109,8 @@ struct message_delivered {
   timestamp sent_at;
 };
 
-/// The hub's own timer: `reservation`'s hold, due at `expires_at`, is within the lead time.
+/// The hub's own check of `reservation`'s hold, whose deadline is `expires_at`: its warning, or
+/// forgetting it, is due.
 struct hold_due {
   reservation_id reservation;
   timestamp expires_at;

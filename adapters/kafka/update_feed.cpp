@@ -59,9 +59,7 @@ void forward(const actors::user_hub_actor& hub, const rd_kafka_message_t* m) {
                  [&](domain::payment_state& p) {
                    caf::anon_send(hub, actors::payment_seen{std::move(p), at});
                  },
-                 [&](actors::hold_expiry_notice& n) {
-                   caf::anon_send(hub, actors::hold_moved{n.reservation, n.expires_at, at});
-                 },
+                 [](actors::hold_expiry_notice&) {}, // not read (see the header)
              },
              decoded->body);
 }
@@ -89,7 +87,7 @@ update_feed::start(const kafka_settings& settings, actors::user_hub_actor hub) {
   auto rk = std::move(std::get<client_handle>(client));
   rd_kafka_poll_set_consumer(rk.get());
   const auto& t = settings.topics;
-  auto ends = ends_of(rk.get(), {t.lifecycle, t.payment, t.expiry});
+  auto ends = ends_of(rk.get(), {t.lifecycle, t.payment});
   if (auto* err = std::get_if<std::string>(&ends))
     return *err;
   auto& list = std::get<partition_list>(ends);
