@@ -14,7 +14,7 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
       {"client.id", settings.client_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
-      {"linger.ms", "5"},
+      {"linger.ms", "20"},
       // Never give up on an event: the outbox keeps it until the broker has it anyway, and an
       // expiring message would let a later event of the same key overtake it.
       {"message.timeout.ms", "0"},
