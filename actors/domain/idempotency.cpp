@@ -40,8 +40,8 @@ std::string idempotency_state::scope_of(const user_id& user, const idempotency_k
 
 const idempotency_record* idempotency_state::find(const user_id& user, const idempotency_key& key,
                                                   timestamp now) const {
-  auto it = records_.find(scope_of(user, key));
-  if (it == records_.end() || it->second.record.expires_at <= now)
+  const auto* it = records_.find(scope_of(user, key));
+  if (it == nullptr || it->second.record.expires_at <= now)
     return nullptr;
   return &it->second.record;
 }
@@ -88,8 +88,8 @@ result<std::vector<idempotency_event>> decide(const idempotency_state& s,
 
 void apply(idempotency_state& s, const idempotency_event& event) {
   auto existing = [&s](const user_id& user, const idempotency_key& key, std::string_view name) {
-    auto it = s.records_.find(idempotency_state::scope_of(user, key));
-    if (it == s.records_.end())
+    auto* it = s.records_.find(idempotency_state::scope_of(user, key));
+    if (it == nullptr)
       invariant_breach(std::string{name} + " for an unknown idempotency record");
     return it;
   };

@@ -23,6 +23,7 @@
 #include "actors/common/deadline_index.hpp"
 #include "actors/common/ids.hpp"
 #include "actors/common/result.hpp"
+#include "actors/common/segmented_map.hpp"
 
 namespace tt::domain {
 
@@ -118,7 +119,8 @@ class idempotency_state {
     /// Entries of `deadlines_` that point here (deadline_index).
     uint32_t deadline_entries = 0;
   };
-  using table = std::unordered_map<std::string, entry>;
+  /// Segmented: a million records rehashed at once stalled the owning actor (segmented_map).
+  using table = segmented_map<std::string, entry>;
   /// Keyed by a length-prefixed "user + key" so no two (user, key) pairs collide.
   static std::string scope_of(const user_id& user, const idempotency_key& key);
 

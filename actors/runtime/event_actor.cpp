@@ -191,8 +191,8 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
 
 caf::result<reservation_reply> route(self_pointer self, reservation_request req) {
   auto& st = self->state;
-  auto it = st.reservations.find(req.id);
-  if (it == st.reservations.end())
+  auto* it = st.reservations.find(req.id);
+  if (it == nullptr)
     return to_caf_error(fail(errc::not_found, "no such reservation",
                              {{"reservation_id", "not found", req.id().substr(0, 128)}}));
   bool write = req.action != reservation_action::get;
@@ -307,8 +307,8 @@ bool holds_seats(domain::reservation_status s) {
 void on_reservation_changed(self_pointer self, const reservation_changed& c) {
   auto& st = self->state;
   const auto& changed = c.state;
-  auto it = st.reservations.find(changed.id);
-  if (it == st.reservations.end())
+  auto* it = st.reservations.find(changed.id);
+  if (it == nullptr)
     return;
   if (c.release)
     if (auto moved = moved_seats(self, seat_change{changed.id, *c.release, {}}); !moved)
@@ -357,9 +357,11 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     self->set_down_handler([self](caf::down_msg& down) {
       // Passivation and stop_reservations demonitor first: this is a reservation actor that
       // ended by itself.
-      for (auto& [id, entry] : self->state.reservations)
+      self->state.reservations.for_each([&](reservation_table::value_type& r) {
+        auto& entry = r.second;
         if (entry.handle && entry.handle->address() == down.source)
           entry.handle.reset(); // the next request spawns it again from its stored state
+      });
       if (!down.reason)
         return;
       spdlog::error("event {}: a reservation actor failed: {}", self->state.definition.id(),

@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/common/segmented_map.hpp"
 #include "actors/runtime/due_queue.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/event_actor.hpp"
@@ -34,8 +35,9 @@ struct reservation_entry {
 };
 
 /// Never erased from (a reservation's state stays as the read model), so pointers to its elements
-/// stay valid: rehashing does not move them.
-using reservation_table = std::unordered_map<reservation_id, reservation_entry>;
+/// stay valid: rehashing does not move them. Segmented, so that growing past hundreds of
+/// thousands of reservations does not rehash them all in one turn of this actor.
+using reservation_table = segmented_map<reservation_id, reservation_entry>;
 
 struct payment_entry {
   payment_actor handle;

@@ -100,8 +100,8 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
     reconcile(self, found->second.latest, req.trace_id, answer(promise));
     return promise;
   }
-  auto it = st.reservations.find(req.reservation);
-  if (it == st.reservations.end())
+  auto* it = st.reservations.find(req.reservation);
+  if (it == nullptr)
     return to_caf_error(fail(errc::not_found, "no such reservation",
                              {{"reservation_id", "not found", req.reservation().substr(0, 128)}}));
   const auto& r = it->second.latest;
@@ -144,8 +144,8 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
       command(
           self, it->second, std::move(cmd), "expired",
           [self, id = r.id, trace_id = req.trace_id, done](caf::expected<effect_reply> expired) {
-            auto found = self->state.reservations.find(id);
-            if (!expired || found == self->state.reservations.end()) {
+            auto* found = self->state.reservations.find(id);
+            if (!expired || found == nullptr) {
               done(std::move(expired));
               return;
             }

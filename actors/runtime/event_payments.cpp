@@ -36,8 +36,8 @@ void start_payment(self_pointer self, const domain::payment_state& state) {
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req) {
   auto& st = self->state;
   auto now = now_of(self);
-  auto it = st.reservations.find(req.reservation);
-  if (it == st.reservations.end())
+  auto* it = st.reservations.find(req.reservation);
+  if (it == nullptr)
     return to_caf_error(fail(errc::not_found, "no such reservation",
                              {{"reservation_id", "not found", req.reservation().substr(0, 128)}}));
   const auto& r = it->second.latest;
@@ -195,8 +195,8 @@ reply_handler as_effect(std::string note, effect_done done) {
 void reconcile(self_pointer self, const domain::payment_state& p, const std::string& trace_id,
                effect_done done) {
   auto& st = self->state;
-  auto it = st.reservations.find(p.reservation);
-  if (it == st.reservations.end()) {
+  auto* it = st.reservations.find(p.reservation);
+  if (it == nullptr) {
     done(to_caf_error(fail(errc::not_found, "the intent's reservation is not in this event")));
     return;
   }

@@ -30,9 +30,10 @@ void stop_actor(self_pointer self, reservation_entry& entry, const caf::error& r
 } // namespace
 
 void stop_reservations(self_pointer self, const caf::error& reason) {
-  for (auto& [id, entry] : self->state.reservations)
-    if (entry.handle)
-      stop_actor(self, entry, reason);
+  self->state.reservations.for_each([&](reservation_table::value_type& r) {
+    if (r.second.handle)
+      stop_actor(self, r.second, reason);
+  });
 }
 
 void mark_used(self_pointer self, reservation_table::value_type& r) {
@@ -48,7 +49,7 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
   reservation_entry entry{std::nullopt, state, now_of(self), 0};
   if (active)
     entry.handle = spawn_for(self, state, std::move(seats));
-  auto& r = *st.reservations.emplace(state.id, std::move(entry)).first;
+  auto& r = *st.reservations.try_emplace(state.id, std::move(entry)).first;
   if (active)
     mark_used(self, r);
   st.by_user[state.owner].push_back(state.id);
@@ -76,8 +77,8 @@ void backstops_due(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   auto next = st.backstops.take_due(now, [&](const reservation_id& id) {
-    auto found = st.reservations.find(id);
-    if (found == st.reservations.end())
+    auto* found = st.reservations.find(id);
+    if (found == nullptr)
       return;
     auto& entry = found->second;
     const auto& r = entry.latest;
@@ -198,9 +199,9 @@ void passivate_some(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   for (size_t stopped = 0; stopped < passivation_chunk && !st.to_passivate.empty();) {
-    auto it = st.reservations.find(st.to_passivate.back());
+    auto* it = st.reservations.find(st.to_passivate.back());
     st.to_passivate.pop_back();
-    if (it == st.reservations.end() || !idle(self, it->second, now))
+    if (it == nullptr || !idle(self, it->second, now))
       continue; // used again since the sweep
     stop_actor(self, it->second, caf::exit_reason::user_shutdown);
     ++stopped;

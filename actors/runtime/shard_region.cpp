@@ -62,8 +62,8 @@ std::optional<failure> claim_key(self_pointer self, const write_scope& scope,
   auto& st = self->state;
   auto now = st.config->time->now();
   auto k = std::to_string(scope.user().size()) + ":" + scope.user() + "/" + scope.key();
-  auto it = st.keys.find(k);
-  if (it != st.keys.end() && it->second.expires_at > now && it->second.event != event)
+  const auto* it = st.keys.find(k);
+  if (it != nullptr && it->second.expires_at > now && it->second.event != event)
     return fail(errc::idempotency_conflict,
                 "this idempotency_key was used for a request on another event",
                 {{"idempotency_key", "used on another event", scope.key().substr(0, 128)}});

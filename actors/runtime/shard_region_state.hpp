@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "actors/common/deadline_index.hpp"
+#include "actors/common/segmented_map.hpp"
 #include "actors/runtime/admission_actor.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/event_actor.hpp"
@@ -31,7 +32,8 @@ struct shard_region_state {
   bool all_stopped = false;
   /// "<user length>:<user>/<key>" -> the event the key was used for, for the key's TTL. The event
   /// actors keep the replies; this only keeps a key from running again on another event.
-  using key_table = std::unordered_map<std::string, key_use>;
+  /// Segmented: rehashing a million keys at once held every request of the node (segmented_map).
+  using key_table = segmented_map<std::string, key_use>;
   key_table keys;
   /// The keys' deadlines, for the sweep: this actor routes every request of the node, so a
   /// sweep of the whole table (a million keys in a flash sale) held them all.
