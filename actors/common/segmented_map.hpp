@@ -52,7 +52,6 @@ class segmented_map {
 
   /// The element of `key`, which must be there (std::out_of_range otherwise).
   T& at(const Key& key) { return segment_of(key).at(key); }
-  const T& at(const Key& key) const { return segments_[index_of(key)].at(key); }
 
   /// Calls `visit(element)` for every element, in no particular order.
   template <class Visit>

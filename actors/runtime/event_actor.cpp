@@ -321,10 +321,11 @@ void on_reservation_changed(self_pointer self, const reservation_changed& c) {
   it->second.latest = changed;
   if (extended)
     watch_hold(self, changed);
-  if (ended)
+  if (ended) {
     mark_used(self, *it); // no longer a hold: may be passivated once unused long enough
-  if (ended && st.endings)
-    self->send(st.endings, reservation_ended{changed.id});
+    if (st.endings)
+      self->send(st.endings, reservation_ended{changed.id});
+  }
 }
 
 } // namespace

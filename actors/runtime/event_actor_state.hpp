@@ -66,7 +66,7 @@ struct event_actor_state {
   /// sale, held this actor for tens of milliseconds every sweep.
   std::deque<std::pair<timestamp, reservation_table::value_type*>> idle_order;
   /// Reservations the last sweep found idle and not yet passivated (passivate_some).
-  std::vector<reservation_id> to_passivate;
+  std::vector<reservation_table::value_type*> to_passivate;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
 };

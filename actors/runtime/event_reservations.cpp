@@ -187,10 +187,10 @@ void passivate_idle(self_pointer self) {
   auto now = now_of(self);
   auto& order = st.idle_order;
   while (!order.empty() && now - order.front().first >= st.config->passivate_after) {
-    auto& [id, entry] = *order.front().second;
+    auto* r = order.front().second;
     order.pop_front();
-    if (idle(self, entry, now))
-      st.to_passivate.push_back(id);
+    if (idle(self, r->second, now))
+      st.to_passivate.push_back(r);
   }
   passivate_some(self);
 }
@@ -199,11 +199,11 @@ void passivate_some(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   for (size_t stopped = 0; stopped < passivation_chunk && !st.to_passivate.empty();) {
-    auto* it = st.reservations.find(st.to_passivate.back());
+    auto& entry = st.to_passivate.back()->second;
     st.to_passivate.pop_back();
-    if (it == nullptr || !idle(self, it->second, now))
-      continue; // used again since the sweep
-    stop_actor(self, it->second, caf::exit_reason::user_shutdown);
+    if (!idle(self, entry, now))
+      continue; // used again since the sweep, or listed twice
+    stop_actor(self, entry, caf::exit_reason::user_shutdown);
     ++stopped;
   }
   if (!st.to_passivate.empty())
