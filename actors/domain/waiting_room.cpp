@@ -37,6 +37,94 @@ std::string_view to_string(removal_reason reason) noexcept {
 waiting_room_state::waiting_room_state(event_id event, waiting_room_policy policy)
     : event_(std::move(event)), policy_(policy) {}
 
+result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_room_policy policy,
+                                                       const stored_room& numbers,
+                                                       std::vector<stored_entry> entries,
+                                                       timestamp now) {
+  waiting_room_state s{std::move(event), policy};
+  s.serving_counter_ = numbers.serving_counter;
+  s.stopped_ = numbers.admissions_stopped;
+  s.total_admitted_ = numbers.total_admitted;
+  s.total_wait_ = numbers.total_wait;
+  s.inlet_started_ = true; // empty, refilling from now
+  s.refilled_at_ = now;
+  auto corrupt = [&](const std::string& what, const stored_entry& e) {
+    return fail(errc::data_corruption, "stored waiting room " + s.event_() + ": " + what +
+                                           " (entry " + std::to_string(e.sequence) + ")");
+  };
+  uint64_t largest = s.serving_counter_;
+  for (auto& stored : entries) {
+    if (stored.sequence == 0 || s.entries_.count(stored.sequence) != 0)
+      return corrupt("duplicate or zero sequence", stored);
+    if (s.by_token_.count(stored.token) != 0 ||
+        s.by_member_.count({stored.user(), stored.session()}) != 0)
+      return corrupt("duplicate token or member", stored);
+    entry& e = s.entries_[stored.sequence];
+    e.token = stored.token;
+    e.user = stored.user;
+    e.session = stored.session;
+    e.sequence = stored.sequence;
+    e.joined_at = stored.joined_at;
+    e.last_seen_at = now;
+    if (stored.admitted) {
+      if (!s.by_nonce_.emplace(stored.nonce, stored.sequence).second)
+        return corrupt("duplicate nonce", stored);
+      e.status = entry_status::admitted;
+      e.nonce = stored.nonce;
+      e.admission_expires_at = stored.admission_expires_at;
+      e.admitted_at = stored.admitted_at;
+      e.consumed = stored.consumed;
+      ++s.admitted_count_;
+    } else if (stored.sequence <= s.serving_counter_) {
+      e.status = entry_status::ready;
+      e.claim_by = now + policy.claim_window;
+      ++s.ready_count_;
+    } else {
+      s.line_.insert(stored.sequence);
+      s.line_ranks_.insert(stored.sequence);
+    }
+    e.deadline = s.deadline_of(e);
+    s.deadlines_.insert({e.deadline, e.sequence});
+    s.by_token_.emplace(e.token, e.sequence);
+    s.by_member_.emplace(std::make_pair(e.user(), e.session()), e.sequence);
+    largest = std::max(largest, stored.sequence);
+  }
+  s.next_sequence_ = largest + 1;
+  return s;
+}
+
+void waiting_room_state::set_policy(const waiting_room_policy& policy) {
+  policy_ = policy;
+  deadlines_.clear();
+  for (auto& [sequence, e] : entries_) {
+    e.deadline = deadline_of(e);
+    deadlines_.insert({e.deadline, sequence});
+  }
+}
+
+std::optional<stored_entry>
+waiting_room_state::stored_entry_of(const waiting_token_id& token) const {
+  const entry* e = find(token);
+  if (e == nullptr)
+    return std::nullopt;
+  bool admitted = e->status == entry_status::admitted;
+  return stored_entry{e->token,       e->user,    e->session, e->sequence,
+                      e->joined_at,   admitted,   e->nonce,   e->admission_expires_at,
+                      e->admitted_at, e->consumed};
+}
+
+stored_room waiting_room_state::stored_numbers() const noexcept {
+  return {serving_counter_, stopped_, total_admitted_, total_wait_};
+}
+
+std::vector<waiting_token_id> waiting_room_state::tokens() const {
+  std::vector<waiting_token_id> out;
+  out.reserve(by_token_.size());
+  for (const auto& [token, sequence] : by_token_)
+    out.push_back(token);
+  return out;
+}
+
 const waiting_room_state::entry* waiting_room_state::find(const waiting_token_id& token) const {
   auto it = by_token_.find(token);
   return it == by_token_.end() ? nullptr : &entries_.at(it->second);

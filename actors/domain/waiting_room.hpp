@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -187,13 +188,55 @@ struct waiting_room_stats {
   bool admissions_stopped = false;
 };
 
+/// One entry as it is stored (README, "Waiting rooms are stored"). Heartbeats and a ready
+/// entry's claim deadline are not: a restart gives every entry a fresh idle timeout and claim
+/// window, and whether an unadmitted entry is ready follows from the stored serving counter.
+struct stored_entry {
+  waiting_token_id token;
+  user_id user;
+  session_id session;
+  uint64_t sequence = 0;
+  timestamp joined_at;
+  bool admitted = false;
+  admission_nonce nonce;
+  timestamp admission_expires_at;
+  timestamp admitted_at;
+  bool consumed = false;
+};
+
+/// The room's own numbers as stored.
+struct stored_room {
+  uint64_t serving_counter = 0;
+  bool admissions_stopped = false;
+  uint64_t total_admitted = 0;
+  std::chrono::milliseconds total_wait{0};
+};
+
 class waiting_room_state {
  public:
   explicit waiting_room_state(event_id event, waiting_room_policy policy = {});
 
+  /// The room a restart brings back at `now`: every entry seen at `now`, entries at or below the
+  /// serving counter that were not admitted ready again with a full claim window, the inlet empty
+  /// (it refills at its rate from `now`, so a restart does not admit a burst).
+  /// errc::data_corruption when two entries share a sequence, token, (user, session) or nonce.
+  static result<waiting_room_state> restore(event_id event, waiting_room_policy policy,
+                                            const stored_room& numbers,
+                                            std::vector<stored_entry> entries, timestamp now);
+
   const event_id& event() const noexcept { return event_; }
   const waiting_room_policy& policy() const noexcept { return policy_; }
   uint64_t serving_counter() const noexcept { return serving_counter_; }
+  std::size_t entry_count() const noexcept { return entries_.size(); }
+  /// A replaced event's definition keeps its room with the new numbers; every entry's deadline
+  /// follows them from now on.
+  void set_policy(const waiting_room_policy& policy);
+
+  /// What to store for `token`'s entry; nullopt once it is gone.
+  std::optional<stored_entry> stored_entry_of(const waiting_token_id& token) const;
+  stored_room stored_numbers() const noexcept;
+  /// Every entry's token (the keys to delete when the room closes).
+  std::vector<waiting_token_id> tokens() const;
 
   /// errc::not_found for a token that left or never existed.
   result<queue_position> position_of(const waiting_token_id& token, timestamp now) const;

@@ -7,11 +7,14 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/runtime/admission_actor_state.hpp"
 #include "actors/runtime/errors.hpp"
 
 namespace tt::actors {
 
 namespace {
+
+using namespace admission_detail;
 
 /// How long the room waits for its event actor's answer to a gated hold.
 constexpr auto hold_timeout = std::chrono::seconds{5};
@@ -19,62 +22,6 @@ constexpr auto hold_timeout = std::chrono::seconds{5};
 /// How often an open stream renews its entry's heartbeat: far below any idle timeout, and it
 /// keeps thousands of streams from writing an entry_seen on every tick.
 constexpr auto stream_heartbeat_every = std::chrono::seconds{1};
-
-/// One StreamQueueUpdates subscription: what its subscriber was last told, so only changes are
-/// pushed.
-struct watcher {
-  waiting_token_id token;
-  queue_subscriber subscriber;
-  domain::queue_position last;
-  timestamp seen_at; // the heartbeat last recorded on the stream's behalf
-};
-
-/// Who spent a reservation token, so an idempotent retry of that very CreateReservation gets
-/// the stored reply instead of "already used".
-struct spent_token {
-  user_id user;
-  idempotency_key key;
-  timestamp valid_until;
-};
-
-struct admission_actor_state {
-  static inline const char* name = "admission_actor";
-  domain::waiting_room_state room{event_id{}};
-  event_actor holds;
-  std::shared_ptr<const runtime_config> config;
-  ulid_generator ids{0};
-  uint32_t shard = 0;
-  /// Tokens whose hold is being decided by the event actor: a second use waits for nothing and
-  /// is refused, so two concurrent calls cannot both spend one admission.
-  std::unordered_set<admission_nonce> in_flight;
-  std::unordered_map<admission_nonce, spent_token> spent;
-  /// When a spent admission stops counting as active: the latest its hold can end
-  /// (reservation.max_hold_lifetime after the hold), by then confirmed, cancelled or expired.
-  /// The backstop only: normally the event actor reports the hold's end (reservation_ended) and
-  /// the admission is finished then.
-  std::multimap<timestamp, std::pair<admission_nonce, reservation_id>> finishes;
-  /// The admission each gated hold came through, until the event actor reports its end.
-  std::unordered_map<reservation_id, admission_nonce> admitted_holds;
-  /// Open streams by subscriber, each monitored: a subscriber that is down is dropped.
-  std::map<caf::actor_addr, watcher> watchers;
-  size_t logged_watchers = 0;
-};
-
-using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
-
-timestamp now_of(self_pointer self) {
-  return self->state.config->time->now();
-}
-
-/// decide, then apply every event in place; the events, or the rejection.
-result<std::vector<domain::waiting_room_event>> run(self_pointer self,
-                                                    const domain::waiting_room_command& command) {
-  auto events = decide(self->state.room, command, now_of(self));
-  if (events)
-    for (const auto& e : *events)
-      domain::apply(self->state.room, e);
-  return events;
-}
 
 caf::result<entry_reply> position_reply(self_pointer self, const waiting_token_id& token) {
   auto now = now_of(self);
@@ -84,6 +31,7 @@ caf::result<entry_reply> position_reply(self_pointer self, const waiting_token_i
   return entry_reply{token, *position, now};
 }
 
+/// A join is answered once its entry is durable; one the store refused leaves the line again.
 caf::result<entry_reply> join(self_pointer self, const join_request& req) {
   auto& st = self->state;
   auto token = mint_waiting_token(st.shard, req.event, st.ids.next(now_of(self)));
@@ -93,7 +41,21 @@ caf::result<entry_reply> join(self_pointer self, const join_request& req) {
   for (const auto& e : *events)
     if (const auto* again = std::get_if<domain::queue_rejoined>(&e))
       token = again->token; // the same (user, session) keeps its first token and place
-  return position_reply(self, token);
+  auto promise = self->make_response_promise<entry_reply>();
+  store_then(self, *events, [self, promise, token](std::optional<failure> err) mutable {
+    if (err) {
+      run_quietly(self, domain::leave_queue{token});
+      promise.deliver(to_caf_error(*err));
+      return;
+    }
+    auto now = now_of(self);
+    auto position = self->state.room.position_of(token, now);
+    if (position) // it may have left or expired since
+      promise.deliver(entry_reply{token, *position, now});
+    else
+      promise.deliver(to_caf_error(position.error()));
+  });
+  return promise;
 }
 
 caf::result<entry_reply> on_entry(self_pointer self, const entry_request& req) {
@@ -101,7 +63,7 @@ caf::result<entry_reply> on_entry(self_pointer self, const entry_request& req) {
     auto events = run(self, domain::leave_queue{req.token});
     if (!events)
       return to_caf_error(events.error());
-    return entry_reply{req.token, {}, now_of(self)};
+    return reply_when_stored(self, *events, entry_reply{req.token, {}, now_of(self)});
   }
   if (auto seen = run(self, domain::record_heartbeat{req.token}); !seen)
     return to_caf_error(seen.error());
@@ -179,26 +141,40 @@ caf::result<admission_reply> admit(self_pointer self, const admission_request& r
     auto token = sign_admission_token(st.config->queue.secret, st.room.claims_of(*grant));
     if (!token)
       return to_caf_error(token.error());
-    return admission_reply{
-        std::move(*token), grant->expires_at,
-        std::chrono::duration_cast<std::chrono::milliseconds>(grant->expires_at - now_of(self))};
+    return reply_when_stored(self, *events,
+                             admission_reply{std::move(*token), grant->expires_at,
+                                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 grant->expires_at - now_of(self))});
   }
   return to_caf_error(fail(errc::internal, "the waiting room granted nothing"));
 }
 
-/// After the event actor's answer: spend the token if the hold succeeded.
+/// After the event actor's answer: spend the token if the hold succeeded, and answer once the
+/// spending is durable (so a restart cannot make the token usable again).
 void settle(self_pointer self, const admission_nonce& nonce, const create_request& req,
-            const reservation_reply& reply, timestamp valid_until) {
+            reservation_reply reply, timestamp valid_until,
+            caf::typed_response_promise<reservation_reply> promise) {
   auto& st = self->state;
   st.in_flight.erase(nonce);
+  remember_spent(
+      self, nonce, req.scope.user,
+      {req.scope.key, reply.reservation.id, now_of(self) + st.config->policy.max_hold_lifetime},
+      valid_until);
   auto spent = run(self, domain::consume_admission{nonce, req.scope.user});
-  if (!spent) // the entry expired or left while the hold was decided: the token was valid when used
+  if (!spent) { // the entry expired or left while the hold was decided: valid when it was used
     spdlog::warn("event {}: admission spent during its hold: {}", req.event(),
                  spent.error().message);
-  st.spent[nonce] = {req.scope.user, req.scope.key, valid_until};
-  st.finishes.emplace(now_of(self) + st.config->policy.max_hold_lifetime,
-                      std::make_pair(nonce, reply.reservation.id));
-  st.admitted_holds[reply.reservation.id] = nonce;
+    promise.deliver(std::move(reply));
+    return;
+  }
+  store_then(self, *spent,
+             [self, promise, reply = std::move(reply)](std::optional<failure> err) mutable {
+               // The hold is durable either way; only the token's single use is at risk.
+               if (err)
+                 spdlog::error("event {}: spent admission not stored: {}",
+                               self->state.room.event()(), err->message);
+               promise.deliver(std::move(reply));
+             });
 }
 
 /// The hold an admission paid for is over: its slot among the active users is free again.
@@ -207,7 +183,7 @@ void on_hold_ended(self_pointer self, const reservation_ended& ended) {
   auto it = st.admitted_holds.find(ended.reservation);
   if (it == st.admitted_holds.end())
     return; // a hold not made through this room (no waiting room at the time, or a bypass)
-  run(self, domain::finish_admission{it->second});
+  run_quietly(self, domain::finish_admission{it->second});
   st.admitted_holds.erase(it);
 }
 
@@ -224,7 +200,7 @@ caf::result<reservation_reply> gated_hold(self_pointer self, create_request req)
     return to_caf_error(claims.error());
   auto nonce = claims->nonce;
   if (auto it = st.spent.find(nonce); it != st.spent.end()) {
-    if (it->second.user == req.scope.user && it->second.key == req.scope.key &&
+    if (it->second.user == req.scope.user && it->second.hold.key == req.scope.key &&
         !req.scope.key().empty())
       return self->delegate(st.holds, std::move(req)); // a retry: the stored reply
     return to_caf_error(fail(errc::forbidden, "reservation token already used"));
@@ -241,8 +217,7 @@ caf::result<reservation_reply> gated_hold(self_pointer self, create_request req)
   self->request(st.holds, hold_timeout, req)
       .then(
           [=](reservation_reply& reply) mutable {
-            settle(self, nonce, req, reply, valid_until);
-            promise.deliver(std::move(reply));
+            settle(self, nonce, req, std::move(reply), valid_until, promise);
           },
           [=](caf::error& err) mutable {
             self->state.in_flight.erase(nonce); // nothing held: the admission stays usable
@@ -256,26 +231,35 @@ void on_tick(self_pointer self) {
   auto now = now_of(self);
   while (!st.finishes.empty() && st.finishes.begin()->first <= now) {
     const auto& [nonce, reservation] = st.finishes.begin()->second;
-    run(self, domain::finish_admission{nonce}); // harmless if its end was reported already
+    run_quietly(self, domain::finish_admission{nonce}); // harmless if reported already
     st.admitted_holds.erase(reservation);
     st.finishes.erase(st.finishes.begin());
   }
   for (auto it = st.spent.begin(); it != st.spent.end();) // past validity, a token fails anyway
     it = it->second.valid_until <= now ? st.spent.erase(it) : std::next(it);
   renew_watched(self, now);
-  run(self, domain::tick{});
+  run_quietly(self, domain::tick{});
   notify_watchers(self, now);
   self->delayed_send(self, st.config->queue.tick_interval, tick_atom_v);
 }
 
 caf::result<admission_controlled> control(self_pointer self, const admission_control& c) {
+  std::vector<domain::waiting_room_event> events;
   if (c.action == admission_switch::stop)
-    run(self, domain::stop_admissions{});
+    events = *run(self, domain::stop_admissions{});
   else if (c.action == admission_switch::resume)
-    run(self, domain::resume_admissions{});
+    events = *run(self, domain::resume_admissions{});
   else
     return to_caf_error(fail(errc::invalid_argument, "maintenance mode is node-wide"));
-  return admission_controlled{1};
+  return reply_when_stored(self, events, admission_controlled{1});
+}
+
+/// The event got a new definition and actor: the room stays, with the new numbers.
+void rebind(self_pointer self, const room_rebind& r) {
+  auto& st = self->state;
+  st.holds = caf::actor_cast<event_actor>(r.holds);
+  st.room.set_policy(r.policy);
+  self->send(st.holds, listen_for_endings{self});
 }
 
 } // namespace
@@ -292,23 +276,23 @@ domain::waiting_room_policy policy_of(const domain::waiting_room_settings& setti
 
 admission_actor spawn_admission(caf::actor_system& sys, event_id event,
                                 domain::waiting_room_policy policy, event_actor holds,
-                                std::shared_ptr<const runtime_config> config, bool stopped) {
+                                std::shared_ptr<const runtime_config> config, bool stopped,
+                                std::shared_ptr<const recovered_room> stored) {
   return sys.spawn([=](self_pointer self) -> admission_actor::behavior_type {
     auto& st = self->state;
     st.room = domain::waiting_room_state{event, policy};
     st.holds = holds;
     st.config = config;
+    st.store = config->durable_store();
     st.shard = shard_of(event, config->shard_count);
     st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ fresh_seed()};
-    if (stopped)
-      run(self, domain::stop_admissions{});
-    self->monitor(holds);
+    if (stored)
+      restore_room(self, *stored, policy);
+    if (stopped && !st.room.stats(now_of(self)).admissions_stopped)
+      run_quietly(self, domain::stop_admissions{});
     self->send(holds, listen_for_endings{self});
     self->set_down_handler([self](caf::down_msg& down) {
-      if (down.source == self->state.holds.address())
-        self->quit();
-      else
-        self->state.watchers.erase(down.source); // a stream's subscriber: the stream closed
+      self->state.watchers.erase(down.source); // a stream's subscriber: the stream closed
     });
     self->delayed_send(self, config->queue.tick_interval, tick_atom_v);
     return {
@@ -324,6 +308,10 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
         [=](const admission_control& c) { return control(self, c); },
         [=](tick_atom) { on_tick(self); },
         [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
+        [=](const room_rebind& r) { rebind(self, r); },
+        [=](close_atom) { close_room(self); },
+        [=](flush_atom) { flush(self); },
+        [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });
 }

@@ -28,9 +28,9 @@ inline caf::error to_caf_error(const failure& f) {
   return caf::make_error(f.code, f.message, std::move(details));
 }
 
-/// The rejection inside `err`, or nullopt when `err` is not a tt error.
+/// The rejection inside `err`, or nullopt when `err` is none or not a tt error.
 inline std::optional<failure> to_failure(const caf::error& err) {
-  if (err.category() != caf::atom("tt"))
+  if (!err || err.category() != caf::atom("tt")) // CAF 0.17: an empty error has no category
     return std::nullopt;
   failure f{static_cast<errc>(err.code()), {}, {}};
   const auto& ctx = err.context();

@@ -133,12 +133,15 @@ struct list_answer {
 };
 
 struct recovered_event;
+struct recovered_room;
 
 /// Adds an event, or replaces one that has no holds or sales (AdminService UpdateConfig). At
-/// start-up, `recovered` carries what the snapshot store held for the event.
+/// start-up, `recovered` carries what the snapshot store held for the event and `room` what it
+/// held for the event's waiting room (kept even when the catalog replaces the definition).
 struct define_event {
   domain::event_definition definition;
   std::shared_ptr<const recovered_event> recovered;
+  std::shared_ptr<const recovered_room> room;
 };
 struct event_defined {
   event_id event;
@@ -154,7 +157,7 @@ struct define_catalog {
 inline define_catalog catalog_of(std::vector<domain::event_definition> definitions) {
   define_catalog out;
   for (auto& d : definitions)
-    out.events.push_back({std::move(d), nullptr});
+    out.events.push_back({std::move(d), nullptr, nullptr});
   return out;
 }
 struct catalog_defined {

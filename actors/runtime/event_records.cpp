@@ -3,62 +3,14 @@
 #include "actors/domain/idempotency.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/payment_codec.hpp"
+#include "actors/runtime/record_envelope.hpp"
 #include "actors/runtime/reservation_codec.hpp"
-#include "proto/tt/internal/v1/snapshots.pb.h"
 
 namespace tt::actors {
 
 namespace {
 
 namespace pb = tt::internal::v1;
-
-std::string envelope(const char* type, const std::string& id,
-                     const google::protobuf::Message& state) {
-  pb::SnapshotEnvelope e;
-  e.set_format_version(snapshot_format_version);
-  e.set_entity_type(type);
-  e.set_entity_id(id);
-  e.mutable_state()->PackFrom(state);
-  return e.SerializeAsString();
-}
-
-/// The state inside a stored envelope, or why it cannot be read.
-template <class Record>
-result<Record> open_envelope(std::string_view key, std::string_view bytes) {
-  pb::SnapshotEnvelope e;
-  Record out;
-  if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return fail(errc::data_corruption, "stored record " + std::string(key) + " does not parse");
-  if (e.format_version() > snapshot_format_version)
-    return fail(errc::data_corruption, "stored record " + std::string(key) +
-                                           " was written by a newer version (format " +
-                                           std::to_string(e.format_version()) + ")");
-  if (!e.state().UnpackTo(&out))
-    return fail(errc::data_corruption,
-                "stored record " + std::string(key) + " holds an unexpected type");
-  return out;
-}
-
-/// Visits every record of `kind` under `prefix`, decoded as `Record`; stops at the first error.
-template <class Record, class Visit>
-result<void> scan_records(const storage::snapshot_store& store, storage::entity_kind kind,
-                          const std::string& prefix, Visit visit) {
-  std::optional<failure> bad;
-  auto err = store.scan(kind, prefix, [&](std::string_view key, std::string_view value) {
-    auto record = open_envelope<Record>(key, value);
-    if (!record) {
-      bad = record.error();
-      return false;
-    }
-    visit(*record);
-    return true;
-  });
-  if (err)
-    return storage_failure(*err);
-  if (bad)
-    return *bad;
-  return {};
-}
 
 std::string journal_key(const event_id& event, const user_id& user, const idempotency_key& key) {
   // Length-prefixed user, so that no (user, key) pair collides with another.

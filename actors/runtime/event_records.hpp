@@ -11,12 +11,10 @@
 #include "actors/common/result.hpp"
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/payment_protocol.hpp"
+#include "actors/runtime/record_envelope.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace tt::actors {
-
-/// The snapshot format these functions write; recovery refuses records of a newer one.
-constexpr uint32_t snapshot_format_version = 1;
 
 /// A completed write, as kept for its idempotency key.
 struct journal_entry {

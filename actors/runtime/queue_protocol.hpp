@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/common/ids.hpp"
@@ -79,6 +80,12 @@ struct queue_stats_answer {
 /// EmergencyAction: STOP_ADMISSIONS and its undo per event (or every room when `event` is
 /// empty), MAINTENANCE_MODE on and off (node-wide: new joins are refused).
 enum class admission_switch : uint8_t { stop, resume, maintenance_on, maintenance_off };
+/// From the shard region to a room whose event got a new definition (and a new event actor).
+struct room_rebind {
+  caf::actor holds;
+  domain::waiting_room_policy policy;
+};
+
 struct admission_control {
   admission_switch action = admission_switch::stop;
   event_id event;

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "actors/runtime/event_records.hpp"
+#include "actors/runtime/room_records.hpp"
 
 namespace tt::actors {
 
@@ -12,6 +13,7 @@ std::map<std::string, std::string> recovery_summary::metrics() const {
           {"recovered_live_holds", std::to_string(live_holds)},
           {"recovered_lapsed_holds", std::to_string(lapsed_holds)},
           {"recovered_idempotency_records", std::to_string(idempotency_records)},
+          {"recovered_queue_entries", std::to_string(queue_entries)},
           {"recovery_ms", std::to_string(took.count())}};
 }
 
@@ -34,14 +36,23 @@ result<define_catalog> plan_recovery(const storage::snapshot_store& store,
     for (const auto& r : state->reservations)
       if (r.status == domain::reservation_status::hold)
         (r.hold_expires_at > now ? summary.live_holds : summary.lapsed_holds) += 1;
+    auto room = load_room(store, def.id);
+    if (!room)
+      return room.error();
+    std::shared_ptr<const recovered_room> stored_room;
+    if (*room) {
+      summary.queue_entries += (*room)->entries.size();
+      stored_room = std::make_shared<const recovered_room>(std::move(**room));
+    }
     index[def.id] = plan.events.size();
-    plan.events.push_back(
-        {std::move(def), std::make_shared<const recovered_event>(std::move(*state))});
+    plan.events.push_back({std::move(def),
+                           std::make_shared<const recovered_event>(std::move(*state)),
+                           std::move(stored_room)});
   }
   for (auto& def : catalog) {
     auto it = index.find(def.id);
     if (it == index.end()) {
-      plan.events.push_back({std::move(def), nullptr});
+      plan.events.push_back({std::move(def), nullptr, nullptr});
       continue;
     }
     auto& existing = plan.events[it->second];
@@ -49,6 +60,7 @@ result<define_catalog> plan_recovery(const storage::snapshot_store& store,
     if (existing.recovered->reservations.empty()) {
       existing.definition = std::move(def);
       existing.recovered = nullptr; // a new definition: stored when it is defined
+      // existing.room stays: people queueing keep their places across a new definition.
     }
   }
   summary.took = std::chrono::duration_cast<std::chrono::milliseconds>(

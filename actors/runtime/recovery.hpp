@@ -1,8 +1,9 @@
 #pragma once
 /// Start-up recovery: what the node serves before it takes traffic. Every event stored in the
 /// snapshot store comes back with its reservations and idempotency records (event_actor rebuilds
-/// seats and timers from them); the catalog directory's definitions are added, and replace a
-/// stored definition only while that event has no reservations (the rule REFRESH_CONFIG follows).
+/// seats and timers from them) and its waiting room's entries; the catalog directory's definitions
+/// are added, and replace a stored definition only while that event has no reservations (the rule
+/// REFRESH_CONFIG follows).
 
 #include <chrono>
 #include <cstddef>
@@ -24,6 +25,8 @@ struct recovery_summary {
   /// Holds whose deadline passed while the node was down: released as the node starts.
   std::size_t lapsed_holds = 0;
   std::size_t idempotency_records = 0;
+  /// Waiting-room entries, in every status.
+  std::size_t queue_entries = 0;
   std::chrono::milliseconds took{0};
 
   /// The figures as health metrics ("recovered_events", ...).

@@ -90,7 +90,8 @@ caf::result<Reply> forward(self_pointer self, const Key& key, Message msg) {
 
 event_defined add_event(self_pointer self, domain::event_definition def,
                         domain::event_inventory_state inventory, bool replaced,
-                        std::shared_ptr<const recovered_event> recovered) {
+                        std::shared_ptr<const recovered_event> recovered,
+                        std::shared_ptr<const recovered_room> room) {
   auto id = def.id;
   auto def_copy = def;
   auto capacity = inventory.capacity();
@@ -100,7 +101,7 @@ event_defined add_event(self_pointer self, domain::event_definition def,
   // stop with it. A replaced event quits normally, which does not end the region.
   self->link_to(actor);
   self->state.events[id] = actor;
-  add_room(self, def_copy, actor);
+  add_room(self, def_copy, actor, std::move(room));
   return {id, replaced, capacity};
 }
 
@@ -110,7 +111,7 @@ using defined_handler = std::function<void(result<event_defined>)>;
 /// (after a restart the node would not know the event its reservations belong to).
 void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> def,
                    std::shared_ptr<domain::event_inventory_state> inventory, bool replaced,
-                   defined_handler done) {
+                   std::shared_ptr<const recovered_room> room, defined_handler done) {
   auto& st = self->state;
   st.durable.persist(
       self, st.config->durable_store(), {event_mutation(*def)}, [=](std::optional<failure> err) {
@@ -118,7 +119,7 @@ void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> 
           done(*err);
           return;
         }
-        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr));
+        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr, room));
       });
 }
 
@@ -133,21 +134,21 @@ void define_then(self_pointer self, const define_event& d, defined_handler done)
   }
   auto it = self->state.events.find(d.definition.id);
   if (d.recovered && it == self->state.events.end()) {
-    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered));
+    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered, d.room));
     return;
   }
   auto shared_def = std::make_shared<domain::event_definition>(d.definition);
   auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
   if (it == self->state.events.end()) {
-    store_and_add(self, shared_def, shared_inventory, false, std::move(done));
+    store_and_add(self, shared_def, shared_inventory, false, d.room, std::move(done));
     return;
   }
-  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr})
+  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr, nullptr})
       .then(
           [=](event_defined&) {
             // The old actor has stopped: until the new definition is stored, the event is gone.
             self->state.events.erase(shared_def->id);
-            store_and_add(self, shared_def, shared_inventory, true, done);
+            store_and_add(self, shared_def, shared_inventory, true, nullptr, done);
           },
           [=](caf::error& err) {
             auto rejection = to_failure(err);

@@ -3,8 +3,10 @@
 #include <memory>
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/runtime/errors.hpp"
+#include "actors/runtime/room_records.hpp"
 #include "actors/runtime/shard_region_state.hpp"
 
 namespace tt::actors {
@@ -88,14 +90,38 @@ caf::result<Answer> fan_out(region_pointer self, const event_id& event, Message 
 
 } // namespace
 
-void add_room(region_pointer self, const domain::event_definition& def, const event_actor& holds) {
+void add_room(region_pointer self, const domain::event_definition& def, const event_actor& holds,
+              std::shared_ptr<const recovered_room> stored) {
   auto& st = self->state;
-  st.rooms.erase(def.id); // the old room stops with the event actor it monitors
-  if (!def.waiting_room || !def.waiting_room->enabled)
+  bool wanted = def.waiting_room && def.waiting_room->enabled;
+  auto it = st.rooms.find(def.id);
+  if (it != st.rooms.end()) {
+    if (wanted) { // a replaced definition: the people in line keep their places
+      self->send(it->second, room_rebind{caf::actor_cast<caf::actor>(holds),
+                                         policy_of(*def.waiting_room, st.config->queue.defaults)});
+      return;
+    }
+    self->send(it->second, close_atom_v); // it deletes its records, then stops
+    st.rooms.erase(it);
     return;
+  }
+  if (!wanted) {
+    if (stored) { // recovered for a definition that no longer has a waiting room
+      std::vector<waiting_token_id> tokens;
+      for (const auto& e : stored->entries)
+        tokens.push_back(e.entry.token);
+      st.durable.persist(self, st.config->durable_store(), room_deletion(def.id, tokens),
+                         [id = def.id](std::optional<failure> err) {
+                           if (err)
+                             spdlog::error("event {}: stale waiting-room records stay: {}", id(),
+                                           err->message);
+                         });
+    }
+    return;
+  }
   auto room = spawn_admission(self->system(), def.id,
                               policy_of(*def.waiting_room, st.config->queue.defaults), holds,
-                              st.config, st.all_stopped);
+                              st.config, st.all_stopped, std::move(stored));
   self->link_to(room); // stopped with the region, like the event actors
   st.rooms[def.id] = room;
 }

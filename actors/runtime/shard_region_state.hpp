@@ -44,9 +44,12 @@ struct shard_region_state {
 
 using region_pointer = shard_region::stateful_pointer<shard_region_state>;
 
-/// Spawns the admission actor of `def`'s event beside `holds` if the definition has an enabled
-/// waiting room, replacing any previous room of that event.
-void add_room(region_pointer self, const domain::event_definition& def, const event_actor& holds);
+/// Gives `def`'s event (served by `holds`) the waiting room its definition asks for: a room that
+/// already exists keeps its entries and takes the new policy and event actor; a new one starts
+/// from `stored` (recovery) or empty; a room the definition no longer has is closed, and its
+/// records (or `stored`'s) are deleted.
+void add_room(region_pointer self, const domain::event_definition& def, const event_actor& holds,
+              std::shared_ptr<const recovered_room> stored);
 
 /// Where a create_request goes: the event's admission actor when it has a waiting room (and the
 /// check is not disabled by the negative-control switch), else nowhere (null).

@@ -120,7 +120,7 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
         stamp(resp.mutable_updated_at());
         c.reply();
       },
-      actors::define_event{std::move(*definition), nullptr});
+      actors::define_event{std::move(*definition), nullptr, nullptr});
 }
 
 void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {

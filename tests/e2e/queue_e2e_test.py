@@ -7,12 +7,19 @@ leave stop counting. Then every way around the queue is tried and must be FORBID
 a forged one, a reused one, an expired one, another user's, another event's, and ReserveSeat
 (which cannot carry a token). Negative control: a node started with
 --testing.unsafe_skip_admission_check true lets a tokenless hold through, and the same detector
-reports it. Also STOP_ADMISSIONS / its undo, MAINTENANCE_MODE, and ValidateToken (HS256)."""
+reports it. Also STOP_ADMISSIONS / its undo, MAINTENANCE_MODE, and ValidateToken (HS256).
+
+A restart keeps the room: 300 users join at once, two are admitted and one of them spends its token,
+the node is killed with SIGKILL and restarted on the same data directory, and every acknowledged
+join keeps its token and its place in line, the spent token stays spent, the unspent one still
+opens a hold. Its negative control, a node started with --testing.unsafe_skip_persistence true,
+must lose the joins."""
 import base64
 import hashlib
 import hmac
 import json
 import os
+import signal
 import sys
 import time
 import unittest
@@ -291,6 +298,81 @@ class NegativeControl(unittest.TestCase):
         finally:
             node.stop()
             node.close()
+
+
+KILL_USERS = 300
+# A reservation token that outlives a restart, and an inlet slow enough to leave a line behind.
+KILL_FLAGS = [f for f in FLAGS] + ["--queue.token_ttl_seconds", "60"]
+
+
+def queue_after_kill(test, extra_flags=()):
+    """Joins, admits and spends, kills, restarts; returns what no longer matches what was told."""
+    node = NodeProcess(TACOSD, *KILL_FLAGS, *extra_flags).start()
+    lost = []
+    try:
+        event = "restart-" + uuid.uuid4().hex[:6]
+        users = ["k-%03d" % i for i in range(KILL_USERS)]
+        with node.channel() as channel:
+            c = Client(channel)
+            doc = event_doc(event, rows=2, seats=10)
+            doc["waiting_room"] = {"admissions_per_second": 1, "max_active": 2}
+            c.define(doc)
+            # The first two in line (joined before the crowd) are admitted within two ticks.
+            joined = {u: c.join(event, u).waiting_token for u in users[:2]}
+            with ThreadPoolExecutor(32) as pool:
+                joined.update(zip(users[2:], pool.map(lambda u: c.join(event, u).waiting_token,
+                                                      users[2:])))
+            spent = c.wait_ready(event, users[0], joined[users[0]], seconds=15)
+            kept = c.wait_ready(event, users[1], joined[users[1]], seconds=15)
+            held = c.hold(event, users[0], spent)
+            before = {u: c.status(joined[u]) for u in users[2:]}
+        node.stop(signal.SIGKILL)
+        again = NodeProcess(TACOSD, *KILL_FLAGS, *extra_flags, data_dir=node.data_dir).start()
+        try:
+            with again.channel() as channel:
+                c = Client(channel)
+                for u in users:
+                    try:
+                        if c.join(event, u).waiting_token != joined[u]:
+                            lost.append("%s lost its entry: joined again as a new one" % u)
+                    except grpc.RpcError as exc:  # the event itself may be gone too
+                        lost.append("%s lost its entry: %s" % (u, exc.details()))
+                if lost:
+                    return lost
+                waiting = lambda st: st.status == Q.QUEUE_STATUS_WAITING
+                line_before = sorted((u for u in before if waiting(before[u])),
+                                     key=lambda u: before[u].position)
+                after = {u: c.status(joined[u]) for u in line_before}
+                line_after = sorted((u for u in after if waiting(after[u])),
+                                    key=lambda u: after[u].position)
+                if line_after != line_before[len(line_before) - len(line_after):]:
+                    lost.append("the line's order changed across the restart")
+                try:
+                    c.hold(event, users[0], spent)
+                    lost.append("a spent token opened a second hold after the restart")
+                except grpc.RpcError as exc:
+                    test.assertEqual(exc.code(), SC.PERMISSION_DENIED)
+                try:
+                    test.assertNotEqual(c.hold(event, users[1], kept).reservation_id,
+                                        held.reservation_id)
+                except grpc.RpcError as exc:
+                    lost.append("an admission granted before the kill was refused: %s" %
+                                exc.details())
+        finally:
+            again.stop()
+            again.close()
+    finally:
+        node.close()
+    return lost
+
+
+class QueueSurvivesKill(unittest.TestCase):
+    def test_every_acknowledged_join_admission_and_spent_token_survives_sigkill(self):
+        self.assertEqual(queue_after_kill(self), [])
+
+    def test_negative_control_a_node_that_stores_nothing_loses_the_line(self):
+        lost = queue_after_kill(self, ["--testing.unsafe_skip_persistence", "true"])
+        self.assertTrue(lost and all("lost its entry" in f for f in lost), lost)
 
 
 if __name__ == "__main__":

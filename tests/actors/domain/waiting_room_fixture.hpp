@@ -14,6 +14,13 @@ using namespace std::chrono_literals;
 
 inline const timestamp t0{1'700'000'000'000ms};
 
+inline waiting_room_policy with_inlet(uint32_t per_second, uint32_t max_active) {
+  waiting_room_policy policy;
+  policy.admissions_per_second = per_second;
+  policy.max_active = max_active;
+  return policy;
+}
+
 struct room {
   explicit room(waiting_room_policy policy = {}) : state{event_id{"concert-1"}, policy} {}
 

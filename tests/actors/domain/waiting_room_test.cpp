@@ -10,17 +10,6 @@ using namespace tt;
 using namespace tt::domain;
 using namespace tt::domain::waiting_room_testing;
 
-namespace {
-
-waiting_room_policy with_inlet(uint32_t per_second, uint32_t max_active) {
-  waiting_room_policy policy;
-  policy.admissions_per_second = per_second;
-  policy.max_active = max_active;
-  return policy;
-}
-
-} // namespace
-
 TEST_CASE("joins are served in arrival order with exact positions") {
   room r;
   for (int n = 1; n <= 3; ++n)

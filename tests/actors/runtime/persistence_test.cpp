@@ -43,14 +43,6 @@ struct stored_node : runtime_fixture {
   std::shared_ptr<settled_store> store;
 };
 
-struct store_fixture {
-  tests::temp_dir tmp;
-  /// Idempotency records carry expiries in test time (t0 + ...): the store's TTL clock stays at
-  /// t0, so they are hidden only when the actors' own TTL rules say so.
-  std::shared_ptr<settled_store> store = std::make_shared<settled_store>(
-      tmp.path() / "db", [] { return t0.time_since_epoch().count(); });
-};
-
 std::string reply_bytes(const reservation_reply& r) {
   return encode_reply(r);
 }

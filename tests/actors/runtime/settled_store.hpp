@@ -11,6 +11,8 @@
 #include <memory>
 
 #include "storage/rocksdb_snapshot_store.hpp"
+#include "tests/actors/runtime/runtime_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace tt::actors::testing {
 
@@ -54,6 +56,15 @@ class settled_store final : public storage::snapshot_store {
 
  private:
   std::unique_ptr<storage::rocksdb_snapshot_store> real_;
+};
+
+/// A fresh RocksDB store in a temp dir. Idempotency records carry expiries in test time (t0 + ...):
+/// the store's TTL clock stays at t0, so they are hidden only when the actors' own TTL rules say
+/// so.
+struct store_fixture {
+  tests::temp_dir tmp;
+  std::shared_ptr<settled_store> store = std::make_shared<settled_store>(
+      tmp.path() / "db", [] { return t0.time_since_epoch().count(); });
 };
 
 } // namespace tt::actors::testing
