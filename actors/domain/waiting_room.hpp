@@ -228,6 +228,8 @@ class waiting_room_state {
   const waiting_room_policy& policy() const noexcept { return policy_; }
   uint64_t serving_counter() const noexcept { return serving_counter_; }
   std::size_t entry_count() const noexcept { return entries_.size(); }
+  /// STOP_ADMISSIONS is in force: the serving counter is frozen.
+  bool stopped() const noexcept { return stopped_; }
   /// A replaced event's definition keeps its room with the new numbers; every entry's deadline
   /// follows them from now on.
   void set_policy(const waiting_room_policy& policy);

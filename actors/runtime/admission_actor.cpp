@@ -23,12 +23,19 @@ constexpr auto hold_timeout = std::chrono::seconds{5};
 /// keeps thousands of streams from writing an entry_seen on every tick.
 constexpr auto stream_heartbeat_every = std::chrono::seconds{1};
 
-caf::result<entry_reply> position_reply(self_pointer self, const waiting_token_id& token) {
+/// Where `token` stands now; not_found once it left or expired.
+result<entry_reply> position_reply(self_pointer self, const waiting_token_id& token) {
   auto now = now_of(self);
   auto position = self->state.room.position_of(token, now);
   if (!position)
-    return to_caf_error(position.error());
+    return std::move(position).error();
   return entry_reply{token, *position, now};
+}
+
+caf::result<entry_reply> to_caf_result(result<entry_reply> reply) {
+  if (!reply)
+    return to_caf_error(reply.error());
+  return std::move(*reply);
 }
 
 /// A join is answered once its entry is durable; one the store refused leaves the line again.
@@ -48,12 +55,11 @@ caf::result<entry_reply> join(self_pointer self, const join_request& req) {
       promise.deliver(to_caf_error(*err));
       return;
     }
-    auto now = now_of(self);
-    auto position = self->state.room.position_of(token, now);
-    if (position) // it may have left or expired since
-      promise.deliver(entry_reply{token, *position, now});
+    auto reply = position_reply(self, token); // it may have left or expired since
+    if (reply)
+      promise.deliver(std::move(*reply));
     else
-      promise.deliver(to_caf_error(position.error()));
+      promise.deliver(to_caf_error(reply.error()));
   });
   return promise;
 }
@@ -67,7 +73,7 @@ caf::result<entry_reply> on_entry(self_pointer self, const entry_request& req) {
   }
   if (auto seen = run(self, domain::record_heartbeat{req.token}); !seen)
     return to_caf_error(seen.error());
-  return position_reply(self, req.token);
+  return to_caf_result(position_reply(self, req.token));
 }
 
 /// Subscribes a stream to an entry that is still waiting; a ready entry's reply is all it gets.
@@ -288,7 +294,7 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
     st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ fresh_seed()};
     if (stored)
       restore_room(self, *stored, policy);
-    if (stopped && !st.room.stats(now_of(self)).admissions_stopped)
+    if (stopped && !st.room.stopped())
       run_quietly(self, domain::stop_admissions{});
     self->send(holds, listen_for_endings{self});
     self->set_down_handler([self](caf::down_msg& down) {
@@ -310,7 +316,6 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
         [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
         [=](const room_rebind& r) { rebind(self, r); },
         [=](close_atom) { close_room(self); },
-        [=](flush_atom) { flush(self); },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };
   });

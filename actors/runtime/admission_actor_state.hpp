@@ -58,11 +58,6 @@ struct admission_actor_state {
   /// Where the room's records go (null: memory only), and the writes not yet durable.
   storage::snapshot_store* store = nullptr;
   durable_queue durable;
-  /// Changes not yet committed, and who waits for them: one commit per flush (flush_atom, sent to
-  /// itself behind what is already in the mailbox), not one per join.
-  std::vector<storage::mutation> unflushed;
-  std::vector<durable_continuation> unflushed_waiters;
-  bool flush_sent = false;
 };
 
 using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
@@ -75,8 +70,8 @@ inline timestamp now_of(self_pointer self) {
 result<std::vector<domain::waiting_room_event>> run(self_pointer self,
                                                     const domain::waiting_room_command& command);
 
-/// Stores what `events` changed, then runs `then` (at once when nothing changed on disk and
-/// nothing is waiting to be committed). Changes queue up until the next flush.
+/// Stores what `events` changed, then runs `then`. When nothing changed on disk, `then` still
+/// waits for the writes already in flight: it may repeat an answer one of them is waiting for.
 void store_then(self_pointer self, const std::vector<domain::waiting_room_event>& events,
                 durable_continuation then);
 
@@ -86,9 +81,6 @@ void store_quietly(self_pointer self, const std::vector<domain::waiting_room_eve
 
 /// `run`, storing what it changed without waiting.
 void run_quietly(self_pointer self, const domain::waiting_room_command& command);
-
-/// Commits everything queued since the last flush as one batch.
-void flush(self_pointer self);
 
 /// Delivers `reply` once `events` are durable, or the store's error.
 template <class Reply>

@@ -1,4 +1,3 @@
-#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -64,30 +63,14 @@ void store_then(self_pointer self, const std::vector<domain::waiting_room_event>
                 durable_continuation then) {
   auto& st = self->state;
   auto changes = changes_of(self, events);
-  if (changes.empty() && st.unflushed_waiters.empty()) {
-    then(std::nullopt);
+  if (changes.empty()) { // a repeated join or grant: not before the first one is durable
+    if (st.config->unsafe.answer_repeats_at_once)
+      then(std::nullopt);
+    else
+      st.durable.after_pending([then = std::move(then)] { then(std::nullopt); });
     return;
   }
-  std::move(changes.begin(), changes.end(), std::back_inserter(st.unflushed));
-  st.unflushed_waiters.push_back(std::move(then));
-  if (!st.flush_sent) {
-    st.flush_sent = true;
-    self->send(self, flush_atom_v);
-  }
-}
-
-void flush(self_pointer self) {
-  auto& st = self->state;
-  st.flush_sent = false;
-  if (st.unflushed_waiters.empty())
-    return;
-  auto waiters = std::make_shared<std::vector<durable_continuation>>();
-  waiters->swap(st.unflushed_waiters);
-  st.durable.persist(self, st.store, std::exchange(st.unflushed, {}),
-                     [waiters](std::optional<failure> err) {
-                       for (auto& then : *waiters)
-                         then(err);
-                     });
+  st.durable.persist(self, st.store, std::move(changes), std::move(then));
 }
 
 void store_quietly(self_pointer self, const std::vector<domain::waiting_room_event>& events) {
@@ -113,15 +96,13 @@ void remember_spent(self_pointer self, const admission_nonce& nonce, const user_
 
 void close_room(self_pointer self) {
   auto& st = self->state;
-  auto deletion = room_deletion(st.room.event(), st.room.tokens());
-  std::move(deletion.begin(), deletion.end(), std::back_inserter(st.unflushed));
-  st.unflushed_waiters.push_back([self](std::optional<failure> err) {
-    if (err)
-      spdlog::error("event {}: closed waiting room's records stay: {}", self->state.room.event()(),
-                    err->message);
-    self->quit();
-  });
-  flush(self); // now: the room takes nothing after its close
+  st.durable.persist(self, st.store, room_deletion(st.room.event(), st.room.tokens()),
+                     [self](std::optional<failure> err) {
+                       if (err)
+                         spdlog::error("event {}: closed waiting room's records stay: {}",
+                                       self->state.room.event()(), err->message);
+                       self->quit();
+                     });
 }
 
 void restore_room(self_pointer self, const recovered_room& stored,

@@ -7,9 +7,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include <caf/actor_cast.hpp>
@@ -44,6 +44,22 @@ class durable_queue {
     });
   }
 
+  /// Runs `then` once every batch committed so far has settled and its continuation ran (at once
+  /// when none is pending): an answer that only repeats an earlier one (a second join of the same
+  /// member) must not overtake that one's durability. The store settles batches in commit order,
+  /// so this waits for the newest.
+  void after_pending(std::function<void()> then) {
+    if (waiting_.empty()) {
+      then();
+      return;
+    }
+    auto& newest = waiting_.rbegin()->second;
+    newest = [first = std::move(newest), then = std::move(then)](std::optional<failure> err) {
+      first(std::move(err));
+      then();
+    };
+  }
+
   /// Runs the continuation of `p.token` (on the owning actor).
   void complete(const persisted& p) {
     auto it = waiting_.find(p.token);
@@ -56,7 +72,7 @@ class durable_queue {
 
  private:
   uint64_t last_token_ = 0;
-  std::unordered_map<uint64_t, durable_continuation> waiting_;
+  std::map<uint64_t, durable_continuation> waiting_; // by token: the newest last
 };
 
 } // namespace tt::actors

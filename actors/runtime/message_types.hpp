@@ -29,7 +29,6 @@ CAF_ADD_ATOM(tt, tt::actors, due_atom, "due")
 CAF_ADD_ATOM(tt, tt::actors, tick_atom, "tick")
 CAF_ADD_ATOM(tt, tt::actors, passivate_atom, "passivate")
 CAF_ADD_ATOM(tt, tt::actors, close_atom, "close")
-CAF_ADD_ATOM(tt, tt::actors, flush_atom, "flush")
 
 CAF_END_TYPE_ID_BLOCK(tt)
 

@@ -27,6 +27,9 @@ struct unsafe_switches {
   bool skip_persistence = false;
   /// Let holds on queued events through without a reservation token: a bypassed waiting room.
   bool skip_admission_check = false;
+  /// Answer a repeated join (or grant) from memory while the first one's write is in flight:
+  /// a crash then loses an entry that two answers named.
+  bool answer_repeats_at_once = false;
 };
 
 /// The waiting rooms' node-wide settings (queue.* keys); an event's catalog block overrides the

@@ -15,8 +15,8 @@ namespace {
 
 struct stored_queue_node : queue_fixture {
   explicit stored_queue_node(std::shared_ptr<settled_store> s,
-                             std::chrono::milliseconds start = 0ms)
-      : queue_fixture({}, s, start), store(std::move(s)) {}
+                             std::chrono::milliseconds start = 0ms, unsafe_switches unsafe = {})
+      : queue_fixture(unsafe, s, start), store(std::move(s)) {}
 
   /// Start-up with `catalog` (by default the queued concert at 1 admission/s).
   recovery_summary recover(std::vector<domain::event_definition> catalog = {queued_concert()}) {
@@ -122,6 +122,35 @@ TEST_CASE_FIXTURE(store_fixture,
   REQUIRE(node.define(concert()).ok()); // no waiting room any more
   CHECK_FALSE(node.stored_room());
   CHECK(node.create("u9", "k9", seats({"A-1-1"})).ok()); // and holds need no token
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a repeated join is answered only once the first is durable") {
+  // Two joins of one member while the store holds the first one's commit (a slow fsync): is
+  // either answered before that commit is durable? Both must name the same entry in the end.
+  auto answered_early = [&](const std::string& user, unsafe_switches unsafe) {
+    stored_queue_node node{store, 0ms, unsafe};
+    node.recover();
+    store->hold_commits = true;
+    auto join_of = [&] {
+      return join_request{event_id{"concert-1"}, user_id{user}, session_id{"s"}};
+    };
+    auto first = node.send<entry_reply>(node.region, join_of());
+    node.run();
+    auto again = node.send<entry_reply>(node.region, join_of());
+    node.run();
+    bool early = first->done || again->done;
+    store->release_held();
+    node.run();
+    REQUIRE(first->ok());
+    REQUIRE(again->ok());
+    CHECK(again->value->token == first->value->token);
+    return early;
+  };
+  CHECK_FALSE(answered_early("u1", {}));
+  // Negative control: with repeats answered from memory, the second join beats the fsync.
+  unsafe_switches unsafe;
+  unsafe.answer_repeats_at_once = true;
+  CHECK(answered_early("u2", unsafe));
 }
 
 TEST_CASE_FIXTURE(store_fixture, "STOP_ADMISSIONS is stored with the room") {

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "storage/rocksdb_snapshot_store.hpp"
 #include "tests/actors/runtime/runtime_fixture.hpp"
@@ -30,17 +32,25 @@ class settled_store final : public storage::snapshot_store {
 
   /// While set, every commit fails with io_error and stores nothing.
   bool refuse_writes = false;
+  /// While set, commits wait (a slow fsync) until release_held() stores them in order.
+  bool hold_commits = false;
 
   void commit(std::vector<storage::mutation> batch, storage::durable_callback on_durable) override {
     if (refuse_writes) {
       on_durable(storage::storage_error{storage::errc::io_error, "disk refused the write (test)"});
       return;
     }
-    std::promise<std::optional<storage::storage_error>> done;
-    auto outcome = done.get_future();
-    real_->commit(std::move(batch),
-                  [&done](std::optional<storage::storage_error> err) { done.set_value(err); });
-    on_durable(outcome.get());
+    if (hold_commits) {
+      held_.emplace_back(std::move(batch), std::move(on_durable));
+      return;
+    }
+    store_now(std::move(batch), on_durable);
+  }
+  /// Stores every held commit, in the order they came, and stops holding.
+  void release_held() {
+    hold_commits = false;
+    for (auto& [batch, on_durable] : std::exchange(held_, {}))
+      store_now(std::move(batch), on_durable);
   }
   std::variant<std::optional<std::string>, storage::storage_error>
   get(storage::entity_kind kind, std::string_view key) const override {
@@ -55,7 +65,17 @@ class settled_store final : public storage::snapshot_store {
   std::optional<storage::storage_error> health() const override { return real_->health(); }
 
  private:
+  void store_now(std::vector<storage::mutation> batch,
+                 const storage::durable_callback& on_durable) {
+    std::promise<std::optional<storage::storage_error>> done;
+    auto outcome = done.get_future();
+    real_->commit(std::move(batch),
+                  [&done](std::optional<storage::storage_error> err) { done.set_value(err); });
+    on_durable(outcome.get());
+  }
+
   std::unique_ptr<storage::rocksdb_snapshot_store> real_;
+  std::vector<std::pair<std::vector<storage::mutation>, storage::durable_callback>> held_;
 };
 
 /// A fresh RocksDB store in a temp dir. Idempotency records carry expiries in test time (t0 + ...):
