@@ -1,12 +1,15 @@
 // tt_recovery_bench: how long a node takes from "store closed" to "serving", the way tacosd
-// starts: open the RocksDB snapshot store, plan_recovery (read every stored event, reservation
-// and idempotency record), define the events on a real actor system (event actors rebuild their
-// seats and spawn one reservation actor per reservation), and answer a first status query.
+// starts: open the RocksDB snapshot store, plan_recovery (read every stored event, reservation,
+// idempotency record and waiting-room entry), define the events on a real actor system (event
+// actors rebuild their seats and spawn one reservation actor per reservation, the admission actor
+// rebuilds its line), and answer a first status query and a first queue-stats query.
 //
-// Usage: tt_recovery_bench [--entities=N] [--dir=PATH]
+// Usage: tt_recovery_bench [--entities=N] [--queue-entries=M] [--dir=PATH]
 // N entities (default 100,000) are written first, through the actors' own record functions: half
 // reservations of one 50,000-seat event (one seat each; every other one a live hold, the rest
-// cancelled), half the idempotency records of their creates. Target (issue #4): <= 5 s.
+// cancelled), half the idempotency records of their creates. Then M people (default 100,000)
+// waiting in the event's room, whose admissions are stopped so that none of them moves before it
+// is counted. Target (issue #4): <= 5 s.
 
 #include <chrono>
 #include <cstdio>
@@ -21,6 +24,7 @@
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/recovery.hpp"
 #include "actors/runtime/reservation_codec.hpp"
+#include "actors/runtime/room_records.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
 
@@ -41,6 +45,7 @@ domain::event_definition stadium(timestamp now) {
   d.venue = "Bench";
   d.sale_starts_at = now - std::chrono::hours{1};
   d.sale_ends_at = now + std::chrono::hours{24};
+  d.waiting_room = domain::waiting_room_settings{true, 100, 1'000};
   for (int s = 1; s <= 50; ++s) {
     domain::section_definition section{
         "S" + std::to_string(s), "Section " + std::to_string(s), 10'000 * (1 + s % 5), {}};
@@ -83,9 +88,33 @@ std::unique_ptr<storage::rocksdb_snapshot_store> open_store(const std::filesyste
   return std::move(std::get<0>(opened));
 }
 
-/// Writes `entities` records (see the header comment); returns false on a storage error.
+/// Writes the room's numbers (admissions stopped) and `count` waiting entries.
+bool populate_room(storage::snapshot_store& store, const event_id& event, int count,
+                   timestamp now) {
+  domain::stored_room numbers;
+  numbers.admissions_stopped = true;
+  if (!commit_sync(store, {actors::room_numbers_mutation(event, numbers)}))
+    return false;
+  ulid_generator ids{43};
+  std::vector<storage::mutation> batch;
+  for (int i = 0; i < count; ++i) {
+    domain::stored_entry entry;
+    entry.token = mint_waiting_token(7, event, ids.next(now));
+    entry.user = user_id{"waiting-" + std::to_string(i)};
+    entry.session = session_id{"s" + std::to_string(i)};
+    entry.sequence = static_cast<uint64_t>(i) + 1;
+    entry.joined_at = now;
+    batch.push_back(actors::entry_mutation(event, entry, nullptr));
+    if (batch.size() >= 2'000 && !commit_sync(store, std::exchange(batch, {})))
+      return false;
+  }
+  return batch.empty() || commit_sync(store, std::move(batch));
+}
+
+/// Writes `entities` records and `queue_entries` waiting entries (see the header comment);
+/// returns false on a storage error.
 bool populate(const std::filesystem::path& dir, const domain::event_definition& def, int entities,
-              timestamp now) {
+              int queue_entries, timestamp now) {
   auto store = open_store(dir, storage::sync_policy::none);
   if (!commit_sync(*store, {actors::event_mutation(def)}))
     return false;
@@ -113,27 +142,45 @@ bool populate(const std::filesystem::path& dir, const domain::event_definition& 
     if (batch.size() >= 2'000 && !commit_sync(*store, std::exchange(batch, {})))
       return false;
   }
-  return batch.empty() || commit_sync(*store, std::move(batch));
+  if (!batch.empty() && !commit_sync(*store, std::move(batch)))
+    return false;
+  return populate_room(*store, def.id, queue_entries, now);
+}
+
+/// Reads `--name=N` into `out` when `arg` is that flag.
+bool int_flag(const std::string& arg, const std::string& name, int& out) {
+  auto prefix = "--" + name + "=";
+  if (arg.rfind(prefix, 0) != 0)
+    return false;
+  out = std::atoi(arg.c_str() + prefix.size());
+  return true;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
   int entities = 100'000;
+  int queue_entries = 100'000;
   std::filesystem::path dir;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--entities=", 0) == 0)
-      entities = std::atoi(arg.c_str() + 11);
-    else if (arg.rfind("--dir=", 0) == 0)
+    if (int_flag(arg, "entities", entities) || int_flag(arg, "queue-entries", queue_entries))
+      continue;
+    if (arg.rfind("--dir=", 0) == 0) {
       dir = arg.substr(6);
-    else {
-      std::fprintf(stderr, "usage: tt_recovery_bench [--entities=N] [--dir=PATH]\n");
-      return 2;
+      continue;
     }
+    std::fprintf(stderr,
+                 "usage: tt_recovery_bench [--entities=N] [--queue-entries=M] [--dir=PATH]\n");
+    return 2;
   }
   if (entities < 2 || entities > 10'000'000) {
     std::fprintf(stderr, "--entities must be 2..10000000\n");
+    return 2;
+  }
+  // A room holds at most waiting_room_policy::max_entries.
+  if (queue_entries < 0 || queue_entries > 500'000) {
+    std::fprintf(stderr, "--queue-entries must be 0..500000\n");
     return 2;
   }
   bool own_dir = dir.empty();
@@ -145,9 +192,10 @@ int main(int argc, char** argv) {
   auto now = system_clock_source{}.now();
   auto def = stadium(now);
   auto written = steady::now();
-  if (!populate(dir, def, entities, now))
+  if (!populate(dir, def, entities, queue_entries, now))
     return 1;
-  std::printf("wrote %d entities in %.0f ms\n", entities, ms_since(written));
+  std::printf("wrote %d entities and %d queue entries in %.0f ms\n", entities, queue_entries,
+              ms_since(written));
 
   auto start = steady::now();
   auto store = open_store(dir, storage::sync_policy::batch);
@@ -176,18 +224,30 @@ int main(int argc, char** argv) {
   self->request(region, caf::infinite, actors::status_query{def.id, {}})
       .receive([&](const actors::status_answer& a) { held = a.totals.held; },
                [&](const caf::error&) { ok = false; });
+  // And the room's after its admission actor has rebuilt the line.
+  uint64_t waiting = 0;
+  self->request(region, caf::infinite, actors::queue_stats_query{def.id})
+      .receive(
+          [&](const actors::queue_stats_answer& a) {
+            for (const auto& room : a.rooms)
+              waiting += room.stats.waiting;
+          },
+          [&](const caf::error&) { ok = false; });
   double serving_ms = ms_since(start);
   caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
 
-  std::printf("recovered %zu events, %zu reservations (%zu live holds), %zu idempotency records\n",
-              summary.events, summary.reservations, summary.live_holds,
-              summary.idempotency_records);
-  std::printf("open %.0f ms, read %.0f ms, serving after %.0f ms (%d seats held); target <= 5000 "
-              "ms: %s\n",
+  std::printf("recovered %zu events, %zu reservations (%zu live holds), %zu idempotency records, "
+              "%zu queue entries\n",
+              summary.events, summary.reservations, summary.live_holds, summary.idempotency_records,
+              summary.queue_entries);
+  std::printf("open %.0f ms, read %.0f ms, serving after %.0f ms (%d seats held, %llu waiting); "
+              "target <= 5000 ms: %s\n",
               opened_ms, read_ms - opened_ms, serving_ms, held,
-              serving_ms <= 5000 ? "met" : "MISSED");
+              static_cast<unsigned long long>(waiting), serving_ms <= 5000 ? "met" : "MISSED");
   sys.await_actors_before_shutdown(false);
   if (own_dir)
     std::filesystem::remove_all(dir);
-  return ok && held == static_cast<int32_t>(summary.live_holds) ? 0 : 1;
+  bool all_back = held == static_cast<int32_t>(summary.live_holds) &&
+                  waiting == static_cast<uint64_t>(queue_entries);
+  return ok && all_back ? 0 : 1;
 }
