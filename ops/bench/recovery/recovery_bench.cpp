@@ -178,9 +178,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--entities must be 2..10000000\n");
     return 2;
   }
-  // A room holds at most waiting_room_policy::max_entries.
-  if (queue_entries < 0 || queue_entries > 500'000) {
-    std::fprintf(stderr, "--queue-entries must be 0..500000\n");
+  const auto room_limit = static_cast<int>(domain::waiting_room_policy{}.max_entries);
+  if (queue_entries < 0 || queue_entries > room_limit) {
+    std::fprintf(stderr, "--queue-entries must be 0..%d (what one room holds)\n", room_limit);
     return 2;
   }
   bool own_dir = dir.empty();
