@@ -9,12 +9,12 @@
 #include <pthread.h>
 #include <string>
 
-#include <absl/synchronization/mutex.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
 #include "scenarios/load/echo_service.hpp"
+#include "scenarios/load/process_setup.hpp"
 
 namespace {
 
@@ -32,9 +32,7 @@ int usage(const std::string& problem) {
 } // namespace
 
 int main(int argc, char** argv) {
-  // As tacosd does (adapters/node/main.cpp): no abseil deadlock-detection graph on gRPC's
-  // mutexes, so that the benchmark's baseline and clients pay what the node pays.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  tt::load::quiet_abseil_mutexes();
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -6,16 +6,13 @@
 #include <string>
 #include <vector>
 
-#include <absl/synchronization/mutex.h>
-
 #include "scenarios/load/flow_options.hpp"
 #include "scenarios/load/flow_report.hpp"
 #include "scenarios/load/flow_run.hpp"
+#include "scenarios/load/process_setup.hpp"
 
 int main(int argc, char** argv) {
-  // As tacosd does (adapters/node/main.cpp): no abseil deadlock-detection graph on gRPC's
-  // mutexes, so that the benchmark's baseline and clients pay what the node pays.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  tt::load::quiet_abseil_mutexes();
   auto parsed = tt::load::parse_flow_command_line({argv + 1, argv + argc});
   if (auto* err = std::get_if<std::string>(&parsed)) {
     std::fprintf(stderr, "tt_flowgen: %s\n", err->c_str());

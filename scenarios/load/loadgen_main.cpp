@@ -6,10 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <absl/synchronization/mutex.h>
-
 #include "scenarios/load/load_run.hpp"
 #include "scenarios/load/options.hpp"
+#include "scenarios/load/process_setup.hpp"
 #include "scenarios/load/report.hpp"
 #include "scenarios/load/request_pool.hpp"
 
@@ -48,9 +47,7 @@ build_requests(const tt::load::load_options& options, const std::string& input_t
 } // namespace
 
 int main(int argc, char** argv) {
-  // As tacosd does (adapters/node/main.cpp): no abseil deadlock-detection graph on gRPC's
-  // mutexes, so that the benchmark's baseline and clients pay what the node pays.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  tt::load::quiet_abseil_mutexes();
   auto parsed = tt::load::parse_command_line({argv + 1, argv + argc});
   if (auto* err = std::get_if<std::string>(&parsed)) {
     std::fprintf(stderr, "tt_loadgen: %s\n", err->c_str());
