@@ -38,7 +38,7 @@ status_hall=bench-status-hall # the hall again: the GetQueueStatus case's users 
 # the main node's CreateReservation runs hold about 250,000 seats at --duration 5 on a fast host,
 # and its holds outlive its runs (see start_node batch), so one stadium would sell out mid-run.
 hold_stadiums=10
-hold_event="bench-hold-stadium-{n%$hold_stadiums}"
+create_request="{\"event_id\": \"bench-hold-stadium-{n%$hold_stadiums}\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}"
 flow_event=bench-flow-stadium # the stadium with a waiting room that lets everyone in at once
 status_requests=$work/status-requests.jsonl # written by the setup pass (join_users.py)
 # JoinQueue runs each get a fresh copy of the hall (JOIN_ROOM, replaced in measure): a room holds
@@ -53,7 +53,7 @@ cases=(
   '/common.v1.AdminService/GetSystemHealth|{"include_dependencies": true}|64|'
   "/reservation.v1.InventoryService/CheckAvailability|{\"event_id\": \"$stadium\", \"quantity\": 2}|64|"
   "/reservation.v1.InventoryService/GetInventoryStatus|{\"event_id\": \"$stadium\"}|64|"
-  "/reservation.v1.ReservationService/CreateReservation|{\"event_id\": \"$hold_event\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}|64|--pool 400000"
+  "/reservation.v1.ReservationService/CreateReservation|$create_request|64|--pool 400000"
 )
 
 duration=10
@@ -155,7 +155,6 @@ node_port_of() {
 # those runs measure what a call does (its hold, its stored snapshot and journal, its events),
 # as a burst shorter than the default 60 s hold sees it. What a hold costs again when it ends is
 # measured apart: the steady-state row below (every hold expiring 2 s later) and tt_worker_bench.
-# Until 2026-12-02 the main rows were that steady state, and half their CPU went to expiries.
 # The GetQueueStatus users stay in their room for the whole run (its waits included), however
 # long it takes, so the main node forgets idle entries only after an hour.
 long_holds=(--reservation.hold_seconds 900 --reservation.max_hold_lifetime_seconds 900)
@@ -210,6 +209,19 @@ measure() {
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+# echo_row NAME NODE_JSON ECHO_RPS: a table row of the node's run beside echo's rate, with the ratio.
+echo_row() {
+  local rps
+  rps=$(field "$2" rps)
+  echo "| $1 | $(printf '%.0f' "$rps") | $(ms "$(field "$2" p50_us)") | $(ms "$(field "$2" p99_us)") |\
+ $(printf '%.0f' "$3") | $(awk -v n="$rps" -v e="$3" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }') |"
+}
+# note_errors LABEL JSON: a warning line for the run's failed calls, if any.
+note_errors() {
+  local errors
+  errors=$(field "$2" errors)
+  [ "$errors" = "{}" ] || notes+=("$1: errors $errors")
+}
 
 rows=()
 notes=()
@@ -220,16 +232,9 @@ for case in "${cases[@]}"; do
   echo "bench: $name, $concurrency in flight: echo, then tacosd" >&2
   echo_json=$(measure "$echo_port" "$method" "$request" "$concurrency" --echo "${extra_flags[@]}")
   node_json=$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")
-  echo_rps=$(field "$echo_json" rps)
-  node_rps=$(field "$node_json" rps)
-  ratio=$(awk -v n="$node_rps" -v e="$echo_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }')
-  rows+=("| $name | $(printf '%.0f' "$node_rps") | $(ms "$(field "$node_json" p50_us)") |\
- $(ms "$(field "$node_json" p99_us)") | $(printf '%.0f' "$echo_rps") | $ratio |")
-  for side in echo node; do
-    json=${side}_json
-    errors=$(field "${!json}" errors)
-    [ "$errors" = "{}" ] || notes+=("$name on $side: errors $errors")
-  done
+  rows+=("$(echo_row "$name" "$node_json" "$(field "$echo_json" rps)")")
+  note_errors "$name on echo" "$echo_json"
+  note_errors "$name on node" "$node_json"
 done
 
 # Latency at a fixed load: p99 at half of the maximum rate just measured (open loop: latency
@@ -267,7 +272,6 @@ stop_node "$node_pid"
 
 # Durable writes by sync policy: a fresh node each, one at a time.
 create_method=/reservation.v1.ReservationService/CreateReservation
-create_request="{\"event_id\": \"$hold_event\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}"
 sync_rows=()
 none_rps=0
 for policy in none batch always; do
@@ -281,8 +285,7 @@ for policy in none batch always; do
   ratio=$(awk -v n="$rps" -v e="$none_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }')
   sync_rows+=("| $policy | $(printf '%.0f' "$rps") | $(ms "$(field "$json" p50_us)") |\
  $(ms "$(field "$json" p99_us)") | $ratio |")
-  errors=$(field "$json" errors)
-  [ "$errors" = "{}" ] || notes+=("CreateReservation with sync $policy: errors $errors")
+  note_errors "CreateReservation with sync $policy" "$json"
 done
 
 # The steady state of holds that end: the default node (sync batch) with 2 s holds, so that
@@ -296,13 +299,9 @@ expiring_json=$(measure "$(node_port_of expiring "${pids[-1]}")" "$create_method
 stop_node "${pids[-1]}"
 expiring_echo_rps=$(field "$(measure "$echo_port" "$create_method" "$create_request" 64 --echo \
   --pool 400000)" rps)
-expiring_rps=$(field "$expiring_json" rps)
-expiring_row="| CreateReservation, every hold expiring 2 s later | $(printf '%.0f' "$expiring_rps") |\
- $(ms "$(field "$expiring_json" p50_us)") | $(ms "$(field "$expiring_json" p99_us)") |\
- $(printf '%.0f' "$expiring_echo_rps") |\
- $(awk -v n="$expiring_rps" -v e="$expiring_echo_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }') |"
-errors=$(field "$expiring_json" errors)
-[ "$errors" = "{}" ] || notes+=("CreateReservation with expiring holds: errors $errors")
+expiring_row=$(echo_row "CreateReservation, every hold expiring 2 s later" "$expiring_json" \
+  "$expiring_echo_rps")
+note_errors "CreateReservation with expiring holds" "$expiring_json"
 
 # The whole flow (tt_flowgen): each virtual user joins the flow event's waiting room, polls until
 # admitted, claims its reservation token, holds a seat, pays (APPROVE) and polls until confirmed,
