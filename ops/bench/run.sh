@@ -188,10 +188,23 @@ wait_idle() {
   echo "bench: the servers did not go idle within 30 s" >&2
 }
 
+# machine_ticks: the machine's CPU ticks so far, all and those the hypervisor stole ("steal" in
+# /proc/stat: time this VM was ready to run but another guest had the core).
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat; }
+# stolen_pct BEFORE AFTER: the share of CPU time stolen between two machine_ticks readings.
+stolen_pct() {
+  awk -v b="$1" -v a="$2" 'BEGIN { split(b, x, " "); split(a, y, " "); d = y[1] - x[1]
+    printf "%.1f", (d > 0 ? 100 * (y[2] - x[2]) / d : 0) }'
+}
+run_ticks_start=$(machine_ticks)
+
 # measure PORT METHOD JSON CONCURRENCY [--echo]: one tt_loadgen run, its JSON on stdout (its
-# human line goes to stderr as progress). JSON empty: the extra flags give a --request-file.
-# Each run gets its own seed, so {uuid} keys and sessions never repeat an earlier run's: a
-# repeated idempotency key would measure the stored-reply path, a repeated join the rejoin.
+# human line goes to stderr as progress), with "stolen_pct" added: the CPU share the hypervisor
+# took during the run. On a shared host that share swings from run to run, and a run that lost
+# a quarter of its CPU measures the neighbours, not the node. JSON empty: the extra flags give a
+# --request-file. Each run gets its own seed, so {uuid} keys and sessions never repeat an
+# earlier run's: a repeated idempotency key would measure the stored-reply path, a repeated join
+# the rejoin.
 measure() {
   wait_idle
   local template=$3 request=()
@@ -203,18 +216,25 @@ measure() {
     template=${template//JOIN_ROOM/bench-join-hall-$used}
   fi
   [ -z "$template" ] || request=(--request-json "$template")
-  timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" "${request[@]}" \
-    --concurrency "$4" --connections 2 --warmup "$warmup" --duration "$duration" --timeout 10 \
-    --seed $(($(date +%s%N) % 1000000000000000)) --json "${@:5}"
+  local before json
+  before=$(machine_ticks)
+  json=$(timeout $((duration + 60)) "$loadgen" --target "127.0.0.1:$1" --method "$2" \
+    "${request[@]}" --concurrency "$4" --connections 2 --warmup "$warmup" --duration "$duration" \
+    --timeout 10 --seed $(($(date +%s%N) % 1000000000000000)) --json "${@:5}") || return
+  echo "${json%\}},\"stolen_pct\":$(stolen_pct "$before" "$(machine_ticks)")}"
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
-# echo_row NAME NODE_JSON ECHO_RPS: a table row of the node's run beside echo's rate, with the ratio.
+# echo_row NAME NODE_JSON ECHO_JSON: a table row of the node's run beside echo's, with the ratio
+# and the CPU stolen during each.
 echo_row() {
-  local rps
+  local rps echo_rps
   rps=$(field "$2" rps)
+  echo_rps=$(field "$3" rps)
   echo "| $1 | $(printf '%.0f' "$rps") | $(ms "$(field "$2" p50_us)") | $(ms "$(field "$2" p99_us)") |\
- $(printf '%.0f' "$3") | $(awk -v n="$rps" -v e="$3" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }') |"
+ $(printf '%.0f' "$echo_rps") |\
+ $(awk -v n="$rps" -v e="$echo_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }') |\
+ $(field "$3" stolen_pct) / $(field "$2" stolen_pct) |"
 }
 # note_errors LABEL JSON: a warning line for the run's failed calls, if any.
 note_errors() {
@@ -232,7 +252,7 @@ for case in "${cases[@]}"; do
   echo "bench: $name, $concurrency in flight: echo, then tacosd" >&2
   echo_json=$(measure "$echo_port" "$method" "$request" "$concurrency" --echo "${extra_flags[@]}")
   node_json=$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")
-  rows+=("$(echo_row "$name" "$node_json" "$(field "$echo_json" rps)")")
+  rows+=("$(echo_row "$name" "$node_json" "$echo_json")")
   note_errors "$name on echo" "$echo_json"
   note_errors "$name on node" "$node_json"
 done
@@ -257,15 +277,17 @@ for case in "${cases[@]}"; do
   max=$(field "$(measure "$node_port" "$method" "$request" "$concurrency" "${extra_flags[@]}")" rps)
   half=$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')
   echo "bench: $name open loop at $half req/s (half of $max), $half_runs runs each" >&2
-  node_p99=() echo_p99=()
+  node_p99=() echo_p99=() node_stolen=()
   for _ in $(seq "$half_runs"); do
     json=$(measure "$node_port" "$method" "$request" "$concurrency" --rate "$half" "${extra_flags[@]}")
     node_p99+=("$(field "$json" p99_us)")
+    node_stolen+=("$(field "$json" stolen_pct)")
     json=$(measure "$echo_port" "$method" "$request" "$concurrency" --rate "$half" --echo \
       "${extra_flags[@]}")
     echo_p99+=("$(field "$json" p99_us)")
   done
-  half_rows+=("| $name | $half | $(p99_summary "${node_p99[@]}") | $(p99_summary "${echo_p99[@]}") |")
+  half_rows+=("| $name | $half | $(p99_summary "${node_p99[@]}") | $(p99_summary "${echo_p99[@]}") |\
+ $(printf '%s\n' "${node_stolen[@]}" | sort -n | tail -n 1) |")
 done
 
 stop_node "$node_pid"
@@ -284,7 +306,7 @@ for policy in none batch always; do
   [ "$policy" = none ] && none_rps=$rps
   ratio=$(awk -v n="$rps" -v e="$none_rps" 'BEGIN { printf "%.3f", (e > 0 ? n / e : 0) }')
   sync_rows+=("| $policy | $(printf '%.0f' "$rps") | $(ms "$(field "$json" p50_us)") |\
- $(ms "$(field "$json" p99_us)") | $ratio |")
+ $(ms "$(field "$json" p99_us)") | $ratio | $(field "$json" stolen_pct) |")
   note_errors "CreateReservation with sync $policy" "$json"
 done
 
@@ -297,10 +319,10 @@ echo "bench: CreateReservation with every hold expiring 2 s later" >&2
 expiring_json=$(measure "$(node_port_of expiring "${pids[-1]}")" "$create_method" "$create_request" \
   64 --pool 400000)
 stop_node "${pids[-1]}"
-expiring_echo_rps=$(field "$(measure "$echo_port" "$create_method" "$create_request" 64 --echo \
-  --pool 400000)" rps)
+expiring_echo_json=$(measure "$echo_port" "$create_method" "$create_request" 64 --echo \
+  --pool 400000)
 expiring_row=$(echo_row "CreateReservation, every hold expiring 2 s later" "$expiring_json" \
-  "$expiring_echo_rps")
+  "$expiring_echo_json")
 note_errors "CreateReservation with expiring holds" "$expiring_json"
 
 # The whole flow (tt_flowgen): each virtual user joins the flow event's waiting room, polls until
@@ -358,20 +380,20 @@ worker_table=$("$worker_bench" --events=$worker_events 2>"$work/worker-bench.log
   notes+=("tt_worker_bench failed: $(tail -n 1 "$work/worker-bench.log")")
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio | CPU stolen %, echo / node |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "| steady state | req/s | p50 ms | p99 ms | echo req/s | ratio |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| steady state | req/s | p50 ms | p99 ms | echo req/s | ratio | CPU stolen %, echo / node |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 echo "$expiring_row"
 echo
-echo "| CreateReservation, storage.sync | req/s | p50 ms | p99 ms | ratio to none |"
-echo "|---|---:|---:|---:|---:|"
+echo "| CreateReservation, storage.sync | req/s | p50 ms | p99 ms | ratio to none | CPU stolen % |"
+echo "|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${sync_rows[@]}"
 echo
-echo "| at half the maximum rate ($half_runs runs each) | req/s | p99 ms, median (range) | echo at the same rate: p99 ms |"
-echo "|---|---:|---:|---:|"
+echo "| at half the maximum rate ($half_runs runs each) | req/s | p99 ms, median (range) | echo at the same rate: p99 ms | CPU stolen %, worst node run |"
+echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "${half_rows[@]}"
 echo
 echo "| full flow ($flow_users virtual users) | flows/s | p50 ms | p99 ms | RPCs per flow | echo req/s | ratio |"
@@ -387,7 +409,8 @@ echo "Memory: idle node ${mem_rows[0]} kB RSS, with the 50,000-seat stadium ${me
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(date -u '+%Y-%m-%d %H:%M UTC');" \
   "tt_loadgen closed loop, 2 connections, ${warmup} s warm-up + ${duration} s per run," \
-  "sharing the cores with the servers."
+  "sharing the cores with the servers; the hypervisor stole" \
+  "$(stolen_pct "$run_ticks_start" "$(machine_ticks)") % of the CPU over the whole bench."
 for note in "${notes[@]}"; do
   echo "Warning: $note"
 done
