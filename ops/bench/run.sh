@@ -379,6 +379,11 @@ worker_events=20000
 worker_table=$("$worker_bench" --events=$worker_events 2>"$work/worker-bench.log") ||
   notes+=("tt_worker_bench failed: $(tail -n 1 "$work/worker-bench.log")")
 
+# The disk's own sync tail, alone, beside the nodes' data: the floor under the p99 of every
+# durable write (see sync_probe.py).
+sync_json=$(/usr/bin/python3 ops/bench/sync_probe.py --dir "$work" --seconds "$duration") ||
+  notes+=("sync_probe.py failed")
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "| RPC | req/s | p50 ms | p99 ms | echo req/s | ratio | CPU stolen %, echo / node |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -406,6 +411,11 @@ echo "$worker_table"
 echo
 echo "Memory: idle node ${mem_rows[0]} kB RSS, with the 50,000-seat stadium ${mem_rows[1]} kB:" \
   "$per_seat KB per idle seat."
+echo
+echo "Disk: 4 KB appends, each fdatasynced, in the nodes' filesystem for ${duration} s, alone:" \
+  "$(field "$sync_json" syncs) syncs, p50 $(ms "$(field "$sync_json" p50_us)") ms," \
+  "p99 $(ms "$(field "$sync_json" p99_us)") ms, p99.9 $(ms "$(field "$sync_json" p999_us)") ms," \
+  "max $(ms "$(field "$sync_json" max_us)") ms; $(field "$sync_json" over_20ms) over 20 ms."
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(date -u '+%Y-%m-%d %H:%M UTC');" \
   "tt_loadgen closed loop, 2 connections, ${warmup} s warm-up + ${duration} s per run," \
