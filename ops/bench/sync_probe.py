@@ -1,10 +1,9 @@
 #!/usr/bin/python3
 """The disk's floor for durable writes: appends 4 KB to a file and fdatasyncs it, over and over,
 for a given time, and prints the latency of the syncs as one JSON line. Every durable write of
-the node (a hold, a join) waits for one sync of the store's WAL, so a sync that stalls for 100 ms
-delays every write queued meanwhile: at 2,500 writes/s one such stall in a 5 s run puts over 2 %
-of its calls past 50 ms, and the run's p99 with them. Run alone, this says what the machine
-itself allows. Usage (ops/bench/run.sh runs it in its work directory, beside the nodes' data):
+the node (a hold, a join) waits for one sync of the store's WAL, and a stalled sync delays every
+write queued behind it; run alone, this says what the machine itself allows (ops/bench/README.md,
+"The disk's sync tail"). Usage (ops/bench/run.sh runs it in its work directory, beside the nodes' data):
 
     /usr/bin/python3 ops/bench/sync_probe.py --dir DIR --seconds 5
 
