@@ -43,7 +43,7 @@ struct node_config {
   std::string kafka_topic_payment = "tt.payment.results";
   std::string kafka_topic_expiry = "tt.hold.expiry";
   std::string kafka_topic_dead_letter = "tt.dead-letters";
-  int64_t kafka_embedded_partitions = 4;
+  int64_t kafka_embedded_partitions = 2;
   int64_t kafka_max_attempts = 5;
   int64_t kafka_retry_backoff_ms = 100;
   int64_t expiry_backstop_ms = 2000;
