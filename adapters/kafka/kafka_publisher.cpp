@@ -16,9 +16,10 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
       {"acks", "all"},
       {"linger.ms", "20"},
       // The embedded broker keeps ~5 MiB per partition and drops the oldest beyond it, and a
-      // restarted worker needs the expiry event of every live hold: lz4 batches fit about four
-      // times as many events in that window (tests/adapters/kafka/embedded_window_test.cpp), at
-      // no CPU cost measurable here. A real Kafka stores them compressed too.
+      // restarted worker needs the expiry event of every live hold: lz4 batches fit four to five
+      // times as many events in that window (tests/adapters/kafka/embedded_window_test.cpp).
+      // More kept batches cost the mock more walking, which its fewer partitions pay back
+      // (kafka_settings.hpp). A real Kafka stores them compressed too.
       {"compression.type", "lz4"},
       // Never give up on an event: the outbox keeps it until the broker has it anyway, and an
       // expiring message would let a later event of the same key overtake it.

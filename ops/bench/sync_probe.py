@@ -3,7 +3,8 @@
 for a given time, and prints the latency of the syncs as one JSON line. Every durable write of
 the node (a hold, a join) waits for one sync of the store's WAL, and a stalled sync delays every
 write queued behind it; run alone, this says what the machine itself allows (ops/bench/README.md,
-"The disk's sync tail"). Usage (ops/bench/run.sh runs it in its work directory, beside the nodes' data):
+"The disk's sync tail"). Usage (ops/bench/run.sh runs it in its work directory, beside the
+nodes' data):
 
     /usr/bin/python3 ops/bench/sync_probe.py --dir DIR --seconds 5
 

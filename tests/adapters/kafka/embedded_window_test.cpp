@@ -9,7 +9,6 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -69,10 +68,7 @@ TEST_CASE("one partition of the embedded broker keeps the expiry events of 20,00
     bytes += e.key.size() + e.envelope.size() + e.event_id.size() + e.event_type.size();
   // The premise: uncompressed, these events are well past the mock's 5 MiB per partition.
   REQUIRE(bytes > 6 * 1024 * 1024);
-  for (size_t i = 0; i < events.size(); i += 500)
-    out.publish({std::make_move_iterator(events.begin() + static_cast<ptrdiff_t>(i)),
-                 std::make_move_iterator(
-                     events.begin() + static_cast<ptrdiff_t>(std::min(i + 500, events.size())))});
+  out.publish(std::move(events));
   out.flush(30s);
   REQUIRE(out.stats().delivered == holds);
 
