@@ -63,7 +63,12 @@ class rpc_service : public grpc::Service {
                                                      const grpc::ByteBuffer* in) {
       auto stream = server_stream<Request, Response>::open(trace_id_of(ctx));
       grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor = stream.get();
-      if (!parse(in, stream->request()))
+      bool parsed = parse(in, stream->request());
+      // gRPC keeps the request bytes until the call ends (it placement-news a non-const ByteBuffer
+      // in the call arena and destroys it at the end), and a stream lives for minutes: release
+      // them once parsed, ~0.4 KiB per open stream (ops/bench/stream_memory.py).
+      const_cast<grpc::ByteBuffer*>(in)->Clear();
+      if (!parsed)
         stream->fail(malformed(*Request::descriptor()));
       else
         handler(std::move(stream));

@@ -121,6 +121,7 @@ class server_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return;
     }
     writing_ = false;
+    wire_.Clear(); // an idle stream keeps no copy of what it last sent (~0.5 KiB)
     auto status = take_final_locked();
     lock.unlock();
     if (!ok)
