@@ -124,9 +124,11 @@ result<id_route> route_of(const waiting_token_id& id);
 
 } // namespace tt
 
+/// Deliberately not noexcept: libstdc++'s unordered containers cache a key's hash in its node
+/// only for hashers it may not call as noexcept, and uncached, every lookup rehashes the string
+/// of each node it passes and every rehash hashes them all (perf: the room's token map was the
+/// node's costliest own symbol under JoinQueue load).
 template <class T, class Tag>
 struct std::hash<tt::named_type<T, Tag>> {
-  std::size_t operator()(const tt::named_type<T, Tag>& x) const noexcept {
-    return std::hash<T>{}(x());
-  }
+  std::size_t operator()(const tt::named_type<T, Tag>& x) const { return std::hash<T>{}(x()); }
 };
