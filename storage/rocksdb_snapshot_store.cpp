@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 #include <utility>
 
@@ -53,12 +55,34 @@ std::optional<storage_error> validate(const mutation& m) {
   return std::nullopt;
 }
 
+/// The memtable's insert hint groups keys by what precedes their first '/': the actors key every
+/// record by its event ("<event>/<id>"), and the ids an event mints (reservations, waiting tokens,
+/// outbox events) grow with time, so an event's next insert lands right after its last one and
+/// the skip list skips the search from the top (perf: memtable inserts were ~8 % of a node under
+/// CreateReservation load). Keys without a '/' are inserted without a hint.
+class event_scope_prefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "tt.event_scope_prefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), scope_length(key)};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return scope_length(key) != 0; }
+
+ private:
+  static size_t scope_length(const rocksdb::Slice& key) {
+    const auto* slash = static_cast<const char*>(std::memchr(key.data(), '/', key.size()));
+    return slash == nullptr ? 0 : static_cast<size_t>(slash - key.data()) + 1;
+  }
+};
+
 std::vector<rocksdb::ColumnFamilyDescriptor> descriptors_for(const std::filesystem::path& path,
                                                              const rocksdb::DBOptions& options,
                                                              const ttl_compaction_filter* filter) {
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  auto insert_hint = std::make_shared<const event_scope_prefix>();
   for (auto kind : all_entity_kinds) {
     rocksdb::ColumnFamilyOptions family;
+    family.memtable_insert_with_hint_prefix_extractor = insert_hint;
     if (has_ttl(kind))
       family.compaction_filter = filter;
     out.emplace_back(std::string(to_string(kind)), family);
