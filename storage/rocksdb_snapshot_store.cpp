@@ -58,8 +58,9 @@ std::optional<storage_error> validate(const mutation& m) {
 /// The memtable's insert hint groups keys by what precedes their first '/': the actors key every
 /// record by its event ("<event>/<id>"), and the ids an event mints (reservations, waiting tokens,
 /// outbox events) grow with time, so an event's next insert lands right after its last one and
-/// the skip list skips the search from the top (perf: memtable inserts were ~8 % of a node under
-/// CreateReservation load). Keys without a '/' are inserted without a hint.
+/// the skip list skips the search from the top (perf under CreateReservation load: memtable
+/// inserts 4.6 % of the node's samples without the hint, 2.1 % with it). Keys without a '/' are
+/// inserted without a hint.
 class event_scope_prefix : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "tt.event_scope_prefix"; }
