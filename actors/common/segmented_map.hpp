@@ -50,14 +50,23 @@ class segmented_map {
     return erased;
   }
 
+  bool contains(const Key& key) const { return find(key) != nullptr; }
+
   /// The element of `key`, which must be there (std::out_of_range otherwise).
   T& at(const Key& key) { return segment_of(key).at(key); }
+  const T& at(const Key& key) const { return segments_[index_of(key)].at(key); }
 
   /// Calls `visit(element)` for every element, in no particular order.
   template <class Visit>
   void for_each(Visit visit) {
     for (auto& s : segments_)
       for (auto& e : s)
+        visit(e);
+  }
+  template <class Visit>
+  void for_each(Visit visit) const {
+    for (const auto& s : segments_)
+      for (const auto& e : s)
         visit(e);
   }
 

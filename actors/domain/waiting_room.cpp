@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "actors/common/invariant.hpp"
 #include "actors/common/overloaded.hpp"
@@ -53,13 +54,14 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
                                            " (entry " + std::to_string(e.sequence) + ")");
   };
   uint64_t largest = s.serving_counter_;
+  std::unordered_set<uint64_t> sequences;
   for (auto& stored : entries) {
-    if (stored.sequence == 0 || s.entries_.count(stored.sequence) != 0)
+    if (stored.sequence == 0 || !sequences.insert(stored.sequence).second)
       return corrupt("duplicate or zero sequence", stored);
-    if (s.by_token_.count(stored.token) != 0 ||
+    if (s.entries_.contains(stored.token) ||
         s.by_member_.count({stored.user(), stored.session()}) != 0)
       return corrupt("duplicate token or member", stored);
-    entry& e = s.entries_[stored.sequence];
+    entry& e = s.entries_.try_emplace(stored.token).first->second;
     e.token = stored.token;
     e.user = stored.user;
     e.session = stored.session;
@@ -67,7 +69,7 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
     e.joined_at = stored.joined_at;
     e.last_seen_at = now;
     if (stored.admitted) {
-      if (!s.by_nonce_.emplace(stored.nonce, stored.sequence).second)
+      if (!s.by_nonce_.try_emplace(stored.nonce, &e).second)
         return corrupt("duplicate nonce", stored);
       e.status = entry_status::admitted;
       e.nonce = stored.nonce;
@@ -80,13 +82,12 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
       e.claim_by = now + policy.claim_window;
       ++s.ready_count_;
     } else {
-      s.line_.insert(stored.sequence);
+      s.line_.emplace(stored.sequence, &e);
       s.line_ranks_.insert(stored.sequence);
     }
     e.deadline = s.deadline_of(e);
-    s.deadlines_.insert({e.deadline, e.sequence});
-    s.by_token_.emplace(e.token, e.sequence);
-    s.by_member_.emplace(std::make_pair(e.user(), e.session()), e.sequence);
+    s.deadlines_.emplace(std::make_pair(e.deadline, e.sequence), &e);
+    s.by_member_.emplace(std::make_pair(e.user(), e.session()), &e);
     largest = std::max(largest, stored.sequence);
   }
   s.next_sequence_ = largest + 1;
@@ -96,10 +97,11 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
 void waiting_room_state::set_policy(const waiting_room_policy& policy) {
   policy_ = policy;
   deadlines_.clear();
-  for (auto& [sequence, e] : entries_) {
+  entries_.for_each([&](auto& element) {
+    entry& e = element.second;
     e.deadline = deadline_of(e);
-    deadlines_.insert({e.deadline, sequence});
-  }
+    deadlines_.emplace(std::make_pair(e.deadline, e.sequence), &e);
+  });
 }
 
 std::optional<stored_entry>
@@ -119,22 +121,21 @@ stored_room waiting_room_state::stored_numbers() const noexcept {
 
 std::vector<waiting_token_id> waiting_room_state::tokens() const {
   std::vector<waiting_token_id> out;
-  out.reserve(by_token_.size());
-  for (const auto& [token, sequence] : by_token_)
-    out.push_back(token);
+  out.reserve(entries_.size());
+  entries_.for_each([&](const auto& element) { out.push_back(element.first); });
   return out;
 }
 
 const waiting_room_state::entry* waiting_room_state::find(const waiting_token_id& token) const {
-  auto it = by_token_.find(token);
-  return it == by_token_.end() ? nullptr : &entries_.at(it->second);
+  const auto* found = entries_.find(token);
+  return found == nullptr ? nullptr : &found->second;
 }
 
 waiting_room_state::entry& waiting_room_state::at(const waiting_token_id& token) {
-  auto it = by_token_.find(token);
-  if (it == by_token_.end())
+  auto* found = entries_.find(token);
+  if (found == nullptr)
     invariant_breach("waiting room " + event_() + ": event names unknown token " + token());
-  return entries_.at(it->second);
+  return found->second;
 }
 
 timestamp waiting_room_state::deadline_of(const entry& e) const noexcept {
@@ -152,11 +153,10 @@ timestamp waiting_room_state::deadline_of(const entry& e) const noexcept {
 void waiting_room_state::reschedule(entry& e) {
   deadlines_.erase({e.deadline, e.sequence});
   e.deadline = deadline_of(e);
-  deadlines_.insert({e.deadline, e.sequence});
+  deadlines_.emplace(std::make_pair(e.deadline, e.sequence), &e);
 }
 
 void waiting_room_state::remove(const entry& e) {
-  by_token_.erase(e.token);
   by_member_.erase({e.user(), e.session()});
   deadlines_.erase({e.deadline, e.sequence});
   switch (e.status) {
@@ -172,24 +172,23 @@ void waiting_room_state::remove(const entry& e) {
       --admitted_count_;
       break;
   }
-  entries_.erase(e.sequence);
+  entries_.erase(waiting_token_id{e.token}); // a copy: erasing destroys e
 }
 
 void waiting_room_state::apply_joined(const queue_joined& e) {
   if (e.sequence != next_sequence_)
     invariant_breach("waiting room " + event_() + ": join out of sequence");
-  entry& added = entries_[e.sequence];
+  entry& added = entries_.try_emplace(e.token).first->second;
   added.token = e.token;
   added.user = e.user;
   added.session = e.session;
   added.sequence = e.sequence;
   added.joined_at = added.last_seen_at = e.at;
   added.deadline = deadline_of(added);
-  by_token_.emplace(e.token, e.sequence);
-  by_member_.emplace(std::make_pair(e.user(), e.session()), e.sequence);
-  line_.insert(e.sequence);
+  by_member_.emplace(std::make_pair(e.user(), e.session()), &added);
+  line_.emplace(e.sequence, &added);
   line_ranks_.insert(e.sequence);
-  deadlines_.insert({added.deadline, e.sequence});
+  deadlines_.emplace(std::make_pair(added.deadline, e.sequence), &added);
   next_sequence_ = e.sequence + 1;
 }
 
@@ -203,10 +202,10 @@ void waiting_room_state::apply_advanced(const serving_advanced& e) {
   if (e.count > line_.size())
     invariant_breach("waiting room " + event_() + ": serving past the end of the line");
   for (uint64_t i = 0; i < e.count; ++i) {
-    uint64_t sequence = *line_.begin();
+    auto [sequence, next] = *line_.begin();
     line_.erase(line_.begin());
     line_ranks_.erase(sequence);
-    entry& ready = entries_.at(sequence);
+    entry& ready = *next;
     ready.status = entry_status::ready;
     ready.claim_by = e.at + policy_.claim_window;
     reschedule(ready);
@@ -237,7 +236,7 @@ void waiting_room_state::apply_granted(const admission_granted& e) {
   granted.nonce = e.nonce;
   granted.admission_expires_at = e.expires_at;
   granted.admitted_at = e.at;
-  by_nonce_.emplace(e.nonce, granted.sequence);
+  by_nonce_.try_emplace(e.nonce, &granted);
   --ready_count_;
   ++admitted_count_;
   ++total_admitted_;

@@ -42,8 +42,8 @@ result<events> waiting_room_state::decide_join(const join_queue& c, timestamp no
   if (auto ok = check_length("session_id", c.session(), 0, max_session_id_length); !ok)
     return ok.error();
   if (auto it = by_member_.find({c.user(), c.session()}); it != by_member_.end())
-    return events{queue_rejoined{entries_.at(it->second).token, now}};
-  if (by_token_.count(c.token) != 0)
+    return events{queue_rejoined{it->second->token, now}};
+  if (entries_.contains(c.token))
     return fail(errc::already_exists, "waiting token already in use");
   if (entries_.size() >= policy_.max_entries)
     return fail(errc::quota_exceeded,
@@ -73,17 +73,17 @@ result<events> waiting_room_state::decide_admission(const request_admission& c,
   }
   if (auto ok = check_length("nonce", c.nonce(), 1, max_admission_nonce_length); !ok)
     return ok.error();
-  if (by_nonce_.count(c.nonce) != 0)
+  if (by_nonce_.contains(c.nonce))
     return fail(errc::already_exists, "admission nonce already in use");
   return events{
       admission_granted{e->token, e->user, c.nonce, now + policy_.admission_validity, now}};
 }
 
 result<events> waiting_room_state::decide_consume(const consume_admission& c, timestamp now) const {
-  auto it = by_nonce_.find(c.nonce);
-  if (it == by_nonce_.end())
+  const auto* found = by_nonce_.find(c.nonce);
+  if (found == nullptr)
     return fail(errc::forbidden, "reservation token unknown here, expired or its user left");
-  const entry& e = entries_.at(it->second);
+  const entry& e = *found->second;
   if (e.user != c.user)
     return fail(errc::forbidden, "reservation token issued for another user");
   if (e.consumed)
@@ -110,10 +110,10 @@ std::vector<waiting_room_event> waiting_room_state::decide_tick(timestamp now) c
   events out;
   uint64_t left_line = 0;
   uint64_t freed_slots = 0;
-  for (const auto& [deadline, sequence] : deadlines_) {
-    if (deadline > now)
+  for (const auto& [key, due] : deadlines_) {
+    if (key.first > now)
       break;
-    const entry& e = entries_.at(sequence);
+    const entry& e = *due;
     out.push_back(entry_removed{e.token, why_due(e), now});
     ++(e.status == entry_status::waiting ? left_line : freed_slots);
   }
@@ -168,11 +168,10 @@ result<events> decide(const waiting_room_state& s, const waiting_room_command& c
           [&](const request_admission& c) { return s.decide_admission(c, now); },
           [&](const consume_admission& c) { return s.decide_consume(c, now); },
           [&](const finish_admission& c) -> result<events> {
-            auto it = s.by_nonce_.find(c.nonce);
-            if (it == s.by_nonce_.end())
+            const auto* found = s.by_nonce_.find(c.nonce);
+            if (found == nullptr)
               return events{}; // already released (expired, left): finishing twice is harmless
-            return events{
-                entry_removed{s.entries_.at(it->second).token, removal_reason::finished, now}};
+            return events{entry_removed{found->second->token, removal_reason::finished, now}};
           },
           [&](const tick&) -> result<events> { return s.decide_tick(now); },
           [&](const stop_admissions&) -> result<events> {

@@ -1,5 +1,6 @@
 #include "actors/common/segmented_map.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ TEST_CASE("a segmented map finds, adds and erases like one map") {
   CHECK(m.at("a").value == 1);
   CHECK(m.find("b") == nullptr);
   CHECK(m.find("a") == a);
+  CHECK(m.contains("a"));
+  CHECK_FALSE(m.contains("b"));
+  const table& read_only = m;
+  CHECK(read_only.at("a").value == 1);
+  CHECK_THROWS_AS((void)read_only.at("b"), std::out_of_range);
   CHECK(m.size() == 1);
   CHECK(m.erase("b") == 0);
   CHECK(m.erase("a") == 1);
@@ -50,6 +56,10 @@ TEST_CASE("elements stay put while the segments grow, and every one is visited")
   });
   CHECK(seen == 20'000);
   CHECK(sum == 19'999L * 20'000 / 2);
+  const table& read_only = m;
+  seen = 0;
+  read_only.for_each([&](const table::value_type&) { ++seen; });
+  CHECK(seen == 20'000);
 }
 
 TEST_CASE("a deadline index over a segmented map erases at the last deadline") {
