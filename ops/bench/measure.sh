@@ -58,6 +58,17 @@ measure() {
   echo "${json%\}},\"stolen_pct\":$(stolen_pct "$before" "$(machine_ticks)")}"
 }
 
+# faster BEST JSON IN_FLIGHT: whichever of BEST (empty at first) and JSON did more req/s, JSON
+# with "in_flight" added.
+faster() {
+  local tagged="${2%\}},\"in_flight\":$3}"
+  if [ -z "$1" ] || awk -v a="$(field "$2" rps)" -v b="$(field "$1" rps)" 'BEGIN { exit !(a > b) }'; then
+    echo "$tagged"
+  else
+    echo "$1"
+  fi
+}
+
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 # echo_row NAME NODE_JSON ECHO_JSON: a table row of the node's run beside echo's, with the ratio
 # and the CPU stolen during each.
