@@ -6,9 +6,9 @@
 /// the idempotency tables). With 64 segments each rehash moves a 64th of the elements, for the
 /// same total work.
 ///
-/// Elements stay put as segments rehash (node-based), so pointers to them stay valid until they
-/// are erased, as deadline_index needs. Lookups return pointers, not iterators: an iterator
-/// would have to carry its segment.
+/// Elements stay put as segments rehash (node-based) and when the map is moved, so pointers to
+/// them stay valid until they are erased, as deadline_index and the waiting room's indexes need.
+/// Lookups return pointers, not iterators: an iterator would have to carry its segment.
 
 #include <array>
 #include <cstddef>

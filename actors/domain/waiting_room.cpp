@@ -54,7 +54,8 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
                                            " (entry " + std::to_string(e.sequence) + ")");
   };
   uint64_t largest = s.serving_counter_;
-  std::unordered_set<uint64_t> sequences;
+  std::unordered_set<uint64_t> sequences; // only to refuse duplicates
+  sequences.reserve(entries.size());
   for (auto& stored : entries) {
     if (stored.sequence == 0 || !sequences.insert(stored.sequence).second)
       return corrupt("duplicate or zero sequence", stored);
