@@ -1,5 +1,7 @@
 #include "actors/runtime/event_records.hpp"
 
+#include <string_view>
+
 #include "actors/domain/idempotency.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/payment_codec.hpp"
@@ -21,7 +23,7 @@ std::string journal_key(const event_id& event, const user_id& user, const idempo
 
 storage::mutation reservation_mutation(const domain::reservation_state& state) {
   return {storage::entity_kind::reservation, state.event() + "/" + state.id(),
-          envelope("reservation", state.id(), to_record(state)), std::nullopt};
+          envelope("reservation", to_record(state)), std::nullopt};
 }
 
 journal_entry journal_entry_of(const write_scope& scope, std::string reply, timestamp expires_at) {
@@ -37,13 +39,13 @@ storage::mutation journal_mutation(const event_id& event, const journal_entry& e
   r.set_reply(entry.reply);
   r.set_expires_at_ms(to_epoch_ms(entry.expires_at));
   auto key = journal_key(event, entry.user, entry.key);
-  return {storage::entity_kind::idempotency, key, envelope("idempotency", key, r),
+  return {storage::entity_kind::idempotency, key, envelope("idempotency", r),
           to_epoch_ms(entry.expires_at)};
 }
 
 storage::mutation payment_mutation(const event_id& event, const domain::payment_state& state) {
   return {storage::entity_kind::payment, event() + "/" + state.id(),
-          envelope("payment", state.id(), to_record(state)), std::nullopt};
+          envelope("payment", to_record(state)), std::nullopt};
 }
 
 storage::mutation event_mutation(const domain::event_definition& d) {
@@ -74,35 +76,35 @@ storage::mutation event_mutation(const domain::event_definition& d) {
     room->set_admissions_per_second(d.waiting_room->admissions_per_second);
     room->set_max_active(d.waiting_room->max_active);
   }
-  return {storage::entity_kind::meta, "event/" + d.id(), envelope("event", d.id(), r),
-          std::nullopt};
+  return {storage::entity_kind::meta, "event/" + d.id(), envelope("event", r), std::nullopt};
 }
 
 result<std::vector<domain::event_definition>> load_events(const storage::snapshot_store& store) {
   std::vector<domain::event_definition> out;
-  auto ok = scan_records<
-      pb::EventRecord>(store, storage::entity_kind::meta, "event/", [&](const pb::EventRecord& r) {
-    domain::event_definition d;
-    d.id = event_id{r.event_id()};
-    d.name = r.name();
-    d.venue = r.venue();
-    d.sale_starts_at = from_epoch_ms(r.sale_starts_at_ms());
-    d.sale_ends_at = from_epoch_ms(r.sale_ends_at_ms());
-    d.currency = r.currency();
-    for (const auto& s : r.sections()) {
-      domain::section_definition section{s.section(), s.name(), s.price(), {}};
-      for (const auto& row : s.rows())
-        section.rows.push_back({row.row(), {row.seat_numbers().begin(), row.seat_numbers().end()}});
-      d.sections.push_back(std::move(section));
-    }
-    for (const auto& seat : r.blocked_seats())
-      d.blocked_seats.push_back(seat_id{seat});
-    if (r.has_waiting_room())
-      d.waiting_room = domain::waiting_room_settings{r.waiting_room().enabled(),
-                                                     r.waiting_room().admissions_per_second(),
-                                                     r.waiting_room().max_active()};
-    out.push_back(std::move(d));
-  });
+  auto ok = scan_records<pb::EventRecord>(
+      store, storage::entity_kind::meta, "event/", [&](std::string_view, const pb::EventRecord& r) {
+        domain::event_definition d;
+        d.id = event_id{r.event_id()};
+        d.name = r.name();
+        d.venue = r.venue();
+        d.sale_starts_at = from_epoch_ms(r.sale_starts_at_ms());
+        d.sale_ends_at = from_epoch_ms(r.sale_ends_at_ms());
+        d.currency = r.currency();
+        for (const auto& s : r.sections()) {
+          domain::section_definition section{s.section(), s.name(), s.price(), {}};
+          for (const auto& row : s.rows())
+            section.rows.push_back(
+                {row.row(), {row.seat_numbers().begin(), row.seat_numbers().end()}});
+          d.sections.push_back(std::move(section));
+        }
+        for (const auto& seat : r.blocked_seats())
+          d.blocked_seats.push_back(seat_id{seat});
+        if (r.has_waiting_room())
+          d.waiting_room = domain::waiting_room_settings{r.waiting_room().enabled(),
+                                                         r.waiting_room().admissions_per_second(),
+                                                         r.waiting_room().max_active()};
+        out.push_back(std::move(d));
+      });
   if (!ok)
     return ok.error();
   return out;
@@ -112,18 +114,22 @@ result<recovered_event> load_event_state(const storage::snapshot_store& store,
                                          const event_id& event) {
   recovered_event out;
   auto prefix = event() + "/";
-  auto ok = scan_records<pb::ReservationRecord>(
-      store, storage::entity_kind::reservation, prefix,
-      [&](const pb::ReservationRecord& r) { out.reservations.push_back(from_record(r)); });
+  auto ok =
+      scan_records<pb::ReservationRecord>(store, storage::entity_kind::reservation, prefix,
+                                          [&](std::string_view, const pb::ReservationRecord& r) {
+                                            out.reservations.push_back(from_record(r));
+                                          });
   if (!ok)
     return ok.error();
-  ok = scan_records<pb::PaymentRecord>(
-      store, storage::entity_kind::payment, prefix,
-      [&](const pb::PaymentRecord& r) { out.payments.push_back(from_record(r)); });
+  ok = scan_records<pb::PaymentRecord>(store, storage::entity_kind::payment, prefix,
+                                       [&](std::string_view, const pb::PaymentRecord& r) {
+                                         out.payments.push_back(from_record(r));
+                                       });
   if (!ok)
     return ok.error();
   ok = scan_records<pb::IdempotencyRecord>(
-      store, storage::entity_kind::idempotency, prefix, [&](const pb::IdempotencyRecord& r) {
+      store, storage::entity_kind::idempotency, prefix,
+      [&](std::string_view, const pb::IdempotencyRecord& r) {
         out.journal.push_back({user_id{r.user_id()}, idempotency_key{r.key()}, r.fingerprint(),
                                r.reply(), from_epoch_ms(r.expires_at_ms())});
       });

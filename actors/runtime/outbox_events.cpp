@@ -98,7 +98,6 @@ void add_outbox_rows(const std::string& owner, std::vector<outbound_event>& even
     pb::SnapshotEnvelope stored;
     stored.set_format_version(snapshot_format_version);
     stored.set_entity_type("outbox");
-    stored.set_entity_id(e.event_id);
     stored.mutable_state()->PackFrom(row);
     batch.push_back(
         {storage::entity_kind::outbox, e.outbox_key, stored.SerializeAsString(), std::nullopt});

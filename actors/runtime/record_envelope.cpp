@@ -2,12 +2,10 @@
 
 namespace tt::actors {
 
-std::string envelope(const char* type, const std::string& id,
-                     const google::protobuf::Message& state) {
+std::string envelope(const char* type, const google::protobuf::Message& state) {
   tt::internal::v1::SnapshotEnvelope e;
   e.set_format_version(snapshot_format_version);
   e.set_entity_type(type);
-  e.set_entity_id(id);
   e.mutable_state()->PackFrom(state);
   return e.SerializeAsString();
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// The envelope every stored value travels in (tt.internal.v1.SnapshotEnvelope: format version,
-/// entity type and id, the state as an Any), and reading records back out of the store. Shared by
-/// the event's records (event_records) and the waiting room's (room_records).
+/// entity type, the state as an Any; the record's key names the entity), and reading records back
+/// out of the store. Shared by the event's records (event_records) and the waiting room's
+/// (room_records).
 
 #include <cstdint>
 #include <optional>
@@ -15,12 +16,14 @@
 
 namespace tt::actors {
 
-/// The snapshot format the writers write; recovery refuses records of a newer one.
-constexpr uint32_t snapshot_format_version = 1;
+/// The snapshot format the writers write; recovery refuses records of a newer one. Format 2 left
+/// out what the key already says (the envelope's entity id, a queue entry's token). Its readers
+/// read format 1 too, which only carried those fields twice; a format-1 reader would have read a
+/// format-2 queue entry with no token, so 2 is what makes it refuse instead.
+constexpr uint32_t snapshot_format_version = 2;
 
 /// `state` in an envelope of the current format, serialized.
-std::string envelope(const char* type, const std::string& id,
-                     const google::protobuf::Message& state);
+std::string envelope(const char* type, const google::protobuf::Message& state);
 
 /// The state inside a stored envelope, or why it cannot be read.
 template <class Record>
@@ -39,7 +42,8 @@ result<Record> open_envelope(std::string_view key, std::string_view bytes) {
   return out;
 }
 
-/// Visits every record of `kind` under `prefix`, decoded as `Record`; stops at the first error.
+/// Visits every record of `kind` under `prefix` as (key, record decoded as `Record`); stops at the
+/// first error.
 template <class Record, class Visit>
 result<void> scan_records(const storage::snapshot_store& store, storage::entity_kind kind,
                           const std::string& prefix, Visit visit) {
@@ -50,7 +54,7 @@ result<void> scan_records(const storage::snapshot_store& store, storage::entity_
       bad = record.error();
       return false;
     }
-    visit(*record);
+    visit(key, *record);
     return true;
   });
   if (err)

@@ -1,5 +1,9 @@
 #include "actors/runtime/room_records.hpp"
 
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include "actors/runtime/record_envelope.hpp"
 #include "proto/tt/internal/v1/waiting_room.pb.h"
 
@@ -17,10 +21,10 @@ std::string numbers_key(const event_id& event) {
   return event() + "/room";
 }
 
-recovered_entry from_record(const pb::QueueEntryRecord& r) {
+recovered_entry from_record(std::string token, const pb::QueueEntryRecord& r) {
   recovered_entry out;
   auto& e = out.entry;
-  e.token = waiting_token_id{r.token()};
+  e.token = waiting_token_id{std::move(token)};
   e.user = user_id{r.user_id()};
   e.session = session_id{r.session_id()};
   e.sequence = r.sequence();
@@ -42,7 +46,6 @@ recovered_entry from_record(const pb::QueueEntryRecord& r) {
 storage::mutation entry_mutation(const event_id& event, const domain::stored_entry& e,
                                  const spent_admission* spent) {
   pb::QueueEntryRecord r;
-  r.set_token(e.token());
   r.set_user_id(e.user());
   r.set_session_id(e.session());
   r.set_sequence(e.sequence);
@@ -59,8 +62,8 @@ storage::mutation entry_mutation(const event_id& event, const domain::stored_ent
     r.set_reservation_id(spent->reservation());
     r.set_finish_by_ms(to_epoch_ms(spent->finish_by));
   }
-  return {storage::entity_kind::queue_entry, entry_key(event, e.token),
-          envelope("queue_entry", e.token(), r), std::nullopt};
+  return {storage::entity_kind::queue_entry, entry_key(event, e.token), envelope("queue_entry", r),
+          std::nullopt};
 }
 
 storage::mutation entry_deletion(const event_id& event, const waiting_token_id& token) {
@@ -73,8 +76,8 @@ storage::mutation room_numbers_mutation(const event_id& event, const domain::sto
   r.set_admissions_stopped(n.admissions_stopped);
   r.set_total_admitted(n.total_admitted);
   r.set_total_wait_ms(n.total_wait.count());
-  return {storage::entity_kind::event_counters, numbers_key(event),
-          envelope("waiting_room", event(), r), std::nullopt};
+  return {storage::entity_kind::event_counters, numbers_key(event), envelope("waiting_room", r),
+          std::nullopt};
 }
 
 std::vector<storage::mutation> room_deletion(const event_id& event,
@@ -103,9 +106,13 @@ result<std::optional<recovered_room>> load_room(const storage::snapshot_store& s
                    std::chrono::milliseconds{r->total_wait_ms()}};
     found = true;
   }
+  // The scan yields only keys under the prefix, so what follows it is the entry's token.
+  auto prefix = event() + "/";
   auto ok = scan_records<pb::QueueEntryRecord>(
-      store, storage::entity_kind::queue_entry, event() + "/",
-      [&](const pb::QueueEntryRecord& r) { out.entries.push_back(from_record(r)); });
+      store, storage::entity_kind::queue_entry, prefix,
+      [&](std::string_view key, const pb::QueueEntryRecord& r) {
+        out.entries.push_back(from_record(std::string{key.substr(prefix.size())}, r));
+      });
   if (!ok)
     return ok.error();
   if (!found && out.entries.empty())

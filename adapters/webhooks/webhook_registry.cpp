@@ -27,7 +27,6 @@ std::string encode(const registration& r) {
   pb::SnapshotEnvelope env;
   env.set_format_version(actors::snapshot_format_version);
   env.set_entity_type("webhook");
-  env.set_entity_id(r.id);
   env.mutable_state()->PackFrom(rec);
   return env.SerializeAsString();
 }
