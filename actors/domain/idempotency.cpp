@@ -38,6 +38,24 @@ std::string idempotency_state::scope_of(const user_id& user, const idempotency_k
   return std::to_string(user().size()) + ":" + user() + key();
 }
 
+result<void> key_claims::claim(const user_id& user, const idempotency_key& key,
+                               const event_id& event, timestamp now,
+                               std::chrono::milliseconds ttl) {
+  if (key().empty())
+    return {};
+  auto scope = idempotency_state::scope_of(user, key);
+  const auto* it = claims_.find(scope);
+  if (it != nullptr && it->second.expires_at > now && it->second.event != event)
+    return fail(errc::idempotency_conflict,
+                "this idempotency_key was used for a request on another event",
+                {{"idempotency_key", "used on another event", key().substr(0, 128)}});
+  auto& slot = *claims_.try_emplace(std::move(scope)).first;
+  slot.second.event = event;
+  slot.second.expires_at = now + ttl;
+  deadlines_.add(slot.second.expires_at, slot);
+  return {};
+}
+
 const idempotency_record* idempotency_state::find(const user_id& user, const idempotency_key& key,
                                                   timestamp now) const {
   const auto* it = records_.find(scope_of(user, key));

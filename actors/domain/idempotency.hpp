@@ -99,6 +99,8 @@ using idempotency_event = std::variant<request_started, request_completed, reque
 
 class idempotency_state {
  public:
+  /// The key of (user, key) in the tables: length-prefixed, so no two pairs collide.
+  static std::string scope_of(const user_id& user, const idempotency_key& key);
   /// The live record for (user, key), or nullptr if there is none or its TTL has passed.
   const idempotency_record* find(const user_id& user, const idempotency_key& key,
                                  timestamp now) const;
@@ -121,12 +123,37 @@ class idempotency_state {
   };
   /// Segmented: a million records rehashed at once stalled the owning actor (segmented_map).
   using table = segmented_map<std::string, entry>;
-  /// Keyed by a length-prefixed "user + key" so no two (user, key) pairs collide.
-  static std::string scope_of(const user_id& user, const idempotency_key& key);
 
   table records_;
   /// Every deadline set on a record, for the sweep. An abandoned record is lapsed at once (its
   /// deadline set to the epoch) and stays until its last deadline comes.
+  deadline_index<table> deadlines_;
+};
+
+/// Which event each (user, idempotency key) was used for, for the key's TTL: a key reused on
+/// another event is a conflict, not a second execution (the records above are per event, kept by
+/// each event's actor; this is what spans the events of a node). An empty key claims nothing.
+class key_claims {
+ public:
+  /// Claims (user, key) for `event` until `now + ttl`. A key claimed for another event whose
+  /// claim has not lapsed is errc::idempotency_conflict, and changes nothing.
+  result<void> claim(const user_id& user, const idempotency_key& key, const event_id& event,
+                     timestamp now, std::chrono::milliseconds ttl);
+  /// Drops the claims lapsed by `now` (costs the claims due, not the table); returns how many.
+  std::size_t sweep(timestamp now) { return deadlines_.sweep(claims_, now); }
+  std::size_t size() const noexcept { return claims_.size(); }
+
+ private:
+  struct claim_entry {
+    event_id event;
+    timestamp expires_at;
+    /// Entries of `deadlines_` that point here (deadline_index).
+    uint32_t deadline_entries = 0;
+  };
+  /// Keyed like the records ("<user length>:<user>/<key>"). Segmented: rehashing a million keys
+  /// at once held every request of the node (segmented_map).
+  using table = segmented_map<std::string, claim_entry>;
+  table claims_;
   deadline_index<table> deadlines_;
 };
 

@@ -139,6 +139,10 @@ result<void> authorize(const reservation_state& state, const user_id& requester)
   return {};
 }
 
+bool hold_lapsed(const reservation_state& state, timestamp now) noexcept {
+  return state.status == reservation_status::hold && state.hold_expires_at <= now;
+}
+
 result<std::vector<reservation_event>> decide(const reservation_state& s,
                                               const reservation_command& command, timestamp now,
                                               const reservation_policy& policy) {

@@ -139,6 +139,10 @@ using reservation_event =
 /// Ok if `requester` owns the reservation; errc::forbidden otherwise (use for reads too).
 result<void> authorize(const reservation_state& state, const user_id& requester);
 
+/// True when `state` is a hold whose deadline has passed at `now`: the hold must expire. Every
+/// expiry path asks this (the hold's timer, the worker's expiry event, recovery).
+bool hold_lapsed(const reservation_state& state, timestamp now) noexcept;
+
 /// The events of a command, or why it is rejected. ExtendHold grants
 /// min(requested, max_extension, created_at + max_hold_lifetime - hold_expires_at), once
 /// (max_extensions); a request that can get nothing yields hold_extension_denied, not an error.

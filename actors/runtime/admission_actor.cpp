@@ -290,6 +290,9 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
     st.holds = holds;
     st.config = config;
     st.store = config->durable_store();
+    // The guard against answering what a crash could lose, or its negative control.
+    st.answer_repeat =
+        config->unsafe.answer_repeats_at_once ? answer_at_once : answer_after_pending;
     st.shard = shard_of(event, config->shard_count);
     st.ids = ulid_generator{std::hash<std::string>{}(event()) ^ fresh_seed()};
     if (stored)

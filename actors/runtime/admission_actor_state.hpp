@@ -34,6 +34,13 @@ struct spent_token {
   timestamp valid_until;
 };
 
+struct admission_actor_state;
+using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
+
+/// How a repeated join or grant (nothing new to store) is answered: answer_after_pending, or the
+/// negative control's answer_at_once (negative_controls.cpp). Chosen when the actor starts.
+using repeat_answerer = void (*)(self_pointer, durable_continuation);
+
 struct admission_actor_state {
   static inline const char* name = "admission_actor";
   domain::waiting_room_state room{event_id{}};
@@ -58,9 +65,8 @@ struct admission_actor_state {
   /// Where the room's records go (null: memory only), and the writes not yet durable.
   storage::snapshot_store* store = nullptr;
   durable_queue durable;
+  repeat_answerer answer_repeat = nullptr;
 };
-
-using self_pointer = admission_actor::stateful_pointer<admission_actor_state>;
 
 inline timestamp now_of(self_pointer self) {
   return self->state.config->time->now();
@@ -74,6 +80,12 @@ result<std::vector<domain::waiting_room_event>> run(self_pointer self,
 /// waits for the writes already in flight: it may repeat an answer one of them is waiting for.
 void store_then(self_pointer self, const std::vector<domain::waiting_room_event>& events,
                 durable_continuation then);
+
+/// The guarded way: a repeated join or grant is answered once the first one is durable, so no
+/// two answers name an entry a crash could lose.
+void answer_after_pending(self_pointer self, durable_continuation then);
+/// Negative control only (unsafe_switches::answer_repeats_at_once): answers a repeat at once.
+void answer_at_once(self_pointer self, durable_continuation then);
 
 /// Stores what `events` changed without anyone waiting: expiries, advances and finishes. A
 /// crash before they are durable repeats them after the restart, which changes no answer given.

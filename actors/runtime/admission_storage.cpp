@@ -63,14 +63,15 @@ void store_then(self_pointer self, const std::vector<domain::waiting_room_event>
                 durable_continuation then) {
   auto& st = self->state;
   auto changes = changes_of(self, events);
-  if (changes.empty()) { // a repeated join or grant: not before the first one is durable
-    if (st.config->unsafe.answer_repeats_at_once)
-      then(std::nullopt);
-    else
-      st.durable.after_pending([then = std::move(then)] { then(std::nullopt); });
+  if (changes.empty()) { // a repeated join or grant
+    st.answer_repeat(self, std::move(then));
     return;
   }
   st.durable.persist(self, st.store, std::move(changes), std::move(then));
+}
+
+void answer_after_pending(self_pointer self, durable_continuation then) {
+  self->state.durable.after_pending([then = std::move(then)] { then(std::nullopt); });
 }
 
 void store_quietly(self_pointer self, const std::vector<domain::waiting_room_event>& events) {

@@ -17,9 +17,6 @@ namespace {
 
 using namespace event_detail;
 
-/// Negative control only: the window between check and act, like a slow write would open.
-constexpr auto unsafe_apply_delay = std::chrono::milliseconds{100};
-
 result<availability_answer> check_availability(self_pointer self, const availability_query& q) {
   auto& inv = self->state.inventory;
   auto now = now_of(self);
@@ -107,25 +104,18 @@ domain::reservation_state created_state(self_pointer self, const reservation_id&
   return state;
 }
 
-/// Negative control only: acknowledge from the check, apply later (see unsafe_switches). Returns
-/// the seats the hold would take, as if held.
-std::vector<domain::seat_view> defer_hold(self_pointer self, domain::hold_seats command,
-                                          const std::vector<domain::inventory_event>& decided) {
-  auto& st = self->state;
-  auto now = now_of(self);
-  std::vector<domain::seat_view> seats;
-  for (const auto& e : decided)
-    if (auto* held = std::get_if<domain::seats_held>(&e)) {
-      command.seat_ids = held->seats;
-      command.quantity = 0;
-      for (const auto& seat : held->seats) {
-        seats.push_back(*st.inventory.seat(seat, now));
-        seats.back().status = domain::seat_status::held;
-      }
-    }
-  self->delayed_send(self, unsafe_apply_delay, deferred_hold{std::move(command)});
-  return seats;
+} // namespace
+
+taken_seats event_detail::take_seats_now(self_pointer self, domain::hold_seats command,
+                                         const std::vector<domain::inventory_event>& decided) {
+  auto& inv = self->state.inventory;
+  // Applied before it is durable, so that the holds decided meanwhile see these seats taken;
+  // undone by create if the store refuses the batch.
+  apply_all(inv, decided);
+  return {inv.seats_of(command.reservation, now_of(self)), inv.total_of(command.reservation)};
 }
+
+namespace {
 
 caf::result<reservation_reply> create(self_pointer self, const create_request& req) {
   auto& st = self->state;
@@ -142,19 +132,7 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
     st.writes.finish(req.scope, encode_reply(decided.error()), now);
     return to_caf_error(decided.error());
   }
-  std::vector<domain::seat_view> seats;
-  domain::money total{0, st.definition.currency};
-  if (st.config->unsafe.ack_holds_before_apply) {
-    seats = defer_hold(self, command, *decided);
-    for (const auto& seat : seats)
-      total.amount += seat.price.amount;
-  } else {
-    // Applied before it is durable, so that the holds decided meanwhile see these seats taken;
-    // undone below if the store refuses the batch.
-    apply_all(st.inventory, *decided);
-    seats = st.inventory.seats_of(id, now);
-    total = st.inventory.total_of(id);
-  }
+  auto [seats, total] = st.take_seats(self, std::move(command), *decided);
   std::vector<seat_id> ids;
   for (const auto& seat : seats)
     ids.push_back(seat.id);
@@ -189,30 +167,42 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   return promise;
 }
 
-caf::result<reservation_reply> route(self_pointer self, reservation_request req) {
+/// What the reservation's actor gets for a client's verb: a confirm goes with the intent's
+/// outcome as this event's payments know it.
+template <class Verb>
+reservation_command passed_on(self_pointer, Verb v) {
+  return reservation_command{std::move(v)};
+}
+reservation_command passed_on(self_pointer self, reservation_confirm v) {
+  auto payment = outcome_of(self, v.intent, v.id);
+  return reservation_confirm_paid{std::move(v), std::move(payment)};
+}
+
+/// A client's verb on one of this event's reservations: a write runs once per idempotency key.
+template <class Verb>
+caf::result<reservation_reply> route(self_pointer self, Verb req) {
   auto& st = self->state;
   auto* it = st.reservations.find(req.id);
   if (it == nullptr)
     return to_caf_error(fail(errc::not_found, "no such reservation",
                              {{"reservation_id", "not found", req.id().substr(0, 128)}}));
-  bool write = req.action != reservation_action::get;
-  if (write)
-    if (auto early = st.writes.begin(req.scope, now_of(self)))
+  std::optional<write_scope> scope;
+  if (const auto* s = write_scope_of(req))
+    scope = *s;
+  if (scope)
+    if (auto early = st.writes.begin(*scope, now_of(self)))
       return std::move(*early);
-  if (req.action == reservation_action::confirm)
-    req.payment = outcome_of(self, req.payment_intent_id, req.id);
   auto promise = self->make_response_promise<reservation_reply>();
-  auto scope = req.scope;
-  ask_reservation(self, it->second, std::move(req),
+  ask_reservation(self, it->second, passed_on(self, std::move(req)),
                   [=](caf::expected<reservation_reply> reply) mutable {
                     if (!reply) {
-                      if (write)
-                        self->state.writes.settle_error(scope, reply.error(), now_of(self));
+                      if (scope)
+                        self->state.writes.settle_error(*scope, reply.error(), now_of(self));
                       promise.deliver(reply.error());
                       return;
                     }
-                    if (write)
-                      self->state.writes.finish(scope, encode_reply(*reply), now_of(self));
+                    if (scope)
+                      self->state.writes.finish(*scope, encode_reply(*reply), now_of(self));
                     promise.deliver(*reply);
                   });
   return promise;
@@ -259,18 +249,6 @@ caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const 
   if (!moved)
     return to_caf_error(moved.error());
   return std::move(*moved);
-}
-
-void apply_deferred(self_pointer self, const deferred_hold& d) {
-  auto& st = self->state;
-  auto now = now_of(self);
-  auto decided = domain::decide(st.inventory, d.command, now);
-  if (!decided) {
-    spdlog::warn("event {}: unsafe mode lost the hold of {} ({}): its seats were oversold",
-                 st.definition.id(), d.command.reservation(), decided.error().message);
-    return;
-  }
-  apply_all(st.inventory, *decided);
 }
 
 list_answer list(self_pointer self, const list_query& q) {
@@ -344,6 +322,8 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     st.inventory = std::move(inventory);
     st.writes = write_journal{config->idempotency};
     st.config = config;
+    // The guard against oversell, or its negative control (negative_controls.cpp).
+    st.take_seats = config->unsafe.ack_holds_before_apply ? take_seats_later : take_seats_now;
     if (recovered)
       recover(self, *recovered);
     self->delayed_send(self, config->sweep_interval, sweep_atom_v);
@@ -379,7 +359,11 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const availability_query& q) { return availability(self, q); },
         [=](const status_query& q) { return status(self, q); },
         [=](const create_request& req) { return create(self, req); },
-        [=](reservation_request& req) { return route(self, std::move(req)); },
+        [=](reservation_get& req) { return route(self, std::move(req)); },
+        [=](reservation_confirm& req) { return route(self, std::move(req)); },
+        [=](reservation_cancel& req) { return route(self, std::move(req)); },
+        [=](reservation_extend& req) { return route(self, std::move(req)); },
+        [=](reservation_release& req) { return route(self, std::move(req)); },
         [=](const list_query& q) -> caf::result<list_answer> { return list(self, q); },
         [=](const define_event& d) { return redefine(self, d); },
         [=](const seat_change& c) { return move_seats(self, c); },
@@ -392,7 +376,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         },
         [=](passivate_atom) { passivate_some(self); },
         [=](due_atom) { backstops_due(self); },
-        [=](const deferred_hold& d) { apply_deferred(self, d); },
+        [=](const deferred_hold& d) { apply_deferred_hold(self, d); },
         [=](const persisted& p) { self->state.durable.complete(p); },
         [=](const payment_create_request& req) { return create_payment(self, req); },
         [=](payment_request& req) { return route_payment(self, std::move(req)); },

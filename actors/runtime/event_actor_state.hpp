@@ -45,6 +45,19 @@ struct payment_entry {
   domain::payment_state latest;
 };
 
+struct event_actor_state;
+using self_pointer = event_actor::stateful_pointer<event_actor_state>;
+
+/// The seats a decided hold takes, and what they cost.
+struct taken_seats {
+  std::vector<domain::seat_view> seats;
+  domain::money total;
+};
+/// How a decided hold takes its seats: take_seats_now, or the negative control's
+/// take_seats_later (negative_controls.cpp). Chosen when the actor starts.
+using seat_taker = taken_seats (*)(self_pointer, domain::hold_seats,
+                                   const std::vector<domain::inventory_event>&);
+
 struct event_actor_state {
   static inline const char* name = "event";
   domain::event_definition definition;
@@ -69,9 +82,8 @@ struct event_actor_state {
   std::vector<reservation_table::value_type*> to_passivate;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
+  seat_taker take_seats = nullptr;
 };
-
-using self_pointer = event_actor::stateful_pointer<event_actor_state>;
 
 inline timestamp now_of(self_pointer self) {
   return self->state.config->time->now();
@@ -82,6 +94,21 @@ void apply_all(State& state, const Events& events) {
   for (const auto& e : events)
     domain::apply(state, e);
 }
+
+// -- event_actor.cpp ---------------------------------------------------------------------------
+
+/// The guarded way: the hold is applied at once, in the same message that decided it.
+taken_seats take_seats_now(self_pointer self, domain::hold_seats command,
+                           const std::vector<domain::inventory_event>& decided);
+
+// -- negative_controls.cpp ----------------------------------------------------------------------
+
+/// Negative control only (unsafe_switches::ack_holds_before_apply): acknowledges the hold from the
+/// check and applies it later (deferred_hold), as if held meanwhile.
+taken_seats take_seats_later(self_pointer self, domain::hold_seats command,
+                             const std::vector<domain::inventory_event>& decided);
+/// The later half of take_seats_later: applies the hold if its seats are still free.
+void apply_deferred_hold(self_pointer self, const deferred_hold& d);
 
 // -- event_reservations.cpp ---------------------------------------------------------------------
 
@@ -97,9 +124,9 @@ void start_reservation(self_pointer self, const domain::reservation_state& state
 std::vector<domain::seat_view> recovered_seats(self_pointer self,
                                                const domain::reservation_state& r);
 using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
-/// Sends `req` to the reservation's actor (spawning it again if passivated), `done` gets the
+/// Sends `command` to the reservation's actor (spawning it again if passivated), `done` gets the
 /// answer.
-void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
+void ask_reservation(self_pointer self, reservation_entry& entry, reservation_command command,
                      reply_handler done);
 void passivate_idle(self_pointer self);
 /// The next chunk of the sweep's pass; asks itself for the one after (passivate_atom).
@@ -114,7 +141,7 @@ void recover(self_pointer self, const recovered_event& found);
 
 // -- event_payments.cpp -------------------------------------------------------------------------
 
-domain::payment_outcome outcome_of(self_pointer self, const std::string& intent,
+domain::payment_outcome outcome_of(self_pointer self, const payment_intent_id& intent,
                                    const reservation_id& reservation);
 void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);

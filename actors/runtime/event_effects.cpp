@@ -15,11 +15,11 @@ effect_reply skipped(std::string why, const domain::reservation_state& r) {
   return {effect_status::skipped, std::move(why), r, {}};
 }
 
-/// Sends `req` to the reservation's actor; applied when the reservation left `from`.
-void command(self_pointer self, reservation_entry& entry, reservation_request req, std::string note,
+/// Sends `c` to the reservation's actor; applied when the reservation left `from`.
+void command(self_pointer self, reservation_entry& entry, reservation_command c, std::string note,
              effect_done done) {
   auto from = entry.latest.status;
-  ask_reservation(self, entry, std::move(req),
+  ask_reservation(self, entry, std::move(c),
                   [from, note = std::move(note), done](caf::expected<reservation_reply> r) {
                     if (!r)
                       done(r.error());
@@ -106,43 +106,40 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
                              {{"reservation_id", "not found", req.reservation().substr(0, 128)}}));
   const auto& r = it->second.latest;
   bool held = r.status == domain::reservation_status::hold;
-  reservation_request cmd;
-  cmd.id = r.id;
-  cmd.scope.trace_id = req.trace_id;
   switch (req.kind) {
     case effect_kind::hold_expiry:
       if (!held)
         return skipped("the reservation is " + std::string{to_string(r.status)} + " already", r);
-      if (r.hold_expires_at > now_of(self))
+      if (!domain::hold_lapsed(r, now_of(self)))
         return skipped("the hold was extended; it runs until " +
                            std::to_string(to_epoch_ms(r.hold_expires_at)) + " (epoch ms)",
                        r);
-      cmd.action = reservation_action::expire;
       {
         auto promise = later();
-        command(self, it->second, std::move(cmd), "expired", answer(promise));
+        command(self, it->second, reservation_expire{r.id, req.trace_id}, "expired",
+                answer(promise));
         return promise;
       }
     case effect_kind::release_hold:
       if (!held)
         return skipped("the reservation is " + std::string{to_string(r.status)} + ", not held", r);
-      cmd.action = reservation_action::release;
-      cmd.reason = req.reason.empty() ? "released by an operator's compensation" : req.reason;
       {
+        auto reason = req.reason.empty() ? "released by an operator's compensation" : req.reason;
         auto promise = later();
-        command(self, it->second, std::move(cmd), "released", answer(promise));
+        command(self, it->second,
+                reservation_release{r.id, system_scope(req.trace_id), std::move(reason)},
+                "released", answer(promise));
         return promise;
       }
     case effect_kind::cleanup: {
       auto promise = later();
-      if (!held || r.hold_expires_at > now_of(self)) {
+      if (!domain::hold_lapsed(r, now_of(self))) {
         refund_orphans(self, r, req.trace_id, answer(promise));
         return promise;
       }
-      cmd.action = reservation_action::expire;
       auto done = answer(promise);
       command(
-          self, it->second, std::move(cmd), "expired",
+          self, it->second, reservation_expire{r.id, req.trace_id}, "expired",
           [self, id = r.id, trace_id = req.trace_id, done](caf::expected<effect_reply> expired) {
             auto* found = self->state.reservations.find(id);
             if (!expired || found == nullptr) {

@@ -10,10 +10,11 @@ namespace tt::actors::event_detail {
 
 /// What the event's payments say about `intent` for `reservation`: approved only for a completed
 /// intent of this very reservation.
-domain::payment_outcome outcome_of(self_pointer self, const std::string& intent,
+domain::payment_outcome outcome_of(self_pointer self, const payment_intent_id& intent,
                                    const reservation_id& reservation) {
-  domain::payment_outcome out{intent, domain::payment_verdict::pending, {}};
-  auto it = self->state.payments.find(payment_intent_id{intent});
+  domain::payment_outcome out;
+  out.payment_intent_id = intent();
+  auto it = self->state.payments.find(intent);
   if (it == self->state.payments.end() || it->second.latest.reservation != reservation)
     return out;
   const auto& p = it->second.latest;
@@ -205,18 +206,14 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
     done(effect_reply{effect_status::skipped, std::move(why), r, {}});
   };
   bool ours = r.payment_intent_id == p.id();
-  reservation_request req;
-  req.id = r.id;
-  req.payment_intent_id = p.id();
-  req.payment = outcome_of(self, p.id(), r.id);
-  req.scope.trace_id = trace_id;
+  // The payment's verdict on the hold: approved confirms it, declined fails it.
+  reservation_settle settle{r.id, outcome_of(self, p.id, r.id), p.failure_reason, trace_id};
   switch (p.status) {
     case domain::payment_status::completed:
       if (r.status == domain::reservation_status::hold) {
-        req.action = reservation_action::settle;
         auto confirmed = as_effect("confirmed", done);
         ask_reservation(
-            self, it->second, std::move(req),
+            self, it->second, std::move(settle),
             [self, id = p.id, rid = r.id, trace_id, confirmed,
              done](caf::expected<reservation_reply> r) {
               if (r) {
@@ -244,15 +241,13 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
     case domain::payment_status::failed:
       if (r.status != domain::reservation_status::hold)
         return nothing("the reservation is no longer held");
-      req.action = reservation_action::settle;
-      req.reason = p.failure_reason;
-      ask_reservation(self, it->second, std::move(req), as_effect("failed", done));
+      ask_reservation(self, it->second, std::move(settle), as_effect("failed", done));
       return;
     case domain::payment_status::refunded:
       if (!(r.status == domain::reservation_status::confirmed && ours))
         return nothing("not a confirmed reservation of this payment");
-      req.action = reservation_action::refund;
-      ask_reservation(self, it->second, std::move(req), as_effect("refunded", done));
+      ask_reservation(self, it->second, reservation_refund{r.id, p.id, trace_id},
+                      as_effect("refunded", done));
       return;
     default:
       return nothing("the payment has no result yet (" + std::string{to_string(p.status)} + ")");

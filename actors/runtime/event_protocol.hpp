@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <caf/typed_actor.hpp>
@@ -73,36 +74,104 @@ struct create_request {
   std::string reservation_token;
 };
 
-/// settle and refund are system commands from the payment path: the payment's outcome confirms
-/// or fails a hold; a refunded payment refunds a confirmed reservation. expire is the worker's:
-/// end a hold whose deadline has passed (answered with the unchanged state when it has not).
-enum class reservation_action : uint8_t {
-  get,
-  confirm,
-  cancel,
-  extend,
-  release,
-  settle,
-  refund,
-  expire
+/// The commands on an existing reservation, one message per verb. A client's verbs carry its
+/// write_scope (ReleaseHold's names the inventory operator: the contract gives it no user); the
+/// payment path's and the worker's carry only the trace id of the call that caused them.
+
+/// GetReservation: answered from the reservation's last concluded state, only to its owner.
+struct reservation_get {
+  reservation_id id;
+  user_id requester;
+};
+/// ConfirmReservation / CommitReservation. InventoryService names the event (`stated_event`); a
+/// reservation of another event is answered as unknown.
+struct reservation_confirm {
+  reservation_id id;
+  write_scope scope;
+  payment_intent_id intent;
+  event_id stated_event{};
+};
+/// CancelReservation, by the owner.
+struct reservation_cancel {
+  reservation_id id;
+  write_scope scope;
+  std::string reason;
+};
+/// ExtendHold, by the owner.
+struct reservation_extend {
+  reservation_id id;
+  write_scope scope;
+  std::chrono::milliseconds extension{0};
+};
+/// ReleaseHold, or an operator's compensation from the worker: ends the hold for its owner.
+struct reservation_release {
+  reservation_id id;
+  write_scope scope;
+  std::string reason;
+  event_id stated_event{};
 };
 
-/// Every command on an existing reservation. `scope.key` is empty for reads (get) and for
-/// system commands (release: ReleaseHold, which the contract gives no user).
-struct reservation_request {
-  reservation_id id;
-  reservation_action action = reservation_action::get;
-  write_scope scope;
-  std::string payment_intent_id; // confirm, settle, refund
-  std::string reason;            // cancel, release
-  std::chrono::milliseconds extension{0};
-  /// The event the caller says the reservation belongs to (InventoryService requests name one);
-  /// empty when not stated. A mismatch is answered as an unknown reservation.
-  event_id stated_event;
-  /// confirm, settle: the intent's outcome as the event's payments know it (filled by the event
-  /// actor, never by a client).
-  domain::payment_outcome payment = {};
+/// From the event actor to the reservation's actor: a confirm, with the intent's outcome as the
+/// event's payments know it (never a client's word).
+struct reservation_confirm_paid {
+  reservation_confirm request;
+  domain::payment_outcome payment;
 };
+/// From the event's payments: an approved payment confirms the hold, a declined one fails it.
+struct reservation_settle {
+  reservation_id id;
+  domain::payment_outcome payment;
+  std::string reason; // why the payment was declined
+  std::string trace_id;
+};
+/// From the event's payments: a refunded payment refunds its confirmed reservation.
+struct reservation_refund {
+  reservation_id id;
+  payment_intent_id intent;
+  std::string trace_id;
+};
+/// From the worker: end the hold if its deadline has passed (else answered unchanged).
+struct reservation_expire {
+  reservation_id id;
+  std::string trace_id;
+};
+
+/// A system command's scope: no user and no idempotency key, only the trace id it carries on.
+inline write_scope system_scope(std::string trace_id) {
+  write_scope out;
+  out.trace_id = std::move(trace_id);
+  return out;
+}
+
+/// The write scope of a client's verb, for its idempotency record; null for a read.
+inline const write_scope* write_scope_of(const reservation_get&) {
+  return nullptr;
+}
+template <class Verb>
+const write_scope* write_scope_of(const Verb& v) {
+  return &v.scope;
+}
+
+/// The event a client's verb says its reservation belongs to; empty when it says none.
+template <class Verb>
+event_id stated_event_of(const Verb&) {
+  return {};
+}
+inline event_id stated_event_of(const reservation_confirm& c) {
+  return c.stated_event;
+}
+inline event_id stated_event_of(const reservation_release& c) {
+  return c.stated_event;
+}
+
+/// Every change the event actor asks of a reservation's actor (its writes, run one at a time).
+using reservation_write =
+    std::variant<reservation_confirm_paid, reservation_cancel, reservation_extend,
+                 reservation_release, reservation_settle, reservation_refund, reservation_expire>;
+/// Every command the event actor passes to a reservation's actor: a read or a write.
+using reservation_command =
+    std::variant<reservation_get, reservation_confirm_paid, reservation_cancel, reservation_extend,
+                 reservation_release, reservation_settle, reservation_refund, reservation_expire>;
 
 struct extension_outcome {
   bool allowed = false;

@@ -82,7 +82,7 @@ void backstops_due(self_pointer self) {
       return;
     auto& entry = found->second;
     const auto& r = entry.latest;
-    if (r.status != domain::reservation_status::hold || r.hold_expires_at > now)
+    if (!domain::hold_lapsed(r, now))
       return;          // ended, or extended (its new deadline has an entry of its own)
     if (!entry.handle) // holds are never passivated; this only guards the invariant
       entry.handle = spawn_for(self, r, recovered_seats(self, r));
@@ -110,15 +110,14 @@ std::vector<domain::seat_view> recovered_seats(self_pointer self,
 
 using reply_handler = std::function<void(caf::expected<reservation_reply>)>;
 
-/// Sends `req` to the reservation's actor (spawning it again if passivated) and hands the answer
-/// to `done`. The in-flight count keeps the actor from being passivated meanwhile.
-void ask_reservation(self_pointer self, reservation_entry& entry, reservation_request req,
+/// Sends `command` to the reservation's actor (spawning it again if passivated) and hands the
+/// answer to `done`. The in-flight count keeps the actor from being passivated meanwhile.
+void ask_reservation(self_pointer self, reservation_entry& entry, reservation_command command,
                      reply_handler done) {
   if (!entry.handle)
     entry.handle = spawn_for(self, entry.latest, recovered_seats(self, entry.latest));
   entry.in_flight += 1;
-  auto id = req.id;
-  auto settle = [self, id] {
+  auto settle = [self, id = entry.latest.id] {
     auto& r = *self->state.reservations.find(id);
     r.second.in_flight -= 1;
     mark_used(self, r);
@@ -126,16 +125,20 @@ void ask_reservation(self_pointer self, reservation_entry& entry, reservation_re
   // No timeout: the reservation actor only waits on this actor and the store, which always
   // answer, and CAF answers for an actor that died. A timeout would cost two trips through CAF's
   // one clock thread per request (set and cancel), on the hottest path of the node.
-  self->request(*entry.handle, caf::infinite, std::move(req))
-      .then(
-          [=](reservation_reply& reply) {
-            settle();
-            done(std::move(reply));
-          },
-          [=](caf::error& err) {
-            settle();
-            done(std::move(err));
-          });
+  std::visit(
+      [&](auto& c) {
+        self->request(*entry.handle, caf::infinite, std::move(c))
+            .then(
+                [=](reservation_reply& reply) {
+                  settle();
+                  done(std::move(reply));
+                },
+                [=](caf::error& err) {
+                  settle();
+                  done(std::move(err));
+                });
+      },
+      command);
 }
 
 /// Takes the seats a recovered live reservation holds (hold) or bought (confirmed).
@@ -218,7 +221,7 @@ void recover(self_pointer self, const recovered_event& found) {
   auto& st = self->state;
   auto now = now_of(self);
   for (const auto& r : found.reservations) {
-    bool live = (r.status == domain::reservation_status::hold && r.hold_expires_at > now) ||
+    bool live = (r.status == domain::reservation_status::hold && !domain::hold_lapsed(r, now)) ||
                 r.status == domain::reservation_status::confirmed;
     if (live)
       if (auto taken = retake_seats(self, r); !taken)

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/common/overloaded.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_actor.hpp"
@@ -17,12 +18,38 @@ namespace {
 
 using reply_promise = caf::typed_response_promise<reservation_reply>;
 
-/// One command waiting for its turn: a client's request (with the promise to answer), or the
-/// hold timer (neither).
+/// One command waiting for its turn (with the promise to answer), or the hold timer (neither).
+/// Reads are never queued (see read).
 struct job {
-  std::optional<reservation_request> request;
+  std::optional<reservation_write> request;
   std::optional<reply_promise> promise;
 };
+
+/// The client's write scope of `c`; null for the payment path's and the worker's commands, which
+/// have no idempotency key.
+const write_scope* client_scope(const reservation_write& c) {
+  return std::visit(overloaded{
+                        [](const reservation_confirm_paid& x) { return &x.request.scope; },
+                        [](const reservation_cancel& x) { return &x.scope; },
+                        [](const reservation_extend& x) { return &x.scope; },
+                        [](const reservation_release& x) { return &x.scope; },
+                        [](const auto&) -> const write_scope* { return nullptr; },
+                    },
+                    c);
+}
+
+/// The trace id of the call that caused `c`, carried into the events it publishes.
+std::string trace_of(const reservation_write& c) {
+  if (const auto* scope = client_scope(c))
+    return scope->trace_id;
+  return std::visit(overloaded{
+                        [](const reservation_settle& x) { return x.trace_id; },
+                        [](const reservation_refund& x) { return x.trace_id; },
+                        [](const reservation_expire& x) { return x.trace_id; },
+                        [](const auto&) { return std::string{}; },
+                    },
+                    c);
+}
 
 struct reservation_actor_state {
   static inline const char* name = "reservation";
@@ -103,10 +130,11 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
   std::vector<storage::mutation> batch;
   if (p.move)
     batch.push_back(reservation_mutation(p.next));
-  if (j.request && !j.request->scope.key().empty()) {
+  const auto* scope = j.request ? client_scope(*j.request) : nullptr;
+  if (scope != nullptr && !scope->key().empty()) {
     reservation_reply reply{p.next, seats_with(self, p.seats_after), p.extension};
-    auto entry = journal_entry_of(j.request->scope, encode_reply(reply),
-                                  now_of(self) + st.config->idempotency.ttl);
+    auto entry =
+        journal_entry_of(*scope, encode_reply(reply), now_of(self) + st.config->idempotency.ttl);
     batch.push_back(journal_mutation(st.reservation.event, entry));
   }
   return batch;
@@ -116,7 +144,7 @@ std::vector<storage::mutation> batch_of(self_pointer self, const plan& p, const 
 std::vector<outbound_event> events_of(self_pointer self, const plan& p, const job& j) {
   auto& st = self->state;
   auto now = now_of(self);
-  std::string trace = j.request ? j.request->scope.trace_id : std::string{};
+  std::string trace = j.request ? trace_of(*j.request) : std::string{};
   std::vector<outbound_event> out;
   bool moved = p.next.status == domain::reservation_status::hold &&
                p.next.hold_expires_at != st.reservation.hold_expires_at;
@@ -228,25 +256,12 @@ result<plan> decided_plan(self_pointer self, const domain::reservation_command& 
 
 /// Confirms with the payment outcome the event actor looked up; `by` is the owner for the payment
 /// path's own confirmation (settle).
-result<plan> confirm(self_pointer self, const reservation_request& req, const user_id& by) {
+result<plan> confirm(self_pointer self, const domain::payment_outcome& payment, const user_id& by) {
   auto& st = self->state;
   auto order = mint_order_id(shard_of(st.reservation.event, st.config->shard_count),
                              st.reservation.event, st.ids.next(now_of(self)));
-  return decided_plan(self, domain::confirm_reservation{by, req.payment, order}, seat_move::commit,
+  return decided_plan(self, domain::confirm_reservation{by, payment, order}, seat_move::commit,
                       domain::seat_status::sold);
-}
-
-/// The payment path's outcome: an approved payment confirms the hold, a declined one fails it.
-result<plan> settle(self_pointer self, const reservation_request& req) {
-  if (req.payment.verdict == domain::payment_verdict::approved)
-    return confirm(self, req, self->state.reservation.owner);
-  return decided_plan(self, domain::fail_reservation{req.payment_intent_id, req.reason},
-                      seat_move::release, domain::seat_status::available);
-}
-
-result<plan> refund(self_pointer self, const reservation_request& req) {
-  return decided_plan(self, domain::refund_reservation{req.payment_intent_id},
-                      seat_move::return_to_sale, domain::seat_status::available);
 }
 
 result<plan> cancel(self_pointer self, const user_id& by, const std::string& reason) {
@@ -254,10 +269,10 @@ result<plan> cancel(self_pointer self, const user_id& by, const std::string& rea
                       domain::seat_status::available);
 }
 
-result<plan> extend(self_pointer self, const reservation_request& req) {
+result<plan> extend(self_pointer self, const user_id& by, std::chrono::milliseconds extension) {
   auto& st = self->state;
-  auto decided = domain::decide(st.reservation, domain::extend_hold{req.scope.user, req.extension},
-                                now_of(self), st.config->policy);
+  auto decided = domain::decide(st.reservation, domain::extend_hold{by, extension}, now_of(self),
+                                st.config->policy);
   if (!decided)
     return decided.error();
   const auto* granted =
@@ -277,10 +292,7 @@ result<plan> extend(self_pointer self, const reservation_request& req) {
 /// The expiry of a lapsed hold: nullopt when there is nothing to expire (yet: the event actor
 /// asks again at an extended deadline).
 std::optional<plan> expiry(self_pointer self) {
-  auto& st = self->state;
-  if (st.reservation.status != domain::reservation_status::hold)
-    return std::nullopt;
-  if (st.reservation.hold_expires_at > now_of(self))
+  if (!domain::hold_lapsed(self->state.reservation, now_of(self)))
     return std::nullopt;
   auto p = decided_plan(self, domain::expire_reservation{}, seat_move::expire,
                         domain::seat_status::available);
@@ -289,81 +301,103 @@ std::optional<plan> expiry(self_pointer self) {
   return std::move(*p);
 }
 
-void run(self_pointer self, job j) {
-  auto& st = self->state;
-  if (!j.request) {
-    if (auto p = expiry(self)) {
-      // A failed store must not lose the expiry: it is tried again until it is stored (the one
-      // delayed message a reservation actor sends, and only while the store fails).
-      j.promise.reset();
-      st.jobs.start();
-      store_then(self, *p, j, [=](std::optional<failure> err) {
-        if (err) {
-          self->delayed_send(self, expiry_retry, expire_atom_v);
-          give_up(self, std::nullopt, *err);
-          return;
-        }
-        conclude(self, *p, {}, p->move->move);
-      });
+/// What a command changes: a plan, nullopt when it changes nothing and is answered with the
+/// current state, or the rejection.
+using step = result<std::optional<plan>>;
+
+step changed(result<plan> p) {
+  if (!p)
+    return p.error();
+  return std::optional<plan>{std::move(*p)};
+}
+
+step plan_for(self_pointer self, const reservation_confirm_paid& c) {
+  const auto& r = self->state.reservation;
+  // Confirmed already by this payment (the payment path got there first): the same answer.
+  if (r.status == domain::reservation_status::confirmed &&
+      r.payment_intent_id == c.request.intent() && domain::authorize(r, c.request.scope.user))
+    return std::optional<plan>{};
+  return changed(confirm(self, c.payment, c.request.scope.user));
+}
+
+step plan_for(self_pointer self, const reservation_settle& c) {
+  if (c.payment.verdict == domain::payment_verdict::approved)
+    return changed(confirm(self, c.payment, self->state.reservation.owner));
+  return changed(decided_plan(self, domain::fail_reservation{c.payment.payment_intent_id, c.reason},
+                              seat_move::release, domain::seat_status::available));
+}
+
+step plan_for(self_pointer self, const reservation_refund& c) {
+  return changed(decided_plan(self, domain::refund_reservation{c.intent()},
+                              seat_move::return_to_sale, domain::seat_status::available));
+}
+
+step plan_for(self_pointer self, const reservation_cancel& c) {
+  return changed(cancel(self, c.scope.user, c.reason));
+}
+
+step plan_for(self_pointer self, const reservation_release& c) {
+  // ReleaseHold is an inventory operation with no user in the contract: it acts for the owner.
+  return changed(cancel(self, self->state.reservation.owner, c.reason));
+}
+
+step plan_for(self_pointer self, const reservation_extend& c) {
+  return changed(extend(self, c.scope.user, c.extension));
+}
+
+step plan_for(self_pointer self, const reservation_expire&) {
+  return expiry(self);
+}
+
+/// The hold's own timer: expires a lapsed hold. A failed store must not lose the expiry: it is
+/// tried again until it is stored (the one delayed message a reservation actor sends, and only
+/// while the store fails).
+void run_timer(self_pointer self, job j) {
+  auto p = expiry(self);
+  if (!p)
+    return;
+  self->state.jobs.start();
+  store_then(self, *p, j, [=](std::optional<failure> err) {
+    if (err) {
+      self->delayed_send(self, expiry_retry, expire_atom_v);
+      give_up(self, std::nullopt, *err);
+      return;
     }
+    conclude(self, *p, {}, p->move->move);
+  });
+}
+
+void run(self_pointer self, job j) {
+  if (!j.request) {
+    run_timer(self, std::move(j));
     return;
   }
-  const auto& req = *j.request;
-  result<plan> p = fail(errc::invalid_argument, "unknown reservation action");
-  switch (req.action) {
-    case reservation_action::get: // reads never wait in the queue (see handle)
-      break;
-    case reservation_action::confirm:
-      // Confirmed already by this payment (the payment path got there first): the same answer.
-      if (st.reservation.status == domain::reservation_status::confirmed &&
-          st.reservation.payment_intent_id == req.payment_intent_id &&
-          domain::authorize(st.reservation, req.scope.user)) {
-        j.promise->deliver(reservation_reply{st.reservation, st.seats, std::nullopt});
-        return;
-      }
-      p = confirm(self, req, req.scope.user);
-      break;
-    case reservation_action::settle:
-      p = settle(self, req);
-      break;
-    case reservation_action::refund:
-      p = refund(self, req);
-      break;
-    case reservation_action::cancel:
-      p = cancel(self, req.scope.user, req.reason);
-      break;
-    case reservation_action::release:
-      // ReleaseHold is an inventory operation with no user in the contract: it acts for the owner.
-      p = cancel(self, st.reservation.owner, req.reason);
-      break;
-    case reservation_action::extend:
-      p = extend(self, req);
-      break;
-    case reservation_action::expire:
-      if (auto lapsed = expiry(self)) {
-        p = std::move(*lapsed);
-        break;
-      }
-      j.promise->deliver(reservation_reply{st.reservation, st.seats, std::nullopt});
-      return;
-  }
+  auto p = std::visit([self](const auto& c) { return plan_for(self, c); }, *j.request);
   if (!p) {
     j.promise->deliver(to_caf_error(p.error()));
     return;
   }
-  execute(self, std::move(*p), std::move(j));
+  if (!*p) {
+    const auto& st = self->state;
+    j.promise->deliver(reservation_reply{st.reservation, st.seats, std::nullopt});
+    return;
+  }
+  execute(self, std::move(**p), std::move(j));
 }
 
-caf::result<reservation_reply> handle(self_pointer self, const reservation_request& req) {
-  auto& st = self->state;
-  if (req.action == reservation_action::get) {
-    // A read answers from the last concluded state, even while a write is under way.
-    if (auto allowed = domain::authorize(st.reservation, req.scope.user); !allowed)
-      return to_caf_error(allowed.error());
-    return reservation_reply{st.reservation, st.seats, std::nullopt};
-  }
+/// A read answers from the last concluded state, even while a write is under way.
+caf::result<reservation_reply> read(self_pointer self, const reservation_get& req) {
+  const auto& st = self->state;
+  if (auto allowed = domain::authorize(st.reservation, req.requester); !allowed)
+    return to_caf_error(allowed.error());
+  return reservation_reply{st.reservation, st.seats, std::nullopt};
+}
+
+/// Queues a write; it runs once the ones before it concluded.
+template <class Command>
+caf::result<reservation_reply> enqueue(self_pointer self, Command c) {
   auto promise = self->make_response_promise<reservation_reply>();
-  st.jobs.push(job{req, promise}, runner(self));
+  self->state.jobs.push(job{reservation_write{std::move(c)}, promise}, runner(self));
   return promise;
 }
 
@@ -383,7 +417,14 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
     st.event = caf::actor_cast<event_actor>(event);
     st.config = std::move(config);
     return {
-        [=](const reservation_request& req) { return handle(self, req); },
+        [=](const reservation_get& req) { return read(self, req); },
+        [=](reservation_confirm_paid& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_cancel& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_extend& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_release& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_settle& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_refund& c) { return enqueue(self, std::move(c)); },
+        [=](reservation_expire& c) { return enqueue(self, std::move(c)); },
         [=](expire_atom) { self->state.jobs.push(job{}, runner(self)); },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };

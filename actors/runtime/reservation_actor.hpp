@@ -16,7 +16,14 @@
 namespace tt::actors {
 
 using reservation_actor =
-    caf::typed_actor<caf::replies_to<reservation_request>::with<reservation_reply>,
+    caf::typed_actor<caf::replies_to<reservation_get>::with<reservation_reply>,
+                     caf::replies_to<reservation_confirm_paid>::with<reservation_reply>,
+                     caf::replies_to<reservation_cancel>::with<reservation_reply>,
+                     caf::replies_to<reservation_extend>::with<reservation_reply>,
+                     caf::replies_to<reservation_release>::with<reservation_reply>,
+                     caf::replies_to<reservation_settle>::with<reservation_reply>,
+                     caf::replies_to<reservation_refund>::with<reservation_reply>,
+                     caf::replies_to<reservation_expire>::with<reservation_reply>,
                      caf::reacts_to<expire_atom>, caf::reacts_to<persisted>>;
 
 /// `event` is the typed handle of the owning event actor (see event_actor.hpp), passed as a

@@ -18,13 +18,14 @@
 namespace tt::actors {
 
 /// Test-only switches that disable a guard, so a test can prove it detects the bug the guard
-/// prevents (a negative control). Never set in production configs.
+/// prevents (a negative control). Never set in production configs. Each actor reads them once,
+/// when it starts, to pick the guarded behaviour or its unguarded twin (negative_controls.cpp);
+/// no handler looks at them. Storing nothing (testing.unsafe_skip_persistence) needs no switch
+/// here: the composition root then gives the actors no store.
 struct unsafe_switches {
   /// Acknowledge a hold from a check and apply it 100 ms later, letting concurrent holds
   /// interleave between check and act: the classic oversell.
   bool ack_holds_before_apply = false;
-  /// Acknowledge writes without storing them: a crash then loses acknowledged writes.
-  bool skip_persistence = false;
   /// Let holds on queued events through without a reservation token: a bypassed waiting room.
   bool skip_admission_check = false;
   /// Answer a repeated join (or grant) from memory while the first one's write is in flight:
@@ -67,9 +68,7 @@ struct runtime_config {
   std::chrono::milliseconds expiry_backstop{0};
 
   /// The store actors write to, or null when writes are not to be stored.
-  storage::snapshot_store* durable_store() const {
-    return unsafe.skip_persistence ? nullptr : store.get();
-  }
+  storage::snapshot_store* durable_store() const { return store.get(); }
 };
 
 } // namespace tt::actors

@@ -53,30 +53,15 @@ std::variant<event_actor, failure> owner_of(self_pointer self, const payment_int
   return owner;
 }
 
-/// Claims (user, key) for `event`; a key already used on another event within its TTL is an
-/// idempotency conflict.
+/// Claims the write's (user, key) for `event` (domain::key_claims).
 std::optional<failure> claim_key(self_pointer self, const write_scope& scope,
                                  const event_id& event) {
-  if (scope.key().empty())
-    return std::nullopt;
   auto& st = self->state;
-  auto now = st.config->time->now();
-  auto k = std::to_string(scope.user().size()) + ":" + scope.user() + "/" + scope.key();
-  const auto* it = st.keys.find(k);
-  if (it != nullptr && it->second.expires_at > now && it->second.event != event)
-    return fail(errc::idempotency_conflict,
-                "this idempotency_key was used for a request on another event",
-                {{"idempotency_key", "used on another event", scope.key().substr(0, 128)}});
-  auto& use = *st.keys.try_emplace(std::move(k)).first;
-  use.second.event = event;
-  use.second.expires_at = now + st.config->idempotency.ttl;
-  st.key_deadlines.add(use.second.expires_at, use);
+  auto claimed = st.keys.claim(scope.user, scope.key, event, st.config->time->now(),
+                               st.config->idempotency.ttl);
+  if (!claimed)
+    return claimed.error();
   return std::nullopt;
-}
-
-void sweep_keys(self_pointer self) {
-  auto& st = self->state;
-  st.key_deadlines.sweep(st.keys, st.config->time->now());
 }
 
 /// Forwards `msg` to the owner of `key`; the owner replies to the original caller.
@@ -88,103 +73,22 @@ caf::result<Reply> forward(self_pointer self, const Key& key, Message msg) {
   return self->delegate(std::get<event_actor>(owner), std::move(msg));
 }
 
-event_defined add_event(self_pointer self, domain::event_definition def,
-                        domain::event_inventory_state inventory, bool replaced,
-                        std::shared_ptr<const recovered_event> recovered,
-                        std::shared_ptr<const recovered_room> room) {
-  auto id = def.id;
-  auto def_copy = def;
-  auto capacity = inventory.capacity();
-  auto actor = spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config,
-                           std::move(recovered));
-  // Linked: when the node stops the region, its events (and through them their reservations)
-  // stop with it. A replaced event quits normally, which does not end the region.
-  self->link_to(actor);
-  self->state.events[id] = actor;
-  add_room(self, def_copy, actor, std::move(room));
-  return {id, replaced, capacity};
-}
-
-using defined_handler = std::function<void(result<event_defined>)>;
-
-/// Stores the definition, then adds the event; a definition that is not stored is not served
-/// (after a restart the node would not know the event its reservations belong to).
-void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> def,
-                   std::shared_ptr<domain::event_inventory_state> inventory, bool replaced,
-                   std::shared_ptr<const recovered_room> room, defined_handler done) {
-  auto& st = self->state;
-  st.durable.persist(
-      self, st.config->durable_store(), {event_mutation(*def)}, [=](std::optional<failure> err) {
-        if (err) {
-          done(*err);
-          return;
-        }
-        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr, room));
-      });
-}
-
-/// Adds `d.definition`, or replaces the event of the same id if it has no reservations (the
-/// current actor decides, and stops if so); `done` gets the outcome, at once or once the actor
-/// answered. A definition with `recovered` state comes from the store and is added as it is.
-void define_then(self_pointer self, const define_event& d, defined_handler done) {
-  auto inventory = domain::event_inventory_state::create(d.definition, self->state.config->policy);
-  if (!inventory) {
-    done(inventory.error());
-    return;
-  }
-  auto it = self->state.events.find(d.definition.id);
-  if (d.recovered && it == self->state.events.end()) {
-    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered, d.room));
-    return;
-  }
-  auto shared_def = std::make_shared<domain::event_definition>(d.definition);
-  auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
-  if (it == self->state.events.end()) {
-    store_and_add(self, shared_def, shared_inventory, false, d.room, std::move(done));
-    return;
-  }
-  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr, nullptr})
-      .then(
-          [=](event_defined&) {
-            // The old actor has stopped: until the new definition is stored, the event is gone.
-            self->state.events.erase(shared_def->id);
-            store_and_add(self, shared_def, shared_inventory, true, nullptr, done);
-          },
-          [=](caf::error& err) {
-            auto rejection = to_failure(err);
-            done(rejection ? *rejection
-                           : fail(errc::unavailable,
-                                  "the event's actor did not answer: " + caf::to_string(err)));
-          });
-}
-
-caf::result<event_defined> define(self_pointer self, const define_event& d) {
-  auto promise = self->make_response_promise<event_defined>();
-  define_then(self, d, [=](result<event_defined> outcome) mutable {
-    if (outcome)
-      promise.deliver(*outcome);
-    else
-      promise.deliver(to_caf_error(outcome.error()));
-  });
-  return promise;
-}
-
-caf::result<catalog_defined> define_all(self_pointer self, const define_catalog& c) {
-  if (c.events.empty())
-    return catalog_defined{};
-  auto out = std::make_shared<catalog_defined>();
-  auto pending = std::make_shared<size_t>(c.events.size());
-  auto promise = self->make_response_promise<catalog_defined>();
-  for (const auto& d : c.events)
-    define_then(self, d, [=](result<event_defined> outcome) mutable {
-      if (outcome)
-        out->defined.push_back(*outcome);
-      else
-        out->kept.push_back(outcome.error());
-      if (--*pending == 0)
-        promise.deliver(*out);
-    });
-  return promise;
+/// A client's verb on a reservation goes to the event its id names; a write first claims its
+/// idempotency key for that event.
+template <class Verb>
+caf::result<reservation_reply> route_reservation(self_pointer self, Verb req) {
+  auto route = route_of(req.id);
+  auto stated = stated_event_of(req);
+  if (route && !stated().empty() && route->event != stated)
+    return to_caf_error(fail(errc::not_found,
+                             "no such reservation in event " + stated().substr(0, 64),
+                             {{"reservation_id", "not in this event", req.id().substr(0, 128)}}));
+  if (const auto* scope = write_scope_of(req))
+    if (route && self->state.events.count(route->event) != 0)
+      if (auto conflict = claim_key(self, *scope, route->event))
+        return to_caf_error(*conflict);
+  auto key = req.id;
+  return forward<reservation_reply>(self, key, std::move(req));
 }
 
 /// The event actors a listing asks: the one of `event` if named, else every event of the node.
@@ -254,6 +158,8 @@ shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config) {
   return sys.spawn([config](self_pointer self) -> shard_region::behavior_type {
     self->state.config = config;
+    // The waiting rooms' guard, or its negative control.
+    self->state.gate = config->unsafe.skip_admission_check ? no_gate : gate_of;
     self->delayed_send(self, config->sweep_interval, sweep_atom_v);
     return {
         [=](availability_query& q) {
@@ -269,22 +175,15 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           if (self->state.events.count(key) != 0)
             if (auto conflict = claim_key(self, req.scope, key))
               return to_caf_error(*conflict);
-          if (auto gate = gate_of(self, key))
+          if (auto gate = self->state.gate(self, key))
             return self->delegate(gate, std::move(req));
           return forward<reservation_reply>(self, key, std::move(req));
         },
-        [=](reservation_request& req) -> caf::result<reservation_reply> {
-          auto route = route_of(req.id);
-          if (route && !req.stated_event().empty() && route->event != req.stated_event)
-            return to_caf_error(fail(
-                errc::not_found, "no such reservation in event " + req.stated_event().substr(0, 64),
-                {{"reservation_id", "not in this event", req.id().substr(0, 128)}}));
-          if (route && self->state.events.count(route->event) != 0)
-            if (auto conflict = claim_key(self, req.scope, route->event))
-              return to_caf_error(*conflict);
-          auto key = req.id;
-          return forward<reservation_reply>(self, key, std::move(req));
-        },
+        [=](reservation_get& req) { return route_reservation(self, std::move(req)); },
+        [=](reservation_confirm& req) { return route_reservation(self, std::move(req)); },
+        [=](reservation_cancel& req) { return route_reservation(self, std::move(req)); },
+        [=](reservation_extend& req) { return route_reservation(self, std::move(req)); },
+        [=](reservation_release& req) { return route_reservation(self, std::move(req)); },
         [=](payment_create_request& req) -> caf::result<payment_reply> {
           auto route = route_of(req.reservation);
           if (route && self->state.events.count(route->event) != 0)
@@ -306,7 +205,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           return forward<effect_reply>(self, key, std::move(req));
         },
         [=](sweep_atom) {
-          sweep_keys(self);
+          self->state.keys.sweep(self->state.config->time->now());
           self->delayed_send(self, self->state.config->sweep_interval, sweep_atom_v);
         },
         [=](const list_query& q) {

@@ -127,8 +127,6 @@ void add_room(region_pointer self, const domain::event_definition& def, const ev
 }
 
 admission_actor gate_of(region_pointer self, const event_id& event) {
-  if (self->state.config->unsafe.skip_admission_check)
-    return {};
   auto it = self->state.rooms.find(event);
   return it == self->state.rooms.end() ? admission_actor{} : it->second;
 }

@@ -126,13 +126,8 @@ void inventory_service_adapter::commit_reservation(std::shared_ptr<commit_call> 
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{reservation_id{r.reservation_id()},
-                                  actors::reservation_action::confirm,
-                                  scope_of(r, call->trace_id()),
-                                  r.payment_intent_id(),
-                                  {},
-                                  {},
-                                  event_id{r.event_id()}};
+  actors::reservation_confirm msg{reservation_id{r.reservation_id()}, scope_of(r, call->trace_id()),
+                                  payment_intent_id{r.payment_intent_id()}, event_id{r.event_id()}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](commit_call& c, const actors::reservation_reply& reply) {
@@ -158,14 +153,10 @@ void inventory_service_adapter::release_hold(std::shared_ptr<release_call> call)
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{
-      reservation_id{r.reservation_id()},
-      actors::reservation_action::release,
-      {inventory_operator, idempotency_key{r.idempotency_key()}, canonical_of(r)},
-      {},
-      r.reason(),
-      {},
-      event_id{r.event_id()}};
+  actors::write_scope scope{inventory_operator, idempotency_key{r.idempotency_key()},
+                            canonical_of(r), call->trace_id()};
+  actors::reservation_release msg{reservation_id{r.reservation_id()}, std::move(scope), r.reason(),
+                                  event_id{r.event_id()}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](release_call& c, const actors::reservation_reply& reply) {

@@ -39,12 +39,12 @@ void create_reservation(const call_bridge& bridge, const actors::shard_region& r
     call->fail(*bad);
     return;
   }
-  actors::create_request msg{event_id{r.event_id()},
-                             scope_of(r, call->trace_id()),
-                             seat_ids_of(r.seat_ids()),
-                             r.quantity(),
-                             {},
-                             r.reservation_token()};
+  actors::create_request msg;
+  msg.event = event_id{r.event_id()};
+  msg.scope = scope_of(r, call->trace_id());
+  msg.seats = seat_ids_of(r.seat_ids());
+  msg.quantity = r.quantity();
+  msg.reservation_token = r.reservation_token();
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {
@@ -65,13 +65,7 @@ void get_reservation(const call_bridge& bridge, const actors::shard_region& regi
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{reservation_id{r.reservation_id()},
-                                  actors::reservation_action::get,
-                                  {user_id{r.user_id()}, {}, {}},
-                                  {},
-                                  {},
-                                  {},
-                                  {}};
+  actors::reservation_get msg{reservation_id{r.reservation_id()}, user_id{r.user_id()}};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {
@@ -94,13 +88,8 @@ void confirm_reservation(const call_bridge& bridge, const actors::shard_region& 
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{reservation_id{r.reservation_id()},
-                                  actors::reservation_action::confirm,
-                                  scope_of(r, call->trace_id()),
-                                  r.payment_intent_id(),
-                                  {},
-                                  {},
-                                  {}};
+  actors::reservation_confirm msg{reservation_id{r.reservation_id()}, scope_of(r, call->trace_id()),
+                                  payment_intent_id{r.payment_intent_id()}};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {
@@ -123,13 +112,8 @@ void cancel_reservation(const call_bridge& bridge, const actors::shard_region& r
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{reservation_id{r.reservation_id()},
-                                  actors::reservation_action::cancel,
-                                  scope_of(r, call->trace_id()),
-                                  {},
-                                  r.reason(),
-                                  {},
-                                  {}};
+  actors::reservation_cancel msg{reservation_id{r.reservation_id()}, scope_of(r, call->trace_id()),
+                                 r.reason()};
   bridge.ask<actors::reservation_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::reservation_reply& reply) {

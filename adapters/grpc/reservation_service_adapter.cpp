@@ -81,13 +81,8 @@ void reservation_service_adapter::extend_hold(std::shared_ptr<extend_call> call)
     call->fail(*bad);
     return;
   }
-  actors::reservation_request msg{reservation_id{r.reservation_id()},
-                                  actors::reservation_action::extend,
-                                  scope_of(r, call->trace_id()),
-                                  {},
-                                  r.reason(),
-                                  std::chrono::seconds{r.extension_seconds()},
-                                  {}};
+  actors::reservation_extend msg{reservation_id{r.reservation_id()}, scope_of(r, call->trace_id()),
+                                 std::chrono::seconds{r.extension_seconds()}};
   bridge_.ask<actors::reservation_reply>(
       std::move(call), region_,
       [](extend_call& c, const actors::reservation_reply& reply) {

@@ -80,8 +80,7 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   rt->payment.approve_ratio = static_cast<double>(cfg.payment_random_approve_percent) / 100.0;
   rt->payment.intent_lifetime = seconds{cfg.payment_intent_ttl_seconds};
   rt->unsafe.ack_holds_before_apply = cfg.unsafe_ack_holds_before_apply;
-  rt->unsafe.skip_persistence = cfg.unsafe_skip_persistence;
-  if (rt->unsafe.skip_persistence)
+  if (cfg.unsafe_skip_persistence)
     spdlog::warn("testing.unsafe_skip_persistence is on: this node LOSES acknowledged writes");
   if (rt->unsafe.ack_holds_before_apply)
     spdlog::warn("testing.unsafe_ack_holds_before_apply is on: this node OVERSELLS by design");
@@ -246,7 +245,8 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   if (!secret || std::holds_alternative<std::string>(jwt))
     return 1;
   runtime->queue.secret = *secret;
-  runtime->store = store;
+  // Negative control: with no store the actors acknowledge writes they never stored.
+  runtime->store = cfg.unsafe_skip_persistence ? nullptr : store;
   runtime->events = backbone.publisher;
   runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
   auto region = tt::actors::spawn_shard_region(actors, runtime);

@@ -266,9 +266,7 @@ int main(int argc, char** argv) {
   std::vector<double> latencies;
   deadline = steady::now() + std::chrono::seconds{60};
   for (size_t i = 0; i < to_pay.size(); ++i) {
-    actors::reservation_request get;
-    get.id = to_pay[i].id;
-    get.scope.user = to_pay[i].owner;
+    actors::reservation_get get{to_pay[i].id, to_pay[i].owner};
     domain::reservation_state r;
     while ((r = ask<actors::reservation_reply>(self, region, get).reservation).status !=
                domain::reservation_status::confirmed &&

@@ -186,3 +186,29 @@ TEST_CASE("fingerprints are stable FNV-1a 64") {
   CHECK(request_fingerprint("a") == 0xaf63dc4c8601ec8cull);
   CHECK(request_fingerprint("") == 0xcbf29ce484222325ull);
 }
+
+TEST_CASE("a key claimed for one event is a conflict on another until its TTL lapses") {
+  key_claims claims;
+  const tt::event_id hall{"hall-1"};
+  const tt::event_id stadium{"stadium-1"};
+  REQUIRE(claims.claim(alice, key, hall, t0, 5min));
+  CHECK(claims.claim(alice, key, hall, t0 + 1s, 5min)); // the same event: its record decides
+  auto other = claims.claim(alice, key, stadium, t0 + 2s, 5min);
+  REQUIRE_FALSE(other);
+  CHECK(other.error().code == tt::errc::idempotency_conflict);
+  CHECK(claims.claim(bob, key, stadium, t0 + 2s, 5min)); // scoped per user
+  // The second claim on the hall moved the deadline to t0 + 1s + 5min.
+  CHECK_FALSE(claims.claim(alice, key, stadium, t0 + 1s + 5min - 1ms, 5min));
+  CHECK(claims.claim(alice, key, stadium, t0 + 1s + 5min, 5min));
+}
+
+TEST_CASE("the sweep drops lapsed claims only, and an empty key claims nothing") {
+  key_claims claims;
+  REQUIRE(claims.claim(alice, key, tt::event_id{"hall-1"}, t0, 5min));
+  REQUIRE(claims.claim(bob, key, tt::event_id{"hall-1"}, t0 + 1min, 5min));
+  REQUIRE(claims.claim(alice, tt::idempotency_key{}, tt::event_id{"hall-1"}, t0, 5min));
+  CHECK(claims.size() == 2);
+  CHECK(claims.sweep(t0 + 5min) == 1);
+  CHECK(claims.size() == 1);
+  CHECK(claims.claim(alice, key, tt::event_id{"stadium-1"}, t0 + 5min, 5min));
+}

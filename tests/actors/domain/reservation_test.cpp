@@ -121,6 +121,15 @@ TEST_CASE("expire: only once the hold ran out, only from hold") {
            tt::errc::failed_precondition);
 }
 
+TEST_CASE("a hold has lapsed from its deadline on, and only a hold") {
+  auto s = held();
+  CHECK_FALSE(hold_lapsed(s, t0 + 59s));
+  CHECK(hold_lapsed(s, t0 + 60s));
+  CHECK(hold_lapsed(s, t0 + 61s));
+  CHECK_FALSE(hold_lapsed(run(s, confirm_by(alice), t0), t0 + 61s));
+  CHECK_FALSE(hold_lapsed(reservation_state{}, t0 + 61s));
+}
+
 TEST_CASE("payment failure fails a live hold, and refund needs a confirmed one") {
   auto s = held();
   rejected(s, refund_reservation{"pi-1"}, t0, tt::errc::failed_precondition);

@@ -85,7 +85,7 @@ TEST_CASE("a hold that ends frees its admission's slot at once, not at the backs
   auto next = f.join("u2").value->token;
   f.advance(5s); // the inlet has credit, but u1 still holds: u2 waits
   CHECK(f.status(next).value->position.status == domain::entry_status::waiting);
-  REQUIRE(f.command(held.value->reservation.id, reservation_action::cancel, "u1", "k2").ok());
+  REQUIRE(f.cancel(held.value->reservation.id, "u1", "k2").ok());
   f.advance(500ms); // far below reservation.max_hold_lifetime (the backstop)
   CHECK(f.status(next).value->position.status == domain::entry_status::ready);
 }

@@ -125,7 +125,7 @@ TEST_CASE_FIXTURE(event_fixture, "a retried create that was rejected gets the sa
   REQUIRE(held.ok());
   REQUIRE(create("user-2", "k2", seats({"A-1-1"})).code() == errc::inventory_conflict);
   // The seat becomes free, but a retry under the same key replays the stored rejection.
-  REQUIRE(command(held.value->reservation.id, reservation_action::cancel, "user-1", "c1").ok());
+  REQUIRE(cancel(held.value->reservation.id, "user-1", "c1").ok());
   CHECK(create("user-2", "k2", seats({"A-1-1"})).code() == errc::inventory_conflict);
   CHECK(create("user-2", "k3", seats({"A-1-1"})).ok());
 }

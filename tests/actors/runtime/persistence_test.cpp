@@ -72,8 +72,7 @@ TEST_CASE_FIXTURE(store_fixture, "after a restart holds, seats and replies are b
     auto held = node.create("user-1", "k1", seats({"A-1-1", "A-1-2"}));
     REQUIRE(held.ok());
     first = *held.value;
-    REQUIRE(
-        node.command(first.reservation.id, reservation_action::extend, "user-1", "e1", 10s).ok());
+    REQUIRE(node.extend(first.reservation.id, "user-1", "e1", 10s).ok());
   }
   stored_node again{store, 5s};
   auto summary = again.recover();
@@ -129,7 +128,7 @@ TEST_CASE_FIXTURE(store_fixture, "a cancel is stored, and its seats stay free af
     auto held = node.create("user-1", "k1", seats({"B-1-1", "B-1-2"}));
     REQUIRE(held.ok());
     id = held.value->reservation.id;
-    REQUIRE(node.command(id, reservation_action::cancel, "user-1", "c1").ok());
+    REQUIRE(node.cancel(id, "user-1", "c1").ok());
   }
   stored_node again{store, 1s};
   again.recover();
@@ -151,14 +150,13 @@ TEST_CASE_FIXTURE(store_fixture, "a write the store refuses is unavailable and l
   REQUIRE(held.ok());
 
   store->refuse_writes = true;
-  auto cancel =
-      node.command(held.value->reservation.id, reservation_action::cancel, "user-1", "c1");
+  auto cancel = node.cancel(held.value->reservation.id, "user-1", "c1");
   CHECK(cancel.code() == errc::unavailable);
   CHECK(node.get(held.value->reservation.id, "user-1").value->reservation.status ==
         domain::reservation_status::hold);
   CHECK(node.status().totals.held == 1);
   store->refuse_writes = false;
-  CHECK(node.command(held.value->reservation.id, reservation_action::cancel, "user-1", "c1").ok());
+  CHECK(node.cancel(held.value->reservation.id, "user-1", "c1").ok());
   CHECK(node.status().totals.held == 0);
 }
 

@@ -49,17 +49,17 @@ TEST_CASE_FIXTURE(hold_fixture,
 
 TEST_CASE_FIXTURE(hold_fixture, "an expired reservation can no longer be extended or cancelled") {
   advance(61s);
-  auto extend = command(held.id, reservation_action::extend, "user-1", "e1", 30s);
-  CHECK_FALSE(extend.ok());
-  auto cancel = command(held.id, reservation_action::cancel, "user-1", "c1");
-  CHECK_FALSE(cancel.ok());
-  auto code = cancel.code();
+  auto extended = extend(held.id, "user-1", "e1", 30s);
+  CHECK_FALSE(extended.ok());
+  auto cancelled = cancel(held.id, "user-1", "c1");
+  CHECK_FALSE(cancelled.ok());
+  auto code = cancelled.code();
   CHECK((code == errc::reservation_expired || code == errc::failed_precondition));
 }
 
 TEST_CASE_FIXTURE(hold_fixture, "a hold extends once, then the extension is denied") {
   advance(10s);
-  auto first = command(held.id, reservation_action::extend, "user-1", "e1", 30s);
+  auto first = extend(held.id, "user-1", "e1", 30s);
   REQUIRE_MESSAGE(first.ok(), caf::to_string(first.error));
   REQUIRE(first.value->extension.has_value());
   CHECK(first.value->extension->allowed);
@@ -67,7 +67,7 @@ TEST_CASE_FIXTURE(hold_fixture, "a hold extends once, then the extension is deni
   CHECK(first.value->reservation.hold_expires_at == t0 + 90s);
   CHECK(first.value->reservation.extensions == 1);
 
-  auto second = command(held.id, reservation_action::extend, "user-1", "e2", 30s);
+  auto second = extend(held.id, "user-1", "e2", 30s);
   REQUIRE_MESSAGE(second.ok(), caf::to_string(second.error));
   REQUIRE(second.value->extension.has_value());
   CHECK_FALSE(second.value->extension->allowed);
@@ -84,7 +84,7 @@ TEST_CASE_FIXTURE(hold_fixture, "a hold extends once, then the extension is deni
 }
 
 TEST_CASE_FIXTURE(hold_fixture, "cancel releases the seats") {
-  auto cancelled = command(held.id, reservation_action::cancel, "user-1", "c1");
+  auto cancelled = cancel(held.id, "user-1", "c1");
   REQUIRE_MESSAGE(cancelled.ok(), caf::to_string(cancelled.error));
   CHECK(cancelled.value->reservation.status == domain::reservation_status::cancelled);
   for (const auto& s : cancelled.value->seats)
@@ -97,7 +97,7 @@ TEST_CASE_FIXTURE(hold_fixture, "cancel releases the seats") {
   CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::cancelled);
 
   // A retry of the cancel replays the same reply.
-  auto retry = command(held.id, reservation_action::cancel, "user-1", "c1");
+  auto retry = cancel(held.id, "user-1", "c1");
   REQUIRE(retry.ok());
   CHECK(retry.value->reservation.status == domain::reservation_status::cancelled);
   CHECK(retry.value->reservation.updated_at == cancelled.value->reservation.updated_at);
@@ -105,21 +105,21 @@ TEST_CASE_FIXTURE(hold_fixture, "cancel releases the seats") {
 
 TEST_CASE_FIXTURE(hold_fixture, "another user can neither read nor cancel the reservation") {
   CHECK(get(held.id, "user-2").code() == errc::forbidden);
-  CHECK(command(held.id, reservation_action::cancel, "user-2", "c1").code() == errc::forbidden);
+  CHECK(cancel(held.id, "user-2", "c1").code() == errc::forbidden);
   CHECK(status().totals.held == 2);
 }
 
 TEST_CASE_FIXTURE(hold_fixture,
                   "confirming without an approved payment is refused and keeps the hold") {
-  auto confirm = command(held.id, reservation_action::confirm, "user-1", "p1");
-  CHECK_MESSAGE(confirm.code() == errc::payment_not_approved, caf::to_string(confirm.error));
+  auto confirmed = confirm(held.id, "user-1", "p1");
+  CHECK_MESSAGE(confirmed.code() == errc::payment_not_approved, caf::to_string(confirmed.error));
   CHECK(get(held.id, "user-1").value->reservation.status == domain::reservation_status::hold);
   CHECK(status().totals.held == 2);
 }
 
 TEST_CASE_FIXTURE(hold_fixture,
                   "an idle ended reservation is passivated and comes back on request") {
-  REQUIRE(command(held.id, reservation_action::cancel, "user-1", "c1").ok());
+  REQUIRE(cancel(held.id, "user-1", "c1").ok());
   auto running = sys.registry().running();
   // Idle past passivate_after, then a sweep: the reservation's actor stops.
   advance(config->passivate_after + config->sweep_interval);
@@ -131,12 +131,12 @@ TEST_CASE_FIXTURE(hold_fixture,
   CHECK(got.value->seats.size() == 2);
   CHECK(sys.registry().running() == running);
   // And it still follows its rules: an ended reservation cannot be cancelled twice.
-  CHECK_FALSE(command(held.id, reservation_action::cancel, "user-1", "c2").ok());
+  CHECK_FALSE(cancel(held.id, "user-1", "c2").ok());
 }
 
 TEST_CASE_FIXTURE(hold_fixture,
                   "a reservation used again is passivated a whole idle period later") {
-  REQUIRE(command(held.id, reservation_action::cancel, "user-1", "c1").ok());
+  REQUIRE(cancel(held.id, "user-1", "c1").ok());
   auto running = sys.registry().running();
   advance(100s);
   REQUIRE(get(held.id, "user-1").ok()); // used again at t0 + 100 s

@@ -221,25 +221,27 @@ class runtime_fixture {
     return ask<reservation_reply>(create_of(user, key, std::move(ids)));
   }
 
-  /// A reservation command; writes get `key`, reads (get) none.
-  answer<reservation_reply> command(const reservation_id& id, reservation_action action,
-                                    const std::string& user, const std::string& key = {},
-                                    std::chrono::milliseconds extension = 0ms) {
-    reservation_request req;
-    req.id = id;
-    req.action = action;
-    req.scope = scope_of(user, key,
-                         std::to_string(static_cast<int>(action)) + "|" + id() + "|" +
-                             std::to_string(extension.count()));
-    req.reason = "by test";
-    if (action == reservation_action::confirm)
-      req.payment_intent_id = "pi_test";
-    req.extension = extension;
-    return ask<reservation_reply>(std::move(req));
+  answer<reservation_reply> confirm(const reservation_id& id, const std::string& user,
+                                    const std::string& key) {
+    return ask<reservation_reply>(reservation_confirm{id, scope_of(user, key, "confirm|" + id()),
+                                                      payment_intent_id{"pi_test"}});
+  }
+
+  answer<reservation_reply> cancel(const reservation_id& id, const std::string& user,
+                                   const std::string& key) {
+    return ask<reservation_reply>(
+        reservation_cancel{id, scope_of(user, key, "cancel|" + id()), "by test"});
+  }
+
+  answer<reservation_reply> extend(const reservation_id& id, const std::string& user,
+                                   const std::string& key, std::chrono::milliseconds extension) {
+    return ask<reservation_reply>(reservation_extend{
+        id, scope_of(user, key, "extend|" + id() + "|" + std::to_string(extension.count())),
+        extension});
   }
 
   answer<reservation_reply> get(const reservation_id& id, const std::string& user) {
-    return command(id, reservation_action::get, user);
+    return ask<reservation_reply>(reservation_get{id, user_id{user}});
   }
 
   status_answer status(const std::string& event = "concert-1") {

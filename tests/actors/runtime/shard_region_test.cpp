@@ -132,7 +132,7 @@ TEST_CASE_FIXTURE(region_fixture, "list filters by status as the reservations ch
   advance(1s);
   auto b = create("user-1", "k2", seats({"A-1-2"}));
   REQUIRE(b.ok());
-  REQUIRE(command(b.value->reservation.id, reservation_action::cancel, "user-1", "c1").ok());
+  REQUIRE(cancel(b.value->reservation.id, "user-1", "c1").ok());
 
   auto cancelled = list("user-1", 10, {}, domain::reservation_status::cancelled);
   REQUIRE(cancelled.ok());

@@ -1,0 +1,116 @@
+// The shard region's catalog: adding an event (its actor, its waiting room), and replacing one
+// that has no reservations. A definition is stored before it is served.
+#include <caf/all.hpp>
+
+#include "actors/runtime/errors.hpp"
+#include "actors/runtime/event_records.hpp"
+#include "actors/runtime/shard_region_state.hpp"
+
+namespace tt::actors {
+
+namespace {
+
+using self_pointer = region_pointer;
+
+event_defined add_event(self_pointer self, domain::event_definition def,
+                        domain::event_inventory_state inventory, bool replaced,
+                        std::shared_ptr<const recovered_event> recovered,
+                        std::shared_ptr<const recovered_room> room) {
+  auto id = def.id;
+  auto def_copy = def;
+  auto capacity = inventory.capacity();
+  auto actor = spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config,
+                           std::move(recovered));
+  // Linked: when the node stops the region, its events (and through them their reservations)
+  // stop with it. A replaced event quits normally, which does not end the region.
+  self->link_to(actor);
+  self->state.events[id] = actor;
+  add_room(self, def_copy, actor, std::move(room));
+  return {id, replaced, capacity};
+}
+
+using defined_handler = std::function<void(result<event_defined>)>;
+
+/// Stores the definition, then adds the event; a definition that is not stored is not served
+/// (after a restart the node would not know the event its reservations belong to).
+void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> def,
+                   std::shared_ptr<domain::event_inventory_state> inventory, bool replaced,
+                   std::shared_ptr<const recovered_room> room, defined_handler done) {
+  auto& st = self->state;
+  st.durable.persist(
+      self, st.config->durable_store(), {event_mutation(*def)}, [=](std::optional<failure> err) {
+        if (err) {
+          done(*err);
+          return;
+        }
+        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr, room));
+      });
+}
+
+/// Adds `d.definition`, or replaces the event of the same id if it has no reservations (the
+/// current actor decides, and stops if so); `done` gets the outcome, at once or once the actor
+/// answered. A definition with `recovered` state comes from the store and is added as it is.
+void define_then(self_pointer self, const define_event& d, defined_handler done) {
+  auto inventory = domain::event_inventory_state::create(d.definition, self->state.config->policy);
+  if (!inventory) {
+    done(inventory.error());
+    return;
+  }
+  auto it = self->state.events.find(d.definition.id);
+  if (d.recovered && it == self->state.events.end()) {
+    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered, d.room));
+    return;
+  }
+  auto shared_def = std::make_shared<domain::event_definition>(d.definition);
+  auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
+  if (it == self->state.events.end()) {
+    store_and_add(self, shared_def, shared_inventory, false, d.room, std::move(done));
+    return;
+  }
+  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr, nullptr})
+      .then(
+          [=](event_defined&) {
+            // The old actor has stopped: until the new definition is stored, the event is gone.
+            self->state.events.erase(shared_def->id);
+            store_and_add(self, shared_def, shared_inventory, true, nullptr, done);
+          },
+          [=](caf::error& err) {
+            auto rejection = to_failure(err);
+            done(rejection ? *rejection
+                           : fail(errc::unavailable,
+                                  "the event's actor did not answer: " + caf::to_string(err)));
+          });
+}
+
+} // namespace
+
+caf::result<event_defined> define(region_pointer self, const define_event& d) {
+  auto promise = self->make_response_promise<event_defined>();
+  define_then(self, d, [=](result<event_defined> outcome) mutable {
+    if (outcome)
+      promise.deliver(*outcome);
+    else
+      promise.deliver(to_caf_error(outcome.error()));
+  });
+  return promise;
+}
+
+caf::result<catalog_defined> define_all(region_pointer self, const define_catalog& c) {
+  if (c.events.empty())
+    return catalog_defined{};
+  auto out = std::make_shared<catalog_defined>();
+  auto pending = std::make_shared<size_t>(c.events.size());
+  auto promise = self->make_response_promise<catalog_defined>();
+  for (const auto& d : c.events)
+    define_then(self, d, [=](result<event_defined> outcome) mutable {
+      if (outcome)
+        out->defined.push_back(*outcome);
+      else
+        out->kept.push_back(outcome.error());
+      if (--*pending == 0)
+        promise.deliver(*out);
+    });
+  return promise;
+}
+
+} // namespace tt::actors
