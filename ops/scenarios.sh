@@ -59,7 +59,9 @@ for flag in yaml.safe_load(open(sys.argv[1])).get("node") or []:
   pid=$!
   port=
   for _ in $(seq 150); do
-    port=$(sed -n 's/.*grpc: serving [0-9]* contract services on port \([0-9]*\).*/\1/p' "$work/node.log")
+    # Up to "(node": a line read while it is being written must not yield half a port number.
+    port=$(sed -n 's/.*grpc: serving [0-9]* contract services on port \([0-9]*\) (node .*/\1/p' \
+      "$work/node.log")
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
@@ -69,9 +71,13 @@ for flag in yaml.safe_load(open(sys.argv[1])).get("node") or []:
     cat "$work/node.log" >&2
     exit 1
   fi
-  /usr/bin/python3 scenarios/runner/replay.py --target "127.0.0.1:$port" --scale "$scale" "$file" ||
+  if ! /usr/bin/python3 scenarios/runner/replay.py --target "127.0.0.1:$port" --scale "$scale" \
+    "$file"; then
     status=1
-  kill -TERM "$pid"
+    echo "scenarios.sh: $file failed; the node's log ends:" >&2
+    tail -n 20 "$work/node.log" >&2
+  fi
+  kill -TERM "$pid" 2>/dev/null || echo "scenarios.sh: the node of $file had exited" >&2
   wait "$pid" || true
   pid=
 done
