@@ -3,45 +3,81 @@
 # `node:` list asks for (data in a temporary directory), and prints the runner's report.
 # Usage: ops/scenarios.sh [--scale X] [FILE...]   (default: every file in scenarios/files)
 # To replay against a node you run yourself: scenarios/runner/replay.py --target HOST:PORT FILE...
+# TT_BUILD_DIR: the build directory (default build). Exits 1 if any file fails, 2 on bad usage.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+usage_error() {
+  echo "scenarios.sh: $1 (see --help)" >&2
+  exit 2
+}
 scale=1
-if [ "${1:-}" = --scale ]; then
-  scale=$2
-  shift 2
-fi
-files=("$@")
+files=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --scale)
+      if [ $# -lt 2 ] || ! [[ $2 =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)$ && $2 =~ [1-9] ]]; then
+        usage_error "--scale needs a number above 0"
+      fi
+      scale=$2
+      shift ;;
+    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -*) usage_error "unknown argument '$1'" ;;
+    *)
+      [ -f "$1" ] || usage_error "no scenario file '$1'"
+      files+=("$(realpath -- "$1")") ;;
+  esac
+  shift
+done
+cd "$(dirname "$0")/.."
 [ ${#files[@]} -gt 0 ] || files=(scenarios/files/*.yaml)
 ops/setup.sh
-ops/build.sh >/dev/null
-export TT_PY_STUBS=$PWD/build/python
+build_dir=${TT_BUILD_DIR:-build}
+TT_BUILD_DIR=$build_dir ops/build.sh >/dev/null
+build_dir=$(realpath "$build_dir")
+export TT_PY_STUBS=$build_dir/python
 work=$(mktemp -d)
 pid=
+# shellcheck disable=SC2317  # run by the trap below, which shellcheck 0.9 does not follow
 cleanup() {
-  [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true
-  [ -z "$pid" ] || wait "$pid" 2>/dev/null || true
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 status=0
 for file in "${files[@]}"; do
-  mapfile -t flags < <(/usr/bin/python3 -c \
-    'import sys, yaml; print("\n".join(str(x) for x in yaml.safe_load(open(sys.argv[1])).get("node") or []))' \
-    "$file")
+  # One NUL-terminated flag each: a file without `node:` gives no flag at all (not an empty one).
+  /usr/bin/python3 -c '
+import sys, yaml
+for flag in yaml.safe_load(open(sys.argv[1])).get("node") or []:
+    sys.stdout.write(str(flag) + "\0")' "$file" >"$work/flags"
+  mapfile -d '' -t flags <"$work/flags"
   rm -rf "$work/data"
-  build/adapters/node/tacosd --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
+  "$build_dir/adapters/node/tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
     --catalog.dir "$work/no-catalog" "${flags[@]}" >"$work/node.log" 2>&1 &
   pid=$!
   port=
   for _ in $(seq 150); do
-    port=$(sed -n 's/.*grpc: serving [0-9]* contract services on port \([0-9]*\).*/\1/p' "$work/node.log")
+    # Up to "(node": a line read while it is being written must not yield half a port number.
+    port=$(sed -n 's/.*grpc: serving [0-9]* contract services on port \([0-9]*\) (node .*/\1/p' \
+      "$work/node.log")
     [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  [ -n "$port" ] || { cat "$work/node.log" >&2; exit 1; }
-  /usr/bin/python3 scenarios/runner/replay.py --target "127.0.0.1:$port" --scale "$scale" "$file" ||
+  if [ -z "$port" ]; then
+    echo "scenarios.sh: tacosd did not start for $file:" >&2
+    cat "$work/node.log" >&2
+    exit 1
+  fi
+  if ! /usr/bin/python3 scenarios/runner/replay.py --target "127.0.0.1:$port" --scale "$scale" \
+    "$file"; then
     status=1
-  kill -TERM "$pid"
+    echo "scenarios.sh: $file failed; the node's log ends:" >&2
+    tail -n 20 "$work/node.log" >&2
+  fi
+  kill -TERM "$pid" 2>/dev/null || echo "scenarios.sh: the node of $file had exited" >&2
   wait "$pid" || true
   pid=
 done

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything the project needs to build, run and test on a fresh Debian 12 machine.
 # Idempotent and quiet when everything is already there. Needs root (or sudo) for apt-get.
+# Usage: ops/setup.sh   (no arguments)
 set -euo pipefail
+if [ $# -gt 0 ]; then
+  case $1 in
+    -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$1' (it takes none; see --help)" >&2; exit 2 ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 
 packages=(

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tt-replay: replays Traffic Tacos scenario files against a running node over real gRPC.
 
     scenarios/runner/replay.py --target 127.0.0.1:8080 scenarios/files/happy_path.yaml [...]
