@@ -10,11 +10,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <pthread.h>
-#include <random>
-#include <sstream>
 #include <variant>
 
 #include <absl/synchronization/mutex.h>
@@ -24,7 +21,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/common/result.hpp"
 #include "actors/runtime/message_types.hpp"
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/recovery.hpp"
@@ -50,6 +46,7 @@
 #include "adapters/node/deferred_stop.hpp"
 #include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
+#include "adapters/node/secrets.hpp"
 #include "adapters/node/shutdown_watchdog.hpp"
 #include "storage/data_directory.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
@@ -129,61 +126,6 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   room.idle_timeout = seconds{cfg.queue_idle_timeout_seconds};
   rt->queue.tick_interval = std::chrono::milliseconds{cfg.queue_tick_ms};
   return rt;
-}
-
-/// `chars` random lower-case hex digits: the keys the node makes up when none is configured.
-std::string random_hex(size_t chars) {
-  std::random_device random;
-  std::string out;
-  for (size_t i = 0; i < chars; ++i)
-    out.push_back("0123456789abcdef"[random() % 16]);
-  return out;
-}
-
-/// The configured webhook secret, or a random one for this run.
-std::string webhook_secret_of(const tt::node::node_config& cfg) {
-  if (cfg.webhook_signing_secret != "generated")
-    return cfg.webhook_signing_secret;
-  auto secret = random_hex(32);
-  spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
-               "run (receivers cannot verify across restarts)");
-  return secret;
-}
-
-/// queue.secret, or a random one when unset (tokens then die with the node, as its rooms do);
-/// the failure when set but too short to be a safe HMAC key.
-tt::result<std::string> queue_secret_of(const tt::node::node_config& cfg) {
-  if (cfg.queue_secret.empty())
-    return random_hex(2 * tt::domain::min_admission_secret_length);
-  if (cfg.queue_secret.size() < tt::domain::min_admission_secret_length)
-    return tt::fail(tt::errc::invalid_argument,
-                    fmt::format("queue.secret: {} bytes; a reservation-token key needs at least {}",
-                                cfg.queue_secret.size(), tt::domain::min_admission_secret_length));
-  return cfg.queue_secret;
-}
-
-/// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set
-/// (ValidateToken then answers UNAVAILABLE).
-std::variant<std::optional<tt::adapters::auth::jwt_verifier>, std::string>
-jwt_of(const tt::node::node_config& cfg) {
-  tt::adapters::auth::jwt_config jwt;
-  jwt.hs256_secret = cfg.jwt_hs256_secret;
-  jwt.issuer = cfg.jwt_issuer;
-  jwt.audience = cfg.jwt_audience;
-  if (!cfg.jwt_rs256_public_key_file.empty()) {
-    std::ifstream in(cfg.jwt_rs256_public_key_file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in)
-      return "auth.jwt_rs256_public_key_file: cannot read " + cfg.jwt_rs256_public_key_file;
-    jwt.rs256_public_key_pem = pem.str();
-  }
-  if (jwt.hs256_secret.empty() && jwt.rs256_public_key_pem.empty())
-    return std::optional<tt::adapters::auth::jwt_verifier>{};
-  auto verifier = tt::adapters::auth::jwt_verifier::create(std::move(jwt));
-  if (!verifier)
-    return "auth: " + verifier.error().message;
-  return std::optional<tt::adapters::auth::jwt_verifier>{std::move(*verifier)};
 }
 
 tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
@@ -290,10 +232,10 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     system.reset();
   });
   auto runtime = runtime_of(cfg);
-  auto secret = queue_secret_of(cfg);
+  auto secret = tt::node::queue_secret_of(cfg);
   if (!secret)
     return cannot_start(secret.error().message);
-  auto jwt = jwt_of(cfg);
+  auto jwt = tt::node::jwt_of(cfg);
   if (auto* err = std::get_if<std::string>(&jwt))
     return cannot_start(*err);
   runtime->queue.secret = *secret;
@@ -336,7 +278,7 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   auto registry = tt::adapters::webhooks::webhook_registry::open(runtime->durable_store());
   if (!registry)
     return cannot_start("webhooks: " + registry.error().message);
-  auto webhook_secret = webhook_secret_of(cfg);
+  auto webhook_secret = tt::node::webhook_secret_of(cfg);
   auto sender_started =
       tt::adapters::webhooks::webhook_sender::start(backbone.settings, webhook_secret, **registry);
   if (auto* err = std::get_if<std::string>(&sender_started))

@@ -103,14 +103,21 @@ class StartStop(unittest.TestCase):
         self.assertEqual(again.stop(), 0)
         self.assertStoppedInReverse(again.log_entries(), START_ORDER)
 
-    def test_a_broken_catalog_stops_the_store_and_actors_that_started_before_it(self):
+    def test_a_step_that_fails_stops_exactly_what_started_before_it(self):
         catalog = tempfile.TemporaryDirectory(prefix="tacosd-catalog-")
         self.addCleanup(catalog.cleanup)
         with open(os.path.join(catalog.name, "broken.yaml"), "w") as f:
             f.write("event_id: [\n")
-        _, entries, report = self.start_failing("--catalog.dir", catalog.name)
-        self.assertTrue(report.startswith("cannot start: catalog: broken.yaml"), report)
-        self.assertStoppedInReverse(entries, START_ORDER[:START_ORDER.index("shard region") + 1])
+        cases = (  # flags, the report's start, the last component started
+            (["--queue.secret", "short"], "cannot start: queue.secret: 5 bytes", "actor system"),
+            (["--catalog.dir", catalog.name], "cannot start: catalog: broken.yaml", "shard region"),
+        )
+        for flags, expected_report, last_started in cases:
+            with self.subTest(failing=expected_report):
+                _, entries, report = self.start_failing(*flags)
+                self.assertTrue(report.startswith(expected_report), report)
+                self.assertStoppedInReverse(
+                    entries, START_ORDER[:START_ORDER.index(last_started) + 1])
 
     def test_a_bad_command_line_exits_2_before_starting_anything(self):
         with tempfile.TemporaryDirectory(prefix="tacosd-usage-") as tmp:
