@@ -1,21 +1,24 @@
-// tacosd: one Traffic Tacos node. The composition root: builds every layer in dependency order
-// (storage -> Kafka -> actors -> worker -> webhooks -> user streams -> gRPC adapters) and stops
-// them in reverse. Blocks SIGINT/SIGTERM before any thread starts, so the main thread alone
-// receives them through sigwait.
+// tacosd: one Traffic Tacos node. The composition root: starts every layer in dependency order
+// (storage -> Kafka -> actors -> worker -> webhooks -> user streams -> gRPC adapters), each
+// followed at once by its deferred stop (deferred_stop.hpp), so that every way out of run() stops
+// what started in reverse order, exactly once. Blocks SIGINT/SIGTERM before any thread starts, so
+// the main thread alone receives them through sigwait.
+//
+// Errors: a step that cannot start returns cannot_start(why): one critical log line "cannot
+// start: <area>: <why>", then the guards stop what started and the process exits 1. An exception
+// does the same, logged as "fatal: ...". Exit statuses: exit_status_help below (also in --help).
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <pthread.h>
-#include <random>
-#include <sstream>
 #include <variant>
 
 #include <absl/synchronization/mutex.h>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/runtime/message_types.hpp"
@@ -40,8 +43,10 @@
 #include "adapters/kafka/update_feed.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
 #include "adapters/node/config.hpp"
+#include "adapters/node/deferred_stop.hpp"
 #include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
+#include "adapters/node/secrets.hpp"
 #include "adapters/node/shutdown_watchdog.hpp"
 #include "storage/data_directory.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
@@ -56,6 +61,32 @@ constexpr std::chrono::milliseconds kafka_health_timeout{500};
 /// How long the actors, the publisher's flush and the store's close may take once gRPC and the
 /// worker have stopped (normally well under a second; see shutdown_watchdog.hpp).
 constexpr std::chrono::milliseconds stop_limit{10'000};
+
+/// The process's exit status, one convention for every way out.
+namespace exit_status {
+constexpr int ok = 0;
+constexpr int failed = 1;
+constexpr int bad_usage = 2;
+} // namespace exit_status
+
+constexpr const char* exit_status_help =
+    "exit status:\n"
+    "  0  stopped cleanly after SIGINT or SIGTERM (or --help)\n"
+    "  1  could not start, or failed: the last critical log line says why (\"cannot start: ...\"\n"
+    "     or \"fatal: ...\"); whatever had started was stopped first, in reverse order\n"
+    "  2  a malformed command line or configuration: stderr says why; nothing was started\n";
+
+/// The one way a start-up step reports its failure: the caller returns this at once, and the
+/// guards of what started then stop it.
+int cannot_start(std::string_view why) {
+  spdlog::critical("cannot start: {}", why);
+  return exit_status::failed;
+}
+
+template <class Handle>
+void stop_actor(const Handle& actor) {
+  caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+}
 
 sigset_t shutdown_signals() {
   sigset_t set;
@@ -96,62 +127,6 @@ std::shared_ptr<tt::actors::runtime_config> runtime_of(const tt::node::node_conf
   return rt;
 }
 
-/// `chars` random lower-case hex digits: the keys the node makes up when none is configured.
-std::string random_hex(size_t chars) {
-  std::random_device random;
-  std::string out;
-  for (size_t i = 0; i < chars; ++i)
-    out.push_back("0123456789abcdef"[random() % 16]);
-  return out;
-}
-
-/// The configured webhook secret, or a random one for this run.
-std::string webhook_secret_of(const tt::node::node_config& cfg) {
-  if (cfg.webhook_signing_secret != "generated")
-    return cfg.webhook_signing_secret;
-  auto secret = random_hex(32);
-  spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
-               "run (receivers cannot verify across restarts)");
-  return secret;
-}
-
-/// queue.secret, or a random one when unset (tokens then die with the node, as its rooms do);
-/// nullopt (logged) when set but too short to be a safe HMAC key.
-std::optional<std::string> queue_secret_of(const tt::node::node_config& cfg) {
-  if (cfg.queue_secret.empty())
-    return random_hex(2 * tt::domain::min_admission_secret_length);
-  if (cfg.queue_secret.size() < tt::domain::min_admission_secret_length) {
-    spdlog::error("queue.secret: {} bytes; a reservation-token key needs at least {}",
-                  cfg.queue_secret.size(), tt::domain::min_admission_secret_length);
-    return std::nullopt;
-  }
-  return cfg.queue_secret;
-}
-
-/// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set
-/// (ValidateToken then answers UNAVAILABLE).
-std::variant<std::optional<tt::adapters::auth::jwt_verifier>, std::string>
-jwt_of(const tt::node::node_config& cfg) {
-  tt::adapters::auth::jwt_config jwt;
-  jwt.hs256_secret = cfg.jwt_hs256_secret;
-  jwt.issuer = cfg.jwt_issuer;
-  jwt.audience = cfg.jwt_audience;
-  if (!cfg.jwt_rs256_public_key_file.empty()) {
-    std::ifstream in(cfg.jwt_rs256_public_key_file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in)
-      return "auth.jwt_rs256_public_key_file: cannot read " + cfg.jwt_rs256_public_key_file;
-    jwt.rs256_public_key_pem = pem.str();
-  }
-  if (jwt.hs256_secret.empty() && jwt.rs256_public_key_pem.empty())
-    return std::optional<tt::adapters::auth::jwt_verifier>{};
-  auto verifier = tt::adapters::auth::jwt_verifier::create(std::move(jwt));
-  if (!verifier)
-    return "auth: " + verifier.error().message;
-  return std::optional<tt::adapters::auth::jwt_verifier>{std::move(*verifier)};
-}
-
 tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
   tt::storage::store_options out;
   out.group_commit.sync = cfg.storage_sync == "always" ? tt::storage::sync_policy::always
@@ -162,26 +137,24 @@ tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
 }
 
 /// Restores every stored event, adds the catalog's, and defines them all before the node
-/// serves; false if the store or the catalog is unusable.
-bool recover_and_load(caf::actor_system& actors, const tt::actors::shard_region& region,
-                      const tt::storage::snapshot_store& store, const std::string& dir,
-                      tt::timestamp now, tt::actors::recovery_summary& summary) {
+/// serves. Returns why the store or the catalog is unusable, if either is.
+std::optional<std::string> recover_and_load(caf::actor_system& actors,
+                                            const tt::actors::shard_region& region,
+                                            const tt::storage::snapshot_store& store,
+                                            const std::string& dir, tt::timestamp now,
+                                            tt::actors::recovery_summary& summary) {
   auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
   if (!catalog && catalog.error().code == tt::errc::not_found) {
     spdlog::warn("catalog: no directory {}; serving the stored events only", dir);
     catalog = std::vector<tt::domain::event_definition>{};
   }
-  if (!catalog) {
-    spdlog::error("catalog: {}", catalog.error().message);
-    return false;
-  }
+  if (!catalog)
+    return "catalog: " + catalog.error().message;
   auto plan = tt::actors::plan_recovery(store, std::move(*catalog), now, summary);
-  if (!plan) {
-    spdlog::error("recovery: {}", plan.error().message);
-    return false;
-  }
+  if (!plan)
+    return "recovery: " + plan.error().message;
   caf::scoped_actor self{actors};
-  bool ok = true;
+  std::vector<std::string> problems;
   self->request(region, caf::infinite, std::move(*plan))
       .receive(
           [&](const tt::actors::catalog_defined& outcome) {
@@ -189,90 +162,102 @@ bool recover_and_load(caf::actor_system& actors, const tt::actors::shard_region&
               spdlog::info("catalog: event {} with {} seats", e.event(), e.capacity);
             // Events that have reservations keep their stored definition (not an error).
             for (const auto& kept : outcome.kept) {
-              bool has_reservations = kept.code == tt::errc::failed_precondition;
-              spdlog::log(has_reservations ? spdlog::level::warn : spdlog::level::err,
-                          "catalog: {}", kept.message);
-              ok = ok && has_reservations;
+              if (kept.code == tt::errc::failed_precondition)
+                spdlog::warn("catalog: {}", kept.message);
+              else
+                problems.push_back(kept.message);
             }
           },
-          [&](const caf::error& err) {
-            spdlog::error("catalog: {}", caf::to_string(err));
-            ok = false;
-          });
+          [&](const caf::error& err) { problems.push_back(caf::to_string(err)); });
   spdlog::info("recovery: {} events, {} reservations ({} live holds, {} lapsed while down, "
                "released now), {} idempotency records in {} ms",
                summary.events, summary.reservations, summary.live_holds, summary.lapsed_holds,
                summary.idempotency_records, summary.took.count());
-  return ok;
+  if (problems.empty())
+    return std::nullopt;
+  return fmt::format("catalog: {}", fmt::join(problems, "; "));
 }
 
+/// Starts every component in dependency order, each followed at once by its deferred stop, and
+/// serves until SIGINT or SIGTERM. Every return (and an exception) stops what started, in
+/// reverse, once.
 int run(const tt::node::node_config& cfg, const sigset_t& signals) {
+  using tt::node::defer_stop;
   auto started_at = std::chrono::steady_clock::now();
+  // What the shutdown watchdog ends the process with if the stop hangs: a failure, until a
+  // signal asks for the stop.
+  int status = exit_status::failed;
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
-  if (auto* err = std::get_if<std::string>(&opened)) {
-    spdlog::error("storage: {}", *err);
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&opened))
+    return cannot_start("storage: " + *err);
   auto dir = std::move(std::get<0>(opened));
   spdlog::info("storage: data directory {}", dir->path().string());
+  auto stop_dir = defer_stop("data directory", [&dir] { dir.reset(); }); // releases its lock
   auto store_opened =
       tt::storage::rocksdb_snapshot_store::open(dir->path() / "snapshots", store_options_of(cfg));
-  if (auto* err = std::get_if<tt::storage::storage_error>(&store_opened)) {
-    spdlog::error("storage: cannot open the snapshot store: {}", err->message);
-    return 1;
-  }
+  if (auto* err = std::get_if<tt::storage::storage_error>(&store_opened))
+    return cannot_start("storage: cannot open the snapshot store: " + err->message);
   std::shared_ptr<tt::storage::rocksdb_snapshot_store> store = std::move(std::get<0>(store_opened));
   spdlog::info("storage: snapshot store open, sync {}", cfg.storage_sync);
+  // Closed rather than released: the runtime shares the store (every holder has stopped by now).
+  auto stop_store = defer_stop("snapshot store", [&store] {
+    if (auto err = store->close())
+      spdlog::error("storage: {}", err->message);
+  });
   auto started_backbone = tt::node::start_event_backbone(cfg, *store);
-  if (auto* err = std::get_if<std::string>(&started_backbone)) {
-    spdlog::error("{}", *err);
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&started_backbone))
+    return cannot_start(*err);
   auto& backbone = std::get<tt::node::event_backbone>(started_backbone);
-  // Declared after the store, so it is destroyed first: actors never outlive the store.
+  auto stop_backbone = defer_stop(
+      backbone.cluster ? "kafka publisher and embedded cluster" : "kafka publisher", [&backbone] {
+        backbone.publisher.reset();
+        backbone.cluster.reset();
+      });
+
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
   tt::actors::configure_scheduler(actor_cfg, cfg.actor_scheduler,
                                   static_cast<size_t>(cfg.actor_threads));
-  caf::actor_system actors{actor_cfg};
+  std::optional<caf::actor_system> system{std::in_place, actor_cfg};
+  auto& actors = *system;
   spdlog::info("actors: {} scheduler threads ({})", actors.scheduler().num_workers(),
                cfg.actor_scheduler);
+  // By now every actor was told to exit; the system waits for them to finish.
+  auto stop_system = defer_stop("actor system", [&] {
+    tt::node::end_process_after(stop_limit, status);
+    spdlog::info("shutdown: gRPC and the worker stopped; stopping actors");
+    // What is not acknowledged by then stays in the outbox for the next start.
+    backbone.publisher->flush(std::chrono::seconds{2});
+    system.reset();
+  });
   auto runtime = runtime_of(cfg);
-  auto secret = queue_secret_of(cfg);
-  auto jwt = jwt_of(cfg);
+  auto secret = tt::node::queue_secret_of(cfg);
+  if (!secret)
+    return cannot_start(secret.error().message);
+  auto jwt = tt::node::jwt_of(cfg);
   if (auto* err = std::get_if<std::string>(&jwt))
-    spdlog::error("{}", *err);
-  if (!secret || std::holds_alternative<std::string>(jwt))
-    return 1;
+    return cannot_start(*err);
   runtime->queue.secret = *secret;
   // Negative control: with no store the actors acknowledge writes they never stored.
   runtime->store = cfg.unsafe_skip_persistence ? nullptr : store;
   runtime->events = backbone.publisher;
   runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
   auto region = tt::actors::spawn_shard_region(actors, runtime);
+  auto stop_region = defer_stop("shard region", [&region] { stop_actor(region); });
   tt::actors::recovery_summary summary;
-  bool loaded =
-      recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary);
+  if (auto problem =
+          recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary))
+    return cannot_start(*problem);
   auto worker = tt::actors::spawn_worker(actors, region, runtime, {});
-  tt::actors::node_health_actor health; // once the worker consumer it probes runs
-  auto stop_actors = [&] {
-    caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
-    if (health)
-      caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(region, caf::exit_reason::user_shutdown);
-  };
-  if (!loaded) {
-    stop_actors();
-    return 1;
-  }
+  auto stop_worker = defer_stop("worker actor", [&worker] { stop_actor(worker); });
+
   auto consumer_started = tt::adapters::kafka::worker_consumer::start(
       backbone.settings, worker, *backbone.publisher, runtime->durable_store());
-  if (auto* err = std::get_if<std::string>(&consumer_started)) {
-    spdlog::error("{}", *err);
-    stop_actors();
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&consumer_started))
+    return cannot_start(*err);
   auto consumer = std::move(std::get<0>(consumer_started));
+  // Commits the offsets of what is done, leaves the group.
+  auto stop_consumer = defer_stop("worker consumer", [&consumer] { consumer.reset(); });
   // Serving before the worker consumes would let the first holds and payments wait for it.
   if (consumer->wait_for_assignment(std::chrono::seconds{15}))
     spdlog::info("kafka: worker consuming {} partitions (group {})",
@@ -280,49 +265,36 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   else
     spdlog::warn("kafka: the worker got no partitions within 15 s (other members may own them "
                  "all); holds still end by their backstop timer");
-  // The probe reads the consumer, which main resets only after gRPC (the only asker) drained.
+  // The probe reads the consumer, which stops after this actor.
   auto kafka_probe = [publisher = backbone.publisher, consumer = consumer.get(),
                       endpoint = backbone.settings.bootstrap_servers] {
     return tt::adapters::kafka::check_kafka(endpoint, *publisher, consumer, kafka_health_timeout);
   };
-  health =
+  auto health =
       tt::actors::spawn_node_health(actors, {cfg.node_id, version, started_at, summary.metrics()},
                                     *dir, store.get(), {kafka_probe});
+  auto stop_health = defer_stop("health actor", [&health] { stop_actor(health); });
 
   auto registry = tt::adapters::webhooks::webhook_registry::open(runtime->durable_store());
-  if (!registry) {
-    spdlog::error("webhooks: {}", registry.error().message);
-    consumer.reset();
-    stop_actors();
-    return 1;
-  }
-  auto webhook_secret = webhook_secret_of(cfg);
+  if (!registry)
+    return cannot_start("webhooks: " + registry.error().message);
+  auto webhook_secret = tt::node::webhook_secret_of(cfg);
   auto sender_started =
       tt::adapters::webhooks::webhook_sender::start(backbone.settings, webhook_secret, **registry);
-  if (auto* err = std::get_if<std::string>(&sender_started)) {
-    spdlog::error("{}", *err);
-    consumer.reset();
-    stop_actors();
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&sender_started))
+    return cannot_start(*err);
   auto sender = std::move(std::get<0>(sender_started));
+  auto stop_sender = defer_stop("webhook sender", [&sender] { sender.reset(); });
   tt::actors::user_hub_settings hub_settings;
   hub_settings.time = runtime->time;
   hub_settings.expiring_soon = std::chrono::seconds{cfg.streams_expiring_soon_seconds};
   auto hub = tt::actors::spawn_user_hub(actors, hub_settings);
-  auto stop_hub = [&] {
-    caf::anon_send_exit(hub, caf::exit_reason::user_shutdown);
-  };
+  auto stop_hub = defer_stop("user hub", [&hub] { stop_actor(hub); });
   auto feed_started = tt::adapters::kafka::update_feed::start(backbone.settings, hub);
-  if (auto* err = std::get_if<std::string>(&feed_started)) {
-    spdlog::error("{}", *err);
-    stop_hub();
-    sender.reset();
-    consumer.reset();
-    stop_actors();
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&feed_started))
+    return cannot_start(*err);
   auto feed = std::move(std::get<0>(feed_started));
+  auto stop_feed = defer_stop("update feed", [&feed] { feed.reset(); });
   spdlog::info("kafka: user streams read {} partitions from their end", feed->partitions());
 
   tt::adapters::rpc::server_options opts;
@@ -353,15 +325,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   tt::adapters::rpc::webhook_service_adapter webhooks{
       grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, webhook_secret};
   auto started = grpc_server.start();
-  if (auto* err = std::get_if<std::string>(&started)) {
-    spdlog::error("grpc: {}", *err);
-    feed.reset();
-    stop_hub();
-    sender.reset();
-    consumer.reset();
-    stop_actors();
-    return 1;
-  }
+  if (auto* err = std::get_if<std::string>(&started))
+    return cannot_start("grpc: " + *err);
+  // Drains the calls; the adapters and their requesters go right after it, on the way out.
+  auto stop_grpc = defer_stop("grpc server", [&grpc_server, &cfg] {
+    grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
+  });
   // Tests and launchers read this line to learn the port (grpc.listen may ask for port 0).
   spdlog::info("grpc: serving {} contract services on port {} (node {})",
                tt::adapters::rpc::contract_service_names().size(), std::get<int>(started),
@@ -369,21 +338,10 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
 
   int sig = 0;
   sigwait(&signals, &sig);
+  status = exit_status::ok;
   spdlog::info("shutdown: {} received, draining calls for up to {} ms", strsignal(sig),
                cfg.shutdown_grace_ms);
-  grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
-  feed.reset();
-  stop_hub();
-  sender.reset();
-  consumer.reset(); // commits the offsets of what is done, leaves the group
-  tt::node::end_process_after(stop_limit);
-  stop_actors();
-  spdlog::info("shutdown: gRPC and the worker stopped; stopping actors");
-  // What is not acknowledged by then stays in the outbox for the next start.
-  backbone.publisher->flush(std::chrono::seconds{2});
-  // The actor system, then the publisher and the embedded cluster, then the store, then the data
-  // directory lock go on the way out.
-  return 0;
+  return status;
 }
 
 } // namespace
@@ -399,18 +357,22 @@ int main(int argc, char** argv) {
   auto loaded = tt::node::load_config({argv + 1, argv + argc}, environ);
   if (auto* err = std::get_if<std::string>(&loaded)) {
     std::fprintf(stderr, "tacosd: %s\n", err->c_str());
-    return 2;
+    return exit_status::bad_usage;
   }
   const auto& args = std::get<tt::node::parsed_args>(loaded);
   if (args.help) {
     std::fputs(tt::node::config_reference().c_str(), stdout);
-    return 0;
+    std::fputs(exit_status_help, stdout);
+    return exit_status::ok;
   }
   tt::node::setup_logging(args.config.log_level, args.config.log_format);
+  // The guards inside run() have stopped what started before a handler below runs.
   try {
     return run(args.config, signals);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
-    return 1;
+  } catch (...) {
+    spdlog::critical("fatal: an exception that is not a std::exception");
   }
+  return exit_status::failed;
 }

@@ -7,14 +7,14 @@
 
 namespace tt::node {
 
-void end_process_after(std::chrono::milliseconds limit) {
-  std::thread{[limit] {
+void end_process_after(std::chrono::milliseconds limit, int status) {
+  std::thread{[limit, status] {
     std::this_thread::sleep_for(limit);
     spdlog::warn("shutdown: the actors did not stop within {} ms (CAF's clock is stuck); ending "
                  "the process: every acknowledged write is durable",
                  limit.count());
     spdlog::shutdown();
-    std::_Exit(0);
+    std::_Exit(status);
   }}.detach();
 }
 

@@ -12,8 +12,8 @@
 
 namespace tt::node {
 
-/// From now on the process ends (exit status 0, with a warning) if it is still running after
-/// `limit`.
-void end_process_after(std::chrono::milliseconds limit);
+/// From now on the process ends with `status` (and a warning) if it is still running after
+/// `limit`: the status of a clean stop after a signal, or the failure of a start cut short.
+void end_process_after(std::chrono::milliseconds limit, int status);
 
 } // namespace tt::node

@@ -1,0 +1,68 @@
+#include "adapters/node/secrets.hpp"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/domain/admission_token.hpp"
+
+namespace tt::node {
+
+namespace {
+
+/// `chars` random lower-case hex digits: the keys the node makes up when none is configured.
+std::string random_hex(size_t chars) {
+  std::random_device random;
+  std::string out;
+  for (size_t i = 0; i < chars; ++i)
+    out.push_back("0123456789abcdef"[random() % 16]);
+  return out;
+}
+
+} // namespace
+
+std::string webhook_secret_of(const node_config& cfg) {
+  if (cfg.webhook_signing_secret != "generated")
+    return cfg.webhook_signing_secret;
+  auto secret = random_hex(32);
+  spdlog::warn("webhooks: webhook.signing_secret not set; signing with a random secret for this "
+               "run (receivers cannot verify across restarts)");
+  return secret;
+}
+
+result<std::string> queue_secret_of(const node_config& cfg) {
+  if (cfg.queue_secret.empty())
+    return random_hex(2 * domain::min_admission_secret_length);
+  if (cfg.queue_secret.size() < domain::min_admission_secret_length)
+    return fail(errc::invalid_argument,
+                fmt::format("queue.secret: {} bytes; a reservation-token key needs at least {}",
+                            cfg.queue_secret.size(), domain::min_admission_secret_length));
+  return cfg.queue_secret;
+}
+
+std::variant<std::optional<adapters::auth::jwt_verifier>, std::string>
+jwt_of(const node_config& cfg) {
+  adapters::auth::jwt_config jwt;
+  jwt.hs256_secret = cfg.jwt_hs256_secret;
+  jwt.issuer = cfg.jwt_issuer;
+  jwt.audience = cfg.jwt_audience;
+  if (!cfg.jwt_rs256_public_key_file.empty()) {
+    std::ifstream in(cfg.jwt_rs256_public_key_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in)
+      return "auth.jwt_rs256_public_key_file: cannot read " + cfg.jwt_rs256_public_key_file;
+    jwt.rs256_public_key_pem = pem.str();
+  }
+  if (jwt.hs256_secret.empty() && jwt.rs256_public_key_pem.empty())
+    return std::optional<adapters::auth::jwt_verifier>{};
+  auto verifier = adapters::auth::jwt_verifier::create(std::move(jwt));
+  if (!verifier)
+    return "auth: " + verifier.error().message;
+  return std::optional<adapters::auth::jwt_verifier>{std::move(*verifier)};
+}
+
+} // namespace tt::node

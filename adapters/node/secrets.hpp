@@ -1,0 +1,29 @@
+#pragma once
+/// The keys the node signs and verifies with, from its configuration: the webhook signing secret,
+/// the waiting rooms' reservation-token key and the ValidateToken verifier. A key left unset is
+/// made up for this run.
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "actors/common/result.hpp"
+#include "adapters/auth/jwt.hpp"
+#include "adapters/node/config.hpp"
+
+namespace tt::node {
+
+/// webhook.signing_secret, or a random one for this run (with a warning: receivers cannot verify
+/// across restarts).
+std::string webhook_secret_of(const node_config& cfg);
+
+/// queue.secret, or a random one when unset (tokens then die with the node, as its rooms do);
+/// the failure when set but too short to be a safe HMAC key.
+result<std::string> queue_secret_of(const node_config& cfg);
+
+/// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set
+/// (ValidateToken then answers UNAVAILABLE).
+std::variant<std::optional<adapters::auth::jwt_verifier>, std::string>
+jwt_of(const node_config& cfg);
+
+} // namespace tt::node
