@@ -23,20 +23,20 @@ class call_bridge {
   /// keeps only a handful of requests outstanding at the benchmark's 64 calls in flight.
   static constexpr size_t requesters = 32;
 
-  explicit call_bridge(caf::actor_system& sys)
+  /// `time` keeps the calls' budgets: the node's one clock.
+  call_bridge(caf::actor_system& sys, std::shared_ptr<const clock> time)
       : pool_(std::make_shared<requester_pool>(sys, requesters)),
-        deadlines_(std::make_shared<call_deadlines>()) {}
+        deadlines_(std::make_shared<call_deadlines>(std::move(time))) {}
 
   /// Asks `target` with `msg...`; on a `Reply`, calls `on_reply(call, reply)`, which fills the
   /// response and calls `call.reply()` (or `call.fail()` when the reply itself says no). Past the
   /// call's budget it fails DEADLINE_EXCEEDED, whatever the actor does later.
   template <class Reply, class Call, class Handle, class OnReply, class... Ts>
   void ask(std::shared_ptr<Call> call, const Handle& target, OnReply on_reply, Ts... msg) const {
-    auto ticket = deadlines_->watch(
-        call_deadlines::clock_type::now() + call->timeout(), [weak = std::weak_ptr<Call>{call}] {
-          if (auto c = weak.lock())
-            c->fail(from_caf_error(caf::make_error(caf::sec::request_timeout)));
-        });
+    auto ticket = deadlines_->watch(call->timeout(), [weak = std::weak_ptr<Call>{call}] {
+      if (auto c = weak.lock())
+        c->fail(from_caf_error(caf::make_error(caf::sec::request_timeout)));
+    });
     // No CAF timeout: the budget is watched above (call_deadlines.hpp says why). The actors
     // always answer, and CAF answers for a dead one, so no request stays outstanding for good.
     pool_->submit({[call = std::move(call), target, on_reply = std::move(on_reply),

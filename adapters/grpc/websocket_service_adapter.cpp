@@ -119,10 +119,11 @@ void open_user_stream(caf::actor_system& sys, const actors::user_hub_actor& hub,
 } // namespace
 
 websocket_service_adapter::websocket_service_adapter(rpc_service& service, caf::actor_system& sys,
+                                                     call_bridge bridge,
                                                      actors::shard_region region,
                                                      actors::user_hub_actor hub,
                                                      size_t max_pending_updates)
-    : sys_(sys), bridge_(sys), region_(std::move(region)), hub_(std::move(hub)),
+    : sys_(sys), bridge_(std::move(bridge)), region_(std::move(region)), hub_(std::move(hub)),
       max_pending_updates_(max_pending_updates) {
   service.bind_server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>(
       "StreamQueueUpdates", [this](auto stream) { stream_queue_updates(std::move(stream)); });

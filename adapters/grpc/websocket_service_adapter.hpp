@@ -21,7 +21,7 @@ namespace tt::adapters::rpc {
 
 class websocket_service_adapter {
  public:
-  websocket_service_adapter(rpc_service& service, caf::actor_system& sys,
+  websocket_service_adapter(rpc_service& service, caf::actor_system& sys, call_bridge bridge,
                             actors::shard_region region, actors::user_hub_actor hub,
                             size_t max_pending_updates);
 

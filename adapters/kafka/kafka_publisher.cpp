@@ -17,7 +17,7 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
       {"linger.ms", "20"},
       // The embedded broker keeps ~5 MiB per partition and drops the oldest beyond it, and a
       // restarted worker needs the expiry event of every live hold: lz4 batches fit four to five
-      // times as many events in that window (tests/adapters/kafka/embedded_window_test.cpp).
+      // times as many events in that window (tests/adapters/kafka/embedded_cluster_test.cpp).
       // More kept batches cost the mock more walking, which its fewer partitions pay back
       // (kafka_settings.hpp). A real Kafka stores them compressed too.
       {"compression.type", "lz4"},

@@ -303,14 +303,14 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   opts.limits.default_timeout = std::chrono::milliseconds{cfg.grpc_default_timeout_ms};
   opts.limits.max_timeout = std::chrono::milliseconds{cfg.grpc_max_timeout_ms};
   tt::adapters::rpc::server grpc_server{opts};
-  tt::adapters::rpc::call_bridge bridge{actors};
+  tt::adapters::rpc::call_bridge bridge{actors, runtime->time};
   tt::adapters::rpc::gateway_service_adapter gateway{
       grpc_server.service("gateway.v1.GatewayService"), bridge, health, region,
       std::get<std::optional<tt::adapters::auth::jwt_verifier>>(std::move(jwt))};
   tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
                                                  bridge, region};
   tt::adapters::rpc::websocket_service_adapter streams{
-      grpc_server.service("gateway.v1.WebSocketService"), actors, region, hub,
+      grpc_server.service("gateway.v1.WebSocketService"),  actors, bridge, region, hub,
       static_cast<size_t>(cfg.streams_max_pending_updates)};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
                                                  bridge, health, region, cfg.catalog_dir};

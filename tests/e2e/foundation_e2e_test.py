@@ -4,7 +4,6 @@ import os
 import shutil
 import signal
 import sys
-import time
 import unittest
 
 import grpc
@@ -19,7 +18,7 @@ from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
 from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
 from proto.google.rpc import status_pb2  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 CONTRACT_SERVICES = {
@@ -169,12 +168,9 @@ class Lifecycle(unittest.TestCase):
                                  gateway_pb2.HEALTH_STATUS_HEALTHY)
                 shutil.rmtree(node.data_dir)
                 # A storage probe answers for one second; the next one must see the loss.
-                deadline = time.time() + 5
-                while True:
-                    reply = stub.HealthCheck(gateway_pb2.HealthCheckRequest())
-                    if reply.status != gateway_pb2.HEALTH_STATUS_HEALTHY or time.time() > deadline:
-                        break
-                    time.sleep(0.1)
+                reply = eventually("health to see the loss", lambda: stub.HealthCheck(
+                    gateway_pb2.HealthCheckRequest()), until=lambda r: r.status !=
+                    gateway_pb2.HEALTH_STATUS_HEALTHY, timeout=5, step=0.1)
                 self.assertEqual(reply.status, gateway_pb2.HEALTH_STATUS_UNHEALTHY)
                 self.assertEqual(reply.services["storage"].status, gateway_pb2.HEALTH_STATUS_UNHEALTHY)
                 admin = admin_pb2_grpc.AdminServiceStub(ch).GetSystemHealth(

@@ -1,6 +1,7 @@
 """Starts a real tacosd process on a free loopback port for end-to-end tests, and stops it."""
 import json
 import os
+import reprlib
 import signal
 import subprocess
 import tempfile
@@ -9,15 +10,29 @@ import time
 import grpc
 
 
-def wait_for(test, what, probe, timeout=10.0, step=0.05):
-    """Calls `probe` until it returns something true (returned) or `timeout` s pass (`test` fails)."""
-    deadline = time.time() + timeout
+def eventually(what, probe, until=bool, timeout=10.0, step=0.05):
+    """Calls `probe` until `until` holds for what it returns (by default: that it is true) and
+    returns that value; fails the test (AssertionError) once `timeout` s pass first. The one way an
+    e2e test waits: for a condition, with a bound, never for a guessed time."""
+    deadline = time.monotonic() + timeout
     while True:
         value = probe()
-        if value or time.time() > deadline:
-            test.assertTrue(value, "timed out waiting for " + what)
+        if until(value):
             return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for %s; last seen: %s" % (
+                what, reprlib.repr(value)))
         time.sleep(step)
+
+
+def node_now(channel):
+    """The node's clock, in seconds since the epoch: GetQueueStats stamps its answer with the
+    actors' clock. Times the node judges (a token's expiry, a signature's age) are set and checked
+    against it, so no test reads the wall clock itself. Needs the stubs on sys.path."""
+    from proto.gateway.v1 import queue_pb2, queue_pb2_grpc
+    stats = queue_pb2_grpc.QueueServiceStub(channel).GetQueueStats(
+        queue_pb2.GetQueueStatsRequest(), timeout=10)
+    return stats.system.last_updated.ToMilliseconds() / 1000
 
 
 def contract_error(rpc_error):
@@ -46,8 +61,8 @@ class NodeProcess:
         self.log = open(self.log_path, "w+")
         self.proc = subprocess.Popen([self.binary, *self.flags], stdout=self.log,
                                      stderr=subprocess.STDOUT)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             for entry in self.log_entries():
                 if entry["msg"].startswith("grpc: serving"):
                     self.port = int(entry["msg"].split(" on port ")[1].split()[0])

@@ -22,7 +22,7 @@ from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error, wait_for  # noqa: E402
+from node_process import NodeProcess, contract_error, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -89,7 +89,7 @@ class Payments(unittest.TestCase):
             reservation_id=rid, user_id=user), timeout=10).reservation
 
     def wait_for(self, what, probe, timeout=8):
-        return wait_for(self, what, probe, timeout)
+        return eventually(what, probe, timeout=timeout)
 
     def free(self, seats):
         got = self.inv.CheckAvailability(inventory_pb2.CheckAvailabilityRequest(
@@ -108,6 +108,8 @@ class Payments(unittest.TestCase):
 
     def test_approve_confirms_the_reservation_and_sells_its_seats(self):
         held = self.hold("ann", ["A-1-1", "A-1-2"])
+        # Held just after, never paid: its expiry shows the node is past the first hold's deadline.
+        twin = self.hold("ann-twin", ["A-1-3"])
         intent = self.intent(held, "ann", P.PAYMENT_SCENARIO_APPROVE)
         self.assertEqual(intent.status, P.PAYMENT_STATUS_PENDING)
         self.assertTrue(intent.payment_intent_id.startswith("p-"))
@@ -129,8 +131,10 @@ class Payments(unittest.TestCase):
         self.assertTrue(r.order_id.startswith("o-"))
         self.assertEqual({s.status for s in r.seats}, {types_pb2.SEAT_STATUS_SOLD})
         self.assertFalse(self.free(["A-1-1"]))
-        # The hold's deadline passing changes nothing now.
-        time.sleep(HOLD_SECONDS + 0.5)
+        # The hold's deadline passing changes nothing now: holds of one event expire in deadline
+        # order, so once the twin has, the paid hold's deadline has been handled too.
+        self.wait_for("the twin hold to expire", lambda: self.reservation(
+            twin.reservation_id, "ann-twin").status == R.RESERVATION_STATUS_EXPIRED)
         self.assertEqual(self.reservation(held.reservation_id, "ann").status,
                          R.RESERVATION_STATUS_CONFIRMED)
         # The client's own ConfirmReservation afterwards gets the confirmation, not an error.
@@ -292,7 +296,9 @@ class Payments(unittest.TestCase):
         for seat in ("A-1-6", "A-1-7", "A-1-8"):
             held = self.hold("lia", [seat])
             made.append(self.intent(held, "lia", P.PAYMENT_SCENARIO_TIMEOUT).payment_intent_id)
-            time.sleep(0.005)  # distinct creation times
+            # Distinct creation milliseconds make "newest first" one order: the node stamps them
+            # from the system clock this sleep is measured on, so 5 ms apart is certain.
+            time.sleep(0.005)
         first = self.pay.ListPayments(P.ListPaymentsRequest(
             user_id="lia", pagination=types_pb2.Pagination(page_size=2)), timeout=10)
         self.assertEqual([p.payment_intent_id for p in first.payments], made[::-1][:2])
@@ -328,12 +334,9 @@ class PaymentsAfterACrash(unittest.TestCase):
                 idempotency_key=key()), timeout=10)
             pay.ProcessPayment(P.ProcessPaymentRequest(
                 payment_intent_id=intent.payment_intent_id, idempotency_key=key()), timeout=10)
-            deadline = time.time() + 8
-            while res.GetReservation(R.GetReservationRequest(
-                    reservation_id=held.reservation_id, user_id="zed"),
-                    timeout=10).reservation.status != R.RESERVATION_STATUS_CONFIRMED:
-                self.assertLess(time.time(), deadline, "never confirmed")
-                time.sleep(0.05)
+            eventually("the confirmation", lambda: res.GetReservation(R.GetReservationRequest(
+                reservation_id=held.reservation_id, user_id="zed"), timeout=10).reservation.status
+                == R.RESERVATION_STATUS_CONFIRMED, timeout=8)
         node.proc.kill()
         node.proc.wait()
         again = NodeProcess(TACOSD, *FLAGS, data_dir=node.data_dir).start()

@@ -36,7 +36,7 @@ from proto.google.rpc import status_pb2  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, eventually, node_now  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -72,6 +72,7 @@ def error_code(exc):
 
 class Client:
     def __init__(self, channel):
+        self.channel = channel
         self.queue = queue_pb2_grpc.QueueServiceStub(channel)
         self.reservations = reservation_pb2_grpc.ReservationServiceStub(channel)
         self.inventory = inventory_pb2_grpc.InventoryServiceStub(channel)
@@ -106,15 +107,16 @@ class Client:
             action=action, reason="e2e", parameters=params, confirm=True), timeout=CALL_TIMEOUT)
 
     def wait_ready(self, event, user, token, seconds=10):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
+        """The admission (RequestAdmissionResponse), once the inlet has reached `user`."""
+        def admission():
             try:
-                return self.admit(event, user, token).reservation_token
+                return self.admit(event, user, token)
             except grpc.RpcError as exc:
                 if exc.code() != SC.FAILED_PRECONDITION:
                     raise
-            time.sleep(0.02)
-        raise AssertionError("%s never admitted" % user)
+                return None
+        return eventually("%s admitted" % user, admission, until=lambda a: a is not None,
+                          timeout=seconds, step=0.02)
 
 
 def bypass_findings(client, event, other_event):
@@ -130,7 +132,8 @@ def bypass_findings(client, event, other_event):
                 found.append("%s: %s %s" % (what, exc.code(), exc.details()))
 
     users = ["bypass-%d-%s" % (i, uuid.uuid4().hex[:6]) for i in range(3)]
-    tokens = [client.wait_ready(event, u, client.join(event, u).waiting_token) for u in users]
+    admissions = [client.wait_ready(event, u, client.join(event, u).waiting_token) for u in users]
+    tokens = [a.reservation_token for a in admissions]
     refused("no token", lambda: client.hold(event, users[0], ""))
     forged = tokens[0][:-2] + ("AA" if not tokens[0].endswith("AA") else "BB")
     refused("a forged token", lambda: client.hold(event, users[0], forged))
@@ -144,7 +147,10 @@ def bypass_findings(client, event, other_event):
         refused("a reused token", lambda: client.hold(event, users[0], tokens[0]))
     except grpc.RpcError as exc:
         found.append("the first use of a token was refused: %s" % exc.details())
-    time.sleep(TOKEN_TTL + 0.5)
+    # Expired by the node's clock, which the hold below reads later still.
+    expires = admissions[2].valid_until.ToMilliseconds() / 1000
+    eventually("the node's clock past the token's expiry", lambda: node_now(client.channel),
+               until=lambda now: now >= expires, timeout=TOKEN_TTL + 5)
     refused("an expired token", lambda: client.hold(event, users[2], tokens[2]))
     return found
 
@@ -187,8 +193,8 @@ class QueueE2E(unittest.TestCase):
         # Bounded by time, not by a count of sweeps: with few users left a sweep takes a
         # millisecond, so 200 of them ran out before a loaded node's next tick (seen under
         # ctest -j2: 1997 of 1998 ready).
-        deadline = time.time() + 60
-        while len(ready_at) < USERS - len(leavers) and time.time() < deadline:
+        deadline = time.monotonic() + 60
+        while len(ready_at) < USERS - len(leavers) and time.monotonic() < deadline:
             sweeps += 1
             # Polled last-joined first: admission only moves forward, so anyone polled after a
             # ready user (joined before it) must be ready too, and waiting positions must fall.
@@ -200,7 +206,7 @@ class QueueE2E(unittest.TestCase):
                     continue
                 s = c.status(tokens[i])
                 if s.admission_ready:
-                    ready_at[i] = (sweeps, time.time())
+                    ready_at[i] = sweeps
                     seen_ready = i
                 elif seen_ready is not None:
                     violations.append("user %d waits while %d (joined later) is ready" % (i, seen_ready))
@@ -212,7 +218,7 @@ class QueueE2E(unittest.TestCase):
                 break
         self.assertEqual(violations, [])
         self.assertEqual(len(ready_at), USERS - len(leavers))
-        order = sorted(ready_at, key=lambda i: (ready_at[i][0], i))
+        order = sorted(ready_at, key=lambda i: (ready_at[i], i))
         self.assertEqual(order, sorted(ready_at), "admitted order == join order")
         self.assertGreater(sweeps, 2, "the inlet admits at its rate, not all at once")
 
@@ -245,7 +251,14 @@ class QueueE2E(unittest.TestCase):
         stop = admin_pb2.EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS
         self.assertTrue(c.emergency(stop, event_id=event).executed)
         token = c.join(event, "frozen").waiting_token
-        time.sleep(0.5)
+        # A stopped inlet shows only as nothing happening, so an open room beside it is the clock:
+        # its inlet ticks on the same period, and three users each joining once the one before is
+        # admitted take three of its ticks, over which the stopped inlet ticks too.
+        beside = "open-" + uuid.uuid4().hex[:8]
+        c.define(event_doc(beside, rows=1, seats=5))
+        for n in range(3):
+            who = "beside-%d" % n
+            c.wait_ready(beside, who, c.join(beside, who).waiting_token, seconds=3)
         self.assertFalse(c.status(token).admission_ready)
         c.emergency(stop, event_id=event, mode="off")
         self.assertTrue(c.wait_ready(event, "frozen", token, seconds=3))
@@ -269,7 +282,7 @@ class QueueE2E(unittest.TestCase):
             body = b64(json.dumps(claims).encode())
             sig = hmac.new(secret.encode(), (head + "." + body).encode(), hashlib.sha256).digest()
             return head + "." + body + "." + b64(sig)
-        now = int(time.time())
+        now = int(node_now(self.channel))
         good = jwt({"sub": "alice", "exp": now + 60, "email": "a@example.com", "scope": "book pay"})
         reply = self.client.gateway.ValidateToken(gateway_pb2.ValidateTokenRequest(
             token=good, required_scope="book"), timeout=CALL_TIMEOUT)
@@ -322,8 +335,8 @@ def queue_after_kill(test, extra_flags=()):
             with ThreadPoolExecutor(32) as pool:
                 joined.update(zip(users[2:], pool.map(lambda u: c.join(event, u).waiting_token,
                                                       users[2:])))
-            spent = c.wait_ready(event, users[0], joined[users[0]], seconds=15)
-            kept = c.wait_ready(event, users[1], joined[users[1]], seconds=15)
+            spent = c.wait_ready(event, users[0], joined[users[0]], seconds=15).reservation_token
+            kept = c.wait_ready(event, users[1], joined[users[1]], seconds=15).reservation_token
             held = c.hold(event, users[0], spent)
             before = {u: c.status(joined[u]) for u in users[2:]}
         node.stop(signal.SIGKILL)

@@ -26,7 +26,7 @@ from proto.google.rpc import status_pb2  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -81,6 +81,10 @@ def key():
 
 def ts(t):
     return t.seconds + t.nanos / 1e9
+
+
+def ms(t):
+    return t.ToMilliseconds()
 
 
 def contract_error(rpc_error):
@@ -414,7 +418,6 @@ class Holds(NodeTestCase):
 
     def test_explicit_hold_reply(self):
         event_id = self.new_event()
-        before = time.time()
         reply = self.create(event_id, seats=["V-2-1", "G-2-7"])
         self.assertEqual(reply.status, R.RESERVATION_STATUS_HOLD)
         self.assertTrue(reply.reservation_id.startswith("r-"), reply.reservation_id)
@@ -428,7 +431,10 @@ class Holds(NodeTestCase):
                             for s in reply.reserved_seats))
         self.assertEqual((reply.total_amount.amount, reply.total_amount.currency),
                          (V_PRICE + G_PRICE, "KRW"))
-        self.assertLess(abs(ts(reply.hold_expires_at) - (before + 60)), 3)
+        # 60 s (the default hold) after its creation, both by the node's clock.
+        stored = self.get(reply.reservation_id)
+        self.assertEqual(stored.hold_expires_at, reply.hold_expires_at)
+        self.assertEqual(ms(stored.hold_expires_at) - ms(stored.created_at), 60_000)
 
     def test_quantity_takes_adjacent_seats_of_the_best_tier(self):
         event_id = self.new_event()
@@ -588,18 +594,15 @@ class HoldExpiry(NodeTestCase):
 
     def test_a_hold_expires_and_its_seats_return(self):
         event_id = self.new_event()
-        before = time.time()
         created = self.create(event_id, user="alice", seats=["V-2-2", "V-2-3"])
         rid = created.reservation_id
-        self.assertLess(abs(ts(created.hold_expires_at) - (before + 1)), 1)
-        deadline = time.time() + 4
-        while True:
-            r = self.get(rid)
-            if r.status != R.RESERVATION_STATUS_HOLD or time.time() > deadline:
-                break
-            time.sleep(0.05)
+        r = self.get(rid)
+        self.assertEqual(ms(r.hold_expires_at) - ms(r.created_at), 1000)
+        r = eventually("the hold to end", lambda: self.get(rid),
+                       until=lambda r: r.status != R.RESERVATION_STATUS_HOLD, timeout=4)
         self.assertEqual(r.status, R.RESERVATION_STATUS_EXPIRED)
-        self.assertLess(time.time() - before, 3.5, "expiry took too long")
+        # Ended by the node's clock at its deadline, not before.
+        self.assertGreaterEqual(ms(r.updated_at), ms(r.hold_expires_at))
         self.assertTrue(all(s.status == types_pb2.SEAT_STATUS_AVAILABLE for s in r.seats), r)
         self.assertTrue(self.check(event_id, seats=["V-2-2", "V-2-3"]).available)
         s = self.status(event_id)
@@ -626,6 +629,8 @@ class HoldExpiry(NodeTestCase):
         event_id = self.new_event()
         created = self.create(event_id, user="alice", seats=["G-2-2"])
         rid = created.reservation_id
+        # Held just after and never extended: it runs out just past the first deadline.
+        twin = self.create(event_id, user="bob", seats=["G-2-3"])
         first_deadline = ts(created.hold_expires_at)
         extended = self.client.res.ExtendHold(R.ExtendHoldRequest(
             reservation_id=rid, user_id="alice", extension_seconds=2, idempotency_key=key()),
@@ -634,27 +639,27 @@ class HoldExpiry(NodeTestCase):
         self.assertEqual(extended.extended_seconds, 2)
         new_deadline = ts(extended.new_expires_at)
         self.assertAlmostEqual(new_deadline, first_deadline + 2, places=2)
-        # Past the first deadline (the one wait that must be real), the seat is still held.
-        time.sleep(max(0.0, first_deadline + 0.4 - time.time()))
+        # Past the first deadline, the seat is still held. Holds of one event expire in deadline
+        # order, so once the twin has, the node has handled the first deadline too.
+        eventually("the twin hold to expire", lambda: self.get(twin.reservation_id, "bob").status
+                   == R.RESERVATION_STATUS_EXPIRED, timeout=4)
         self.assertEqual(self.get(rid).status, R.RESERVATION_STATUS_HOLD)
         self.assertFalse(self.check(event_id, seats=["G-2-2"]).available)
         self.assertRpcError(self.client.res.CreateReservation, R.CreateReservationRequest(
             event_id=event_id, user_id="bob", seat_ids=["G-2-2"], idempotency_key=key()),
             SC.ABORTED, E.ERROR_CODE_INVENTORY_CONFLICT, "seat_ids")
-        # And it expires at the new deadline.
-        deadline = new_deadline + 2
-        while self.get(rid).status == R.RESERVATION_STATUS_HOLD and time.time() < deadline:
-            time.sleep(0.05)
-        self.assertEqual(self.get(rid).status, R.RESERVATION_STATUS_EXPIRED)
-        self.assertGreaterEqual(time.time(), new_deadline - 0.05)
+        # And it expires at the new deadline, not before (both by the node's clock).
+        r = eventually("the extended hold to end", lambda: self.get(rid),
+                       until=lambda r: r.status != R.RESERVATION_STATUS_HOLD, timeout=5)
+        self.assertEqual(r.status, R.RESERVATION_STATUS_EXPIRED)
+        self.assertGreaterEqual(ms(r.updated_at), ms(extended.new_expires_at))
         self.assertTrue(self.check(event_id, seats=["G-2-2"]).available)
 
     def test_expired_reservation_is_listed_as_expired(self):
         event_id = self.new_event()
         rid = self.create(event_id, user="carol", quantity=1).reservation_id
-        deadline = time.time() + 4
-        while self.get(rid, "carol").status == R.RESERVATION_STATUS_HOLD and time.time() < deadline:
-            time.sleep(0.05)
+        eventually("the hold to end", lambda: self.get(rid, "carol").status
+                   != R.RESERVATION_STATUS_HOLD, timeout=4)
         page = self.client.res.ListReservations(R.ListReservationsRequest(
             user_id="carol", status=R.RESERVATION_STATUS_EXPIRED), timeout=CALL_TIMEOUT)
         self.assertEqual([r.reservation_id for r in page.reservations], [rid])
@@ -804,7 +809,9 @@ class ListReservations(NodeTestCase):
         cls.created = []  # creation order
         for event_id in (cls.event_a, cls.event_b, cls.event_a, cls.event_b, cls.event_a):
             cls.created.append(helper.create(event_id, user=cls.user, quantity=1).reservation_id)
-            time.sleep(0.003)  # distinct creation milliseconds make "newest first" one order
+            # Distinct creation milliseconds make "newest first" one order: the node stamps them
+            # from the system clock this sleep is measured on, so 3 ms apart is certain.
+            time.sleep(0.003)
         helper.create(cls.event_a, user=unique("someone-else"), quantity=1)
         cls.cancelled = cls.created[1]
         helper.cancel(cls.cancelled, user=cls.user)
@@ -917,7 +924,6 @@ class Inventory(NodeTestCase):
         self.assertEqual(reply.remaining_in_section, 9)
 
     def test_reserve_seat_and_release_hold(self):
-        before = time.time()
         reply = self.client.inv.ReserveSeat(INV.ReserveSeatRequest(
             event_id=self.event_id, user_id="dave", seat_ids=["G-2-4", "G-2-5"],
             idempotency_key=key()), timeout=CALL_TIMEOUT)
@@ -925,9 +931,11 @@ class Inventory(NodeTestCase):
         self.assertIn(self.event_id, reply.hold_id)
         self.assertEqual(reply.status, INV.HOLD_STATUS_ACTIVE)
         self.assertEqual({s.id for s in reply.reserved_seats}, {"G-2-4", "G-2-5"})
-        self.assertLess(abs(ts(reply.hold_expires_at) - (before + 60)), 3)
+        stored = self.get(reply.hold_id, "dave")
+        self.assertEqual(ms(stored.hold_expires_at) - ms(stored.created_at), 60_000)
+        self.assertEqual(stored.hold_expires_at, reply.hold_expires_at)
         self.assertFalse(self.check(self.event_id, seats=["G-2-4"]).available)
-        self.assertEqual(self.get(reply.hold_id, "dave").status, R.RESERVATION_STATUS_HOLD)
+        self.assertEqual(stored.status, R.RESERVATION_STATUS_HOLD)
 
         released = self.client.inv.ReleaseHold(INV.ReleaseHoldRequest(
             reservation_id=reply.hold_id, event_id=self.event_id, reason="operator",

@@ -10,7 +10,6 @@ admission actor logs its subscriber count) and the node keeps serving. Bad reque
 and malformed bytes are INVALID_ARGUMENT, an unknown token NOT_FOUND."""
 import os
 import sys
-import time
 import unittest
 import uuid
 
@@ -21,7 +20,7 @@ sys.path.insert(0, os.environ["TT_PY_STUBS"])
 from proto.common.v1 import admin_pb2, errors_pb2  # noqa: E402
 from proto.gateway.v1 import queue_pb2, websocket_pb2, websocket_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, eventually  # noqa: E402
 from queue_e2e_test import CALL_TIMEOUT, Client, error_code, event_doc  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
@@ -71,13 +70,8 @@ class StreamsE2E(unittest.TestCase):
                 if e["msg"].startswith(prefix) and e["msg"].endswith("queue stream subscriber(s)")]
 
     def wait_subscribers(self, event, n, seconds=10):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            counts = self.subscriber_counts(event)
-            if counts and counts[-1] == n:
-                return
-            time.sleep(0.05)
-        self.fail("subscriber count never reached %d: %s" % (n, self.subscriber_counts(event)[-5:]))
+        eventually("the subscriber count to reach %d" % n, lambda: self.subscriber_counts(event),
+                   until=lambda counts: counts[-1:] == [n], timeout=seconds)
 
     def test_stream_pushes_positions_then_ready_and_the_user_holds(self):
         c, doc = self.client, slow_event(2)
@@ -113,7 +107,10 @@ class StreamsE2E(unittest.TestCase):
         first = next(stream)
         self.assertEqual(first.queue_update.event_type, W.QUEUE_EVENT_TYPE_POSITION_CHANGED)
         self.assertEqual(first.queue_update.position, 1)
-        time.sleep(IDLE_TIMEOUT + 1.5)
+        # Watched through the room's count: polling the idle entry's status would keep it alive.
+        eventually("the idle entry to expire", lambda: c.queue.GetQueueStats(
+            queue_pb2.GetQueueStatsRequest(event_id=event), timeout=CALL_TIMEOUT).events[0],
+            until=lambda room: room.total_waiting == 1, timeout=IDLE_TIMEOUT + 10)
         with self.assertRaises(grpc.RpcError) as gone:
             c.status(idle)  # negative control: nobody polled or streamed it
         self.assertEqual(gone.exception.code(), SC.NOT_FOUND)

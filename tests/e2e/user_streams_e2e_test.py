@@ -30,7 +30,7 @@ from proto.gateway.v1 import websocket_pb2, websocket_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error  # noqa: E402
+from node_process import NodeProcess, contract_error, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SC = grpc.StatusCode
@@ -150,9 +150,9 @@ class UserStreams(unittest.TestCase):
         """(old, new, event_type) of each update up to the one whose new status is `until`,
         leaving out EXPIRING_SOON (its timing is another test's)."""
         out = []
-        deadline = time.time() + timeout
+        deadline = time.monotonic() + timeout
         while not out or out[-1][1] != until:
-            u = reader.take(max(0.1, deadline - time.time())).reservation_update
+            u = reader.take(max(0.1, deadline - time.monotonic())).reservation_update
             if u.event_type != EXPIRING:
                 out.append((u.old_status, u.new_status, u.event_type))
         return out
@@ -192,18 +192,19 @@ class UserStreams(unittest.TestCase):
         who = user()
         reservations = self.watch(self.open_reservations(who))
         held = self.hold(who)
-        deadline = held.hold_expires_at.ToMilliseconds() / 1000
+        deadline_ms = held.hold_expires_at.ToMilliseconds()
         created = reservations.take().reservation_update
         self.assertEqual(created.event_type, CREATED)
         self.assertEqual(created.reservation_id, held.reservation_id)
         warning = reservations.take()
-        warned_at = time.time()
         self.assertEqual(warning.reservation_update.event_type, EXPIRING)
         self.assertEqual(warning.reservation_update.new_status, R.RESERVATION_STATUS_HOLD)
         self.assertEqual(warning.reservation_update.hold_expires_at, held.hold_expires_at)
-        # About LEAD_SECONDS before the deadline (the node and the test share the clock).
-        self.assertLess(warned_at, deadline - LEAD_SECONDS / 2)
-        self.assertGreater(warned_at, deadline - LEAD_SECONDS - 1)
+        # Stamped by the node's clock when it warned: not before the lead time, and before the
+        # deadline.
+        warned_ms = warning.timestamp.ToMilliseconds()
+        self.assertGreaterEqual(warned_ms, deadline_ms - LEAD_SECONDS * 1000)
+        self.assertLess(warned_ms, deadline_ms)
         ended = reservations.take().reservation_update
         self.assertEqual((ended.old_status, ended.new_status, ended.event_type),
                          (R.RESERVATION_STATUS_HOLD, R.RESERVATION_STATUS_EXPIRED,
@@ -229,11 +230,14 @@ class UserStreams(unittest.TestCase):
         self.assertEqual((moved.old_status, moved.new_status),
                          (R.RESERVATION_STATUS_HOLD, R.RESERVATION_STATUS_HOLD))
         self.assertEqual(moved.hold_expires_at, extended.new_expires_at)
-        warning = reservations.take().reservation_update
+        warned = reservations.take()
+        warning = warned.reservation_update
         self.assertEqual(warning.event_type, EXPIRING)
         self.assertEqual(warning.hold_expires_at, extended.new_expires_at)
-        self.assertGreater(time.time(), held.hold_expires_at.ToMilliseconds() / 1000
-                           - LEAD_SECONDS + 1)
+        # Moved: the node warned (by its clock) the lead time before the new deadline, past the
+        # time it would have warned for the old one.
+        self.assertGreaterEqual(warned.timestamp.ToMilliseconds(),
+                                extended.new_expires_at.ToMilliseconds() - LEAD_SECONDS * 1000)
         ended = reservations.take().reservation_update
         self.assertEqual(ended.new_status, R.RESERVATION_STATUS_EXPIRED)
         self.assertEqual([u for u in reservations.pending()
@@ -286,13 +290,8 @@ class UserStreams(unittest.TestCase):
                 if e["msg"].startswith("user streams: ")]
 
     def wait_count(self, n, seconds=10):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            counts = self.stream_counts()
-            if counts and counts[-1] == n:
-                return
-            time.sleep(0.05)
-        self.fail("stream count never reached %d: %s" % (n, self.stream_counts()[-5:]))
+        eventually("the stream count to reach %d" % n, self.stream_counts,
+                   until=lambda counts: counts[-1:] == [n], timeout=seconds)
 
     def test_disconnected_streams_free_their_subscriptions(self):
         self.wait_count(len(self.bystanders))

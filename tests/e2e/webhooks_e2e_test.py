@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import threading
-import time
 import unittest
 import uuid
 
@@ -28,7 +27,7 @@ from proto.gateway.v1 import webhook_pb2, webhook_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error, wait_for  # noqa: E402
+from node_process import NodeProcess, contract_error, eventually, node_now  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SECRET = "node-signing-secret-for-tests-0123"
@@ -47,11 +46,12 @@ def key():
     return uuid.uuid4().hex
 
 
-def signature_ok(secret, header, body):
+def signature_ok(secret, header, body, now):
+    """The receiver's check: the HMAC matches and the stamp is within 5 minutes of `now`."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
     want = hmac.new(secret.encode(), (parts.get("t", "") + ".").encode() + body,
                     hashlib.sha256).hexdigest()
-    return hmac.compare_digest(want, parts.get("v1", "")) and abs(time.time() - int(parts["t"])) < 300
+    return hmac.compare_digest(want, parts.get("v1", "")) and abs(now - int(parts["t"])) < 300
 
 
 class Receiver:
@@ -132,7 +132,7 @@ class Webhooks(unittest.TestCase):
         return held, intent
 
     def wait_for(self, what, probe, timeout=15):
-        return wait_for(self, what, probe, timeout)
+        return eventually(what, probe, timeout=timeout)
 
     def rejected(self, fn, status):
         with self.assertRaises(grpc.RpcError) as cm:
@@ -145,8 +145,10 @@ class Webhooks(unittest.TestCase):
         self.receiver.fail_first[path] = 2
         _, intent = self.intent("ann", P.PAYMENT_SCENARIO_APPROVE, self.receiver.url + path)
         got = self.wait_for("the delivery", lambda: self.receiver.delivered(path))[0]
-        self.assertTrue(signature_ok(SECRET, got["signature"], got["body"]), got)
-        self.assertFalse(signature_ok("another-secret-entirely-000", got["signature"], got["body"]))
+        now = node_now(self.channel)
+        self.assertTrue(signature_ok(SECRET, got["signature"], got["body"], now), got)
+        self.assertFalse(signature_ok("another-secret-entirely-000", got["signature"], got["body"],
+                                      now))
         body = json.loads(got["body"])
         self.assertEqual(body["type"], "payment.completed")
         self.assertEqual(body["data"]["payment_intent_id"], intent.payment_intent_id)
@@ -168,7 +170,8 @@ class Webhooks(unittest.TestCase):
         self.assertTrue(sent.webhook_sent)
         again = self.wait_for("the simulated webhook", lambda: [
             p for p in self.receiver.delivered(path) if p["id"] == sent.webhook_id])[0]
-        self.assertTrue(signature_ok(SECRET, again["signature"], again["body"]))
+        self.assertTrue(signature_ok(SECRET, again["signature"], again["body"],
+                                     node_now(self.channel)))
         self.assertEqual(json.loads(again["body"])["data"]["status"], "FAILED")
         _, bare = self.intent("bob", P.PAYMENT_SCENARIO_APPROVE, process=False)
         self.rejected(lambda: self.pay.SimulateWebhook(P.SimulateWebhookRequest(
@@ -185,7 +188,8 @@ class Webhooks(unittest.TestCase):
         got = self.wait_for("the registered delivery", lambda: [
             p for p in self.receiver.delivered(path)
             if json.loads(p["body"])["data"]["payment_intent_id"] == intent.payment_intent_id])[0]
-        self.assertTrue(signature_ok(secret, got["signature"], got["body"]))
+        self.assertTrue(signature_ok(secret, got["signature"], got["body"],
+                                     node_now(self.channel)))
         ok = self.hooks.ValidateWebhook(WH.ValidateWebhookRequest(
             payload=got["body"].decode(), signature=got["signature"], webhook_id=reg.webhook_id),
             timeout=10)
@@ -205,7 +209,7 @@ class Webhooks(unittest.TestCase):
                                        reservation_id=held.reservation_id,
                                        status=WH.PAYMENT_WEBHOOK_STATUS_SUCCESS),
             source="provider")
-        req.timestamp.seconds = int(time.time()) - age
+        req.timestamp.seconds = int(node_now(self.channel)) - age
         body = req.SerializeToString(deterministic=True)
         req.signature = hmac.new(secret.encode(), ("%d." % req.timestamp.seconds).encode() + body,
                                  hashlib.sha256).hexdigest()
@@ -236,7 +240,7 @@ class Webhooks(unittest.TestCase):
         # An expiry webhook cannot end a hold before its deadline.
         exp = WH.ReceiveExpiryWebhookRequest(webhook_id=key(),
                                              reservation_id=held.reservation_id)
-        exp.expired_at.seconds = int(time.time())
+        exp.expired_at.seconds = int(node_now(self.channel))
         sig = hmac.new(SECRET.encode(), ("%d." % exp.expired_at.seconds).encode() +
                        exp.SerializeToString(deterministic=True), hashlib.sha256).hexdigest()
         exp.metadata["signature"] = sig
