@@ -254,14 +254,7 @@ caf::result<std::vector<domain::seat_view>> move_seats(self_pointer self, const 
 list_answer list(self_pointer self, const list_query& q) {
   auto& st = self->state;
   list_answer out;
-  auto it = st.by_user.find(q.user);
-  if (it == st.by_user.end())
-    return out;
-  for (const auto& id : it->second) {
-    const auto& r = st.reservations.at(id).latest;
-    if (q.status == domain::reservation_status::unspecified || r.status == q.status)
-      out.items.push_back(r);
-  }
+  out.items = st.reservations.of_user(q.user, q.status);
   out.total = static_cast<int32_t>(out.items.size());
   return out;
 }
@@ -338,7 +331,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     self->set_down_handler([self](caf::down_msg& down) {
       // Passivation and stop_reservations demonitor first: this is a reservation actor that
       // ended by itself.
-      self->state.reservations.for_each([&](reservation_table::value_type& r) {
+      self->state.reservations.for_each([&](reservation_book::value_type& r) {
         auto& entry = r.second;
         if (entry.handle && entry.handle->address() == down.source)
           entry.handle.reset(); // the next request spawns it again from its stored state

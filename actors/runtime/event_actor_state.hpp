@@ -1,10 +1,9 @@
 #pragma once
-/// The event actor's state and the functions its three files share (event_actor.cpp: seats,
+/// The event actor's state and the functions its files share (event_actor.cpp: seats,
 /// holds and routing; event_reservations.cpp: reservation actors, passivation, recovery;
 /// event_payments.cpp: payment intents and their effect on reservations). Internal to
 /// actors/runtime: nothing outside the event actor includes it.
 
-#include <deque>
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -12,32 +11,16 @@
 
 #include <caf/all.hpp>
 
-#include "actors/common/segmented_map.hpp"
 #include "actors/runtime/due_queue.hpp"
 #include "actors/runtime/durable_queue.hpp"
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/payment_actor.hpp"
 #include "actors/runtime/reservation_actor.hpp"
+#include "actors/runtime/reservation_book.hpp"
 #include "actors/runtime/write_journal.hpp"
 
 namespace tt::actors::event_detail {
-
-struct reservation_entry {
-  /// Empty while passivated: the actor is spawned again from `latest` on the next request.
-  std::optional<reservation_actor> handle;
-  /// The reservation as its actor last reported it, after the change was stored (the read model
-  /// for listing, and the snapshot a passivated reservation comes back from).
-  domain::reservation_state latest;
-  timestamp last_used;
-  /// Requests routed to the actor and not answered yet: an actor with any is never passivated.
-  int32_t in_flight = 0;
-};
-
-/// Never erased from (a reservation's state stays as the read model), so pointers to its elements
-/// stay valid: rehashing does not move them. Segmented, so that growing past hundreds of
-/// thousands of reservations does not rehash them all in one turn of this actor.
-using reservation_table = segmented_map<reservation_id, reservation_entry>;
 
 struct payment_entry {
   payment_actor handle;
@@ -63,8 +46,7 @@ struct event_actor_state {
   domain::event_definition definition;
   domain::event_inventory_state inventory;
   write_journal writes;
-  reservation_table reservations;
-  std::unordered_map<user_id, std::vector<reservation_id>> by_user;
+  reservation_book reservations;
   std::unordered_map<payment_intent_id, payment_entry> payments;
   ulid_generator ids{0};
   uint32_t shard = 0;
@@ -72,14 +54,6 @@ struct event_actor_state {
   durable_queue durable;
   /// When to tell each live hold's actor to check its expiry (watch_hold).
   due_queue<reservation_id> backstops;
-  /// (when, reservation) each time a reservation may have become idle: its actor started, a
-  /// request to it was answered, its hold ended. The sweep takes from the front what is older
-  /// than passivate_after and passivates what is still idle (one used since has a later entry),
-  /// so it costs what it may passivate: a walk of every reservation, a million after a flash
-  /// sale, held this actor for tens of milliseconds every sweep.
-  std::deque<std::pair<timestamp, reservation_table::value_type*>> idle_order;
-  /// Reservations the last sweep found idle and not yet passivated (passivate_some).
-  std::vector<reservation_table::value_type*> to_passivate;
   /// The event's waiting room, if it has one: told when a reservation stops holding.
   ending_listener endings;
   seat_taker take_seats = nullptr;
@@ -115,7 +89,7 @@ void apply_deferred_hold(self_pointer self, const deferred_hold& d);
 reservation_actor spawn_for(self_pointer self, const domain::reservation_state& state,
                             std::vector<domain::seat_view> seats);
 /// `r` may be idle from now on: stamps it and queues it for the passivation sweep.
-void mark_used(self_pointer self, reservation_table::value_type& r);
+void mark_used(self_pointer self, reservation_book::value_type& r);
 /// Registers a reservation; `active` false registers it passivated (no actor until needed).
 void start_reservation(self_pointer self, const domain::reservation_state& state,
                        std::vector<domain::seat_view> seats, bool active = true);

@@ -222,7 +222,7 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
               }
               // Refused: the reservation actor told this actor its latest state before it
               // answered, so `latest` says why.
-              const auto& now = self->state.reservations.at(rid).latest;
+              const auto& now = self->state.reservations.latest(rid);
               if (now.status == domain::reservation_status::confirmed &&
                   now.payment_intent_id == id())
                 done(effect_reply{

@@ -30,29 +30,23 @@ void stop_actor(self_pointer self, reservation_entry& entry, const caf::error& r
 } // namespace
 
 void stop_reservations(self_pointer self, const caf::error& reason) {
-  self->state.reservations.for_each([&](reservation_table::value_type& r) {
+  self->state.reservations.for_each([&](reservation_book::value_type& r) {
     if (r.second.handle)
       stop_actor(self, r.second, reason);
   });
 }
 
-void mark_used(self_pointer self, reservation_table::value_type& r) {
-  auto now = now_of(self);
-  r.second.last_used = now;
-  self->state.idle_order.emplace_back(now, &r);
+void mark_used(self_pointer self, reservation_book::value_type& r) {
+  self->state.reservations.mark_used(r, now_of(self));
 }
 
 /// Registers a reservation; `seats` empty and `active` false registers it passivated.
 void start_reservation(self_pointer self, const domain::reservation_state& state,
                        std::vector<domain::seat_view> seats, bool active) {
-  auto& st = self->state;
-  reservation_entry entry{std::nullopt, state, now_of(self), 0};
+  std::optional<reservation_actor> handle;
   if (active)
-    entry.handle = spawn_for(self, state, std::move(seats));
-  auto& r = *st.reservations.try_emplace(state.id, std::move(entry)).first;
-  if (active)
-    mark_used(self, r);
-  st.by_user[state.owner].push_back(state.id);
+    handle = spawn_for(self, state, std::move(seats));
+  self->state.reservations.add(state, std::move(handle), now_of(self));
   if (state.status == domain::reservation_status::hold)
     watch_hold(self, state);
 }
@@ -171,45 +165,22 @@ namespace {
 constexpr size_t passivation_chunk = 500;
 constexpr auto passivation_pace = std::chrono::milliseconds{5};
 
-/// Past its hold (a hold keeps its actor: it owns the timer), nothing outstanding, unused for
-/// passivate_after.
-bool idle(self_pointer self, const reservation_entry& entry, timestamp now) {
-  return entry.handle && entry.in_flight == 0 &&
-         entry.latest.status != domain::reservation_status::hold &&
-         now - entry.last_used >= self->state.config->passivate_after;
-}
-
 } // namespace
 
-/// Stops the actors of idle reservations. Safe because only this actor sends them requests, and
-/// none is outstanding; their state stays in `latest`, as stored.
+/// Stops the actors of idle reservations (reservation_book decides which). Safe because only this
+/// actor sends them requests, and none is outstanding; their state stays in `latest`, as stored.
 void passivate_idle(self_pointer self) {
   auto& st = self->state;
-  if (!st.to_passivate.empty())
-    return; // the last sweep's pass is still under way
-  auto now = now_of(self);
-  auto& order = st.idle_order;
-  while (!order.empty() && now - order.front().first >= st.config->passivate_after) {
-    auto* r = order.front().second;
-    order.pop_front();
-    if (idle(self, r->second, now))
-      st.to_passivate.push_back(r);
-  }
-  passivate_some(self);
+  if (st.reservations.begin_pass(now_of(self), st.config->passivate_after))
+    passivate_some(self);
 }
 
 void passivate_some(self_pointer self) {
   auto& st = self->state;
-  auto now = now_of(self);
-  for (size_t stopped = 0; stopped < passivation_chunk && !st.to_passivate.empty();) {
-    auto& entry = st.to_passivate.back()->second;
-    st.to_passivate.pop_back();
-    if (!idle(self, entry, now))
-      continue; // used again since the sweep, or listed twice
-    stop_actor(self, entry, caf::exit_reason::user_shutdown);
-    ++stopped;
-  }
-  if (!st.to_passivate.empty())
+  for (auto* entry :
+       st.reservations.next_idle(now_of(self), st.config->passivate_after, passivation_chunk))
+    stop_actor(self, *entry, caf::exit_reason::user_shutdown);
+  if (st.reservations.passing())
     self->delayed_send(self, passivation_pace, passivate_atom_v);
 }
 
