@@ -30,10 +30,11 @@ struct job {
 const write_scope* client_scope(const reservation_write& c) {
   return std::visit(overloaded{
                         [](const reservation_confirm_paid& x) { return &x.request.scope; },
-                        [](const reservation_cancel& x) { return &x.scope; },
-                        [](const reservation_extend& x) { return &x.scope; },
-                        [](const reservation_release& x) { return &x.scope; },
-                        [](const auto&) -> const write_scope* { return nullptr; },
+                        [](const reservation_settle&) -> const write_scope* { return nullptr; },
+                        [](const reservation_refund&) -> const write_scope* { return nullptr; },
+                        [](const reservation_expire&) -> const write_scope* { return nullptr; },
+                        // The client's verbs, as the protocol says (event_protocol.hpp).
+                        [](const auto& x) { return write_scope_of(x); },
                     },
                     c);
 }
