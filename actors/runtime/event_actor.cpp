@@ -372,7 +372,9 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const deferred_hold& d) { apply_deferred_hold(self, d); },
         [=](const persisted& p) { self->state.durable.complete(p); },
         [=](const payment_create_request& req) { return create_payment(self, req); },
-        [=](payment_request& req) { return route_payment(self, std::move(req)); },
+        [=](payment_get& req) { return route_payment(self, std::move(req)); },
+        [=](payment_process& req) { return route_payment(self, std::move(req)); },
+        [=](payment_cancel& req) { return route_payment(self, std::move(req)); },
         [=](const payment_list_query& q) -> caf::result<payment_list_answer> {
           return list_payments(self, q);
         },

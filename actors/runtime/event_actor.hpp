@@ -31,7 +31,9 @@ using event_actor =
                      caf::reacts_to<due_atom>, caf::reacts_to<deferred_hold>,
                      caf::reacts_to<persisted>, caf::replies_to<effect_request>::with<effect_reply>,
                      caf::replies_to<payment_create_request>::with<payment_reply>,
-                     caf::replies_to<payment_request>::with<payment_reply>,
+                     caf::replies_to<payment_get>::with<payment_reply>,
+                     caf::replies_to<payment_process>::with<payment_reply>,
+                     caf::replies_to<payment_cancel>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,
                      caf::reacts_to<payment_changed>>;
 

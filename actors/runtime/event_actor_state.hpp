@@ -119,7 +119,11 @@ domain::payment_outcome outcome_of(self_pointer self, const payment_intent_id& i
                                    const reservation_id& reservation);
 void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
-caf::result<payment_reply> route_payment(self_pointer self, payment_request req);
+/// A verb on one of this event's intents, passed to its actor: a write runs once per idempotency
+/// key of the intent's owner.
+caf::result<payment_reply> route_payment(self_pointer self, payment_get req);
+caf::result<payment_reply> route_payment(self_pointer self, payment_process req);
+caf::result<payment_reply> route_payment(self_pointer self, payment_cancel req);
 using effect_done = std::function<void(caf::expected<effect_reply>)>;
 /// `trace_id` is carried on to the events the change publishes.
 void refund_late_approval(self_pointer self, const payment_intent_id& id,

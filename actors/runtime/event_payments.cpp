@@ -94,37 +94,58 @@ caf::result<payment_reply> create_payment(self_pointer self, const payment_creat
   return promise;
 }
 
-caf::result<payment_reply> route_payment(self_pointer self, payment_request req) {
+namespace {
+
+/// The user a verb acts for: ProcessPayment and CancelPayment name none, and act for the intent's
+/// owner, whose idempotency keys they share.
+void act_for(payment_get&, const user_id&) {}
+template <class Write>
+void act_for(Write& w, const user_id& owner) {
+  if (w.scope.user().empty())
+    w.scope.user = owner;
+}
+
+template <class Verb>
+caf::result<payment_reply> route(self_pointer self, Verb req) {
   auto& st = self->state;
   auto it = st.payments.find(req.id);
   if (it == st.payments.end())
     return to_caf_error(fail(errc::not_found, "no such payment intent",
                              {{"payment_intent_id", "not found", req.id().substr(0, 128)}}));
-  // ProcessPayment and CancelPayment name no user: they act for the intent's owner, whose
-  // idempotency keys they share.
-  if (req.scope.user().empty())
-    req.scope.user = it->second.latest.owner;
-  bool write = req.action != payment_action::get;
-  if (write)
-    if (auto early =
-            st.writes.begin_as<payment_reply>(req.scope, now_of(self), decode_payment_reply))
+  act_for(req, it->second.latest.owner);
+  std::optional<write_scope> scope;
+  if (const auto* s = write_scope_of(req))
+    scope = *s;
+  if (scope)
+    if (auto early = st.writes.begin_as<payment_reply>(*scope, now_of(self), decode_payment_reply))
       return std::move(*early);
   auto promise = self->make_response_promise<payment_reply>();
-  auto scope = req.scope;
   self->request(it->second.handle, std::chrono::seconds{10}, std::move(req))
       .then(
           [=](payment_reply& reply) mutable {
             // The payment actor stored the reply with its change; this is the in-memory copy.
-            if (write)
-              self->state.writes.finish(scope, encode_payment_reply(reply), now_of(self));
+            if (scope)
+              self->state.writes.finish(*scope, encode_payment_reply(reply), now_of(self));
             promise.deliver(reply);
           },
           [=](caf::error& err) mutable {
-            if (write)
-              self->state.writes.abandon(scope, now_of(self));
+            if (scope)
+              self->state.writes.abandon(*scope, now_of(self));
             promise.deliver(err);
           });
   return promise;
+}
+
+} // namespace
+
+caf::result<payment_reply> route_payment(self_pointer self, payment_get req) {
+  return route(self, std::move(req));
+}
+caf::result<payment_reply> route_payment(self_pointer self, payment_process req) {
+  return route(self, std::move(req));
+}
+caf::result<payment_reply> route_payment(self_pointer self, payment_cancel req) {
+  return route(self, std::move(req));
 }
 
 payment_list_answer list_payments(self_pointer self, const payment_list_query& q) {
@@ -148,14 +169,11 @@ void refund_late_approval(self_pointer self, const payment_intent_id& id,
     done(effect_reply{effect_status::skipped, "no such payment intent", {}, {}});
     return;
   }
-  payment_request cancel{id,
-                         payment_action::cancel,
-                         {},
-                         "the hold ended before the payment"
-                         " was approved",
-                         0};
+  payment_cancel cancel;
+  cancel.id = id;
+  cancel.scope = system_scope(trace_id);
   cancel.scope.user = found->second.latest.owner;
-  cancel.scope.trace_id = trace_id;
+  cancel.reason = "the hold ended before the payment was approved";
   self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
       .then(
           [done](payment_reply&) {

@@ -20,7 +20,7 @@ using reply_promise = caf::typed_response_promise<payment_reply>;
 
 /// A client's write waiting for its turn, or a timer (no request).
 struct job {
-  std::optional<payment_request> request;
+  std::optional<payment_write> request;
   std::optional<reply_promise> promise;
   domain::payment_command timer = domain::settle_payment{};
 };
@@ -72,37 +72,29 @@ void finish(self_pointer self) {
   self->state.jobs.done(runner(self));
 }
 
-/// The command a client's request asks for, or why it cannot run.
-result<domain::payment_command> command_of(self_pointer self, const payment_request& req) {
+/// The command a client's write asks for, minted when its turn comes.
+domain::payment_command command_of(self_pointer self, const payment_process&) {
   auto& st = self->state;
-  switch (req.action) {
-    case payment_action::get:
-      break;
-    case payment_action::process: {
-      auto shard = shard_of(route_of(st.payment.id)->event, st.config->shard_count);
-      auto unique = st.ids.next(now_of(self));
-      std::uniform_real_distribution<double> coin{0.0, 1.0};
-      return domain::payment_command{domain::process_payment{
-          "pay_" + unique(), "tx_" + std::to_string(shard) + "_" + unique(), coin(st.random)}};
-    }
-    case payment_action::cancel:
-      return domain::payment_command{domain::cancel_payment{req.reason, req.refund_amount,
-                                                            "rf_" + st.ids.next(now_of(self))()}};
-  }
-  return fail(errc::invalid_argument, "not a payment write");
+  auto shard = shard_of(route_of(st.payment.id)->event, st.config->shard_count);
+  auto unique = st.ids.next(now_of(self));
+  std::uniform_real_distribution<double> coin{0.0, 1.0};
+  return domain::process_payment{"pay_" + unique(), "tx_" + std::to_string(shard) + "_" + unique(),
+                                 coin(st.random)};
+}
+domain::payment_command command_of(self_pointer self, const payment_cancel& c) {
+  auto& st = self->state;
+  return domain::cancel_payment{c.reason, c.refund_amount, "rf_" + st.ids.next(now_of(self))()};
+}
+
+const write_scope& scope_of(const payment_write& w) {
+  return std::visit([](const auto& v) -> const write_scope& { return v.scope; }, w);
 }
 
 void run(self_pointer self, job j) {
   auto& st = self->state;
   domain::payment_command command = j.timer;
-  if (j.request) {
-    auto c = command_of(self, *j.request);
-    if (!c) {
-      j.promise->deliver(to_caf_error(c.error()));
-      return;
-    }
-    command = std::move(*c);
-  }
+  if (j.request)
+    command = std::visit([self](const auto& w) { return command_of(self, w); }, *j.request);
   auto decided = domain::decide(st.payment, command, now_of(self), st.config->payment);
   if (!decided) {
     if (j.promise)
@@ -116,14 +108,14 @@ void run(self_pointer self, job j) {
     next = domain::apply(std::move(next), e);
   auto event = route_of(next.id)->event;
   std::vector<storage::mutation> batch{payment_mutation(event, next)};
-  if (j.request && !j.request->scope.key().empty())
+  if (j.request && !scope_of(*j.request).key().empty())
     batch.push_back(
-        journal_mutation(event, journal_entry_of(j.request->scope, encode_payment_reply({next}),
+        journal_mutation(event, journal_entry_of(scope_of(*j.request), encode_payment_reply({next}),
                                                  now_of(self) + st.config->idempotency.ttl)));
   std::vector<outbound_event> news;
   if (next.status != st.payment.status)
     news.push_back(payment_event(next, st.ids.next(now_of(self)), now_of(self),
-                                 j.request ? j.request->scope.trace_id : std::string{}));
+                                 j.request ? scope_of(*j.request).trace_id : std::string{}));
   auto events = stage_events(*st.config, event, std::move(news), batch);
   st.jobs.start();
   auto promise = j.promise;
@@ -165,15 +157,25 @@ void run(self_pointer self, job j) {
                      });
 }
 
-caf::result<payment_reply> handle(self_pointer self, const payment_request& req) {
-  auto& st = self->state;
-  if (!req.scope.user().empty())
-    if (auto allowed = domain::authorize(st.payment, req.scope.user); !allowed)
+/// Reads and refunds belong to the intent's owner; an empty `who` is the node itself.
+std::optional<caf::error> refused(self_pointer self, const user_id& who) {
+  if (!who().empty())
+    if (auto allowed = domain::authorize(self->state.payment, who); !allowed)
       return to_caf_error(allowed.error());
-  if (req.action == payment_action::get)
-    return payment_reply{st.payment};
+  return std::nullopt;
+}
+
+caf::result<payment_reply> get_payment(self_pointer self, const payment_get& req) {
+  if (auto err = refused(self, req.requester))
+    return std::move(*err);
+  return payment_reply{self->state.payment};
+}
+
+caf::result<payment_reply> write_payment(self_pointer self, payment_write req) {
+  if (auto err = refused(self, scope_of(req).user))
+    return std::move(*err);
   auto promise = self->make_response_promise<payment_reply>();
-  st.jobs.push(job{req, promise, {}}, runner(self));
+  self->state.jobs.push(job{std::move(req), promise, {}}, runner(self));
   return promise;
 }
 
@@ -190,7 +192,9 @@ payment_actor spawn_payment(caf::actor_system& sys, caf::actor event, domain::pa
     st.config = std::move(config);
     arm_timers(self);
     return {
-        [=](const payment_request& req) { return handle(self, req); },
+        [=](const payment_get& req) { return get_payment(self, req); },
+        [=](payment_process& req) { return write_payment(self, std::move(req)); },
+        [=](payment_cancel& req) { return write_payment(self, std::move(req)); },
         [=](settle_atom) {
           self->state.jobs.push(job{std::nullopt, std::nullopt, domain::settle_payment{}},
                                 runner(self));

@@ -13,7 +13,9 @@
 
 namespace tt::actors {
 
-using payment_actor = caf::typed_actor<caf::replies_to<payment_request>::with<payment_reply>,
+using payment_actor = caf::typed_actor<caf::replies_to<payment_get>::with<payment_reply>,
+                                       caf::replies_to<payment_process>::with<payment_reply>,
+                                       caf::replies_to<payment_cancel>::with<payment_reply>,
                                        caf::reacts_to<settle_atom>, caf::reacts_to<expire_atom>,
                                        caf::reacts_to<persisted>>;
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "actors/domain/payment.hpp"
@@ -23,17 +24,38 @@ struct payment_create_request {
   std::string webhook_url;
 };
 
-enum class payment_action : uint8_t { get, process, cancel };
+/// The commands on an existing payment intent, one message per verb. ProcessPayment and
+/// CancelPayment name no user: their `scope.user` is empty from the adapters, and the event actor
+/// fills in the intent's owner, whose idempotency keys they share.
 
-/// ProcessPayment, GetPaymentStatus, CancelPayment. `scope.user` is empty where the contract's
-/// request names no user (ProcessPayment and CancelPayment act for the intent's owner).
-struct payment_request {
+/// GetPaymentStatus, answered only to the intent's owner; an empty `requester` is the node
+/// itself (SimulateWebhook announces an intent's status without naming a user).
+struct payment_get {
   payment_intent_id id;
-  payment_action action = payment_action::get;
+  user_id requester;
+};
+/// ProcessPayment: starts processing, to settle by the intent's scenario.
+struct payment_process {
+  payment_intent_id id;
+  write_scope scope;
+};
+/// CancelPayment: cancels an open intent, or refunds a completed one (`refund_amount` 0 refunds
+/// all); also the event's refund of an approval that came after the hold ended.
+struct payment_cancel {
+  payment_intent_id id;
   write_scope scope;
   std::string reason;
-  int64_t refund_amount = 0; // cancel of a completed payment: 0 refunds all
+  int64_t refund_amount = 0;
 };
+
+/// The write scope of a payment verb, for its idempotency record; null for a read (the writes
+/// take event_protocol.hpp's template).
+inline const write_scope* write_scope_of(const payment_get&) {
+  return nullptr;
+}
+
+/// The changes a payment intent's actor runs one at a time.
+using payment_write = std::variant<payment_process, payment_cancel>;
 
 struct payment_reply {
   domain::payment_state payment;

@@ -91,6 +91,14 @@ caf::result<reservation_reply> route_reservation(self_pointer self, Verb req) {
   return forward<reservation_reply>(self, key, std::move(req));
 }
 
+/// A verb on a payment intent goes to the event its id names. No key is claimed here (the
+/// request names no user): the event actor runs a write once per key of the intent's owner.
+template <class Verb>
+caf::result<payment_reply> route_payment(self_pointer self, Verb req) {
+  auto key = req.id;
+  return forward<payment_reply>(self, key, std::move(req));
+}
+
 /// The event actors a listing asks: the one of `event` if named, else every event of the node.
 std::variant<std::vector<event_actor>, failure> list_targets(self_pointer self,
                                                              const event_id& event) {
@@ -192,10 +200,9 @@ shard_region spawn_shard_region(caf::actor_system& sys,
           auto key = req.reservation;
           return forward<payment_reply>(self, key, std::move(req));
         },
-        [=](payment_request& req) -> caf::result<payment_reply> {
-          auto key = req.id;
-          return forward<payment_reply>(self, key, std::move(req));
-        },
+        [=](payment_get& req) { return route_payment(self, std::move(req)); },
+        [=](payment_process& req) { return route_payment(self, std::move(req)); },
+        [=](payment_cancel& req) { return route_payment(self, std::move(req)); },
         [=](effect_request& req) -> caf::result<effect_reply> {
           if (!req.reservation().empty()) {
             auto key = req.reservation;

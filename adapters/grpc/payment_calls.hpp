@@ -114,10 +114,7 @@ void get_payment_status(const call_bridge& bridge, const actors::shard_region& r
     call->fail(*bad);
     return;
   }
-  actors::payment_request msg;
-  msg.id = payment_intent_id{r.payment_intent_id()};
-  msg.action = actors::payment_action::get;
-  msg.scope.user = user_id{r.user_id()};
+  actors::payment_get msg{payment_intent_id{r.payment_intent_id()}, user_id{r.user_id()}};
   bridge.ask<actors::payment_reply>(
       std::move(call), region,
       [](unary_call<Request, Response>& c, const actors::payment_reply& reply) {

@@ -38,9 +38,8 @@ void payment_service_adapter::simulate_webhook(std::shared_ptr<simulate_call> ca
     call->fail(*bad);
     return;
   }
-  actors::payment_request msg;
-  msg.id = payment_intent_id{r.payment_intent_id()};
-  msg.action = actors::payment_action::get;
+  // The node announces the intent's status: no user to check it against.
+  actors::payment_get msg{payment_intent_id{r.payment_intent_id()}, user_id{}};
   bridge_.ask<actors::payment_reply>(
       std::move(call), region_,
       [&sender = sender_](simulate_call& c, const actors::payment_reply& reply) {
@@ -123,10 +122,9 @@ void payment_service_adapter::process(std::shared_ptr<process_call> call) {
     return;
   }
   // Card numbers and the like are simulated: they are neither checked nor kept.
-  actors::payment_request msg;
-  msg.id = payment_intent_id{r.payment_intent_id()};
-  msg.action = actors::payment_action::process;
-  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()};
+  actors::payment_process msg{
+      payment_intent_id{r.payment_intent_id()},
+      {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()}};
   bridge_.ask<actors::payment_reply>(
       std::move(call), region_,
       [](process_call& c, const actors::payment_reply& reply) {
@@ -158,12 +156,11 @@ void payment_service_adapter::cancel(std::shared_ptr<cancel_call> call) {
     call->fail(*bad);
     return;
   }
-  actors::payment_request msg;
-  msg.id = payment_intent_id{r.payment_intent_id()};
-  msg.action = actors::payment_action::cancel;
-  msg.scope = {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()};
-  msg.reason = r.reason();
-  msg.refund_amount = r.refund_amount().amount();
+  actors::payment_cancel msg{
+      payment_intent_id{r.payment_intent_id()},
+      {user_id{}, idempotency_key{r.idempotency_key()}, canonical_of(r), call->trace_id()},
+      r.reason(),
+      r.refund_amount().amount()};
   bridge_.ask<actors::payment_reply>(
       std::move(call), region_,
       [](cancel_call& c, const actors::payment_reply& reply) {

@@ -253,12 +253,9 @@ int main(int argc, char** argv) {
                                        1,
                                        domain::payment_scenario::approve,
                                        {}});
-    ask<actors::payment_reply>(self, region,
-                               actors::payment_request{intent.payment.id,
-                                                       actors::payment_action::process,
-                                                       scope_of("", "p" + std::to_string(i)),
-                                                       {},
-                                                       0});
+    ask<actors::payment_reply>(
+        self, region,
+        actors::payment_process{intent.payment.id, scope_of("", "p" + std::to_string(i))});
     to_pay.push_back(std::move(r));
     intents.push_back(intent.payment.id);
     std::this_thread::sleep_for(milliseconds{2});
@@ -272,9 +269,7 @@ int main(int argc, char** argv) {
                domain::reservation_status::confirmed &&
            steady::now() < deadline)
       std::this_thread::sleep_for(milliseconds{10});
-    auto p = ask<actors::payment_reply>(
-                 self, region,
-                 actors::payment_request{intents[i], actors::payment_action::get, {}, {}, 0})
+    auto p = ask<actors::payment_reply>(self, region, actors::payment_get{intents[i], user_id{}})
                  .payment;
     if (r.status != domain::reservation_status::confirmed) {
       // Which side was late tells a slow run (payment processed near the hold's end) from a lost

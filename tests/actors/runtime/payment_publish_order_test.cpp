@@ -63,8 +63,8 @@ TEST_CASE_FIXTURE(payment_fixture,
   auto intent = ask<payment_reply>(payment_create_request{
       r.id, scope_of("user-1", "c1", "c1"), r.total, 1, domain::payment_scenario::approve, {}});
   REQUIRE_MESSAGE(intent.ok(), caf::to_string(intent.error));
-  auto processed = ask<payment_reply>(payment_request{
-      intent.value->payment.id, payment_action::process, scope_of("", "p1", "p1"), {}, 0});
+  auto processed =
+      ask<payment_reply>(payment_process{intent.value->payment.id, scope_of("", "p1", "p1")});
   REQUIRE_MESSAGE(processed.ok(), caf::to_string(processed.error));
   advance(config->payment.settle_delay + 1s); // the payment settles: completed, published
   REQUIRE(worker->outcomes.size() == 1);
