@@ -174,7 +174,7 @@ reservation_command passed_on(self_pointer, Verb v) {
   return reservation_command{std::move(v)};
 }
 reservation_command passed_on(self_pointer self, reservation_confirm v) {
-  auto payment = outcome_of(self, v.intent, v.id);
+  auto payment = self->state.payments.outcome_of(v.intent, v.id);
   return reservation_confirm_paid{std::move(v), std::move(payment)};
 }
 
@@ -380,8 +380,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         },
         [=](const effect_request& req) { return apply_effect(self, req); },
         [=](const payment_changed& c) {
-          if (auto it = self->state.payments.find(c.state.id); it != self->state.payments.end())
-            it->second.latest = c.state;
+          self->state.payments.update(c.state);
           // With a publisher the worker applies the result from the payment topic.
           if (!self->state.config->events)
             reconcile(self, c.state, {}, log_failure(c.state.id));

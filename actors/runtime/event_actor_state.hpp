@@ -6,7 +6,6 @@
 
 #include <functional>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -16,17 +15,12 @@
 #include "actors/runtime/event_actor.hpp"
 #include "actors/runtime/event_records.hpp"
 #include "actors/runtime/payment_actor.hpp"
+#include "actors/runtime/payment_book.hpp"
 #include "actors/runtime/reservation_actor.hpp"
 #include "actors/runtime/reservation_book.hpp"
 #include "actors/runtime/write_journal.hpp"
 
 namespace tt::actors::event_detail {
-
-struct payment_entry {
-  payment_actor handle;
-  /// The intent as its actor last stored it: confirmation looks the outcome up here.
-  domain::payment_state latest;
-};
 
 struct event_actor_state;
 using self_pointer = event_actor::stateful_pointer<event_actor_state>;
@@ -47,7 +41,7 @@ struct event_actor_state {
   domain::event_inventory_state inventory;
   write_journal writes;
   reservation_book reservations;
-  std::unordered_map<payment_intent_id, payment_entry> payments;
+  payment_book payments;
   ulid_generator ids{0};
   uint32_t shard = 0;
   std::shared_ptr<const runtime_config> config;
@@ -115,8 +109,6 @@ void recover(self_pointer self, const recovered_event& found);
 
 // -- event_payments.cpp -------------------------------------------------------------------------
 
-domain::payment_outcome outcome_of(self_pointer self, const payment_intent_id& intent,
-                                   const reservation_id& reservation);
 void start_payment(self_pointer self, const domain::payment_state& state);
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req);
 /// A verb on one of this event's intents, passed to its actor: a write runs once per idempotency

@@ -32,14 +32,7 @@ void command(self_pointer self, reservation_entry& entry, reservation_command c,
 
 void refund_orphans(self_pointer self, const domain::reservation_state& r,
                     const std::string& trace_id, effect_done done) {
-  std::vector<payment_intent_id> orphans;
-  for (const auto& [id, entry] : self->state.payments) {
-    const auto& p = entry.latest;
-    bool pays_for_it = r.status == domain::reservation_status::confirmed &&
-                       r.payment_intent_id == p.id() && r.id == p.reservation;
-    if (p.reservation == r.id && p.status == domain::payment_status::completed && !pays_for_it)
-      orphans.push_back(id);
-  }
+  auto orphans = self->state.payments.orphans_of(r);
   if (orphans.empty()) {
     done(skipped("no approved payment without a confirmed reservation", r));
     return;
@@ -89,15 +82,15 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
     return self->make_response_promise<effect_reply>();
   };
   if (req.kind == effect_kind::payment_result) {
-    auto found = st.payments.find(req.payment);
-    if (found == st.payments.end())
+    auto* found = st.payments.find(req.payment);
+    if (found == nullptr)
       return to_caf_error(fail(errc::not_found, "no such payment intent",
                                {{"payment_intent_id", "not found", req.payment().substr(0, 128)}}));
-    if (!req.reservation().empty() && found->second.latest.reservation != req.reservation)
+    if (!req.reservation().empty() && found->latest.reservation != req.reservation)
       return to_caf_error(fail(errc::invalid_argument, "the intent pays for another reservation",
                                {{"reservation_id", "not this intent's", req.reservation()}}));
     auto promise = later();
-    reconcile(self, found->second.latest, req.trace_id, answer(promise));
+    reconcile(self, found->latest, req.trace_id, answer(promise));
     return promise;
   }
   auto* it = st.reservations.find(req.reservation);

@@ -2,36 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/domain/settlement.hpp"
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/outbox_events.hpp"
 #include "actors/runtime/payment_codec.hpp"
 
 namespace tt::actors::event_detail {
 
-/// What the event's payments say about `intent` for `reservation`: approved only for a completed
-/// intent of this very reservation.
-domain::payment_outcome outcome_of(self_pointer self, const payment_intent_id& intent,
-                                   const reservation_id& reservation) {
-  domain::payment_outcome out;
-  out.payment_intent_id = intent();
-  auto it = self->state.payments.find(intent);
-  if (it == self->state.payments.end() || it->second.latest.reservation != reservation)
-    return out;
-  const auto& p = it->second.latest;
-  if (p.status == domain::payment_status::completed)
-    out.verdict = domain::payment_verdict::approved;
-  else if (p.status == domain::payment_status::failed)
-    out.verdict = domain::payment_verdict::declined;
-  out.amount = p.amount;
-  return out;
-}
-
 /// Linked, like reservation actors (see spawn_for).
 void start_payment(self_pointer self, const domain::payment_state& state) {
   auto handle =
       spawn_payment(self->system(), caf::actor_cast<caf::actor>(self), state, self->state.config);
   self->link_to(handle);
-  self->state.payments[state.id] = payment_entry{handle, state};
+  self->state.payments.add(state, std::move(handle));
 }
 
 caf::result<payment_reply> create_payment(self_pointer self, const payment_create_request& req) {
@@ -108,11 +91,11 @@ void act_for(Write& w, const user_id& owner) {
 template <class Verb>
 caf::result<payment_reply> route(self_pointer self, Verb req) {
   auto& st = self->state;
-  auto it = st.payments.find(req.id);
-  if (it == st.payments.end())
+  auto* entry = st.payments.find(req.id);
+  if (entry == nullptr)
     return to_caf_error(fail(errc::not_found, "no such payment intent",
                              {{"payment_intent_id", "not found", req.id().substr(0, 128)}}));
-  act_for(req, it->second.latest.owner);
+  act_for(req, entry->latest.owner);
   std::optional<write_scope> scope;
   if (const auto* s = write_scope_of(req))
     scope = *s;
@@ -120,7 +103,7 @@ caf::result<payment_reply> route(self_pointer self, Verb req) {
     if (auto early = st.writes.begin_as<payment_reply>(*scope, now_of(self), decode_payment_reply))
       return std::move(*early);
   auto promise = self->make_response_promise<payment_reply>();
-  self->request(it->second.handle, std::chrono::seconds{10}, std::move(req))
+  self->request(entry->handle, std::chrono::seconds{10}, std::move(req))
       .then(
           [=](payment_reply& reply) mutable {
             // The payment actor stored the reply with its change; this is the in-memory copy.
@@ -150,13 +133,7 @@ caf::result<payment_reply> route_payment(self_pointer self, payment_cancel req) 
 
 payment_list_answer list_payments(self_pointer self, const payment_list_query& q) {
   payment_list_answer out;
-  for (const auto& [id, entry] : self->state.payments) {
-    const auto& p = entry.latest;
-    if (p.owner == q.user &&
-        (q.status == domain::payment_status::unspecified || p.status == q.status) &&
-        (q.reservation().empty() || p.reservation == q.reservation))
-      out.items.push_back(p);
-  }
+  out.items = self->state.payments.of_user(q.user, q.status, q.reservation);
   out.total = static_cast<int32_t>(out.items.size());
   return out;
 }
@@ -164,27 +141,25 @@ payment_list_answer list_payments(self_pointer self, const payment_list_query& q
 /// Asks the intent's actor to refund (or cancel) it: its approval came after the hold ended.
 void refund_late_approval(self_pointer self, const payment_intent_id& id,
                           const std::string& trace_id, effect_done done) {
-  auto found = self->state.payments.find(id);
-  if (found == self->state.payments.end()) {
+  auto* found = self->state.payments.find(id);
+  if (found == nullptr) {
     done(effect_reply{effect_status::skipped, "no such payment intent", {}, {}});
     return;
   }
   payment_cancel cancel;
   cancel.id = id;
   cancel.scope = system_scope(trace_id);
-  cancel.scope.user = found->second.latest.owner;
+  cancel.scope.user = found->latest.owner;
   cancel.reason = "the hold ended before the payment was approved";
-  self->request(found->second.handle, std::chrono::seconds{10}, std::move(cancel))
+  self->request(found->handle, std::chrono::seconds{10}, std::move(cancel))
       .then(
           [done](payment_reply&) {
             done(effect_reply{effect_status::applied, "late approval refunded", {}, {}});
           },
           [self, id, done](caf::error& err) {
             // Refunded meanwhile (another event of the same intent got there first): done.
-            auto now = self->state.payments.find(id);
-            if (now != self->state.payments.end() &&
-                (now->second.latest.status == domain::payment_status::refunded ||
-                 now->second.latest.status == domain::payment_status::cancelled)) {
+            auto* now = self->state.payments.find(id);
+            if (now != nullptr && domain::is_undone(now->latest.status)) {
               done(effect_reply{effect_status::skipped, "refunded already", {}, {}});
               return;
             }
@@ -220,55 +195,44 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
     return;
   }
   const auto& r = it->second.latest;
-  auto nothing = [&](std::string why) {
-    done(effect_reply{effect_status::skipped, std::move(why), r, {}});
-  };
-  bool ours = r.payment_intent_id == p.id();
   // The payment's verdict on the hold: approved confirms it, declined fails it.
-  reservation_settle settle{r.id, outcome_of(self, p.id, r.id), p.failure_reason, trace_id};
-  switch (p.status) {
-    case domain::payment_status::completed:
-      if (r.status == domain::reservation_status::hold) {
-        auto confirmed = as_effect("confirmed", done);
-        ask_reservation(
-            self, it->second, std::move(settle),
-            [self, id = p.id, rid = r.id, trace_id, confirmed,
-             done](caf::expected<reservation_reply> r) {
-              if (r) {
-                confirmed(std::move(r));
-                return;
-              }
-              // Refused: the reservation actor told this actor its latest state before it
-              // answered, so `latest` says why.
-              const auto& now = self->state.reservations.latest(rid);
-              if (now.status == domain::reservation_status::confirmed &&
-                  now.payment_intent_id == id())
-                done(effect_reply{
-                    effect_status::skipped, "confirmed by this payment already", now, {}});
-              else if (now.status == domain::reservation_status::hold)
-                done(r.error()); // not a verdict on the hold: try again
-              else               // the hold ended meanwhile
-                refund_late_approval(self, id, trace_id, done);
-            });
-      } else if (!(r.status == domain::reservation_status::confirmed && ours)) {
-        refund_late_approval(self, p.id, trace_id, done);
-      } else {
-        nothing("confirmed by this payment already");
-      }
+  reservation_settle settle{r.id, st.payments.outcome_of(p.id, r.id), p.failure_reason, trace_id};
+  auto next = domain::settlement_of(p, r);
+  switch (next.step) {
+    case domain::settlement_step::none:
+      done(effect_reply{effect_status::skipped, std::move(next.why), r, {}});
       return;
-    case domain::payment_status::failed:
-      if (r.status != domain::reservation_status::hold)
-        return nothing("the reservation is no longer held");
+    case domain::settlement_step::confirm_hold: {
+      auto confirmed = as_effect("confirmed", done);
+      ask_reservation(self, it->second, std::move(settle),
+                      [self, p, trace_id, confirmed, done](caf::expected<reservation_reply> r) {
+                        if (r) {
+                          confirmed(std::move(r));
+                          return;
+                        }
+                        // Refused: the reservation actor told this actor its latest state
+                        // before it answered, so the rules say why, from that state.
+                        const auto& now = self->state.reservations.latest(p.reservation);
+                        auto after = domain::settlement_of(p, now);
+                        if (after.step == domain::settlement_step::none)
+                          done(effect_reply{effect_status::skipped, after.why, now, {}});
+                        else if (after.step == domain::settlement_step::confirm_hold)
+                          done(r.error()); // still held: not a verdict on the hold, try again
+                        else               // the hold ended meanwhile
+                          refund_late_approval(self, p.id, trace_id, done);
+                      });
+      return;
+    }
+    case domain::settlement_step::refund_payment:
+      refund_late_approval(self, p.id, trace_id, done);
+      return;
+    case domain::settlement_step::fail_hold:
       ask_reservation(self, it->second, std::move(settle), as_effect("failed", done));
       return;
-    case domain::payment_status::refunded:
-      if (!(r.status == domain::reservation_status::confirmed && ours))
-        return nothing("not a confirmed reservation of this payment");
+    case domain::settlement_step::refund_reservation:
       ask_reservation(self, it->second, reservation_refund{r.id, p.id, trace_id},
                       as_effect("refunded", done));
       return;
-    default:
-      return nothing("the payment has no result yet (" + std::string{to_string(p.status)} + ")");
   }
 }
 
