@@ -268,7 +268,7 @@ caf::result<event_defined> redefine(self_pointer self, const define_event& d) {
              "event " + st.definition.id() + " has reservations and cannot be replaced",
              {{"event_id", "has reservations", st.definition.id()}}));
   self->quit();
-  return event_defined{d.definition.id, true, 0};
+  return event_defined{d.definition.id, definition_change::replaced, 0};
 }
 
 bool holds_seats(domain::reservation_status s) {

@@ -211,10 +211,24 @@ struct define_event {
   domain::event_definition definition;
   std::shared_ptr<const recovered_event> recovered;
   std::shared_ptr<const recovered_room> room;
+
+  /// A definition with nothing stored for it: a new event, or a replacement.
+  static define_event fresh(domain::event_definition definition) {
+    return {std::move(definition), nullptr, nullptr};
+  }
+  /// A definition as the node found it at start-up, with the event's and its room's stored state
+  /// (either may be null: nothing stored).
+  static define_event restored(domain::event_definition definition,
+                               std::shared_ptr<const recovered_event> event,
+                               std::shared_ptr<const recovered_room> room) {
+    return {std::move(definition), std::move(event), std::move(room)};
+  }
 };
+/// Whether a definition added a new event or replaced the one of its id.
+enum class definition_change : uint8_t { added, replaced };
 struct event_defined {
   event_id event;
-  bool replaced = false;
+  definition_change change = definition_change::added;
   int32_t capacity = 0;
 };
 
@@ -226,7 +240,7 @@ struct define_catalog {
 inline define_catalog catalog_of(std::vector<domain::event_definition> definitions) {
   define_catalog out;
   for (auto& d : definitions)
-    out.events.push_back({std::move(d), nullptr, nullptr});
+    out.events.push_back(define_event::fresh(std::move(d)));
   return out;
 }
 struct catalog_defined {

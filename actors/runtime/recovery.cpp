@@ -45,14 +45,14 @@ result<define_catalog> plan_recovery(const storage::snapshot_store& store,
       stored_room = std::make_shared<const recovered_room>(std::move(**room));
     }
     index[def.id] = plan.events.size();
-    plan.events.push_back({std::move(def),
-                           std::make_shared<const recovered_event>(std::move(*state)),
-                           std::move(stored_room)});
+    plan.events.push_back(define_event::restored(
+        std::move(def), std::make_shared<const recovered_event>(std::move(*state)),
+        std::move(stored_room)));
   }
   for (auto& def : catalog) {
     auto it = index.find(def.id);
     if (it == index.end()) {
-      plan.events.push_back({std::move(def), nullptr, nullptr});
+      plan.events.push_back(define_event::fresh(std::move(def)));
       continue;
     }
     auto& existing = plan.events[it->second];

@@ -12,39 +12,36 @@ namespace {
 
 using self_pointer = region_pointer;
 
-event_defined add_event(self_pointer self, domain::event_definition def,
-                        domain::event_inventory_state inventory, bool replaced,
-                        std::shared_ptr<const recovered_event> recovered,
-                        std::shared_ptr<const recovered_room> room) {
-  auto id = def.id;
-  auto def_copy = def;
+event_defined add_event(self_pointer self, define_event d, domain::event_inventory_state inventory,
+                        definition_change change) {
+  auto id = d.definition.id;
   auto capacity = inventory.capacity();
-  auto actor = spawn_event(self->system(), std::move(def), std::move(inventory), self->state.config,
-                           std::move(recovered));
+  auto actor = spawn_event(self->system(), d.definition, std::move(inventory), self->state.config,
+                           std::move(d.recovered));
   // Linked: when the node stops the region, its events (and through them their reservations)
   // stop with it. A replaced event quits normally, which does not end the region.
   self->link_to(actor);
   self->state.events[id] = actor;
-  add_room(self, def_copy, actor, std::move(room));
-  return {id, replaced, capacity};
+  add_room(self, d.definition, actor, std::move(d.room));
+  return {id, change, capacity};
 }
 
 using defined_handler = std::function<void(result<event_defined>)>;
 
 /// Stores the definition, then adds the event; a definition that is not stored is not served
 /// (after a restart the node would not know the event its reservations belong to).
-void store_and_add(self_pointer self, std::shared_ptr<domain::event_definition> def,
-                   std::shared_ptr<domain::event_inventory_state> inventory, bool replaced,
-                   std::shared_ptr<const recovered_room> room, defined_handler done) {
+void store_and_add(self_pointer self, std::shared_ptr<define_event> d,
+                   std::shared_ptr<domain::event_inventory_state> inventory,
+                   definition_change change, defined_handler done) {
   auto& st = self->state;
-  st.durable.persist(
-      self, st.config->durable_store(), {event_mutation(*def)}, [=](std::optional<failure> err) {
-        if (err) {
-          done(*err);
-          return;
-        }
-        done(add_event(self, std::move(*def), std::move(*inventory), replaced, nullptr, room));
-      });
+  st.durable.persist(self, st.config->durable_store(), {event_mutation(d->definition)},
+                     [=](std::optional<failure> err) {
+                       if (err) {
+                         done(*err);
+                         return;
+                       }
+                       done(add_event(self, std::move(*d), std::move(*inventory), change));
+                     });
 }
 
 /// Adds `d.definition`, or replaces the event of the same id if it has no reservations (the
@@ -58,21 +55,23 @@ void define_then(self_pointer self, const define_event& d, defined_handler done)
   }
   auto it = self->state.events.find(d.definition.id);
   if (d.recovered && it == self->state.events.end()) {
-    done(add_event(self, d.definition, std::move(*inventory), false, d.recovered, d.room));
+    done(add_event(self, d, std::move(*inventory), definition_change::added));
     return;
   }
-  auto shared_def = std::make_shared<domain::event_definition>(d.definition);
   auto shared_inventory = std::make_shared<domain::event_inventory_state>(std::move(*inventory));
   if (it == self->state.events.end()) {
-    store_and_add(self, shared_def, shared_inventory, false, d.room, std::move(done));
+    store_and_add(self, std::make_shared<define_event>(d), shared_inventory,
+                  definition_change::added, std::move(done));
     return;
   }
-  self->request(it->second, std::chrono::seconds{5}, define_event{*shared_def, nullptr, nullptr})
+  // A replacement starts from nothing stored; a waiting room the event has stays (add_room).
+  auto replacement = std::make_shared<define_event>(define_event::fresh(d.definition));
+  self->request(it->second, std::chrono::seconds{5}, *replacement)
       .then(
           [=](event_defined&) {
             // The old actor has stopped: until the new definition is stored, the event is gone.
-            self->state.events.erase(shared_def->id);
-            store_and_add(self, shared_def, shared_inventory, true, nullptr, done);
+            self->state.events.erase(replacement->definition.id);
+            store_and_add(self, replacement, shared_inventory, definition_change::replaced, done);
           },
           [=](caf::error& err) {
             auto rejection = to_failure(err);

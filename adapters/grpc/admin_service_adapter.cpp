@@ -115,12 +115,13 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
       [](update_config_call& c, const actors::event_defined& defined) {
         auto& resp = c.response();
         resp.set_updated(true);
-        resp.set_new_value(defined.event() + ": " + std::to_string(defined.capacity) + " seats" +
-                           (defined.replaced ? " (replaced)" : " (added)"));
+        resp.set_new_value(
+            defined.event() + ": " + std::to_string(defined.capacity) + " seats" +
+            (defined.change == actors::definition_change::replaced ? " (replaced)" : " (added)"));
         stamp(resp.mutable_updated_at());
         c.reply();
       },
-      actors::define_event{std::move(*definition), nullptr, nullptr});
+      actors::define_event::fresh(std::move(*definition)));
 }
 
 void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {

@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   caf::scoped_actor self{sys};
   auto now = runtime->time->now();
   auto def = hall(now, (2 * events + paid) / seats_per_row + 1);
-  ask<actors::event_defined>(self, region, actors::define_event{def, nullptr, nullptr});
+  ask<actors::event_defined>(self, region, actors::define_event::fresh(def));
 
   // 1. Throughput. Holds for Kafka and for the direct baseline, all lapsed before either runs.
   auto via_kafka = hold(self, region, def.id, 0, events);

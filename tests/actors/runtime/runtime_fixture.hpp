@@ -211,9 +211,7 @@ class runtime_fixture {
   }
 
   answer<event_defined> define(domain::event_definition def) {
-    define_event msg;
-    msg.definition = std::move(def);
-    return ask<event_defined>(std::move(msg));
+    return ask<event_defined>(define_event::fresh(std::move(def)));
   }
 
   answer<reservation_reply> create(const std::string& user, const std::string& key,

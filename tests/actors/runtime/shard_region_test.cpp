@@ -32,7 +32,7 @@ TEST_CASE_FIXTURE(runtime_fixture, "define_event adds a new event and reports it
   auto a = define(concert());
   REQUIRE_MESSAGE(a.ok(), caf::to_string(a.error));
   CHECK(a.value->event == event_id{"concert-1"});
-  CHECK_FALSE(a.value->replaced);
+  CHECK(a.value->change == definition_change::added);
   CHECK(a.value->capacity == 6);
   CHECK(status().totals.total == 6);
 }
@@ -47,7 +47,7 @@ TEST_CASE_FIXTURE(runtime_fixture, "define_event with an invalid definition is i
 TEST_CASE_FIXTURE(region_fixture, "define_event replaces an event without reservations") {
   auto a = define(concert("concert-1", "Concert, second night"));
   REQUIRE_MESSAGE(a.ok(), caf::to_string(a.error));
-  CHECK(a.value->replaced);
+  CHECK(a.value->change == definition_change::replaced);
   CHECK(a.value->capacity == 6);
   CHECK(status().name == "Concert, second night");
   // The new actor serves the event.
