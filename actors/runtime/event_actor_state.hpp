@@ -84,9 +84,11 @@ reservation_actor spawn_for(self_pointer self, const domain::reservation_state& 
                             std::vector<domain::seat_view> seats);
 /// `r` may be idle from now on: stamps it and queues it for the passivation sweep.
 void mark_used(self_pointer self, reservation_book::value_type& r);
-/// Registers a reservation; `active` false registers it passivated (no actor until needed).
+/// Registers a reservation with its actor, spawned holding `seats`.
 void start_reservation(self_pointer self, const domain::reservation_state& state,
-                       std::vector<domain::seat_view> seats, bool active = true);
+                       std::vector<domain::seat_view> seats);
+/// Registers a reservation passivated: no actor until a request needs one.
+void add_passivated(self_pointer self, const domain::reservation_state& state);
 /// The seats of a reservation coming back (recovered, or passivated), with the status its own
 /// state gives them.
 std::vector<domain::seat_view> recovered_seats(self_pointer self,

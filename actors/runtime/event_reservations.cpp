@@ -40,15 +40,26 @@ void mark_used(self_pointer self, reservation_book::value_type& r) {
   self->state.reservations.mark_used(r, now_of(self));
 }
 
-/// Registers a reservation; `seats` empty and `active` false registers it passivated.
-void start_reservation(self_pointer self, const domain::reservation_state& state,
-                       std::vector<domain::seat_view> seats, bool active) {
-  std::optional<reservation_actor> handle;
-  if (active)
-    handle = spawn_for(self, state, std::move(seats));
+namespace {
+
+/// Registers a reservation as stored; `handle` is its running actor, or nullopt when it starts
+/// passivated.
+void add_reservation(self_pointer self, const domain::reservation_state& state,
+                     std::optional<reservation_actor> handle) {
   self->state.reservations.add(state, std::move(handle), now_of(self));
   if (state.status == domain::reservation_status::hold)
     watch_hold(self, state);
+}
+
+} // namespace
+
+void start_reservation(self_pointer self, const domain::reservation_state& state,
+                       std::vector<domain::seat_view> seats) {
+  add_reservation(self, state, spawn_for(self, state, std::move(seats)));
+}
+
+void add_passivated(self_pointer self, const domain::reservation_state& state) {
+  add_reservation(self, state, std::nullopt);
 }
 
 /// With a publisher the worker ends a hold from the expiry topic at its deadline; the actor is
@@ -200,9 +211,10 @@ void recover(self_pointer self, const recovered_event& found) {
         spdlog::critical("event {}: stored reservation {} conflicts with another: {}",
                          st.definition.id(), r.id(), taken.error().message);
     // Holds (live or lapsed) need their actor for the timer; the rest start passivated.
-    bool hold = r.status == domain::reservation_status::hold;
-    start_reservation(self, r, hold ? recovered_seats(self, r) : std::vector<domain::seat_view>{},
-                      hold);
+    if (r.status == domain::reservation_status::hold)
+      start_reservation(self, r, recovered_seats(self, r));
+    else
+      add_passivated(self, r);
   }
   for (const auto& entry : found.journal)
     st.writes.restore(entry, now);
