@@ -11,10 +11,6 @@ namespace tt::actors::event_detail {
 
 namespace {
 
-effect_reply skipped(std::string why, const domain::reservation_state& r) {
-  return {effect_status::skipped, std::move(why), r, {}};
-}
-
 /// Sends `c` to the reservation's actor; applied when the reservation left `from`.
 void command(self_pointer self, reservation_entry& entry, reservation_command c, std::string note,
              effect_done done) {
@@ -24,7 +20,7 @@ void command(self_pointer self, reservation_entry& entry, reservation_command c,
                     if (!r)
                       done(r.error());
                     else if (r->reservation.status == from)
-                      done(skipped("nothing to do yet", r->reservation));
+                      done(effect_reply::skipped("nothing to do yet", r->reservation));
                     else
                       done(effect_reply{effect_status::applied, note, r->reservation, r->seats});
                   });
@@ -34,7 +30,7 @@ void refund_orphans(self_pointer self, const domain::reservation_state& r,
                     const std::string& trace_id, effect_done done) {
   auto orphans = self->state.payments.orphans_of(r);
   if (orphans.empty()) {
-    done(skipped("no approved payment without a confirmed reservation", r));
+    done(effect_reply::skipped("no approved payment without a confirmed reservation", r));
     return;
   }
   auto left = std::make_shared<size_t>(orphans.size());
@@ -102,11 +98,13 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
   switch (req.kind) {
     case effect_kind::hold_expiry:
       if (!held)
-        return skipped("the reservation is " + std::string{to_string(r.status)} + " already", r);
+        return effect_reply::skipped(
+            "the reservation is " + std::string{to_string(r.status)} + " already", r);
       if (!domain::hold_lapsed(r, now_of(self)))
-        return skipped("the hold was extended; it runs until " +
-                           std::to_string(to_epoch_ms(r.hold_expires_at)) + " (epoch ms)",
-                       r);
+        return effect_reply::skipped("the hold was extended; it runs until " +
+                                         std::to_string(to_epoch_ms(r.hold_expires_at)) +
+                                         " (epoch ms)",
+                                     r);
       {
         auto promise = later();
         command(self, it->second, reservation_expire{r.id, req.trace_id}, "expired",
@@ -115,7 +113,8 @@ caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& 
       }
     case effect_kind::release_hold:
       if (!held)
-        return skipped("the reservation is " + std::string{to_string(r.status)} + ", not held", r);
+        return effect_reply::skipped(
+            "the reservation is " + std::string{to_string(r.status)} + ", not held", r);
       {
         auto reason = req.reason.empty() ? "released by an operator's compensation" : req.reason;
         auto promise = later();

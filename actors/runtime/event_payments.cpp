@@ -143,7 +143,7 @@ void refund_late_approval(self_pointer self, const payment_intent_id& id,
                           const std::string& trace_id, effect_done done) {
   auto* found = self->state.payments.find(id);
   if (found == nullptr) {
-    done(effect_reply{effect_status::skipped, "no such payment intent", {}, {}});
+    done(effect_reply::without_reservation(effect_status::skipped, "no such payment intent"));
     return;
   }
   payment_cancel cancel;
@@ -154,13 +154,14 @@ void refund_late_approval(self_pointer self, const payment_intent_id& id,
   self->request(found->handle, std::chrono::seconds{10}, std::move(cancel))
       .then(
           [done](payment_reply&) {
-            done(effect_reply{effect_status::applied, "late approval refunded", {}, {}});
+            done(effect_reply::without_reservation(effect_status::applied,
+                                                   "late approval refunded"));
           },
           [self, id, done](caf::error& err) {
             // Refunded meanwhile (another event of the same intent got there first): done.
             auto* now = self->state.payments.find(id);
             if (now != nullptr && domain::is_undone(now->latest.status)) {
-              done(effect_reply{effect_status::skipped, "refunded already", {}, {}});
+              done(effect_reply::without_reservation(effect_status::skipped, "refunded already"));
               return;
             }
             spdlog::error("payment {}: the refund of a late approval failed: {}", id(),
@@ -200,7 +201,7 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
   auto next = domain::settlement_of(p, r);
   switch (next.step) {
     case domain::settlement_step::none:
-      done(effect_reply{effect_status::skipped, std::move(next.why), r, {}});
+      done(effect_reply::skipped(std::move(next.why), r));
       return;
     case domain::settlement_step::confirm_hold: {
       auto confirmed = as_effect("confirmed", done);
@@ -215,7 +216,7 @@ void reconcile(self_pointer self, const domain::payment_state& p, const std::str
                         const auto& now = self->state.reservations.latest(p.reservation);
                         auto after = domain::settlement_of(p, now);
                         if (after.step == domain::settlement_step::none)
-                          done(effect_reply{effect_status::skipped, after.why, now, {}});
+                          done(effect_reply::skipped(after.why, now));
                         else if (after.step == domain::settlement_step::confirm_hold)
                           done(r.error()); // still held: not a verdict on the hold, try again
                         else               // the hold ended meanwhile

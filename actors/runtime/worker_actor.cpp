@@ -175,7 +175,8 @@ void accept(self_pointer self, worker_job job, job_done done) {
   const auto& id = job.event_id;
   if (!id.empty() && (st.applied.contains(id) || st.underway.count(id) != 0)) {
     st.stats.duplicates += 1;
-    done(effect_reply{effect_status::duplicate, "event " + id + " was applied already", {}, {}});
+    done(effect_reply::without_reservation(effect_status::duplicate,
+                                           "event " + id + " was applied already"));
     return;
   }
   if (!id.empty())

@@ -42,6 +42,20 @@ struct effect_request {
   /// The trace of what asked for the effect (the Kafka event's, the webhook's or the call's):
   /// the events the effect publishes carry it on.
   std::string trace_id = {};
+
+  /// A hold's expiry event: end the hold if its deadline has passed.
+  static effect_request hold_expiry(reservation_id reservation, std::string trace_id) {
+    return {effect_kind::hold_expiry, std::move(reservation), {}, {}, std::move(trace_id)};
+  }
+  /// A payment's event: bring its reservation in line with its result.
+  static effect_request payment_result(reservation_id reservation, payment_intent_id payment,
+                                       std::string trace_id) {
+    return {effect_kind::payment_result,
+            std::move(reservation),
+            std::move(payment),
+            {},
+            std::move(trace_id)};
+  }
 };
 
 /// skipped: nothing was left to do (the state moved on already); duplicate: the worker applied
@@ -54,6 +68,15 @@ struct effect_reply {
   domain::reservation_state reservation;
   /// The seats the effect moved (none when skipped).
   std::vector<domain::seat_view> seats;
+
+  /// Nothing was left to do for `r`, as found.
+  static effect_reply skipped(std::string why, domain::reservation_state r) {
+    return {effect_status::skipped, std::move(why), std::move(r), {}};
+  }
+  /// An outcome about no reservation in particular (a payment's refund, a duplicate event).
+  static effect_reply without_reservation(effect_status status, std::string note) {
+    return {status, std::move(note), {}, {}};
+  }
 };
 
 /// One event for the worker: `event_id` empty for operators' calls (never de-duplicated);

@@ -52,14 +52,13 @@ std::optional<actors::worker_job> job_of(const actors::decoded_event& e) {
       overloaded{
           [&](const actors::hold_expiry_notice& n) -> std::optional<actors::worker_job> {
             return actors::worker_job{
-                e.event_id,
-                {actors::effect_kind::hold_expiry, n.reservation, {}, {}, e.trace_id},
+                e.event_id, actors::effect_request::hold_expiry(n.reservation, e.trace_id),
                 n.expires_at};
           },
           [&](const domain::payment_state& p) -> std::optional<actors::worker_job> {
             return actors::worker_job{
                 e.event_id,
-                {actors::effect_kind::payment_result, p.reservation, p.id, {}, e.trace_id},
+                actors::effect_request::payment_result(p.reservation, p.id, e.trace_id),
                 {}};
           },
           [](const domain::reservation_state&) -> std::optional<actors::worker_job> {

@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
   auto direct_cpu_start = cpu_seconds();
   // All in flight at once, as the worker has them; the answers come back as plain messages.
   for (const auto& r : direct)
-    self->send(region, actors::effect_request{actors::effect_kind::hold_expiry, r.id, {}, {}});
+    self->send(region, actors::effect_request::hold_expiry(r.id, ""));
   int direct_done = 0;
   for (int i = 0; i < events; ++i)
     self->receive(

@@ -44,8 +44,7 @@ void instant_worker::publish(std::vector<outbound_event> events) {
     if (p == nullptr || p->status != domain::payment_status::completed)
       continue;
     auto reply = fixture->send<effect_reply>(
-        fixture->region,
-        effect_request{effect_kind::payment_result, p->reservation, p->id, {}, {}});
+        fixture->region, effect_request::payment_result(p->reservation, p->id, ""));
     fixture->run(); // the rest of the node, while this payment actor's handler waits
     REQUIRE(reply->done);
     REQUIRE(reply->ok());
