@@ -80,9 +80,10 @@ grpc::ServerUnaryReactor* rpc_service::dispatch(size_t index, grpc::CallbackServ
   return reactor;
 }
 
-size_t rpc_service::method_index(const std::string& method, bool streaming,
+size_t rpc_service::method_index(const std::string& method, call_shape shape,
                                  const google::protobuf::Descriptor* req,
                                  const google::protobuf::Descriptor* resp) const {
+  bool streaming = shape == call_shape::server_streaming;
   const auto* m = descriptor_.FindMethodByName(method);
   if (m == nullptr || m->server_streaming() != streaming || m->input_type() != req ||
       m->output_type() != resp)

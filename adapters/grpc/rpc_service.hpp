@@ -7,6 +7,7 @@
 /// wins).
 /// Bind all handlers before the server starts; the object must outlive the server.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,7 +40,8 @@ class rpc_service : public grpc::Service {
   /// call and must complete it. Request/Response must be the method's contract types.
   template <class Request, class Response>
   void bind_unary(const std::string& method, unary_handler<Request, Response> handler) {
-    auto index = method_index(method, false, Request::descriptor(), Response::descriptor());
+    auto index =
+        method_index(method, call_shape::unary, Request::descriptor(), Response::descriptor());
     unary_[index] = [this, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                          const grpc::ByteBuffer* in,
                                                          grpc::ByteBuffer* out) {
@@ -58,7 +60,8 @@ class rpc_service : public grpc::Service {
   /// (`finish`/`fail`) unless the client goes away first.
   template <class Request, class Response>
   void bind_server_stream(const std::string& method, stream_handler<Request, Response> handler) {
-    auto index = method_index(method, true, Request::descriptor(), Response::descriptor());
+    auto index = method_index(method, call_shape::server_streaming, Request::descriptor(),
+                              Response::descriptor());
     streams_[index] = [handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                      const grpc::ByteBuffer* in) {
       auto stream = server_stream<Request, Response>::open(trace_id_of(ctx));
@@ -82,9 +85,10 @@ class rpc_service : public grpc::Service {
   using raw_unary = std::function<grpc::ServerUnaryReactor*(
       grpc::CallbackServerContext*, const grpc::ByteBuffer*, grpc::ByteBuffer*)>;
 
-  /// Checks that `method` exists, streams (or not) as `streaming` says and has these types;
-  /// throws std::logic_error otherwise (a wiring bug, found at start-up).
-  size_t method_index(const std::string& method, bool streaming,
+  enum class call_shape : uint8_t { unary, server_streaming };
+  /// Checks that `method` exists, has this shape and these types; throws std::logic_error
+  /// otherwise (a wiring bug, found at start-up).
+  size_t method_index(const std::string& method, call_shape shape,
                       const google::protobuf::Descriptor* req,
                       const google::protobuf::Descriptor* resp) const;
 

@@ -39,14 +39,15 @@ std::variant<client_handle, std::string> join_group(const kafka_settings& settin
 }
 
 void commit_offsets(rd_kafka_t* consumer,
-                    const std::vector<std::pair<partition_key, int64_t>>& commits, bool sync) {
+                    const std::vector<std::pair<partition_key, int64_t>>& commits,
+                    commit_mode mode) {
   if (commits.empty())
     return;
   partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(commits.size()))};
   for (const auto& [where, offset] : commits)
     rd_kafka_topic_partition_list_add(list.get(), where.topic.c_str(), where.partition)->offset =
         offset;
-  if (auto err = rd_kafka_commit(consumer, list.get(), sync ? 0 : 1))
+  if (auto err = rd_kafka_commit(consumer, list.get(), mode == commit_mode::sync ? 0 : 1))
     spdlog::warn("kafka: offset commit: {}", rd_kafka_err2str(err));
 }
 

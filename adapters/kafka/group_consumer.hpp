@@ -2,6 +2,7 @@
 /// What every consumer-group member of the node shares (the worker, the webhook sender): how it
 /// joins its group and subscribes, and how it commits the offsets an offset_tracker released.
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -20,8 +21,12 @@ std::variant<client_handle, std::string> join_group(const kafka_settings& settin
                                                     const std::string& group_id,
                                                     const std::vector<std::string>& topics);
 
-/// Commits `commits` (from offset_tracker::take_commits); async unless `sync`.
+/// async: returns at once (the periodic commits); sync: returns once the broker answered (the
+/// last commit before the consumer leaves).
+enum class commit_mode : uint8_t { async, sync };
+/// Commits `commits` (from offset_tracker::take_commits).
 void commit_offsets(rd_kafka_t* consumer,
-                    const std::vector<std::pair<partition_key, int64_t>>& commits, bool sync);
+                    const std::vector<std::pair<partition_key, int64_t>>& commits,
+                    commit_mode mode);
 
 } // namespace tt::adapters::kafka

@@ -24,13 +24,20 @@ struct finished_event {
   uint64_t ticket = 0;
   std::optional<std::string> error;
   bool dead_letter = false;
+
+  static finished_event of_job(uint64_t ticket, std::optional<std::string> error) {
+    return {ticket, std::move(error), false};
+  }
+  static finished_event of_dead_letter(uint64_t ticket, std::optional<std::string> error) {
+    return {ticket, std::move(error), true};
+  }
 };
 
 /// Filled by the worker's and the store's threads, drained by the consumer thread.
 class completion_queue : public actors::job_sink {
  public:
   void finished(uint64_t ticket, std::optional<std::string> error) override {
-    push({ticket, std::move(error), false});
+    push(finished_event::of_job(ticket, std::move(error)));
   }
   void push(finished_event f) {
     std::lock_guard lock{mutex_};
@@ -208,16 +215,16 @@ struct worker_consumer::impl {
     store->commit(std::move(batch), [queue = done, ticket, letter = std::move(letter), &p, w,
                                      notice](std::optional<storage::storage_error> err) mutable {
       if (err) {
-        queue->push({ticket, err->message, true});
+        queue->push(finished_event::of_dead_letter(ticket, err->message));
         return;
       }
       p.publish(std::move(letter));
       caf::anon_send(w, notice);
-      queue->push({ticket, std::nullopt, true});
+      queue->push(finished_event::of_dead_letter(ticket, std::nullopt));
     });
   }
 
-  void commit(bool sync) { commit_offsets(consumer.get(), offsets.take_commits(), sync); }
+  void commit(commit_mode mode) { commit_offsets(consumer.get(), offsets.take_commits(), mode); }
 
   void measure_lag() {
     rd_kafka_topic_partition_list_t* raw = nullptr;
@@ -275,7 +282,7 @@ struct worker_consumer::impl {
       }
       in_hand = static_cast<int64_t>(hand.size());
       if (now >= next_commit) {
-        commit(false);
+        commit(commit_mode::async);
         next_commit = now + commit_interval;
       }
       if (now >= next_lag) {
@@ -312,7 +319,7 @@ worker_consumer::~worker_consumer() {
     impl_->thread.join();
   for (const auto& f : impl_->done->take_all())
     impl_->settle(f);
-  impl_->commit(true);
+  impl_->commit(commit_mode::sync);
   // Leaving the group talks to the broker, which may be gone: wait a bounded time, then let the
   // process end without it (the group's session times out on the broker side).
   auto* rk = impl_->consumer.get();

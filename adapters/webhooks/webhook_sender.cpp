@@ -214,7 +214,7 @@ struct webhook_sender::impl {
       offsets.finished(it->second.first, it->second.second);
       records.erase(it);
     }
-    kafka::commit_offsets(consumer.get(), offsets.take_commits(), false);
+    kafka::commit_offsets(consumer.get(), offsets.take_commits(), kafka::commit_mode::async);
   }
 
   void consume_loop() {
