@@ -56,7 +56,12 @@ result<events> decide_process(const payment_state& s, const process_payment& c, 
     return ok.error();
   if (s.expires_at <= now)
     return fail(errc::failed_precondition, "the payment intent has expired");
-  processing_started e{c.payment_id, c.transaction_id, true, now + policy.settle_delay, false, now};
+  processing_started e;
+  e.payment_id = c.payment_id;
+  e.transaction_id = c.transaction_id;
+  e.settles = true; // all but TIMEOUT, below
+  e.settles_at = now + policy.settle_delay;
+  e.at = now;
   switch (s.scenario) {
     case payment_scenario::unspecified:
     case payment_scenario::approve:

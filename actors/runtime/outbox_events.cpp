@@ -34,7 +34,13 @@ outbound_event event_of(topic_kind topic, std::string type, const std::string& k
   e.mutable_occurred_at()->set_nanos(static_cast<int32_t>(ms % 1000) * 1'000'000);
   e.set_entity_key(key);
   e.mutable_payload()->PackFrom(body);
-  return {topic, key, e.event_id(), std::move(type), e.SerializeAsString(), {}, {}};
+  outbound_event out; // its outbox row is named when it is kept (add_outbox_rows)
+  out.topic = topic;
+  out.key = key;
+  out.event_id = e.event_id();
+  out.event_type = std::move(type);
+  out.envelope = e.SerializeAsString();
+  return out;
 }
 
 } // namespace
