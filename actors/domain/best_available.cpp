@@ -70,8 +70,11 @@ result<std::vector<uint32_t>> event_inventory_state::best_available(int32_t quan
       if (may_be_free(rows_[r].counts) >= quantity && find_run(rows_[r], quantity, now, out))
         return out;
   }
-  // Collects free seats of the ranked sections in order; `per_section` restarts at each section.
-  auto collect = [&](bool per_section) {
+  // Collects free seats of the ranked sections in order: all from one section if one has enough,
+  // else across sections.
+  enum class spread : uint8_t { one_section, across_sections };
+  auto collect = [&](spread how) {
+    bool per_section = how == spread::one_section; // `out` starts over at each section
     out.clear();
     for (auto si : ranked) {
       const auto& sec = sections_[si];
@@ -93,7 +96,7 @@ result<std::vector<uint32_t>> event_inventory_state::best_available(int32_t quan
     }
     return false;
   };
-  if (collect(true) || collect(false))
+  if (collect(spread::one_section) || collect(spread::across_sections))
     return out;
   return insufficient(out.size());
 }

@@ -32,7 +32,8 @@ inline caf::error to_caf_error(const failure& f) {
 inline std::optional<failure> to_failure(const caf::error& err) {
   if (!err || err.category() != caf::atom("tt")) // CAF 0.17: an empty error has no category
     return std::nullopt;
-  failure f{static_cast<errc>(err.code()), {}, {}};
+  failure f;
+  f.code = static_cast<errc>(err.code());
   const auto& ctx = err.context();
   if (ctx.match_elements<std::string, std::vector<std::string>>()) {
     f.message = ctx.get_as<std::string>(0);
