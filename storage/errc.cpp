@@ -20,6 +20,8 @@ std::string_view to_string(errc code) noexcept {
       return "queue_full";
     case errc::unsupported_version:
       return "unsupported_version";
+    case errc::not_owner:
+      return "not_owner";
     case errc::internal:
       return "internal";
   }

@@ -26,6 +26,10 @@ enum class errc : uint8_t {
   queue_full,
   /// A record was written by a newer format version than this build reads.
   unsupported_version,
+  /// In a cluster: this node does not (or no longer) own the shard the batch belongs to, or the
+  /// cluster's changelog refused it; nothing of it counts as written. The client retries, and
+  /// reaches the shard's owner.
+  not_owner,
   /// Any other RocksDB status (not supported, busy, aborted...): a bug or an unexpected state.
   internal,
 };

@@ -248,6 +248,15 @@ struct catalog_defined {
   std::vector<failure> kept;
 };
 
+/// In a cluster: the group took these shards from this node. Their events (and waiting rooms)
+/// stop here; their state is in the changelog, and the shard's next owner restores it.
+struct release_shards {
+  std::vector<uint32_t> shards;
+};
+struct shards_released {
+  std::vector<event_id> events;
+};
+
 /// From a reservation actor to its event actor: move this reservation's seats.
 enum class seat_move : uint8_t { commit, release, expire, return_to_sale, prolong };
 struct seat_change {

@@ -124,11 +124,12 @@ void publish_staged(const runtime_config& config, std::vector<outbound_event> ev
     config.events->publish(std::move(events));
 }
 
-result<std::vector<outbound_event>> load_outbox(const storage::snapshot_store& store) {
+result<std::vector<outbound_event>> load_outbox(const storage::snapshot_store& store,
+                                                std::string_view owner_prefix) {
   std::vector<outbound_event> out;
   std::optional<failure> bad;
-  auto err =
-      store.scan(storage::entity_kind::outbox, "", [&](std::string_view key, std::string_view v) {
+  auto err = store.scan(
+      storage::entity_kind::outbox, owner_prefix, [&](std::string_view key, std::string_view v) {
         pb::SnapshotEnvelope stored;
         pb::OutboxRecord row;
         auto topic = std::optional<topic_kind>{};

@@ -45,8 +45,10 @@ void add_outbox_rows(const std::string& owner, std::vector<outbound_event>& even
 /// Hands staged events to the publisher (after their batch is durable).
 void publish_staged(const runtime_config& config, std::vector<outbound_event> events);
 
-/// Every event still in the outbox, in key order (start-up only: blocking).
-result<std::vector<outbound_event>> load_outbox(const storage::snapshot_store& store);
+/// Every event still in the outbox under `owner_prefix` ("<event id>/"; all when empty), in key
+/// order (start-up, or a cluster node gaining a shard: blocking).
+result<std::vector<outbound_event>> load_outbox(const storage::snapshot_store& store,
+                                                std::string_view owner_prefix = {});
 /// Deletes the outbox row of an acknowledged event.
 storage::mutation outbox_delete(const std::string& outbox_key);
 

@@ -19,7 +19,7 @@ std::map<std::string, std::string> recovery_summary::metrics() const {
 
 result<define_catalog> plan_recovery(const storage::snapshot_store& store,
                                      std::vector<domain::event_definition> catalog, timestamp now,
-                                     recovery_summary& summary) {
+                                     recovery_summary& summary, const event_filter& wanted) {
   auto started = std::chrono::steady_clock::now();
   auto stored = load_events(store);
   if (!stored)
@@ -27,6 +27,8 @@ result<define_catalog> plan_recovery(const storage::snapshot_store& store,
   define_catalog plan;
   std::unordered_map<event_id, size_t> index;
   for (auto& def : *stored) {
+    if (wanted && !wanted(def.id))
+      continue;
     auto state = load_event_state(store, def.id);
     if (!state)
       return state.error();
@@ -50,6 +52,8 @@ result<define_catalog> plan_recovery(const storage::snapshot_store& store,
         std::move(stored_room)));
   }
   for (auto& def : catalog) {
+    if (wanted && !wanted(def.id))
+      continue;
     auto it = index.find(def.id);
     if (it == index.end()) {
       plan.events.push_back(define_event::fresh(std::move(def)));

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,9 +34,13 @@ struct recovery_summary {
   std::map<std::string, std::string> metrics() const;
 };
 
-/// Reads the store (blocking: start-up only) and merges `catalog` into what it holds.
+/// Which events a recovery is for: all of them on a single node, a gained shard's in a cluster.
+using event_filter = std::function<bool(const event_id&)>;
+
+/// Reads the store (blocking: start-up, or a cluster node gaining a shard) and merges `catalog`
+/// into what it holds, keeping only the events `wanted` accepts (every event when empty).
 result<define_catalog> plan_recovery(const storage::snapshot_store& store,
                                      std::vector<domain::event_definition> catalog, timestamp now,
-                                     recovery_summary& summary);
+                                     recovery_summary& summary, const event_filter& wanted = {});
 
 } // namespace tt::actors

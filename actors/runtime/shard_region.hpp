@@ -29,6 +29,7 @@ using shard_region =
                      caf::replies_to<list_query>::with<list_answer>,
                      caf::replies_to<define_event>::with<event_defined>,
                      caf::replies_to<define_catalog>::with<catalog_defined>,
+                     caf::replies_to<release_shards>::with<shards_released>,
                      caf::replies_to<payment_create_request>::with<payment_reply>,
                      caf::replies_to<payment_get>::with<payment_reply>,
                      caf::replies_to<payment_process>::with<payment_reply>,

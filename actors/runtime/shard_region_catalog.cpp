@@ -1,5 +1,7 @@
 // The shard region's catalog: adding an event (its actor, its waiting room), and replacing one
 // that has no reservations. A definition is stored before it is served.
+#include <unordered_set>
+
 #include <caf/all.hpp>
 
 #include "actors/runtime/errors.hpp"
@@ -110,6 +112,31 @@ caf::result<catalog_defined> define_all(region_pointer self, const define_catalo
         promise.deliver(*out);
     });
   return promise;
+}
+
+shards_released release(region_pointer self, const release_shards& r) {
+  auto& st = self->state;
+  std::unordered_set<uint32_t> gone(r.shards.begin(), r.shards.end());
+  // Unlinked first: an event stopped on purpose must not take the region down with it.
+  auto stop = [&](const auto& actor) {
+    self->unlink_from(actor);
+    self->send_exit(actor, caf::exit_reason::user_shutdown);
+  };
+  shards_released out;
+  for (auto it = st.events.begin(); it != st.events.end();) {
+    if (gone.count(shard_of(it->first, st.config->shard_count)) == 0) {
+      ++it;
+      continue;
+    }
+    if (auto room = st.rooms.find(it->first); room != st.rooms.end()) {
+      stop(room->second);
+      st.rooms.erase(room);
+    }
+    stop(it->second);
+    out.events.push_back(it->first);
+    it = st.events.erase(it);
+  }
+  return out;
 }
 
 } // namespace tt::actors

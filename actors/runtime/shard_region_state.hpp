@@ -45,6 +45,8 @@ struct shard_region_state {
 caf::result<event_defined> define(region_pointer self, const define_event& d);
 /// Defines every event of a catalog; events that have reservations keep their definition.
 caf::result<catalog_defined> define_all(region_pointer self, const define_catalog& c);
+/// Stops the events of shards the cluster moved away, with their waiting rooms.
+shards_released release(region_pointer self, const release_shards& r);
 
 // -- shard_region_queue.cpp: waiting rooms, and the node's maintenance mode ---------------------
 

@@ -19,6 +19,7 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "adapters/grpc/call_limits.hpp"
+#include "adapters/grpc/call_router.hpp"
 #include "adapters/grpc/server_stream.hpp"
 #include "adapters/grpc/unary_call.hpp"
 
@@ -42,19 +43,32 @@ class rpc_service : public grpc::Service {
   void bind_unary(const std::string& method, unary_handler<Request, Response> handler) {
     auto index =
         method_index(method, call_shape::unary, Request::descriptor(), Response::descriptor());
-    unary_[index] = [this, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
-                                                         const grpc::ByteBuffer* in,
-                                                         grpc::ByteBuffer* out) {
+    unary_[index] = [this, index, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
+                                                                const grpc::ByteBuffer* in,
+                                                                grpc::ByteBuffer* out) {
       auto call =
           std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx), limits_);
       auto* reactor = call->reactor();
       if (!parse(in, call->request()))
         call->fail(malformed(*Request::descriptor()));
-      else
+      else if (router_ == nullptr)
         handler(std::move(call));
+      else
+        router_->route(paths_[index], call->request(), ctx, *in,
+                       {[handler, call] { handler(call); },
+                        [call](const grpc::Status& status, const grpc::ByteBuffer& response) {
+                          call->relay(status, response);
+                        },
+                        [call](const failure& f) { call->fail(f); },
+                        std::chrono::duration_cast<std::chrono::milliseconds>(call->timeout()),
+                        call->trace_id()});
       return reactor;
     };
   }
+
+  /// Routes every unary call through `router` (not owned; outlives the service) before its
+  /// handler: set before the server starts, in a cluster.
+  void set_router(call_router* router) noexcept { router_ = router; }
 
   /// Serves the server-streaming `method` with `handler`, which owns the stream and must end it
   /// (`finish`/`fail`) unless the client goes away first.
@@ -112,6 +126,7 @@ class rpc_service : public grpc::Service {
   /// Bound handlers by method index; empty = not served.
   std::vector<raw_unary> unary_;
   std::vector<raw_stream> streams_;
+  call_router* router_ = nullptr;
 };
 
 } // namespace tt::adapters::rpc

@@ -39,6 +39,11 @@ rpc_service& server::service(const std::string& full_name) {
   throw std::logic_error("no contract service " + full_name);
 }
 
+void server::set_router(call_router* router) {
+  for (auto& s : services_)
+    s->set_router(router);
+}
+
 std::variant<int, std::string> server::start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

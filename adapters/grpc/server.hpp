@@ -33,6 +33,9 @@ class server {
   /// The service with this full name (one of contract_service_names()).
   rpc_service& service(const std::string& full_name);
 
+  /// Routes every service's unary calls through `router` (not owned; outlives the server).
+  void set_router(call_router* router);
+
   /// Binds and starts serving. Returns the bound port, or the error text (address in use...).
   std::variant<int, std::string> start();
 

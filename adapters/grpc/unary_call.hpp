@@ -54,6 +54,16 @@ class unary_call {
     reactor_->Finish(status);
   }
 
+  /// Relays another node's answer to this call unchanged (a forwarded call): its status, error
+  /// details included, and on OK its response bytes.
+  void relay(const grpc::Status& status, const grpc::ByteBuffer& response) {
+    if (done_.exchange(true))
+      return;
+    if (status.ok())
+      *out_ = response;
+    reactor_->Finish(status);
+  }
+
   /// Sends the mapped error status; the response body is not sent (gRPC drops it on non-OK).
   void fail(const failure& f) {
     if (done_.exchange(true))

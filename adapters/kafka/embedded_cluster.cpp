@@ -33,6 +33,12 @@ embedded_cluster::embedded_cluster(client_handle host, rd_kafka_mock_cluster_s* 
                                    std::string bootstrap)
     : host_(std::move(host)), mock_(mock), bootstrap_(std::move(bootstrap)) {}
 
+std::optional<std::string> embedded_cluster::create_topic(const std::string& name, int partitions) {
+  if (auto err = rd_kafka_mock_topic_create(mock_, name.c_str(), partitions, 1))
+    return "kafka: cannot create topic " + name + ": " + rd_kafka_err2str(err);
+  return std::nullopt;
+}
+
 embedded_cluster::~embedded_cluster() {
   rd_kafka_mock_cluster_destroy(mock_); // before the client instance it lives in
 }

@@ -5,6 +5,7 @@
 /// through bootstrap(). It keeps nothing on disk and only ~5 MiB per partition.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,6 +25,10 @@ class embedded_cluster {
   embedded_cluster(const embedded_cluster&) = delete;
   embedded_cluster& operator=(const embedded_cluster&) = delete;
   ~embedded_cluster();
+
+  /// Creates one more topic (the cluster's topics have partition counts of their own). Returns
+  /// the broker's error text, if any.
+  std::optional<std::string> create_topic(const std::string& name, int partitions);
 
   /// "127.0.0.1:port,..." for bootstrap.servers.
   const std::string& bootstrap() const noexcept { return bootstrap_; }

@@ -27,6 +27,15 @@ struct node_config {
   int64_t passivate_after_seconds = 120;
   std::string catalog_dir = "ops/catalog";
   int64_t shards = 64;
+  /// The clustered node set (issue #30); off: one node, as on embedded defaults.
+  bool cluster_enabled = false;
+  std::string cluster_advertise;
+  std::string cluster_group_id = "tt-shards";
+  std::string cluster_shard_topic = "tt.shards";
+  std::string cluster_members_topic = "tt.members";
+  int64_t cluster_session_timeout_ms = 3000;
+  int64_t cluster_announce_interval_ms = 1000;
+  int64_t cluster_move_wait_ms = 5000;
   int64_t hold_seconds = 60;
   int64_t max_extension_seconds = 30;
   int64_t max_hold_lifetime_seconds = 90;
@@ -68,6 +77,7 @@ struct node_config {
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;
   bool unsafe_skip_admission_check = false;
+  bool unsafe_skip_fence = false;
 };
 
 /// What the command line asked for.

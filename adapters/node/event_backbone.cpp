@@ -41,6 +41,8 @@ std::variant<event_backbone, std::string> start_event_backbone(const node_config
   if (auto* err = std::get_if<std::string>(&publisher))
     return *err;
   out.publisher = std::move(std::get<0>(publisher));
+  if (cfg.cluster_enabled)
+    return out;
   auto pending = actors::load_outbox(store);
   if (!pending)
     return "kafka: cannot read the outbox: " + pending.error().message;

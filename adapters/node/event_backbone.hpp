@@ -25,7 +25,9 @@ struct event_backbone {
 adapters::kafka::kafka_settings kafka_settings_of(const node_config& cfg);
 
 /// Starts the cluster (if embedded) and the publisher, then publishes whatever the outbox still
-/// holds from before (events stored but not acknowledged when the node last stopped).
+/// holds from before (events stored but not acknowledged when the node last stopped). A
+/// clustered node publishes a shard's outbox when it gains the shard instead (its local copy of
+/// the others may be stale).
 std::variant<event_backbone, std::string> start_event_backbone(const node_config& cfg,
                                                                storage::snapshot_store& store);
 

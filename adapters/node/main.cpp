@@ -29,7 +29,9 @@
 #include "actors/runtime/user_hub_actor.hpp"
 #include "adapters/auth/jwt.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
+#include "adapters/cluster/cluster_node.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
+#include "adapters/grpc/forwarding.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
 #include "adapters/grpc/inventory_service_adapter.hpp"
 #include "adapters/grpc/payment_service_adapter.hpp"
@@ -136,6 +138,40 @@ tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
   return out;
 }
 
+/// The catalog directory's definitions; none (logged) when it is missing or unreadable. For a
+/// clustered node gaining shards after start-up (a broken catalog then must not stop the node).
+std::vector<tt::domain::event_definition> catalog_or_none(const std::string& dir) {
+  auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
+  if (!catalog) {
+    spdlog::error("catalog: {}; serving the stored events only", catalog.error().message);
+    return {};
+  }
+  return std::move(*catalog);
+}
+
+/// Joins the clustered node set (cluster.enabled).
+std::variant<std::unique_ptr<tt::adapters::cluster::cluster_node>, std::string>
+join_cluster(const tt::node::node_config& cfg, std::shared_ptr<tt::storage::snapshot_store> local) {
+  if (cfg.kafka_bootstrap_servers == "embedded")
+    return std::string{"cluster.enabled needs kafka.bootstrap_servers to name the cluster's "
+                       "shared Kafka (tacos-broker, or a real cluster), not embedded"};
+  tt::adapters::cluster::cluster_settings s;
+  s.bootstrap_servers = cfg.kafka_bootstrap_servers;
+  s.node_id = cfg.node_id;
+  s.advertise = cfg.cluster_advertise.empty() ? cfg.grpc_listen : cfg.cluster_advertise;
+  if (s.advertise.size() >= 2 && s.advertise.substr(s.advertise.size() - 2) == ":0")
+    return std::string{"grpc.listen asks for port 0: set cluster.advertise to the address the "
+                       "other nodes reach this one at"};
+  s.group_id = cfg.cluster_group_id;
+  s.shard_topic = cfg.cluster_shard_topic;
+  s.members_topic = cfg.cluster_members_topic;
+  s.session_timeout = std::chrono::milliseconds{cfg.cluster_session_timeout_ms};
+  s.announce_interval = std::chrono::milliseconds{cfg.cluster_announce_interval_ms};
+  s.shard_count = static_cast<uint32_t>(cfg.shards);
+  s.unsafe_skip_fence = cfg.unsafe_skip_fence;
+  return tt::adapters::cluster::cluster_node::join(s, std::move(local));
+}
+
 /// Restores every stored event, adds the catalog's, and defines them all before the node
 /// serves. Returns why the store or the catalog is unusable, if either is.
 std::optional<std::string> recover_and_load(caf::actor_system& actors,
@@ -204,7 +240,19 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     if (auto err = store->close())
       spdlog::error("storage: {}", err->message);
   });
-  auto started_backbone = tt::node::start_event_backbone(cfg, *store);
+  // A clustered node's actors write through the cluster's changelog as well.
+  std::shared_ptr<tt::storage::snapshot_store> actor_store = store;
+  std::unique_ptr<tt::adapters::cluster::cluster_node> cluster;
+  if (cfg.cluster_enabled) {
+    auto joined = join_cluster(cfg, store);
+    if (auto* err = std::get_if<std::string>(&joined))
+      return cannot_start("cluster: " + *err);
+    cluster = std::move(std::get<0>(joined));
+    actor_store = cluster->store();
+  }
+  // After the actors stopped: leaving the group hands this node's shards to the others at once.
+  auto stop_cluster = defer_stop("cluster membership", [&cluster] { cluster.reset(); });
+  auto started_backbone = tt::node::start_event_backbone(cfg, *actor_store);
   if (auto* err = std::get_if<std::string>(&started_backbone))
     return cannot_start(*err);
   auto& backbone = std::get<tt::node::event_backbone>(started_backbone);
@@ -239,15 +287,25 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     return cannot_start(*err);
   runtime->queue.secret = *secret;
   // Negative control: with no store the actors acknowledge writes they never stored.
-  runtime->store = cfg.unsafe_skip_persistence ? nullptr : store;
+  runtime->store = cfg.unsafe_skip_persistence ? nullptr : actor_store;
   runtime->events = backbone.publisher;
   runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
   auto region = tt::actors::spawn_shard_region(actors, runtime);
   auto stop_region = defer_stop("shard region", [&region] { stop_actor(region); });
   tt::actors::recovery_summary summary;
-  if (auto problem =
-          recover_and_load(actors, region, *store, cfg.catalog_dir, runtime->time->now(), summary))
+  if (cluster) {
+    // Events come and go with the shards the group gives this node (shard_host.hpp).
+    cluster->serve({&actors, region, store, static_cast<uint32_t>(cfg.shards),
+                    [dir = cfg.catalog_dir] { return catalog_or_none(dir); },
+                    [time = runtime->time] { return time->now(); }, backbone.publisher});
+  } else if (auto problem = recover_and_load(actors, region, *store, cfg.catalog_dir,
+                                             runtime->time->now(), summary)) {
     return cannot_start(*problem);
+  }
+  auto stop_taking = defer_stop("cluster shard host", [&cluster] {
+    if (cluster)
+      cluster->stop_serving();
+  });
   auto worker = tt::actors::spawn_worker(actors, region, runtime, {});
   auto stop_worker = defer_stop("worker actor", [&worker] { stop_actor(worker); });
 
@@ -270,9 +328,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
                       endpoint = backbone.settings.bootstrap_servers] {
     return tt::adapters::kafka::check_kafka(endpoint, *publisher, consumer, kafka_health_timeout);
   };
+  std::vector<tt::actors::health_probe> probes{kafka_probe};
+  if (cluster)
+    probes.push_back([node = cluster.get()] { return node->health(); });
   auto health =
       tt::actors::spawn_node_health(actors, {cfg.node_id, version, started_at, summary.metrics()},
-                                    *dir, store.get(), {kafka_probe});
+                                    *dir, store.get(), std::move(probes));
   auto stop_health = defer_stop("health actor", [&health] { stop_actor(health); });
 
   auto registry = tt::adapters::webhooks::webhook_registry::open(runtime->durable_store());
@@ -302,7 +363,15 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   opts.max_message_bytes = static_cast<int>(cfg.grpc_max_message_bytes);
   opts.limits.default_timeout = std::chrono::milliseconds{cfg.grpc_default_timeout_ms};
   opts.limits.max_timeout = std::chrono::milliseconds{cfg.grpc_max_timeout_ms};
+  // Outlives the server: calls waiting for a moving shard end by themselves (cluster.move_wait_ms).
+  std::unique_ptr<tt::adapters::rpc::forwarding> router;
   tt::adapters::rpc::server grpc_server{opts};
+  if (cluster) {
+    router = std::make_unique<tt::adapters::rpc::forwarding>(
+        *cluster, tt::adapters::rpc::forwarding_settings{
+                      cfg.node_id, std::chrono::milliseconds{cfg.cluster_move_wait_ms}});
+    grpc_server.set_router(router.get());
+  }
   tt::adapters::rpc::call_bridge bridge{actors, runtime->time};
   tt::adapters::rpc::gateway_service_adapter gateway{
       grpc_server.service("gateway.v1.GatewayService"), bridge, health, region,

@@ -1,0 +1,277 @@
+#include "adapters/cluster/changelog.hpp"
+
+#include <future>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "proto/tt/internal/v1/changelog.pb.h"
+
+namespace tt::adapters::cluster {
+
+namespace {
+
+namespace pb = tt::internal::v1;
+
+std::optional<storage::entity_kind> kind_named(std::string_view name) {
+  for (auto kind : storage::all_entity_kinds)
+    if (storage::to_string(kind) == name)
+      return kind;
+  return std::nullopt;
+}
+
+std::string encode_batch(int64_t claim, const std::vector<storage::mutation>& batch) {
+  pb::ChangelogRecord record;
+  record.set_claim(claim);
+  auto* body = record.mutable_batch();
+  for (const auto& m : batch) {
+    auto* out = body->add_mutations();
+    out->set_kind(std::string{storage::to_string(m.kind)});
+    out->set_key(m.key);
+    if (m.value)
+      out->set_value(*m.value);
+    if (m.expires_at_ms)
+      out->set_expires_at_ms(*m.expires_at_ms);
+  }
+  return record.SerializeAsString();
+}
+
+} // namespace
+
+changelog::changelog(changelog_settings settings, shard_ownership* fence)
+    : settings_(std::move(settings)), fence_(fence) {}
+
+std::variant<std::unique_ptr<changelog>, std::string>
+changelog::start(const changelog_settings& settings, shard_ownership* fence) {
+  std::unique_ptr<changelog> self{new changelog(settings, fence)};
+  auto conf = kafka::make_conf({
+      {"bootstrap.servers", settings.bootstrap_servers},
+      {"client.id", settings.node_id + "-changelog"},
+      // In the log on every replica before it counts, in order, once (retries keep order).
+      {"acks", "all"},
+      {"enable.idempotence", "true"},
+      // A write waits for this record: send at once, the group commit upstream already batches.
+      {"linger.ms", "0"},
+      {"log_level", "4"},
+  });
+  if (auto* err = std::get_if<std::string>(&conf))
+    return "cluster: " + *err;
+  auto& c = std::get<kafka::conf_handle>(conf);
+  rd_kafka_conf_set_dr_msg_cb(c.get(), &changelog::on_delivery);
+  rd_kafka_conf_set_opaque(c.get(), self.get());
+  auto producer = kafka::make_client(RD_KAFKA_PRODUCER, std::move(c));
+  if (auto* err = std::get_if<std::string>(&producer))
+    return "cluster: " + *err;
+  self->producer_ = std::move(std::get<kafka::client_handle>(producer));
+  self->poller_ = std::thread{[s = self.get()] {
+    s->run_poller();
+  }};
+  self->confirmer_ = std::thread{[s = self.get()] {
+    s->run_confirmer();
+  }};
+  return self;
+}
+
+changelog::~changelog() {
+  rd_kafka_flush(producer_.get(), 10'000);
+  stopping_ = true;
+  wake_.notify_all();
+  poller_.join();
+  confirmer_.join();
+}
+
+void changelog::produce(uint32_t shard, const std::string& value, std::unique_ptr<pending> p) {
+  p->shard = shard;
+  ++in_flight_;
+  auto* raw = p.release();
+  auto err = rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(settings_.topic.c_str()),
+                               RD_KAFKA_V_PARTITION(static_cast<int32_t>(shard)),
+                               RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(raw),
+                               RD_KAFKA_V_END);
+  if (err) {
+    std::unique_ptr<pending> back{raw};
+    back->error =
+        fmt::format("changelog: cannot append to shard {}: {}", shard, rd_kafka_err2str(err));
+    delivered(std::move(back));
+  }
+}
+
+void changelog::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  std::unique_ptr<pending> p{static_cast<pending*>(m->_private)};
+  if (m->err)
+    p->error = fmt::format("changelog: shard {} did not take the record: {}", p->shard,
+                           rd_kafka_err2str(m->err));
+  else
+    p->offset = m->offset;
+  static_cast<changelog*>(opaque)->delivered(std::move(p));
+}
+
+void changelog::delivered(std::unique_ptr<pending> p) {
+  {
+    std::lock_guard lock{mutex_};
+    delivered_.push_back(std::move(p));
+  }
+  wake_.notify_one();
+}
+
+void changelog::run_poller() {
+  while (!stopping_.load())
+    rd_kafka_poll(producer_.get(), 50);
+  rd_kafka_poll(producer_.get(), 0);
+}
+
+void changelog::run_confirmer() {
+  for (;;) {
+    std::deque<std::unique_ptr<pending>> batch;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [&] { return !delivered_.empty() || (stopping_ && in_flight_ == 0); });
+      if (delivered_.empty())
+        return;
+      batch.swap(delivered_);
+    }
+    // One commit for everything delivered meanwhile: the furthest offset of each shard.
+    std::map<uint32_t, int64_t> furthest;
+    for (const auto& p : batch)
+      if (!p->error)
+        furthest[p->shard] = std::max(furthest[p->shard], p->offset + 1);
+    std::optional<std::string> refused;
+    if (fence_ != nullptr && !furthest.empty())
+      refused = fence_->confirm({furthest.begin(), furthest.end()});
+    for (auto& p : batch) {
+      auto error = p->error ? p->error : refused;
+      p->done(std::move(error));
+      --in_flight_;
+    }
+  }
+}
+
+std::variant<int64_t, std::string> changelog::claim(uint32_t shard,
+                                                    std::chrono::milliseconds limit) {
+  pb::ChangelogRecord record;
+  record.mutable_claim_taken()->set_node_id(settings_.node_id);
+  auto answer = std::make_shared<std::promise<std::variant<int64_t, std::string>>>();
+  auto p = std::make_unique<pending>();
+  auto* raw = p.get();
+  p->done = [answer, raw](std::optional<std::string> error) {
+    if (error)
+      answer->set_value(*error);
+    else
+      answer->set_value(raw->offset);
+  };
+  auto result = answer->get_future();
+  produce(shard, record.SerializeAsString(), std::move(p));
+  if (result.wait_for(limit) != std::future_status::ready)
+    return fmt::format("changelog: no answer to the claim on shard {} within {} ms", shard,
+                       limit.count());
+  return result.get();
+}
+
+void changelog::append(uint32_t shard, int64_t claim, const std::vector<storage::mutation>& batch,
+                       done_fn done) {
+  auto p = std::make_unique<pending>();
+  p->done = std::move(done);
+  produce(shard, encode_batch(claim, batch), std::move(p));
+}
+
+std::variant<restored_shard, std::string>
+changelog::restore(uint32_t shard, int64_t until, std::chrono::milliseconds limit) const {
+  restored_shard out;
+  if (until <= 0)
+    return out;
+  auto conf = kafka::make_conf({
+      {"bootstrap.servers", settings_.bootstrap_servers},
+      {"client.id", settings_.node_id + "-restore"},
+      // Required by librdkafka for a consumer; never joined (assign) nor committed.
+      {"group.id", "tt-restore"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      // An offset the broker no longer has is an error here, never a silent skip.
+      {"auto.offset.reset", "error"},
+      {"fetch.wait.max.ms", "10"},
+      {"log_level", "4"},
+  });
+  if (auto* err = std::get_if<std::string>(&conf))
+    return "changelog: " + *err;
+  auto client =
+      kafka::make_client(RD_KAFKA_CONSUMER, std::move(std::get<kafka::conf_handle>(conf)));
+  if (auto* err = std::get_if<std::string>(&client))
+    return "changelog: " + *err;
+  auto& rk = std::get<kafka::client_handle>(client);
+  auto partition = static_cast<int32_t>(shard);
+  int64_t low = 0, high = 0;
+  if (auto err = rd_kafka_query_watermark_offsets(rk.get(), settings_.topic.c_str(), partition,
+                                                  &low, &high, static_cast<int>(limit.count())))
+    return fmt::format("changelog: shard {}: cannot read its bounds: {}", shard,
+                       rd_kafka_err2str(err));
+  if (low > 0)
+    return fmt::format("changelog: shard {} starts at offset {}: the broker dropped the records "
+                       "before it, so its state cannot be restored; refusing to serve it",
+                       shard, low);
+  kafka::partition_list from{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(from.get(), settings_.topic.c_str(), partition)->offset = 0;
+  if (auto err = rd_kafka_assign(rk.get(), from.get()))
+    return fmt::format("changelog: shard {}: {}", shard, rd_kafka_err2str(err));
+
+  // The latest value per key, applied batch by batch in log order.
+  std::map<std::pair<storage::entity_kind, std::string>, storage::mutation> state;
+  int64_t claim = -1;
+  int64_t next = 0;
+  auto give_up_at = std::chrono::steady_clock::now() + limit;
+  while (next < until) {
+    if (std::chrono::steady_clock::now() >= give_up_at)
+      return fmt::format("changelog: shard {}: read {} of {} records within {} ms", shard, next,
+                         until, limit.count());
+    auto* m = rd_kafka_consumer_poll(rk.get(), 100);
+    if (m == nullptr)
+      continue;
+    std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned{
+        m, &rd_kafka_message_destroy};
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+      continue;
+    if (m->err)
+      return fmt::format("changelog: shard {}: {}", shard, rd_kafka_message_errstr(m));
+    if (m->offset != next)
+      return fmt::format("changelog: shard {}: expected offset {}, read {} (a gap)", shard, next,
+                         m->offset);
+    next = m->offset + 1;
+    if (m->offset >= until)
+      break;
+    pb::ChangelogRecord record;
+    if (!record.ParseFromArray(m->payload, static_cast<int>(m->len)))
+      return fmt::format("changelog: shard {}: record {} does not decode", shard, m->offset);
+    if (record.has_claim_taken()) {
+      claim = m->offset;
+      continue;
+    }
+    if (!record.has_batch())
+      continue;
+    if (record.claim() != claim) {
+      ++out.superseded;
+      continue;
+    }
+    ++out.batches;
+    for (const auto& mu : record.batch().mutations()) {
+      auto kind = kind_named(mu.kind());
+      if (!kind)
+        return fmt::format("changelog: shard {}: record {} names an unknown kind '{}'", shard,
+                           m->offset, mu.kind());
+      auto key = std::make_pair(*kind, mu.key());
+      if (!mu.has_value()) {
+        state.erase(key);
+        continue;
+      }
+      storage::mutation put{*kind, mu.key(), mu.value(), std::nullopt};
+      if (mu.has_expires_at_ms())
+        put.expires_at_ms = mu.expires_at_ms();
+      state[key] = std::move(put);
+    }
+  }
+  out.records.reserve(state.size());
+  for (auto& [key, m] : state)
+    out.records.push_back(std::move(m));
+  return out;
+}
+
+} // namespace tt::adapters::cluster

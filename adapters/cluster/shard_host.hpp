@@ -1,0 +1,117 @@
+#pragma once
+/// What a clustered node does when the group moves shards (shard_ownership's listener): one
+/// thread takes the moves in the order the group made them.
+///
+/// Gaining a shard: claim it in the changelog, replay the log up to the claim, replace this
+/// node's RocksDB copy of the shard with what the log holds (the local copy may be stale from
+/// an earlier ownership), let the clustered store write the shard under the new claim, recover
+/// the shard's events from the local copy and the catalog, define them in the shard region, and
+/// hand their unpublished outbox rows to the publisher. Requests for the shard wait meanwhile
+/// (the shard is announced as restoring). A shard whose log has a gap is refused, loudly: it is
+/// not served by this node, and health says so.
+///
+/// Losing a shard: the clustered store refuses its writes at once (and the fence already did),
+/// then its events stop in the region.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/domain/catalog.hpp"
+#include "actors/runtime/event_publisher.hpp"
+#include "actors/runtime/shard_region.hpp"
+#include "adapters/cluster/changelog.hpp"
+#include "adapters/cluster/changelog_store.hpp"
+#include "adapters/cluster/membership.hpp"
+#include "adapters/cluster/shard_ownership.hpp"
+
+namespace tt::adapters::cluster {
+
+/// The shard of a stored record: "<event id>/..." keys and "event/<event id>" definitions
+/// belong to their event's shard; other meta records (webhook registrations) to none.
+std::optional<uint32_t> shard_of_record_key(storage::entity_kind kind, std::string_view key,
+                                            uint32_t shard_count);
+
+struct shard_host_parts {
+  caf::actor_system* actors = nullptr;
+  actors::shard_region region;
+  std::shared_ptr<storage::snapshot_store> local;
+  uint32_t shard_count = 64;
+  /// The catalog's definitions (read again at every gain: REFRESH_CONFIG may have changed it).
+  std::function<std::vector<domain::event_definition>()> catalog;
+  std::function<timestamp()> now;
+  std::shared_ptr<actors::event_publisher> publisher;
+  /// Negative control only (testing.unsafe_skip_fence): a shard lost by eviction keeps being
+  /// served here, as by a paused node that does not know it was replaced.
+  bool unsafe_keep_lost_shards = false;
+};
+
+/// One shard's state on this node, for health.
+struct shard_states {
+  shard_list serving;
+  shard_list restoring;
+  /// Owned but not served: the restore failed (a gap in the log, an unreadable log).
+  std::map<uint32_t, std::string> refused;
+};
+
+class shard_host {
+ public:
+  shard_host() = default;
+  shard_host(const shard_host&) = delete;
+  shard_host& operator=(const shard_host&) = delete;
+  ~shard_host();
+
+  /// The listener to give shard_ownership: queues each move for this host's thread (moves
+  /// queued before `start` wait for it).
+  ownership_listener listener();
+
+  /// Starts taking the queued moves into `parts`' actors, writing through `store` and
+  /// restoring from `log`. `changed` runs after every move (to announce it).
+  void start(shard_host_parts parts, const shard_ownership& ownership, changelog& log,
+             changelog_store& store, std::function<void()> changed);
+  /// Stops taking moves (before the actors stop); moves still queued are dropped. Idempotent.
+  void stop();
+
+  enum class shard_state : uint8_t { absent, restoring, serving };
+  shard_state state_of(uint32_t shard) const;
+  shard_states states() const;
+
+ private:
+  struct move {
+    bool gained = false;
+    shard_list shards;
+    loss how = loss::revoked;
+  };
+  void enqueue(move m);
+  void run();
+  void take(uint32_t shard);
+  void give_up(const shard_list& shards, loss how);
+  std::optional<std::string> replace_local_copy(uint32_t shard,
+                                                std::vector<storage::mutation> records);
+  std::optional<std::string> serve_events(uint32_t shard);
+
+  shard_host_parts parts_;
+  const shard_ownership* ownership_ = nullptr;
+  changelog* log_ = nullptr;
+  changelog_store* store_ = nullptr;
+  std::function<void()> changed_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<move> moves_; // under mutex_
+  shard_states states_;    // under mutex_
+  bool stopping_ = false;  // under mutex_
+  std::thread thread_;
+};
+
+} // namespace tt::adapters::cluster

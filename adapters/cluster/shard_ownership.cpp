@@ -1,0 +1,241 @@
+#include "adapters/cluster/shard_ownership.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+namespace tt::adapters::cluster {
+
+namespace {
+
+/// How long a confirm keeps retrying while the group rebalances (the coordinator answers
+/// REBALANCE_IN_PROGRESS until every member synced): a cooperative rebalance takes two rounds,
+/// measured at up to ~6 s on the embedded broker while a member rejoins after a pause.
+constexpr std::chrono::milliseconds rebalance_patience{10'000};
+
+shard_list shards_of(const rd_kafka_topic_partition_list_t* parts) {
+  shard_list out;
+  for (int i = 0; parts != nullptr && i < parts->cnt; ++i)
+    out.push_back(static_cast<uint32_t>(parts->elems[i].partition));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool retriable(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+         err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+         err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
+}
+
+/// The first error of a commit: the request's, else the first partition's.
+struct commit_result {
+  bool done = false;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
+void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+               void* opaque) {
+  auto* result = static_cast<commit_result*>(opaque);
+  result->done = true;
+  result->err = err;
+  for (int i = 0; !result->err && offsets != nullptr && i < offsets->cnt; ++i)
+    result->err = offsets->elems[i].err;
+}
+
+} // namespace
+
+shard_ownership::shard_ownership(ownership_settings settings, ownership_listener listener)
+    : settings_(std::move(settings)), listener_(std::move(listener)) {}
+
+std::variant<std::unique_ptr<shard_ownership>, std::string>
+shard_ownership::start(const ownership_settings& settings, ownership_listener listener) {
+  std::unique_ptr<shard_ownership> self{new shard_ownership(settings, std::move(listener))};
+  auto conf = kafka::make_conf({
+      {"bootstrap.servers", settings.bootstrap_servers},
+      {"client.id", settings.node_id},
+      {"group.id", settings.group_id},
+      // Every member names the same single assignor: members naming different first assignors
+      // crash the embedded broker, and a real one refuses the join.
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"session.timeout.ms", std::to_string(settings.session_timeout.count())},
+      {"heartbeat.interval.ms",
+       std::to_string(std::max<int64_t>(100, settings.session_timeout.count() / 6))},
+      {"log_level", "4"},
+  });
+  if (auto* err = std::get_if<std::string>(&conf))
+    return "cluster: " + *err;
+  auto& c = std::get<kafka::conf_handle>(conf);
+  rd_kafka_conf_set_rebalance_cb(c.get(), &shard_ownership::rebalance_trampoline);
+  rd_kafka_conf_set_opaque(c.get(), self.get());
+  auto client = kafka::make_client(RD_KAFKA_CONSUMER, std::move(c));
+  if (auto* err = std::get_if<std::string>(&client))
+    return "cluster: " + *err;
+  self->consumer_ = std::move(std::get<kafka::client_handle>(client));
+  rd_kafka_poll_set_consumer(self->consumer_.get());
+  kafka::partition_list topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), settings.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (auto err = rd_kafka_subscribe(self->consumer_.get(), topics.get()))
+    return fmt::format("cluster: cannot join group {} over {}: {}", settings.group_id,
+                       settings.topic, rd_kafka_err2str(err));
+  self->thread_ = std::thread{[s = self.get()] {
+    s->run();
+  }};
+  return self;
+}
+
+shard_ownership::~shard_ownership() {
+  stopping_ = true;
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void shard_ownership::run() {
+  while (!stopping_.load()) {
+    // Serves the rebalance callback; the partitions are paused, so no record arrives but an
+    // error event may.
+    if (auto* msg = rd_kafka_consumer_poll(consumer_.get(), 100)) {
+      if (msg->err && msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        spdlog::warn("cluster: ownership consumer: {}", rd_kafka_message_errstr(msg));
+      rd_kafka_message_destroy(msg);
+    }
+  }
+  // Revokes everything through the callback, then leaves the group.
+  if (auto err = rd_kafka_consumer_close(consumer_.get()))
+    spdlog::warn("cluster: leaving group {}: {}", settings_.group_id, rd_kafka_err2str(err));
+}
+
+void shard_ownership::rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                           rd_kafka_topic_partition_list_t* partitions,
+                                           void* opaque) {
+  static_cast<shard_ownership*>(opaque)->on_rebalance(err, partitions);
+}
+
+void shard_ownership::on_rebalance(rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t* partitions) {
+  auto* rk = consumer_.get();
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  auto shards = shards_of(partitions);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    rd_kafka_error_t* failed = nullptr;
+    if (cooperative)
+      failed = rd_kafka_incremental_assign(rk, partitions);
+    else
+      rd_kafka_assign(rk, partitions);
+    if (failed != nullptr) {
+      spdlog::error("cluster: cannot take shards {}: {}", fmt::join(shards, ","),
+                    rd_kafka_error_string(failed));
+      rd_kafka_error_destroy(failed);
+      return;
+    }
+    // Ownership needs the assignment, not the records: restore reads the changelog itself.
+    rd_kafka_pause_partitions(rk, partitions);
+    {
+      std::unique_lock lock{fence_};
+      owned_.insert(shards.begin(), shards.end());
+    }
+    if (!shards.empty()) {
+      ++moves_;
+      spdlog::info("cluster: gained shards {}", fmt::join(shards, ","));
+      if (listener_.gained)
+        listener_.gained(shards);
+    }
+    {
+      std::lock_guard lock{assigned_mutex_};
+      assigned_once_ = true;
+    }
+    assigned_cv_.notify_all();
+    return;
+  }
+  // Revoked (or lost, or an error): stop acknowledging first, then let the group move them.
+  if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    spdlog::error("cluster: rebalance failed: {}; giving up every shard", rd_kafka_err2str(err));
+    std::shared_lock lock{fence_};
+    shards.assign(owned_.begin(), owned_.end());
+  }
+  {
+    // Waits for the confirms in flight: after this, no confirm of these shards succeeds here.
+    std::unique_lock lock{fence_};
+    for (auto s : shards)
+      owned_.erase(s);
+  }
+  if (!shards.empty()) {
+    ++moves_;
+    auto how = rd_kafka_assignment_lost(rk) || err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+                   ? loss::evicted
+                   : loss::revoked;
+    spdlog::info("cluster: {} shards {}", how == loss::evicted ? "lost" : "gave up",
+                 fmt::join(shards, ","));
+    if (listener_.lost)
+      listener_.lost(shards, how);
+  }
+  if (cooperative && err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    if (auto* failed = rd_kafka_incremental_unassign(rk, partitions)) {
+      spdlog::warn("cluster: unassign: {}", rd_kafka_error_string(failed));
+      rd_kafka_error_destroy(failed);
+    }
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+shard_list shard_ownership::owned() const {
+  std::shared_lock lock{fence_};
+  return {owned_.begin(), owned_.end()};
+}
+
+bool shard_ownership::owns(uint32_t shard) const {
+  std::shared_lock lock{fence_};
+  return owned_.count(shard) != 0;
+}
+
+bool shard_ownership::wait_for_assignment(std::chrono::milliseconds limit) const {
+  std::unique_lock lock{assigned_mutex_};
+  return assigned_cv_.wait_for(lock, limit, [&] { return assigned_once_; });
+}
+
+std::optional<std::string>
+shard_ownership::confirm(const std::vector<std::pair<uint32_t, int64_t>>& positions) {
+  auto give_up_at = std::chrono::steady_clock::now() + rebalance_patience;
+  for (;;) {
+    commit_result result;
+    {
+      std::shared_lock lock{fence_};
+      for (const auto& [shard, offset] : positions)
+        if (owned_.count(shard) == 0)
+          return fmt::format("shard {} is not owned by this node", shard);
+      kafka::partition_list list{
+          rd_kafka_topic_partition_list_new(static_cast<int>(positions.size()))};
+      for (const auto& [shard, offset] : positions)
+        rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(),
+                                          static_cast<int32_t>(shard))
+            ->offset = offset;
+      // No queue: librdkafka serves the callback inside this call, once the coordinator
+      // answered, with each partition's own error.
+      auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
+      if (!result.done)
+        result.err = err;
+    }
+    if (!result.err)
+      return std::nullopt;
+    if (!retriable(result.err) || std::chrono::steady_clock::now() >= give_up_at)
+      return fmt::format("the group refused the commit: {}", rd_kafka_err2str(result.err));
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+}
+
+std::optional<int64_t> shard_ownership::confirmed_position(uint32_t shard,
+                                                           std::chrono::milliseconds limit) {
+  kafka::partition_list list{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(),
+                                    static_cast<int32_t>(shard));
+  if (rd_kafka_committed(consumer_.get(), list.get(), static_cast<int>(limit.count())) ||
+      list->elems[0].err)
+    return std::nullopt;
+  return list->elems[0].offset < 0 ? -1 : list->elems[0].offset;
+}
+
+} // namespace tt::adapters::cluster

@@ -1,0 +1,120 @@
+#pragma once
+/// Which shards this node serves, decided by Kafka's consumer-group protocol (as Kafka Streams
+/// does), not by a consensus of our own: every node joins one group over the changelog topic,
+/// whose partitions are the cluster's shards, and the group's assignment is the set of shards a
+/// node owns. The cooperative-sticky assignor keeps a survivor's shards where they are on a
+/// rebalance; only the shards of a leaving (or new) member move.
+///
+/// The group is used for its assignment and its generation only: the node never fetches from
+/// the assigned partitions (they stay paused; the changelog is read by restore, see changelog.hpp).
+///
+/// The fence. `confirm` commits a changelog position under the member's current generation, and
+/// a write is acknowledged only after that commit succeeded. The group coordinator refuses the
+/// commit of a member that is no longer in the current generation (ILLEGAL_GENERATION,
+/// UNKNOWN_MEMBER_ID), so a node that was paused or cut off while its shards moved cannot
+/// acknowledge a write for them. A member still in the group is fenced locally: `confirm` and the
+/// revocation exclude each other, so no confirm runs for a shard after its revocation began.
+///
+/// Thread-safety: every member may be called from any thread; the callbacks run on the
+/// ownership thread, one at a time, in the order the group decided.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "adapters/kafka/rdkafka_handles.hpp"
+
+namespace tt::adapters::cluster {
+
+using shard_list = std::vector<uint32_t>; // ascending
+
+struct ownership_settings {
+  std::string bootstrap_servers;
+  std::string group_id = "tt-shards";
+  /// The changelog topic: one partition per shard.
+  std::string topic = "tt.shards";
+  /// This node's id (the member's client.id, for the broker's logs).
+  std::string node_id;
+  /// How long a silent member (crashed, paused) keeps its shards. The embedded broker moves
+  /// them after about twice this (measured: issue #30).
+  std::chrono::milliseconds session_timeout{3000};
+};
+
+/// How a member stopped owning shards: the group asked for them (a rebalance), or it learned
+/// that the group had already given them away (it was evicted: paused, cut off).
+enum class loss : uint8_t { revoked, evicted };
+
+/// What the node does when the group moves shards. Both run on the ownership thread and should
+/// return quickly (a restore runs elsewhere). `lost` runs after the shards stopped counting as
+/// owned and every confirm in flight for them finished: from then on none is acknowledged.
+struct ownership_listener {
+  std::function<void(const shard_list& shards)> gained;
+  std::function<void(const shard_list& shards, loss how)> lost;
+};
+
+class shard_ownership {
+ public:
+  /// Joins the group and starts following its rebalances. The first assignment arrives later
+  /// (wait_for_assignment).
+  static std::variant<std::unique_ptr<shard_ownership>, std::string>
+  start(const ownership_settings& settings, ownership_listener listener);
+
+  shard_ownership(const shard_ownership&) = delete;
+  shard_ownership& operator=(const shard_ownership&) = delete;
+  /// Leaves the group (the others take the shards at once, without waiting for a session
+  /// timeout); `lost` runs for every owned shard first.
+  ~shard_ownership();
+
+  /// The shards owned now.
+  shard_list owned() const;
+  bool owns(uint32_t shard) const;
+  /// Rebalances this member took part in that changed its shards.
+  uint64_t moves() const noexcept { return moves_.load(); }
+
+  /// Waits until the group gave this member its first assignment (possibly empty) or `limit`.
+  bool wait_for_assignment(std::chrono::milliseconds limit) const;
+
+  /// The fence: commits `positions` (shard, next changelog offset) under the member's current
+  /// generation. nullopt when every shard is still owned and the coordinator accepted the
+  /// commit; else why not (then nothing may be acknowledged). Blocks for one round trip to the
+  /// group coordinator.
+  std::optional<std::string> confirm(const std::vector<std::pair<uint32_t, int64_t>>& positions);
+
+  /// Where the group's last confirmed write of `shard` ends (the next offset), -1 when none was
+  /// confirmed; nullopt when the coordinator could not be asked.
+  std::optional<int64_t> confirmed_position(uint32_t shard, std::chrono::milliseconds limit);
+
+ private:
+  shard_ownership(ownership_settings settings, ownership_listener listener);
+  void run();
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t* partitions, void* opaque);
+
+  kafka::client_handle consumer_;
+  ownership_settings settings_;
+  ownership_listener listener_;
+  /// Shared by confirms, exclusive for a revocation: the local half of the fence.
+  mutable std::shared_mutex fence_;
+  std::set<uint32_t> owned_; // under fence_
+  mutable std::mutex assigned_mutex_;
+  mutable std::condition_variable assigned_cv_;
+  bool assigned_once_ = false; // under assigned_mutex_
+  std::atomic<uint64_t> moves_{0};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+} // namespace tt::adapters::cluster
