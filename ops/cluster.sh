@@ -64,7 +64,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-((base_port + nodes - 1 <= 65535)) || usage_error "--base-port $base_port leaves no port for node-$nodes"
+if ((base_port + nodes - 1 > 65535)); then
+  usage_error "--base-port $base_port leaves no port for node-$nodes"
+fi
 state=$dir/cluster.state # a line per process, tab-separated: NAME PID BINARY ADDRESS DATA LOG
 
 # A process of the state file is alive only while its pid still runs its binary: a pid the system
