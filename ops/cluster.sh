@@ -67,7 +67,9 @@ done
 if ((base_port + nodes - 1 > 65535)); then
   usage_error "--base-port $base_port leaves no port for node-$nodes"
 fi
-state=$dir/cluster.state # a line per process, tab-separated: NAME PID BINARY ADDRESS DATA LOG
+# A line per process, tab-separated (read collapses empty fields, so "-" stands for none):
+# NAME PID BINARY ADDRESS DATA LOG.
+state=$dir/cluster.state
 
 # A process of the state file is alive only while its pid still runs its binary: a pid the system
 # has since given to another program is never signalled, and a zombie (empty cmdline) is gone.
@@ -75,6 +77,12 @@ alive() { # PID BINARY
   local argv0
   argv0=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | head -n 1) || return 1
   [ "$argv0" = "$2" ]
+}
+
+# A process start launched, while start runs: its own child, whose pid the system cannot give
+# another until start reaps it, and which runs setsid before its binary.
+started() { # PID BINARY
+  kill -0 "$1" 2>/dev/null
 }
 
 running_count() {
@@ -88,13 +96,13 @@ running_count() {
 }
 
 # SIGTERM to the nodes first, then to the broker once they are gone (a node leaving its group
-# needs the broker); SIGKILL to whatever outlives the grace.
-stop_cluster() {
+# needs the broker); SIGKILL to whatever outlives the grace. LIVE: alive, or started in start.
+stop_cluster() { # LIVE
   local name pid binary rest kind deadline left entry
   [ -f "$state" ] || return 0
   for kind in node broker; do
     while IFS=$'\t' read -r name pid binary rest; do
-      if [[ $name == "$kind"* ]] && alive "$pid" "$binary"; then
+      if [[ $name == "$kind"* ]] && "$1" "$pid" "$binary"; then
         kill -TERM "$pid" 2>/dev/null || true # it may have exited since
       fi
     done <"$state"
@@ -102,7 +110,7 @@ stop_cluster() {
     while :; do
       left=()
       while IFS=$'\t' read -r name pid binary rest; do
-        [[ $name == "$kind"* ]] && alive "$pid" "$binary" && left+=("$name:$pid")
+        [[ $name == "$kind"* ]] && "$1" "$pid" "$binary" && left+=("$name:$pid")
       done <"$state"
       [ ${#left[@]} -gt 0 ] || break
       if ((SECONDS >= deadline)); then
@@ -120,10 +128,13 @@ stop_cluster() {
 
 show() {
   local name pid binary address data log
-  printf '%-8s %-21s %-8s %-8s %s\n' NAME ADDRESS PID STATE "DATA, LOG"
+  local row='%-8s %-21s %-8s %-8s %s  %s\n'
+  # shellcheck disable=SC2059  # the format is the constant above
+  printf "$row" NAME ADDRESS PID STATE DATA LOG
   while IFS=$'\t' read -r name pid binary address data log; do
-    printf '%-8s %-21s %-8s %-8s %s\n' "$name" "$address" "$pid" \
-      "$(alive "$pid" "$binary" && echo running || echo exited)" "${data:+$data, }$log"
+    # shellcheck disable=SC2059
+    printf "$row" "$name" "$address" "$pid" \
+      "$(alive "$pid" "$binary" && echo running || echo exited)" "$data" "$log"
   done <"$state"
 }
 
@@ -137,7 +148,7 @@ await_line() { # NAME PID BINARY LOG SED_SCRIPT
       echo "$found"
       return 0
     fi
-    if ! alive "$2" "$3"; then
+    if ! started "$2" "$3"; then
       echo "cluster.sh: $1 exited before serving; $4 ends:" >&2
       break
     fi
@@ -168,7 +179,7 @@ case $command in
       echo "no cluster runs in $dir"
       exit 0
     fi
-    stop_cluster
+    stop_cluster alive
     echo "stopped the cluster in $dir"
     exit 0 ;;
 esac
@@ -193,7 +204,7 @@ rm -f "$state"
 # shellcheck disable=SC2317  # run by the traps below, which shellcheck 0.9 does not follow
 failed() {
   echo "cluster.sh: stopping what started" >&2
-  stop_cluster
+  stop_cluster started
 }
 trap failed ERR
 trap 'failed; exit 130' INT TERM
@@ -206,12 +217,12 @@ record() { # NAME PID BINARY ADDRESS DATA LOG
 # never reaches it.
 setsid "$broker_bin" --shards "$shards" </dev/null >"$dir/broker.log" 2>&1 &
 broker_pid=$!
-record broker "$broker_pid" "$broker_bin" "" "" "$dir/broker.log"
+record broker "$broker_pid" "$broker_bin" - - "$dir/broker.log"
 # Up to the line's end: a line read while it is being written must not yield half an address.
 broker=$(await_line broker "$broker_pid" "$broker_bin" "$dir/broker.log" \
   's/^bootstrap\.servers=\([^ ]*\)$/\1/p')
 rm "$state"
-record broker "$broker_pid" "$broker_bin" "$broker" "" "$dir/broker.log"
+record broker "$broker_pid" "$broker_bin" "$broker" - "$dir/broker.log"
 
 # Every node needs the same queue secret (a token minted on one node is redeemed on another) and
 # webhook secret; the environment keeps them out of `ps`.
