@@ -49,12 +49,13 @@ class ClusterScript(ScriptChecks, unittest.TestCase):
         os.makedirs(self.dir)
         state = os.path.join(self.dir, "cluster.state")
         with open(state, "w") as f:
-            f.write("broker\t1\t/nonexistent/tacos-broker\t127.0.0.1:9\t\t%s/broker.log\n"
+            f.write("broker\t1\t/nonexistent/tacos-broker\t127.0.0.1:9\t-\t%s/broker.log\n"
                     "node-1\t1\t/nonexistent/tacosd\t127.0.0.1:8081\t%s/node-1\t%s/node-1.log\n"
                     % (self.dir, self.dir, self.dir))
         shown = self.run_script("status", "--dir", self.dir, expect=3).stdout
-        self.assertRegex(shown, r"broker +127\.0\.0\.1:9 +1 +exited +%s/broker\.log" % self.dir)
-        self.assertRegex(shown, r"node-1 +127\.0\.0\.1:8081 +1 +exited +%s/node-1, " % self.dir)
+        self.assertRegex(shown, r"broker +127\.0\.0\.1:9 +1 +exited +- +%s/broker\.log" % self.dir)
+        self.assertRegex(shown, r"node-1 +127\.0\.0\.1:8081 +1 +exited +%s/node-1 +%s/node-1\.log"
+                         % (self.dir, self.dir))
         self.assertIn("no cluster runs in", self.run_script("stop", "--dir", self.dir,
                                                             expect=0).stdout)
         self.assertFalse(os.path.exists(state))
