@@ -6,15 +6,15 @@
 #                             [--timeout S] [-- NODE_FLAG...]
 #        ops/cluster.sh stop [--dir DIR] [--grace S]
 #        ops/cluster.sh status [--dir DIR]
-# Defaults: 3 nodes, base port 8081, 64 shards, DIR ./data/cluster (pids, logs, data), a 60 s wait
-# for every node to serve, a 15 s grace after SIGTERM before stop sends SIGKILL. Nodes read
-# ops/configs/node.yaml, then the cluster's settings, then NODE_FLAGs (`-- --log.level=debug`);
-# they share a queue and webhook secret made for the run. The broker keeps nothing on disk, so a
-# cluster started again over old data finds its changelog empty: --fresh deletes DIR's data first.
-# start sets up and builds like run.sh (TT_BUILD_DIR: another build directory) and fails (exit 1,
-# the log's tail shown, everything it started stopped) if a process exits or a node does not serve
-# in time. status exits 0 when everything runs, 1 when some of it does, 3 when nothing does.
-# Exit 2: bad usage.
+# Defaults: 3 nodes, base port 8081, 64 shards, DIR the repository's data/cluster (the pids, logs
+# and nodes' data), a 60 s wait for every node to serve, a 15 s grace after SIGTERM before stop
+# sends SIGKILL. Nodes read ops/configs/node.yaml, then the cluster's settings, then NODE_FLAGs
+# (`-- --log.level=debug`); they share a queue and webhook secret made for the run. The broker
+# keeps nothing on disk, so a cluster started again over old data finds its changelog empty:
+# --fresh deletes DIR's data first. start sets up and builds like run.sh (TT_BUILD_DIR: another
+# build directory) and fails (exit 1, the log's tail shown, everything it started stopped) if a
+# process exits or a node does not serve in time. status exits 0 when everything runs, 1 when some
+# of it does, 3 when nothing does. Exit 2: bad usage.
 set -euo pipefail
 usage_error() {
   echo "cluster.sh: $1 (see --help)" >&2
@@ -33,7 +33,7 @@ command=$1
 shift
 case $command in
   start | stop | status) ;;
-  -h | --help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
   *) usage_error "unknown command '$command'" ;;
 esac
 nodes=3 base_port=8081 shards=64 dir=$root/data/cluster fresh=false timeout=60 grace=15
@@ -41,7 +41,7 @@ node_flags=()
 while [ $# -gt 0 ]; do
   option=$1
   case $command:$option in
-    *:-h | *:--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *:-h | *:--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
     start:--fresh) fresh=true ;;
     start:--)
       shift
@@ -75,12 +75,13 @@ state=$dir/cluster.state
 # has since given to another program is never signalled, and a zombie (empty cmdline) is gone.
 alive() { # PID BINARY
   local argv0
-  argv0=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | head -n 1) || return 1
+  { IFS= read -r -d '' argv0 <"/proc/$1/cmdline"; } 2>/dev/null || return 1
   [ "$argv0" = "$2" ]
 }
 
 # A process start launched, while start runs: its own child, whose pid the system cannot give
-# another until start reaps it, and which runs setsid before its binary.
+# another until start reaps it, and which runs setsid before its binary (so its cmdline is not
+# yet the binary's). Takes alive's arguments.
 started() { # PID BINARY
   kill -0 "$1" 2>/dev/null
 }
@@ -243,6 +244,11 @@ while IFS=$'\t' read -r name pid binary address data log; do
   await_line "$name" "$pid" "$binary" "$log" \
     's/.*grpc: serving [0-9]* contract services on port \([0-9]*\) (node .*/\1/p' >/dev/null
 done <"$state"
+if [ "$(running_count)" != "$(wc -l <"$state")" ]; then
+  echo "cluster.sh: a process exited after it served:" >&2
+  show >&2
+  false # the ERR trap stops the rest
+fi
 trap - ERR INT TERM
 show
 echo "ops/cluster.sh stop --dir $dir stops it"
