@@ -1,11 +1,50 @@
 """ops/cluster.sh: its commands and their arguments; stop and status of a run directory where
-nothing runs (no cluster yet, or one whose processes are gone); a start that fails stops what it
-started and says why."""
+nothing runs (no cluster yet, or one whose processes are gone); a 3-node cluster started, each
+node serving on the address printed, shown by status and stopped; a start that fails stops what
+it started and says why."""
 import os
+import random
+import re
+import socket
+import sys
 import tempfile
 import unittest
 
+import grpc
+
 from ops_scripts import ScriptChecks
+
+STUBS = os.environ["TT_PY_STUBS"]
+sys.path.insert(0, STUBS)
+grpc.__path__.append(os.path.join(STUBS, "grpc"))  # the grpc.health.v1 stubs
+from grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+
+
+def free_base_port(count):
+    """The first of `count` consecutive loopback ports none of which is bound now."""
+    while True:
+        base = random.randrange(20000, 60000)
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+
+
+def runs(pid):
+    """Whether `pid` runs a program: a zombie, which init may not reap at once, has no cmdline."""
+    try:
+        with open("/proc/%d/cmdline" % pid) as f:
+            return bool(f.read())
+    except FileNotFoundError:
+        return False
+
+
+def pids(state_path):
+    with open(state_path) as f:
+        return {line.split("\t")[0]: int(line.split("\t")[1]) for line in f}
 
 
 class ClusterScript(ScriptChecks, unittest.TestCase):
@@ -59,6 +98,44 @@ class ClusterScript(ScriptChecks, unittest.TestCase):
         self.assertIn("no cluster runs in", self.run_script("stop", "--dir", self.dir,
                                                             expect=0).stdout)
         self.assertFalse(os.path.exists(state))
+
+    def test_a_cluster_starts_serves_and_stops(self):
+        base = free_base_port(3)
+        started = self.run_script("start", "--dir", self.dir, "--base-port", str(base),
+                                  expect=0, timeout=300).stdout
+        state = os.path.join(self.dir, "cluster.state")
+        self.addCleanup(self.run_script, "stop", "--dir", self.dir, "--grace", "0")
+        processes = pids(state)
+        self.assertEqual(sorted(processes), ["broker", "node-1", "node-2", "node-3"])
+        self.assertRegex(started, r"broker +127\.0\.0\.1:\d+ +%d +running" % processes["broker"])
+        for i in (1, 2, 3):
+            address = "127.0.0.1:%d" % (base + i - 1)
+            row = r"node-%d +%s +%d +running +%s/node-%d " % (
+                i, re.escape(address), processes["node-%d" % i], self.dir, i)
+            self.assertRegex(started, row)
+            # What the Kubernetes probes ask: grpc.health.v1 on the node's port.
+            with grpc.insecure_channel(address) as channel:
+                reply = health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(), timeout=10)
+            self.assertEqual(reply.status, health_pb2.HealthCheckResponse.SERVING)
+        shown = self.run_script("status", "--dir", self.dir, expect=0).stdout
+        self.assertEqual(shown.count(" running "), 4, shown)
+        again = self.run_script("start", "--dir", self.dir, expect=1)
+        self.assertIn("a cluster already runs in " + self.dir, again.stderr)
+        self.assertIn("stopped the cluster in " + self.dir,
+                      self.run_script("stop", "--dir", self.dir, expect=0).stdout)
+        for name, pid in processes.items():
+            self.assertFalse(runs(pid), name + " still runs")
+        self.run_script("status", "--dir", self.dir, expect=3)
+
+    def test_a_start_that_fails_stops_what_it_started(self):
+        done = self.run_script("start", "--dir", self.dir, "--base-port",
+                               str(free_base_port(3)), "--", "--no.such=1", expect=1,
+                               timeout=300)
+        self.assertIn("cluster.sh: node-1 exited before serving", done.stderr)
+        self.assertIn("unknown setting 'no.such'", done.stderr)  # the log's tail
+        self.assertIn("cluster.sh: stopping what started", done.stderr)
+        self.run_script("status", "--dir", self.dir, expect=3)
 
 
 if __name__ == "__main__":
