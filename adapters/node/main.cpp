@@ -251,7 +251,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     actor_store = cluster->store();
   }
   // After the actors stopped: leaving the group hands this node's shards to the others at once.
-  auto stop_cluster = defer_stop("cluster membership", [&cluster] { cluster.reset(); });
+  auto leave_cluster = [&cluster] {
+    cluster.reset();
+  };
+  std::optional<decltype(defer_stop("", leave_cluster))> stop_cluster;
+  if (cluster)
+    stop_cluster.emplace(defer_stop("cluster membership", leave_cluster));
   auto started_backbone = tt::node::start_event_backbone(cfg, *actor_store);
   if (auto* err = std::get_if<std::string>(&started_backbone))
     return cannot_start(*err);
@@ -302,10 +307,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
                                              runtime->time->now(), summary)) {
     return cannot_start(*problem);
   }
-  auto stop_taking = defer_stop("cluster shard host", [&cluster] {
-    if (cluster)
-      cluster->stop_serving();
-  });
+  auto stop_hosting = [&cluster] {
+    cluster->stop_serving();
+  };
+  std::optional<decltype(defer_stop("", stop_hosting))> stop_taking;
+  if (cluster)
+    stop_taking.emplace(defer_stop("cluster shard host", stop_hosting));
   auto worker = tt::actors::spawn_worker(actors, region, runtime, {});
   auto stop_worker = defer_stop("worker actor", [&worker] { stop_actor(worker); });
 
