@@ -247,15 +247,15 @@ caf::result<message_delivered> deliver(self_pointer self, message_delivery m) {
   };
   auto count = std::make_shared<tally>(
       tally{targets.size(), std::move(out), self->make_response_promise<message_delivered>()});
-  auto answered = [count](bool took) {
-    count->reply.streams += took ? 1 : 0;
+  auto answered = [count](int32_t streams_that_took_it) {
+    count->reply.streams += streams_that_took_it;
     if (--count->waiting == 0)
       count->promise.deliver(count->reply);
   };
   for (const auto& t : targets)
     self->request(t, message_timeout, message_pushed{m.message})
-        .then([answered](bool took) { answered(took); },
-              [answered](caf::error&) { answered(false); });
+        .then([answered](bool took) { answered(took ? 1 : 0); },
+              [answered](caf::error&) { answered(0); }); // a stream that went away took none
   return count->promise;
 }
 

@@ -85,6 +85,11 @@ struct worker_job {
   std::string event_id;
   effect_request effect;
   timestamp due;
+
+  /// A job to run at once (a payment's result: nothing to wait for).
+  static worker_job immediate(std::string event_id, effect_request effect) {
+    return {std::move(event_id), std::move(effect), timestamp{}};
+  }
 };
 
 /// Where the outcome of a tracked job goes: the Kafka consumer's completion queue. Called on the

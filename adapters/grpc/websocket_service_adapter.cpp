@@ -22,10 +22,14 @@ constexpr size_t max_title_length = 256;
 constexpr size_t max_content_length = 4096;
 constexpr size_t max_data_value_length = 1024;
 
+/// Whether the entry an update reports still exists, or left the line (expired, left, removed).
+enum class entry_presence : bool { present, gone };
+
 /// Writes one update; true while more may follow. The stream ends (OK) after the update that
 /// says the entry is ready or gone: the client's next step is RequestAdmission, or a new join.
 bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>& stream,
-          const actors::entry_reply& e, bool gone) {
+          const actors::entry_reply& e, entry_presence presence) {
+  bool gone = presence == entry_presence::gone;
   bool ready = !gone && e.position.status != domain::entry_status::waiting;
   v1::StreamQueueUpdatesResponse out;
   out.set_type(v1::EVENT_TYPE_QUEUE_UPDATE);
@@ -155,7 +159,7 @@ void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_strea
                       actors::queue_watch{token, caf::actor_cast<actors::queue_subscriber>(self)})
             .then(
                 [=](actors::entry_reply& e) {
-                  if (!push(*stream, e, false))
+                  if (!push(*stream, e, entry_presence::present))
                     self->quit();
                 },
                 [=](caf::error& err) {
@@ -164,7 +168,7 @@ void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_strea
                 });
         return {
             [=](actors::queue_changed& c) {
-              if (!push(*stream, c.entry, c.gone))
+              if (!push(*stream, c.entry, c.gone ? entry_presence::gone : entry_presence::present))
                 self->quit();
             },
         };

@@ -63,10 +63,8 @@ std::optional<actors::worker_job> job_of(const actors::decoded_event& e) {
                 n.expires_at};
           },
           [&](const domain::payment_state& p) -> std::optional<actors::worker_job> {
-            return actors::worker_job{
-                e.event_id,
-                actors::effect_request::payment_result(p.reservation, p.id, e.trace_id),
-                {}};
+            return actors::worker_job::immediate(e.event_id, actors::effect_request::payment_result(
+                                                                 p.reservation, p.id, e.trace_id));
           },
           [](const domain::reservation_state&) -> std::optional<actors::worker_job> {
             return std::nullopt;
