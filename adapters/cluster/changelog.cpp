@@ -1,6 +1,7 @@
 #include "adapters/cluster/changelog.hpp"
 
 #include <future>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -38,12 +39,12 @@ std::string encode_batch(int64_t claim, const std::vector<storage::mutation>& ba
 
 } // namespace
 
-changelog::changelog(changelog_settings settings, shard_ownership* fence)
-    : settings_(std::move(settings)), fence_(fence) {}
+changelog::changelog(changelog_settings settings, shard_ownership* group, bool fenced)
+    : settings_(std::move(settings)), group_(group), fenced_(fenced) {}
 
 std::variant<std::unique_ptr<changelog>, std::string>
-changelog::start(const changelog_settings& settings, shard_ownership* fence) {
-  std::unique_ptr<changelog> self{new changelog(settings, fence)};
+changelog::start(const changelog_settings& settings, shard_ownership* group, bool fenced) {
+  std::unique_ptr<changelog> self{new changelog(settings, group, fenced)};
   auto conf = kafka::make_conf({
       {"bootstrap.servers", settings.bootstrap_servers},
       {"client.id", settings.node_id + "-changelog"},
@@ -131,14 +132,26 @@ void changelog::run_confirmer() {
         return;
       batch.swap(delivered_);
     }
-    // One commit for everything delivered meanwhile: the furthest offset of each shard.
-    std::map<uint32_t, int64_t> furthest;
-    for (const auto& p : batch)
-      if (!p->error)
-        furthest[p->shard] = std::max(furthest[p->shard], p->offset + 1);
+    // One commit for everything delivered meanwhile: the furthest offset of each shard, with
+    // the claim it was written under (a claim record's is its own offset).
+    std::map<uint32_t, shard_position> furthest;
+    for (const auto& p : batch) {
+      if (p->error)
+        continue;
+      auto& f = furthest[p->shard];
+      if (p->offset + 1 > f.next_offset)
+        f = {p->shard, p->offset + 1, p->claim < 0 ? p->offset : p->claim};
+    }
+    std::vector<shard_position> positions;
+    for (const auto& [shard, f] : furthest)
+      positions.push_back(f);
     std::optional<std::string> refused;
-    if (fence_ != nullptr && !furthest.empty())
-      refused = fence_->confirm({furthest.begin(), furthest.end()});
+    if (group_ != nullptr && !positions.empty()) {
+      if (fenced_)
+        refused = group_->confirm(positions);
+      else
+        group_->record_unfenced(positions);
+    }
     for (auto& p : batch) {
       auto error = p->error ? p->error : refused;
       p->done(std::move(error));
@@ -147,10 +160,11 @@ void changelog::run_confirmer() {
   }
 }
 
-std::variant<int64_t, std::string> changelog::claim(uint32_t shard,
+std::variant<int64_t, std::string> changelog::claim(uint32_t shard, int64_t previous,
                                                     std::chrono::milliseconds limit) {
   pb::ChangelogRecord record;
   record.mutable_claim_taken()->set_node_id(settings_.node_id);
+  record.mutable_claim_taken()->set_previous_claim(previous);
   auto answer = std::make_shared<std::promise<std::variant<int64_t, std::string>>>();
   auto p = std::make_unique<pending>();
   auto* raw = p.get();
@@ -171,12 +185,14 @@ std::variant<int64_t, std::string> changelog::claim(uint32_t shard,
 void changelog::append(uint32_t shard, int64_t claim, const std::vector<storage::mutation>& batch,
                        done_fn done) {
   auto p = std::make_unique<pending>();
+  p->claim = claim;
   p->done = std::move(done);
   produce(shard, encode_batch(claim, batch), std::move(p));
 }
 
 std::variant<restored_shard, std::string>
-changelog::restore(uint32_t shard, int64_t until, std::chrono::milliseconds limit) const {
+changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed,
+                   std::chrono::milliseconds limit) const {
   restored_shard out;
   if (until <= 0)
     return out;
@@ -214,9 +230,9 @@ changelog::restore(uint32_t shard, int64_t until, std::chrono::milliseconds limi
   if (auto err = rd_kafka_assign(rk.get(), from.get()))
     return fmt::format("changelog: shard {}: {}", shard, rd_kafka_err2str(err));
 
-  // The latest value per key, applied batch by batch in log order.
-  std::map<std::pair<storage::entity_kind, std::string>, storage::mutation> state;
-  int64_t claim = -1;
+  // Read first, then judge: which claims are legitimate is known only from the whole chain.
+  std::vector<std::pair<int64_t, pb::ChangelogRecord>> log;
+  std::map<int64_t, int64_t> previous_of; // claim record offset -> the claim it names before it
   int64_t next = 0;
   auto give_up_at = std::chrono::steady_clock::now() + limit;
   while (next < until) {
@@ -241,13 +257,30 @@ changelog::restore(uint32_t shard, int64_t until, std::chrono::milliseconds limi
     pb::ChangelogRecord record;
     if (!record.ParseFromArray(m->payload, static_cast<int>(m->len)))
       return fmt::format("changelog: shard {}: record {} does not decode", shard, m->offset);
-    if (record.has_claim_taken()) {
-      claim = m->offset;
-      continue;
-    }
-    if (!record.has_batch())
-      continue;
-    if (record.claim() != claim) {
+    if (record.has_claim_taken())
+      previous_of[m->offset] = record.claim_taken().previous_claim();
+    else if (record.has_batch())
+      log.emplace_back(m->offset, std::move(record));
+  }
+  // The legitimate claims: the chain back from the one the group confirmed last.
+  std::set<int64_t> chain;
+  for (auto c = last_confirmed; c >= 0 && chain.count(c) == 0;) {
+    auto it = previous_of.find(c);
+    if (it == previous_of.end())
+      return fmt::format("changelog: shard {}: the confirmed claim {} is not in the log", shard, c);
+    chain.insert(c);
+    c = it->second;
+  }
+  // A batch counts when its claim is in the chain and the chain's next claim comes after it.
+  auto counts = [&](int64_t offset, int64_t claim) {
+    if (chain.count(claim) == 0)
+      return false;
+    auto successor = chain.upper_bound(claim);
+    return offset < (successor == chain.end() ? until : *successor);
+  };
+  std::map<std::pair<storage::entity_kind, std::string>, storage::mutation> state;
+  for (const auto& [offset, record] : log) {
+    if (!counts(offset, record.claim())) {
       ++out.superseded;
       continue;
     }
@@ -256,7 +289,7 @@ changelog::restore(uint32_t shard, int64_t until, std::chrono::milliseconds limi
       auto kind = kind_named(mu.kind());
       if (!kind)
         return fmt::format("changelog: shard {}: record {} names an unknown kind '{}'", shard,
-                           m->offset, mu.kind());
+                           offset, mu.kind());
       auto key = std::make_pair(*kind, mu.key());
       if (!mu.has_value()) {
         state.erase(key);

@@ -5,9 +5,12 @@
 /// that dies with its disk loses no acknowledged write: the shard's next owner replays the log.
 ///
 /// Claims. A node taking a shard appends a claim record; its offset is the claim, and every
-/// record the node writes for the shard carries it. Replay keeps a record only when its claim is
-/// the latest claim seen before it, so what a replaced owner still wrote after the new owner's
-/// claim (a paused node waking up) is ignored, whether or not the broker kept it.
+/// record the node writes for the shard carries it; the group's committed metadata names the
+/// claim of the last confirmed write. A claim record names the claim confirmed before it, so the
+/// legitimate claims form a chain from the one the group confirmed last. Replay keeps a batch
+/// only when its claim is in that chain and the next claim of the chain comes after it: what a
+/// replaced owner still wrote after its successor's claim (a paused node waking up), and any
+/// claim the group never confirmed with what was written under it, are ignored.
 ///
 /// Gaps. The embedded broker keeps ~5 MiB per partition and silently drops the oldest; a real
 /// one drops by retention. A replay that does not start at the partition's first record cannot
@@ -47,7 +50,8 @@ struct changelog_settings {
 /// A shard as its changelog left it: the latest value of every key (deleted keys absent).
 struct restored_shard {
   std::vector<storage::mutation> records;
-  /// Batches applied, and batches ignored because a later claim superseded their writer.
+  /// Batches applied, and batches ignored: written under a claim the chain does not trust, or
+  /// after the chain's next claim superseded their writer.
   int64_t batches = 0;
   int64_t superseded = 0;
 };
@@ -56,18 +60,21 @@ class changelog {
  public:
   using done_fn = std::function<void(std::optional<std::string> error)>;
 
-  /// `fence` (not owned, outlives this) confirms every append; null only for the negative
-  /// control (testing.unsafe_skip_fence): appends are then acknowledged once in the log.
+  /// `group` (not owned, outlives this; null in tests of the log alone) confirms every append
+  /// when `fenced`; unfenced (the negative control, testing.unsafe_skip_fence) appends are
+  /// acknowledged once in the log, and their positions recorded without waiting.
   static std::variant<std::unique_ptr<changelog>, std::string>
-  start(const changelog_settings& settings, shard_ownership* fence);
+  start(const changelog_settings& settings, shard_ownership* group, bool fenced = true);
 
   changelog(const changelog&) = delete;
   changelog& operator=(const changelog&) = delete;
   /// Waits for the appends in flight (each gets its answer), then stops.
   ~changelog();
 
-  /// Appends this node's claim on `shard` and returns it (the claim record's offset).
-  std::variant<int64_t, std::string> claim(uint32_t shard, std::chrono::milliseconds limit);
+  /// Appends this node's claim on `shard`, after `previous` (the claim the group confirmed last,
+  /// -1 for none), and returns it (the claim record's offset) once confirmed.
+  std::variant<int64_t, std::string> claim(uint32_t shard, int64_t previous,
+                                           std::chrono::milliseconds limit);
 
   /// Appends `batch` to `shard`'s partition under `claim`; `done` runs once: nullopt when the
   /// record is in the log and confirmed, else why not.
@@ -75,20 +82,23 @@ class changelog {
               done_fn done);
 
   /// Replays `shard`'s partition from its first record up to `until` (exclusive; the claim this
-  /// node just took). Fails when the partition no longer starts at offset 0 (a gap) or cannot be
-  /// read within `limit`.
+  /// node just took), trusting the chain of claims that ends at `last_confirmed`. Fails when the
+  /// partition no longer starts at offset 0 (a gap) or cannot be read within `limit`.
   std::variant<restored_shard, std::string> restore(uint32_t shard, int64_t until,
+                                                    int64_t last_confirmed,
                                                     std::chrono::milliseconds limit) const;
 
  private:
   struct pending {
     uint32_t shard = 0;
+    /// The claim it is written under; -1 for a claim record (its own offset is its claim).
+    int64_t claim = -1;
     int64_t offset = -1;
     std::optional<std::string> error;
     done_fn done;
   };
 
-  changelog(changelog_settings settings, shard_ownership* fence);
+  changelog(changelog_settings settings, shard_ownership* group, bool fenced);
   void produce(uint32_t shard, const std::string& value, std::unique_ptr<pending> p);
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   void delivered(std::unique_ptr<pending> p);
@@ -96,7 +106,8 @@ class changelog {
   void run_confirmer();
 
   changelog_settings settings_;
-  shard_ownership* fence_;
+  shard_ownership* group_;
+  bool fenced_;
   kafka::client_handle producer_;
   std::mutex mutex_;
   std::condition_variable wake_;

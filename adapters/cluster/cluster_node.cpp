@@ -26,7 +26,7 @@ cluster_node::join(const cluster_settings& settings,
     spdlog::warn("testing.unsafe_skip_fence is on: a stale owner may ACKNOWLEDGE writes for "
                  "shards it lost (double sales, lost writes)");
   auto log = changelog::start({settings.bootstrap_servers, settings.shard_topic, settings.node_id},
-                              settings.unsafe_skip_fence ? nullptr : self->ownership_.get());
+                              self->ownership_.get(), !settings.unsafe_skip_fence);
   if (auto* err = std::get_if<std::string>(&log))
     return *err;
   self->log_ = std::move(std::get<0>(log));

@@ -164,11 +164,15 @@ void shard_host::take(uint32_t shard) {
     remove(states_.restoring, shard);
     states_.refused[shard] = std::move(why);
   };
-  auto claimed = log_->claim(shard, claim_limit);
+  // The claim the group confirmed last heads the chain of legitimate owners the replay trusts.
+  auto confirmed = ownership_->confirmed_position(shard, claim_limit);
+  if (!confirmed)
+    return refuse("the group's committed claim of the shard could not be read");
+  auto claimed = log_->claim(shard, confirmed->claim, claim_limit);
   if (auto* err = std::get_if<std::string>(&claimed))
     return refuse(*err);
   auto claim = std::get<int64_t>(claimed);
-  auto restored = log_->restore(shard, claim, replay_limit);
+  auto restored = log_->restore(shard, claim, confirmed->claim, replay_limit);
   if (auto* err = std::get_if<std::string>(&restored))
     return refuse(*err);
   auto& shard_state = std::get<restored_shard>(restored);

@@ -1,5 +1,7 @@
 #include "adapters/cluster/shard_ownership.hpp"
 
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -23,6 +25,22 @@ shard_list shards_of(const rd_kafka_topic_partition_list_t* parts) {
   return out;
 }
 
+constexpr std::string_view claim_prefix = "claim=";
+
+std::string claim_metadata(int64_t claim) {
+  return std::string{claim_prefix} + std::to_string(claim);
+}
+
+/// The claim a commit's metadata names; -1 for none (or not ours).
+int64_t claim_of_metadata(std::string_view text) {
+  if (text.substr(0, claim_prefix.size()) != claim_prefix)
+    return -1;
+  int64_t claim = -1;
+  auto digits = text.substr(claim_prefix.size());
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), claim);
+  return ec == std::errc{} && end == digits.data() + digits.size() ? claim : -1;
+}
+
 bool retriable(rd_kafka_resp_err_t err) {
   return err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
          err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
@@ -42,6 +60,23 @@ void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   result->err = err;
   for (int i = 0; !result->err && offsets != nullptr && i < offsets->cnt; ++i)
     result->err = offsets->elems[i].err;
+}
+
+/// The commit of `positions`, each naming its claim in the commit's metadata.
+kafka::partition_list commit_list(const std::string& topic,
+                                  const std::vector<shard_position>& positions) {
+  kafka::partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(positions.size()))};
+  for (const auto& p : positions) {
+    auto* e =
+        rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), static_cast<int32_t>(p.shard));
+    e->offset = p.next_offset;
+    // The list owns and frees its elements' metadata.
+    auto text = claim_metadata(p.claim);
+    e->metadata = std::malloc(text.size());
+    std::memcpy(e->metadata, text.data(), text.size());
+    e->metadata_size = text.size();
+  }
+  return list;
 }
 
 } // namespace
@@ -197,22 +232,21 @@ bool shard_ownership::wait_for_assignment(std::chrono::milliseconds limit) const
   return assigned_cv_.wait_for(lock, limit, [&] { return assigned_once_; });
 }
 
-std::optional<std::string>
-shard_ownership::confirm(const std::vector<std::pair<uint32_t, int64_t>>& positions) {
+void shard_ownership::record_unfenced(const std::vector<shard_position>& positions) {
+  auto list = commit_list(settings_.topic, positions);
+  rd_kafka_commit(consumer_.get(), list.get(), 1);
+}
+
+std::optional<std::string> shard_ownership::confirm(const std::vector<shard_position>& positions) {
   auto give_up_at = std::chrono::steady_clock::now() + rebalance_patience;
   for (;;) {
     commit_result result;
     {
       std::shared_lock lock{fence_};
-      for (const auto& [shard, offset] : positions)
-        if (owned_.count(shard) == 0)
-          return fmt::format("shard {} is not owned by this node", shard);
-      kafka::partition_list list{
-          rd_kafka_topic_partition_list_new(static_cast<int>(positions.size()))};
-      for (const auto& [shard, offset] : positions)
-        rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(),
-                                          static_cast<int32_t>(shard))
-            ->offset = offset;
+      for (const auto& p : positions)
+        if (owned_.count(p.shard) == 0)
+          return fmt::format("shard {} is not owned by this node", p.shard);
+      auto list = commit_list(settings_.topic, positions);
       // No queue: librdkafka serves the callback inside this call, once the coordinator
       // answered, with each partition's own error.
       auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
@@ -227,15 +261,19 @@ shard_ownership::confirm(const std::vector<std::pair<uint32_t, int64_t>>& positi
   }
 }
 
-std::optional<int64_t> shard_ownership::confirmed_position(uint32_t shard,
-                                                           std::chrono::milliseconds limit) {
+std::optional<shard_position>
+shard_ownership::confirmed_position(uint32_t shard, std::chrono::milliseconds limit) const {
   kafka::partition_list list{rd_kafka_topic_partition_list_new(1)};
   rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(),
                                     static_cast<int32_t>(shard));
   if (rd_kafka_committed(consumer_.get(), list.get(), static_cast<int>(limit.count())) ||
       list->elems[0].err)
     return std::nullopt;
-  return list->elems[0].offset < 0 ? -1 : list->elems[0].offset;
+  const auto& e = list->elems[0];
+  shard_position out{shard, e.offset < 0 ? -1 : e.offset, -1};
+  if (e.metadata != nullptr)
+    out.claim = claim_of_metadata({static_cast<const char*>(e.metadata), e.metadata_size});
+  return out;
 }
 
 } // namespace tt::adapters::cluster

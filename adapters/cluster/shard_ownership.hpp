@@ -40,6 +40,15 @@ namespace tt::adapters::cluster {
 
 using shard_list = std::vector<uint32_t>; // ascending
 
+/// A shard's changelog position as the group records it: where the confirmed writes end, and the
+/// claim they were written under (the commit's metadata). The claims recorded this way form the
+/// chain of legitimate owners that replay trusts (changelog.hpp).
+struct shard_position {
+  uint32_t shard = 0;
+  int64_t next_offset = -1;
+  int64_t claim = -1;
+};
+
 struct ownership_settings {
   std::string bootstrap_servers;
   std::string group_id = "tt-shards";
@@ -86,15 +95,19 @@ class shard_ownership {
   /// Waits until the group gave this member its first assignment (possibly empty) or `limit`.
   bool wait_for_assignment(std::chrono::milliseconds limit) const;
 
-  /// The fence: commits `positions` (shard, next changelog offset) under the member's current
-  /// generation. nullopt when every shard is still owned and the coordinator accepted the
-  /// commit; else why not (then nothing may be acknowledged). Blocks for one round trip to the
-  /// group coordinator.
-  std::optional<std::string> confirm(const std::vector<std::pair<uint32_t, int64_t>>& positions);
+  /// The fence: commits `positions` under the member's current generation. nullopt when every
+  /// shard is still owned and the coordinator accepted the commit; else why not (then nothing
+  /// may be acknowledged). Blocks for one round trip to the group coordinator.
+  std::optional<std::string> confirm(const std::vector<shard_position>& positions);
 
-  /// Where the group's last confirmed write of `shard` ends (the next offset), -1 when none was
-  /// confirmed; nullopt when the coordinator could not be asked.
-  std::optional<int64_t> confirmed_position(uint32_t shard, std::chrono::milliseconds limit);
+  /// Negative control only (testing.unsafe_skip_fence): records `positions` without waiting for
+  /// or checking the answer.
+  void record_unfenced(const std::vector<shard_position>& positions);
+
+  /// What the group last confirmed for `shard` (next_offset and claim -1 when nothing was);
+  /// nullopt when the coordinator could not be asked.
+  std::optional<shard_position> confirmed_position(uint32_t shard,
+                                                   std::chrono::milliseconds limit) const;
 
  private:
   shard_ownership(ownership_settings settings, ownership_listener listener);

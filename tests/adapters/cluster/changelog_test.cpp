@@ -61,8 +61,8 @@ std::unique_ptr<cluster::changelog> open_log(const std::string& bootstrap, const
   return std::move(std::get<0>(started));
 }
 
-int64_t claim(cluster::changelog& log, uint32_t shard) {
-  auto c = log.claim(shard, 10s);
+int64_t claim(cluster::changelog& log, uint32_t shard, int64_t previous) {
+  auto c = log.claim(shard, previous, 10s);
   REQUIRE(std::holds_alternative<int64_t>(c));
   return std::get<int64_t>(c);
 }
@@ -95,18 +95,20 @@ TEST_CASE("the next owner restores the latest value of every key, deletes applie
   auto owner = join(broker->bootstrap(), "node-a");
   REQUIRE(eventually([&] { return owner->owned().size() == shard_count; }));
   auto log = open_log(broker->bootstrap(), "node-a", owner.get());
-  auto mine = claim(*log, 2);
+  auto mine = claim(*log, 2, -1);
   CHECK_FALSE(append(*log, 2, mine, {put("E/r1", "held"), put("E/r2", "held")}));
   CHECK_FALSE(append(*log, 2, mine, {put("E/r1", "confirmed"), erase("E/r2")}));
   // The writes (offsets 1 and 2, after the claim at 0) reached the group's committed position:
   // the fence saw them.
+  // The group recorded the claim they were written under: the head of the chain of owners.
   auto confirmed = owner->confirmed_position(2, 5s);
   REQUIRE(confirmed.has_value());
-  CHECK(*confirmed == 3);
+  CHECK(confirmed->next_offset == 3);
+  CHECK(confirmed->claim == mine);
 
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
-  auto taken = claim(*next, 2);
-  auto restored = next->restore(2, taken, 10s);
+  auto taken = claim(*next, 2, confirmed->claim);
+  auto restored = next->restore(2, taken, confirmed->claim, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   auto& r = std::get<cluster::restored_shard>(restored);
   CHECK(as_map(r) == std::map<std::string, std::string>{{"E/r1", "confirmed"}});
@@ -114,22 +116,48 @@ TEST_CASE("the next owner restores the latest value of every key, deletes applie
   CHECK(r.superseded == 0);
 }
 
-TEST_CASE("a replaced owner's writes after the new claim are ignored on replay") {
+TEST_CASE("a replaced owner's writes after its successor's claim are ignored on replay") {
   auto broker = start_broker();
   // Unfenced on purpose: this is what a paused owner's late append looks like in the log when
-  // nothing stopped it from being written; replay must not apply it.
+  // nothing stopped it from being written; replay must not apply it. The claims' chain is
+  // given by hand (the group's confirmed claims: a, then b).
   auto old_owner = open_log(broker->bootstrap(), "node-a", nullptr);
   auto new_owner = open_log(broker->bootstrap(), "node-b", nullptr);
-  auto a = claim(*old_owner, 1);
+  auto a = claim(*old_owner, 1, -1);
   CHECK_FALSE(append(*old_owner, 1, a, {put("E/s1", "sold to alice")}));
-  auto b = claim(*new_owner, 1);
+  auto b = claim(*new_owner, 1, a);
   CHECK_FALSE(append(*old_owner, 1, a, {put("E/s1", "sold to mallory")}));
   CHECK_FALSE(append(*new_owner, 1, b, {put("E/s2", "sold to bob")}));
   auto third = open_log(broker->bootstrap(), "node-c", nullptr);
-  auto c = claim(*third, 1);
-  auto restored = third->restore(1, c, 10s);
+  auto c = claim(*third, 1, b);
+  auto restored = third->restore(1, c, b, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   auto& r = std::get<cluster::restored_shard>(restored);
+  CHECK(as_map(r) ==
+        std::map<std::string, std::string>{{"E/s1", "sold to alice"}, {"E/s2", "sold to bob"}});
+  CHECK(r.superseded == 1);
+}
+
+TEST_CASE("a claim the group never confirmed, appended late, is not trusted") {
+  auto broker = start_broker();
+  // A node given the shard, paused before its claim reached the log, appends the claim after
+  // its successor's (the group confirmed a, then b; the late claim s names a, what it saw).
+  auto first = open_log(broker->bootstrap(), "node-a", nullptr);
+  auto second = open_log(broker->bootstrap(), "node-b", nullptr);
+  auto stale = open_log(broker->bootstrap(), "node-s", nullptr);
+  auto a = claim(*first, 0, -1);
+  CHECK_FALSE(append(*first, 0, a, {put("E/s1", "sold to alice")}));
+  auto b = claim(*second, 0, a);
+  auto s = claim(*stale, 0, a);
+  CHECK_FALSE(append(*stale, 0, s, {put("E/s1", "sold to mallory")}));
+  CHECK_FALSE(append(*second, 0, b, {put("E/s2", "sold to bob")}));
+  auto third = open_log(broker->bootstrap(), "node-c", nullptr);
+  auto c = claim(*third, 0, b);
+  auto restored = third->restore(0, c, b, 10s);
+  REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
+  auto& r = std::get<cluster::restored_shard>(restored);
+  // Negative control: trusting the latest claim in the log (s) would have applied mallory's
+  // sale and dropped bob's, written under b before s.
   CHECK(as_map(r) ==
         std::map<std::string, std::string>{{"E/s1", "sold to alice"}, {"E/s2", "sold to bob"}});
   CHECK(r.superseded == 1);
@@ -154,14 +182,14 @@ TEST_CASE("the fence refuses a write for a shard the group moved; without it the
 TEST_CASE("a shard whose changelog lost its oldest records refuses to restore") {
   auto broker = start_broker();
   auto log = open_log(broker->bootstrap(), "node-a", nullptr);
-  auto c = claim(*log, 3);
+  auto c = claim(*log, 3, -1);
   // The embedded broker keeps ~5 MiB per partition: 7 MiB of batches push the first ones out.
   std::string big(256 * 1024, 'x');
   for (int i = 0; i < 28; ++i)
     REQUIRE_FALSE(append(*log, 3, c, {put("E/k" + std::to_string(i), big + std::to_string(i))}));
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
-  auto taken = claim(*next, 3);
-  auto restored = next->restore(3, taken, 10s);
+  auto taken = claim(*next, 3, c);
+  auto restored = next->restore(3, taken, c, 10s);
   REQUIRE(std::holds_alternative<std::string>(restored));
   CHECK(std::get<std::string>(restored).find("refusing to serve") != std::string::npos);
 }
@@ -193,7 +221,7 @@ TEST_CASE("the clustered store writes a served shard to both copies and refuses 
   CHECK(refused->code == storage::errc::not_owner);
   CHECK(std::get<0>(store.get(storage::entity_kind::reservation, "1/r1")) == std::nullopt);
 
-  store.serve(1, claim(*log, 1));
+  store.serve(1, claim(*log, 1, -1));
   CHECK_FALSE(commit({put("1/r1", "held")}));
   CHECK(std::get<0>(store.get(storage::entity_kind::reservation, "1/r1")) == "held");
   CHECK_FALSE(commit({put("node/w1", "registered")})); // local only
@@ -202,7 +230,9 @@ TEST_CASE("the clustered store writes a served shard to both copies and refuses 
   CHECK(spanning->code == storage::errc::invalid_argument);
 
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
-  auto restored = next->restore(1, claim(*next, 1), 10s);
+  auto head = owner->confirmed_position(1, 5s);
+  REQUIRE(head.has_value());
+  auto restored = next->restore(1, claim(*next, 1, head->claim), head->claim, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   CHECK(as_map(std::get<cluster::restored_shard>(restored)) ==
         std::map<std::string, std::string>{{"1/r1", "held"}});

@@ -124,15 +124,16 @@ TEST_CASE("confirm succeeds for an owned shard and is refused for any other") {
   }));
   auto mine = a.ownership->owned().front();
   auto theirs = b.ownership->owned().front();
-  CHECK_FALSE(a.ownership->confirm({{mine, 7}}));
-  CHECK(a.ownership->confirmed_position(mine, 5s) == 7);
-  auto refused = a.ownership->confirm({{theirs, 3}});
+  CHECK_FALSE(a.ownership->confirm({{mine, 7, 4}}));
+  CHECK(a.ownership->confirmed_position(mine, 5s)->next_offset == 7);
+  CHECK(a.ownership->confirmed_position(mine, 5s)->claim == 4);
+  auto refused = a.ownership->confirm({{theirs, 3, 0}});
   REQUIRE(refused);
   CHECK(refused->find("not owned") != std::string::npos);
   // Nothing of a refused confirm is committed, even for the owned shard beside it.
-  CHECK(a.ownership->confirm({{mine, 9}, {theirs, 4}}));
-  CHECK(b.ownership->confirmed_position(theirs, 5s) == -1);
-  CHECK(a.ownership->confirmed_position(mine, 5s) == 7);
+  CHECK(a.ownership->confirm({{mine, 9, 4}, {theirs, 4, 0}}));
+  CHECK(b.ownership->confirmed_position(theirs, 5s)->next_offset == -1);
+  CHECK(a.ownership->confirmed_position(mine, 5s)->next_offset == 7);
 }
 
 TEST_CASE("membership routes each shard to the node that announces it, and forgets leavers") {
