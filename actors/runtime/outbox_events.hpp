@@ -39,6 +39,9 @@ outbound_event payment_event(const domain::payment_state& p, const ulid& unique,
 std::vector<outbound_event> stage_events(const runtime_config& config, const event_id& owner,
                                          std::vector<outbound_event> events,
                                          std::vector<storage::mutation>& batch);
+/// The outbox owner of the worker's dead letters: the node's own, of no event (nor shard).
+inline constexpr std::string_view dead_letter_owner = "dead-letters";
+
 /// Adds the outbox rows of `events` under `owner`'s prefix to `batch` (sets each outbox_key).
 void add_outbox_rows(const std::string& owner, std::vector<outbound_event>& events,
                      std::vector<storage::mutation>& batch);

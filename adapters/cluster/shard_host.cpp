@@ -48,7 +48,10 @@ std::optional<uint32_t> shard_of_record_key(storage::entity_kind kind, std::stri
       return std::nullopt;
     return shard_of(event_id{std::string{key.substr(definition.size())}}, shard_count);
   }
-  return shard_of(event_id{std::string{key.substr(0, key.find('/'))}}, shard_count);
+  auto owner = key.substr(0, key.find('/'));
+  if (kind == storage::entity_kind::outbox && owner == actors::dead_letter_owner)
+    return std::nullopt;
+  return shard_of(event_id{std::string{owner}}, shard_count);
 }
 
 shard_host::~shard_host() {

@@ -7,6 +7,8 @@
 #include <google/protobuf/reflection.h>
 
 #include "actors/common/ids.hpp"
+#include "adapters/catalog/catalog_format.hpp"
+#include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
 
@@ -66,6 +68,16 @@ forwarding::~forwarding() {
 
 std::optional<uint32_t>
 forwarding::shard_of_request(const google::protobuf::Message& request) const {
+  // UpdateConfig "catalog.event" names its event inside the definition it carries: the event's
+  // owner stores and serves the new definition.
+  if (const auto* update = dynamic_cast<const common::v1::UpdateConfigRequest*>(&request)) {
+    if (update->config_key() != "catalog.event")
+      return std::nullopt;
+    auto definition = catalog::parse_event_json(update->config_value());
+    if (!definition) // malformed: any node rejects it the same way
+      return std::nullopt;
+    return shard_of(definition->id, directory_.shard_count());
+  }
   const auto* descriptor = request.GetDescriptor();
   const auto* reflection = request.GetReflection();
   for (const auto& f : routing_fields) {

@@ -1,7 +1,8 @@
 #pragma once
 /// The cluster's one-hop forwarding (a call_router). A unary call whose request names a shard
 /// (its event id, or the shard a minted reservation, payment-intent, waiting-token, hold or order
-/// id carries; the first of those fields that is set) is served here when this node serves the
+/// id carries, the first of those fields that is set; UpdateConfig "catalog.event": the id in the
+/// definition it carries) is served here when this node serves the
 /// shard, and otherwise sent to the shard's owner over a long-lived channel per peer: the same
 /// contract method and bytes, the caller's metadata, deadline and trace id, and a mark that it
 /// was forwarded, so that it is never forwarded again. The owner's answer (status, error details,

@@ -207,7 +207,7 @@ struct worker_consumer::impl {
       return;
     }
     std::vector<storage::mutation> batch;
-    actors::add_outbox_rows("dead-letters", letter, batch);
+    actors::add_outbox_rows(std::string{actors::dead_letter_owner}, letter, batch);
     auto& p = publisher;
     auto w = worker;
     store->commit(std::move(batch), [queue = done, ticket, letter = std::move(letter), &p, w,

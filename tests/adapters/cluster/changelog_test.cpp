@@ -9,6 +9,7 @@
 
 #include "adapters/cluster/changelog.hpp"
 #include "adapters/cluster/changelog_store.hpp"
+#include "adapters/cluster/shard_host.hpp"
 #include "adapters/cluster/shard_ownership.hpp"
 #include "adapters/kafka/embedded_cluster.hpp"
 #include "storage/rocksdb_snapshot_store.hpp"
@@ -237,4 +238,17 @@ TEST_CASE("the clustered store writes a served shard to both copies and refuses 
 
   store.stop_serving(1);
   CHECK(commit({put("1/r1", "confirmed")})->code == storage::errc::not_owner);
+}
+
+TEST_CASE("a record belongs to its event's shard; the node's own records to none") {
+  constexpr uint32_t shards = 64;
+  auto of = [](storage::entity_kind kind, std::string_view key) {
+    return cluster::shard_of_record_key(kind, key, shards);
+  };
+  auto sale = tt::shard_of(tt::event_id{"sale-1"}, shards);
+  CHECK(of(storage::entity_kind::reservation, "sale-1/r-0001-sale-1-x") == sale);
+  CHECK(of(storage::entity_kind::outbox, "sale-1/01J0000000000000000000000") == sale);
+  CHECK(of(storage::entity_kind::meta, "event/sale-1") == sale);
+  CHECK(of(storage::entity_kind::meta, "webhook/w-1") == std::nullopt);
+  CHECK(of(storage::entity_kind::outbox, "dead-letters/01J0000000000000000000000") == std::nullopt);
 }
