@@ -51,8 +51,14 @@ EXPECTED_FAILURES = {
                                    r"^step 6 \(reservation.v1.InventoryService/CheckAvailability\):"
                                    r" available: expected True, got None",
                                    HOLD_OUTLIVES_DEADLINE]),
+    "payment_delay.yaml": (WORKER, [r"^step 4 \(wait\): wait until payment.v1.PaymentService/"
+                                    r"GetPaymentStatus: timed out; last: payment.status: expected "
+                                    r"'PAYMENT_STATUS_REFUNDED', got 'PAYMENT_STATUS_COMPLETED'"]),
     "hold_expiry.yaml": (WORKER, [HOLD_OUTLIVES_DEADLINE]),
     "idempotency.yaml": (WORKER, [HOLD_OUTLIVES_DEADLINE]),
+    "queue_bypass.yaml": (WORKER, [HOLD_OUTLIVES_DEADLINE]),
+    "seat_conflicts.yaml": (WORKER, [HOLD_OUTLIVES_DEADLINE]),
+    "sold_out.yaml": (WORKER, [HOLD_OUTLIVES_DEADLINE]),
 }
 
 
