@@ -14,8 +14,8 @@ def check(run):
     """Every broken invariant, one line each (empty: all hold)."""
     problems = []
     seats, statuses, latest_deadline = read_back(run, problems)
-    for event in [e["event_id"] for e in run.doc.get("events") or []]:
-        problems += count_problems(run, event, seats, statuses)
+    for i, event in enumerate([e["event_id"] for e in run.doc.get("events") or []]):
+        problems += count_problems(run, event, i, seats, statuses)
     if run.doc.get("holds_end", True) and latest_deadline:
         problems += holds_not_ended(run, statuses, latest_deadline)
     for event, log in sorted(run.queue_logs.items()):
@@ -30,11 +30,11 @@ def read_back(run, problems):
     """No seat taken twice: (seat -> reservation of every live one, reservation -> status, the
     latest hold deadline as epoch seconds)."""
     seats, statuses, latest_deadline = {}, {}, 0
-    for rid, (user, event) in sorted(run.reservations.items()):
-        status, got, _, _ = run.call(GET, {"reservation_id": rid, "user_id": user})
+    for i, (rid, (user, event)) in enumerate(sorted(run.reservations.items())):
+        status, got, _, _ = run.call(GET, {"reservation_id": rid, "user_id": user}, i)
         if status != "OK":
-            problems.append("acknowledged reservation %s: GetReservation answers %s" % (
-                rid, status))
+            problems.append("acknowledged reservation %s: GetReservation%s answers %s" % (
+                rid, run.where(i), status))
             continue
         r = got["reservation"]
         statuses[rid] = r["status"]
@@ -51,13 +51,13 @@ def read_back(run, problems):
     return seats, statuses, latest_deadline
 
 
-def count_problems(run, event, seats, statuses):
+def count_problems(run, event, index, seats, statuses):
     """available + held + sold + blocked = capacity, and (when the scenario owns the event) the
     server's sold and held counts against what the acknowledged reservations add up to."""
     status, inv, _, _ = run.call("reservation.v1.InventoryService/GetInventoryStatus",
-                                 {"event_id": event})
+                                 {"event_id": event}, index)
     if status != "OK":
-        return ["GetInventoryStatus(%s) answers %s" % (event, status)]
+        return ["GetInventoryStatus(%s)%s answers %s" % (event, run.where(index), status)]
     problems = []
     st = inv.get("stats", {})
     total, avail, held, sold, blocked = (int(st.get(k, 0)) for k in (
@@ -83,12 +83,12 @@ def holds_not_ended(run, statuses, latest_deadline):
     """Waits past the latest deadline, then every reservation that was HOLD must not be."""
     time.sleep(max(0.0, latest_deadline - time.time()) + 1.5)
     problems = []
-    for rid, (user, _) in sorted(run.reservations.items()):
+    for i, (rid, (user, _)) in enumerate(sorted(run.reservations.items())):
         if statuses.get(rid) != "RESERVATION_STATUS_HOLD":
             continue
-        status, got, _, _ = run.call(GET, {"reservation_id": rid, "user_id": user})
+        status, got, _, _ = run.call(GET, {"reservation_id": rid, "user_id": user}, i)
         if status == "OK" and got["reservation"]["status"] == "RESERVATION_STATUS_HOLD":
-            problems.append("%s is still held after its deadline" % rid)
+            problems.append("%s is still held after its deadline%s" % (rid, run.where(i)))
     return problems
 
 

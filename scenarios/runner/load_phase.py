@@ -43,12 +43,17 @@ class LoadRecorder:
         self.outcomes, self.problems, self.admission_waits = {}, [], []
         self.queue_log = []  # one queue_order.QueueObservation per user that joined
 
-    def call(self, step, method, request):
+    def call(self, step, method, request, index):
+        """User `index`'s call: it goes to the user's node (Run.via)."""
         started = time.monotonic()
-        result = self.run.call(method, request)
+        result = self.run.call(method, request, index)
         with self.lock:
             self.steps[step].add(result[0], time.monotonic() - started)
         return result
+
+    def who(self, user, index):
+        """How a problem names user `index`: with its node when there are several."""
+        return user + self.run.where(index)
 
     def outcome(self, name):
         with self.lock:

@@ -3,6 +3,11 @@
 
     scenarios/runner/replay.py --target 127.0.0.1:8080 scenarios/files/happy_path.yaml [...]
     scenarios/runner/replay.py --target ... --json --scale 1.0 FILE...
+    scenarios/runner/replay.py --targets 127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083 FILE...
+
+With --targets (the nodes of a cluster) the calls are spread over the nodes, one channel each:
+load user i, step i and read-back i go to target i mod n, and every event definition goes
+through every target.
 
 Each file loads its events (AdminService/UpdateConfig), runs its steps (calls with expectations
 and captures, waits, load phases of virtual users: load_phase.py, user_flow.py), then checks the
@@ -59,6 +64,7 @@ class Node:
     """Any contract method by its full name ("package.Service/Method"), JSON in, JSON out."""
 
     def __init__(self, target):
+        self.target = target
         self.channel = grpc.insecure_channel(target)
         self.stubs = {}
         self.lock = threading.Lock()
@@ -176,10 +182,11 @@ def _default(expected):
 
 
 class Run:
-    """One scenario against one node: its log of acknowledged reservations and its findings."""
+    """One scenario against its nodes (one, or a cluster's): its log of acknowledged reservations
+    and its findings."""
 
-    def __init__(self, node, doc, scale, seed_offset=0):
-        self.node, self.doc, self.scale = node, doc, scale
+    def __init__(self, nodes, doc, scale, seed_offset=0):
+        self.nodes, self.doc, self.scale = nodes, doc, scale
         self.scope = dict(doc.get("vars") or {})
         self.failures, self.steps, self.loads = [], [], []
         self.reservations = {}  # reservation_id -> (user, event)
@@ -195,8 +202,16 @@ class Run:
                 self.reservations[reply["reservation_id"]] = (request.get("user_id"),
                                                               request.get("event_id"))
 
-    def call(self, method, request):
-        status, reply, error, raw = self.node.call(method, request)
+    def via(self, index):
+        """The node call number `index` of its kind (user, step, event, read-back) goes to."""
+        return self.nodes[index % len(self.nodes)]
+
+    def where(self, index):
+        """" via host:port" naming call `index`'s node in a finding, when there are several."""
+        return " via %s" % self.via(index).target if len(self.nodes) > 1 else ""
+
+    def call(self, method, request, index=0):
+        status, reply, error, raw = self.via(index).call(method, request)
         self.record(method, request, reply)
         return status, reply, error, raw
 
@@ -222,13 +237,13 @@ class Run:
             problems += mismatches(expect["reply"], reply or {})
         return problems
 
-    def do_call(self, step):
+    def do_call(self, step, index):
         method = step["call"]
         request = substitute(step.get("request") or {}, self.scope)
-        status, reply, error, raw = self.call(method, request)
+        status, reply, error, raw = self.call(method, request, index)
         problems = self.check(step, status, reply, error)
         if step.get("retry") and not problems:
-            again = self.call(method, request)
+            again = self.call(method, request, index)
             if again[0] != status or again[3] != raw:
                 problems.append("the retry with the same request got a different reply")
         for name, path in (step.get("capture") or {}).items():
@@ -238,7 +253,7 @@ class Run:
             self.scope[name] = value
         return problems
 
-    def do_wait(self, step):
+    def do_wait(self, step, index):
         wait = step["wait"]
         if "seconds" in wait:
             time.sleep(float(wait["seconds"]))
@@ -248,7 +263,7 @@ class Run:
         while True:
             method = until["call"]
             status, reply, error, _ = self.call(method, substitute(until.get("request") or {},
-                                                                   self.scope))
+                                                                   self.scope), index)
             problems = self.check(until, status, reply, error)
             if not problems:
                 return []
@@ -261,13 +276,15 @@ class Run:
             name = step.get("name") or step.get("call") or next(iter(step))
             started = time.time()
             if "call" in step:
-                problems = self.do_call(step)
+                problems = self.do_call(step, i)
             elif "wait" in step:
-                problems = self.do_wait(step)
+                problems = self.do_wait(step, i)
             elif "load" in step:
                 problems = self.do_load(step["load"])
             else:
                 raise ScenarioError("step %d: want call, wait or load" % (i + 1))
+            if "load" not in step:
+                problems = ["%s%s" % (p, self.where(i)) for p in problems]
             self.steps.append({"step": i + 1, "name": name, "ok": not problems,
                                "problems": problems, "seconds": round(time.time() - started, 3)})
 
@@ -295,13 +312,18 @@ class Run:
 
     def run(self):
         started = time.time()
+        # Through every target: whichever node an operator reaches must take the definition (the
+        # ones after the first replace it with the same).
         for event in self.doc.get("events") or []:
-            status, _, error, _ = self.call("common.v1.AdminService/UpdateConfig", {
-                "config_key": "catalog.event", "config_value": json.dumps(event)})
-            if status != "OK":
-                self.failures.append("loading event %s: %s %s" % (event.get("event_id"), status,
-                                                                   (error or {}).get("message")))
-                return self.report(started)
+            for i in range(len(self.nodes)):
+                status, _, error, _ = self.call("common.v1.AdminService/UpdateConfig", {
+                    "config_key": "catalog.event", "config_value": json.dumps(event)}, i)
+                if status != "OK":
+                    self.failures.append("loading event %s%s: %s %s" % (
+                        event.get("event_id"), self.where(i), status,
+                        (error or {}).get("message")))
+        if self.failures:
+            return self.report(started)
         self.run_steps()
         self.failures += ["step %d (%s): %s" % (s["step"], s["name"], p)
                           for s in self.steps for p in s["problems"]]
@@ -349,9 +371,20 @@ def print_report(r):
             print("  " + f)
 
 
+def target_list(text):
+    """--targets: host:port entries, comma-separated, none empty."""
+    targets = [t.strip() for t in text.split(",")]
+    if not all(targets):
+        raise argparse.ArgumentTypeError("want host:port,host:port,... (no empty entry)")
+    return targets
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--target", default="localhost:8080")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--target", default="localhost:8080")
+    where.add_argument("--targets", type=target_list,
+                       help="host:port,host:port,...: calls spread over these nodes")
     ap.add_argument("--json", action="store_true", help="one JSON object with every report")
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies every load's users")
     ap.add_argument("files", nargs="+")
@@ -361,11 +394,11 @@ def main(argv=None):
     except ScenarioError as e:
         print("tt-replay: %s" % e, file=sys.stderr)
         return 2
-    node = Node(args.target)
+    nodes = [Node(t) for t in args.targets or [args.target]]
     reports = []
     for doc in docs:
         try:
-            reports.append(Run(node, doc, args.scale).run())
+            reports.append(Run(nodes, doc, args.scale).run())
         except ScenarioError as e:
             reports.append({"scenario": doc.get("name"), "passed": False, "steps": [],
                             "loads": [], "failures": [str(e)], "reservations": 0, "seconds": 0})

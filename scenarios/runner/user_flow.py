@@ -32,21 +32,21 @@ def user_flow(rec, load, flow, seed, index, watcher=False):
     user = "%s-%d" % (load.get("user_prefix", "vu"), index)
     token = None
     if "join" in flow:
-        token = yield from admission(rec, load, user, watcher)
+        token = yield from admission(rec, load, user, index, watcher)
         if token is None:
             return
-    reply = hold(rec, load, rng, user, token)
+    reply = hold(rec, load, rng, user, index, token)
     if reply is None:
         return
     if "pay" not in flow:
         rec.outcome("held")
         return
-    if not pay(rec, load, user, reply):
+    if not pay(rec, load, user, index, reply):
         return
     if "confirm" not in flow:
         rec.outcome("paid")
         return
-    yield from confirmation(rec, load, user, reply["reservation_id"])
+    yield from confirmation(rec, load, user, index, reply["reservation_id"])
 
 
 def poll_delay(load, eta_seconds):
@@ -57,15 +57,15 @@ def poll_delay(load, eta_seconds):
                float(load.get("poll_max", 2.0)))
 
 
-def admission(rec, load, user, watcher):
+def admission(rec, load, user, index, watcher):
     """JoinQueue, GetQueueStatus until ready, RequestAdmission: the reservation token, or None
     after recording why not. Every refusal here is a problem: the room must take every user."""
     event = load["event"]
     sent = time.monotonic()
     status, reply, error, _ = rec.call("join", JOIN, {"event_id": event, "user_id": user,
-                                                      "session_id": "s-" + user})
+                                                      "session_id": "s-" + user}, index)
     if status != "OK":
-        return refused(rec, user, "join refused", "JoinQueue", status, error)
+        return refused(rec, rec.who(user, index), "join refused", "JoinQueue", status, error)
     seen = QueueObservation(user, sent, time.monotonic())
     rec.joined(seen)
     waiting_token = reply["waiting_token"]
@@ -79,13 +79,16 @@ def admission(rec, load, user, watcher):
     while not ready:
         if time.monotonic() > deadline:
             rec.outcome("not admitted")
-            rec.problem("%s: not admitted within %s s" % (user, load.get("admission_timeout", 120)))
+            rec.problem("%s: not admitted within %s s" % (
+                rec.who(user, index), load.get("admission_timeout", 120)))
             return None
         yield float(load.get("poll_min", 0.1)) if watcher else poll_delay(load, eta)
         sent = time.monotonic()
-        status, got, error, _ = rec.call("admission", STATUS, {"waiting_token": waiting_token})
+        status, got, error, _ = rec.call("admission", STATUS, {"waiting_token": waiting_token},
+                                         index)
         if status != "OK":
-            return refused(rec, user, "left the queue", "GetQueueStatus", status, error)
+            return refused(rec, rec.who(user, index), "left the queue", "GetQueueStatus", status,
+                           error)
         if got.get("admission_ready"):
             seen.ready(time.monotonic())
             ready = True
@@ -93,9 +96,10 @@ def admission(rec, load, user, watcher):
             seen.waiting(sent, int(got.get("position", 0)))
             eta = int(got.get("eta_seconds", 0))
     status, grant, error, _ = rec.call("admission", ADMIT, {
-        "waiting_token": waiting_token, "event_id": event, "user_id": user})
+        "waiting_token": waiting_token, "event_id": event, "user_id": user}, index)
     if status != "OK":
-        return refused(rec, user, "admission refused", "RequestAdmission", status, error)
+        return refused(rec, rec.who(user, index), "admission refused", "RequestAdmission", status,
+                       error)
     rec.admitted_after(time.monotonic() - seen.join_acked)
     return grant["reservation_token"]
 
@@ -107,7 +111,7 @@ def refused(rec, user, outcome, method, status, error):
     return None
 
 
-def hold(rec, load, rng, user, reservation_token):
+def hold(rec, load, rng, user, index, reservation_token):
     """CreateReservation (with the token when the user came through the queue), sometimes retried
     at once: the reply, or None after recording the refusal."""
     req = {"event_id": load["event"], "user_id": user, "idempotency_key": uuid.uuid4().hex}
@@ -118,44 +122,45 @@ def hold(rec, load, rng, user, reservation_token):
         req["quantity"] = int(load.get("quantity", 1))
     if reservation_token:
         req["reservation_token"] = reservation_token
-    status, reply, error, raw = rec.call("hold", CREATE, req)
+    status, reply, error, raw = rec.call("hold", CREATE, req, index)
     if rng.random() < float(load.get("retry_ratio", 0.1)):
-        again = rec.call("hold", CREATE, req)
+        again = rec.call("hold", CREATE, req, index)
         differed = again[0] != status or again[3] != raw
         rec.retry_compared(differed)
         if differed:
-            rec.problem("%s: the retry of CreateReservation got another reply" % user)
+            rec.problem("%s: the retry of CreateReservation got another reply" % rec.who(user,
+                                                                                         index))
     if status == "OK":
         return reply
     code = code_of(status, error)
     rec.outcome("hold refused: " + code)
     if code not in load.get("accept_errors", SOLD_OUT):
-        rec.problem("%s: CreateReservation answered %s %s" % (user, status, code))
+        rec.problem("%s: CreateReservation answered %s %s" % (rec.who(user, index), status, code))
     return None
 
 
-def pay(rec, load, user, held):
+def pay(rec, load, user, index, held):
     """CreatePaymentIntent for the hold's total, then ProcessPayment: False if the intent was
     refused."""
     status, intent, _, _ = rec.call("pay", INTENT, {
         "reservation_id": held["reservation_id"], "user_id": user,
         "amount": held["total_amount"], "scenario": load.get("payment", "PAYMENT_SCENARIO_APPROVE"),
-        "idempotency_key": uuid.uuid4().hex})
+        "idempotency_key": uuid.uuid4().hex}, index)
     if status != "OK":
         rec.outcome("intent refused")
         return False
     rec.call("pay", PROCESS, {"payment_intent_id": intent["payment_intent_id"],
-                              "idempotency_key": uuid.uuid4().hex})
+                              "idempotency_key": uuid.uuid4().hex}, index)
     return True
 
 
-def confirmation(rec, load, user, reservation_id):
+def confirmation(rec, load, user, index, reservation_id):
     """GetReservation every `confirm_poll` seconds (0.1) until the reservation leaves HOLD (its
     final status is the outcome), or `confirm_timeout` passes ("still held")."""
     deadline = time.monotonic() + float(load.get("confirm_timeout", 15))
     while time.monotonic() < deadline:
         _, got, _, _ = rec.call("confirm", GET, {"reservation_id": reservation_id,
-                                                 "user_id": user})
+                                                 "user_id": user}, index)
         state = (got or {}).get("reservation", {}).get("status")
         if state and state != "RESERVATION_STATUS_HOLD":
             rec.outcome(state)

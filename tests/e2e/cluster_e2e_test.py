@@ -17,7 +17,6 @@ cluster.enabled on loopback, driven through each node's gRPC port by python3-grp
 """
 import os
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -28,17 +27,16 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
+from proto.common.v1 import errors_pb2  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from kafka_process import Broker  # noqa: E402
-from node_process import NodeProcess, contract_error, eventually  # noqa: E402
+from cluster_process import Cluster, serving, shard_of  # noqa: E402
+from node_process import contract_error, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 BROKER = os.environ["TT_BROKER"]
 R = reservation_pb2
-SHARDS = 64
 EVENT = "cluster-sale"
 CATALOG_YAML = """\
 event_id: %s
@@ -53,87 +51,6 @@ sections:
       - rows: "1-20"
         seats: "1-20"
 """ % EVENT
-
-
-def shard_of(event_id, shards=SHARDS):
-    """actors/common/ids.hpp's shard_of: FNV-1a 64 of the id's bytes, modulo the shard count."""
-    h = 0xcbf29ce484222325
-    for b in event_id.encode():
-        h ^= b
-        h = (h * 0x100000001b3) % (1 << 64)
-    return h % shards
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serving(node):
-    """The shards `node` serves, from its GetSystemHealth; None while it does not answer."""
-    try:
-        health = admin_pb2_grpc.AdminServiceStub(node.channel()).GetSystemHealth(
-            admin_pb2.GetSystemHealthRequest(), timeout=5)
-    except grpc.RpcError:
-        return None
-    for s in health.services:
-        if s.service_name == "cluster":
-            text = s.metrics["serving_shards"]
-            return {int(x) for x in text.split(",") if x}
-    return None
-
-
-class Cluster:
-    def __init__(self, catalog_dir, count=3, flags=()):
-        self.broker = Broker(BROKER)
-        self.catalog_dir = catalog_dir
-        self.flags = list(flags)
-        self.ports = [free_port() for _ in range(count)]
-        self.data_dirs = [tempfile.mkdtemp(prefix="tacosd-cluster-") for _ in range(count)]
-        self.nodes = [self.start(i) for i in range(count)]
-
-    def start(self, i):
-        address = "127.0.0.1:%d" % self.ports[i]
-        node = NodeProcess(TACOSD, "--grpc.listen", address, "--node.id", "node-%d" % i,
-                           "--kafka.bootstrap_servers", self.broker.bootstrap,
-                           "--cluster.enabled", "true", "--cluster.advertise", address,
-                           "--catalog.dir", self.catalog_dir, *self.flags,
-                           data_dir=self.data_dirs[i])
-        return node.start(timeout=60)
-
-    def live(self):
-        return [n for n in self.nodes if n.proc.poll() is None]
-
-    def assignment(self):
-        return {i: serving(n) for i, n in enumerate(self.nodes) if n.proc.poll() is None}
-
-    def settled(self):
-        """True when the live nodes serve every shard exactly once between them."""
-        parts = self.assignment()
-        if any(p is None for p in parts.values()):
-            return False
-        every = [s for p in parts.values() for s in p]
-        return len(every) == SHARDS and set(every) == set(range(SHARDS))
-
-    def covered(self, shard):
-        """True when the live nodes serve every shard, and `shard` on exactly one of them."""
-        parts = self.assignment()
-        if any(p is None for p in parts.values()):
-            return False
-        every = [s for p in parts.values() for s in p]
-        return set(every) == set(range(SHARDS)) and every.count(shard) == 1
-
-    def owner_of(self, shard):
-        for i, p in self.assignment().items():
-            if p and shard in p:
-                return i
-        return None
-
-    def close(self):
-        for n in self.nodes:
-            n.close()
-        self.broker.close()
 
 
 def reservations(node):
@@ -160,7 +77,7 @@ def start_cluster(test, flags=(), fenced=True):
     test.addCleanup(tmp.cleanup)
     with open(os.path.join(tmp.name, "sale.yaml"), "w") as f:
         f.write(CATALOG_YAML)
-    cluster = Cluster(tmp.name, flags=flags)
+    cluster = Cluster(TACOSD, BROKER, tmp.name, flags=flags)
     test.addCleanup(cluster.close)
     # Unfenced, a node keeps a shard it lost by eviction (which the embedded broker may report
     # while a group forms): every shard served, the sale's by exactly one node, is enough.

@@ -16,6 +16,7 @@ class Broker:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+        self.proc.stdout.close()
 
 
 class Kcat:

@@ -20,7 +20,10 @@ class Replay(ScriptChecks, unittest.TestCase):
     HELP = "--target TARGET"
     BAD = [([], "the following arguments are required: files"),
            (["--fast", FILE], "unrecognized arguments: --fast"),
-           (["--scale", "x", FILE], "argument --scale: invalid float value: 'x'")]
+           (["--scale", "x", FILE], "argument --scale: invalid float value: 'x'"),
+           (["--targets", "a:1,,b:2", FILE], "argument --targets: want host:port,host:port"),
+           (["--target", "a:1", "--targets", "b:2", FILE],
+            "argument --targets: not allowed with argument --target")]
 
     def test_a_file_that_does_not_parse_exits_2(self):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:

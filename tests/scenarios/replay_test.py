@@ -40,6 +40,17 @@ def replay(node, path, *extra):
     return done.returncode, report
 
 
+def summary(report):
+    """One scenario's report as one line: its outcome, size and each load's figures."""
+    line = "%s %s: %d steps, %d reservations, %.1f s" % (
+        "PASS" if report["passed"] else "FAIL", report["scenario"], len(report["steps"]),
+        report["reservations"], report["seconds"])
+    for load in report["loads"]:
+        line += "; load %d users %.0f req/s p99 %.1f ms %s" % (
+            load["users"], load["rps"], load["p99_ms"], load["outcomes"])
+    return line
+
+
 def start_node(path, *flags):
     with open(path) as f:
         doc = yaml.safe_load(f)
@@ -78,13 +89,7 @@ class Scenarios(unittest.TestCase):
                     node.stop()
                     node.close()
                 for r in report["scenarios"]:
-                    line = "%s %s: %d steps, %d reservations, %.1f s" % (
-                        "PASS" if r["passed"] else "FAIL", r["scenario"], len(r["steps"]),
-                        r["reservations"], r["seconds"])
-                    for load in r["loads"]:
-                        line += "; load %d users %.0f req/s p99 %.1f ms %s" % (
-                            load["users"], load["rps"], load["p99_ms"], load["outcomes"])
-                    print(line, file=sys.stderr)
+                    print(summary(r), file=sys.stderr)
                 if code != 0:
                     failed.append("%s: %s" % (os.path.basename(path), report["scenarios"][0][
                         "failures"][:10]))

@@ -1,0 +1,113 @@
+"""A local cluster for end-to-end tests: tacos-broker and N tacosd nodes with cluster.enabled on
+fixed free loopback ports (each advertising its own), and what the nodes say they serve. Needs
+the generated stubs on sys.path (TT_PY_STUBS), as every e2e test sets up first."""
+import shutil
+import socket
+import tempfile
+
+import grpc
+
+from kafka_process import Broker
+from node_process import NodeProcess, eventually
+
+SHARDS = 64
+
+
+def shard_of(event_id, shards=SHARDS):
+    """actors/common/ids.hpp's shard_of: FNV-1a 64 of the id's bytes, modulo the shard count."""
+    h = 0xcbf29ce484222325
+    for b in event_id.encode():
+        h ^= b
+        h = (h * 0x100000001b3) % (1 << 64)
+    return h % shards
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serving(node):
+    """The shards `node` serves, from its GetSystemHealth; None while it does not answer."""
+    from proto.common.v1 import admin_pb2, admin_pb2_grpc
+    try:
+        health = admin_pb2_grpc.AdminServiceStub(node.channel()).GetSystemHealth(
+            admin_pb2.GetSystemHealthRequest(), timeout=5)
+    except grpc.RpcError:
+        return None
+    for s in health.services:
+        if s.service_name == "cluster":
+            text = s.metrics["serving_shards"]
+            return {int(x) for x in text.split(",") if x}
+    return None
+
+
+class Cluster:
+    """`tacosd` and `broker` are the binaries; `flags` go to every node."""
+
+    def __init__(self, tacosd, broker, catalog_dir, count=3, flags=()):
+        self.tacosd = tacosd
+        self.broker = Broker(broker)
+        self.catalog_dir = catalog_dir
+        self.flags = list(flags)
+        self.ports = [free_port() for _ in range(count)]
+        self.data_dirs = [tempfile.mkdtemp(prefix="tacosd-cluster-") for _ in range(count)]
+        self.nodes = []
+        try:
+            for i in range(count):
+                self.nodes.append(self.start(i))
+        except Exception:
+            self.close()  # a node too slow to start must not leave the others running
+            raise
+
+    def start(self, i):
+        address = "127.0.0.1:%d" % self.ports[i]
+        node = NodeProcess(self.tacosd, "--grpc.listen", address, "--node.id", "node-%d" % i,
+                           "--kafka.bootstrap_servers", self.broker.bootstrap,
+                           "--cluster.enabled", "true", "--cluster.advertise", address,
+                           "--catalog.dir", self.catalog_dir, *self.flags,
+                           data_dir=self.data_dirs[i])
+        return node.start(timeout=60)
+
+    def addresses(self):
+        return ["127.0.0.1:%d" % p for p in self.ports]
+
+    def live(self):
+        return [n for n in self.nodes if n.proc.poll() is None]
+
+    def assignment(self):
+        return {i: serving(n) for i, n in enumerate(self.nodes) if n.proc.poll() is None}
+
+    def settled(self):
+        """True when the live nodes serve every shard exactly once between them."""
+        parts = self.assignment()
+        if any(p is None for p in parts.values()):
+            return False
+        every = [s for p in parts.values() for s in p]
+        return len(every) == SHARDS and set(every) == set(range(SHARDS))
+
+    def wait_settled(self, timeout=60):
+        eventually("every shard served by exactly one node", self.settled, timeout=timeout,
+                   step=0.2)
+
+    def covered(self, shard):
+        """True when the live nodes serve every shard, and `shard` on exactly one of them."""
+        parts = self.assignment()
+        if any(p is None for p in parts.values()):
+            return False
+        every = [s for p in parts.values() for s in p]
+        return set(every) == set(range(SHARDS)) and every.count(shard) == 1
+
+    def owner_of(self, shard):
+        for i, p in self.assignment().items():
+            if p and shard in p:
+                return i
+        return None
+
+    def close(self):
+        for n in self.nodes:
+            n.close()
+        self.broker.close()
+        for d in self.data_dirs:
+            shutil.rmtree(d, ignore_errors=True)
