@@ -162,7 +162,7 @@ TEST_CASE("a claim the group never confirmed, appended late, is not trusted") {
   check_alice_and_bob_only(broker->bootstrap(), 0, b);
 }
 
-TEST_CASE("the fence refuses a write for a shard the group moved; without it the write counts") {
+TEST_CASE("the fence refuses a write for a shard the group moved, and without it the write counts") {
   auto broker = start_broker();
   auto a = join(broker->bootstrap(), "node-a");
   REQUIRE(eventually([&] { return a->owned().size() == shard_count; }));
@@ -240,7 +240,7 @@ TEST_CASE("the clustered store writes a served shard to both copies and refuses 
   CHECK(commit({put("1/r1", "confirmed")})->code == storage::errc::not_owner);
 }
 
-TEST_CASE("a record belongs to its event's shard; the node's own records to none") {
+TEST_CASE("a record belongs to its event's shard, and the node's own records to none") {
   constexpr uint32_t shards = 64;
   auto of = [](storage::entity_kind kind, std::string_view key) {
     return cluster::shard_of_record_key(kind, key, shards);

@@ -91,7 +91,7 @@ bool partitioned(const std::vector<member*>& members) {
 
 } // namespace
 
-TEST_CASE("the group's assignment is the shards each node owns; survivors keep theirs") {
+TEST_CASE("the group's assignment is the shards each node owns, and survivors keep theirs") {
   auto broker = start_broker();
   member a, b, c;
   a.join(broker->bootstrap(), "node-a");
