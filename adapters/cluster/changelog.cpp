@@ -52,7 +52,10 @@ changelog::start(const changelog_settings& settings, shard_ownership* group, boo
       {"acks", "all"},
       {"enable.idempotence", "true"},
       // A write waits for this record: send at once, the group commit upstream already batches.
+      // linger.ms=0 alone still held each record ~20 ms (librdkafka 2.0.2 against the embedded
+      // broker: 20.1 ms per sequential append); one message per batch: 0.13 ms.
       {"linger.ms", "0"},
+      {"batch.num.messages", "1"},
       {"log_level", "4"},
   });
   if (auto* err = std::get_if<std::string>(&conf))

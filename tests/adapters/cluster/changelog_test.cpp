@@ -162,7 +162,8 @@ TEST_CASE("a claim the group never confirmed, appended late, is not trusted") {
   check_alice_and_bob_only(broker->bootstrap(), 0, b);
 }
 
-TEST_CASE("the fence refuses a write for a shard the group moved, and without it the write counts") {
+TEST_CASE(
+    "the fence refuses a write for a shard the group moved, and without it the write counts") {
   auto broker = start_broker();
   auto a = join(broker->bootstrap(), "node-a");
   REQUIRE(eventually([&] { return a->owned().size() == shard_count; }));
