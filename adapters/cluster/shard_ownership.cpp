@@ -178,11 +178,6 @@ void shard_ownership::on_rebalance(rd_kafka_resp_err_t err,
       if (listener_.gained)
         listener_.gained(shards);
     }
-    {
-      std::lock_guard lock{assigned_mutex_};
-      assigned_once_ = true;
-    }
-    assigned_cv_.notify_all();
     return;
   }
   // Revoked (or lost, or an error): stop acknowledging first, then let the group move them.
@@ -225,11 +220,6 @@ shard_list shard_ownership::owned() const {
 bool shard_ownership::owns(uint32_t shard) const {
   std::shared_lock lock{fence_};
   return owned_.count(shard) != 0;
-}
-
-bool shard_ownership::wait_for_assignment(std::chrono::milliseconds limit) const {
-  std::unique_lock lock{assigned_mutex_};
-  return assigned_cv_.wait_for(lock, limit, [&] { return assigned_once_; });
 }
 
 void shard_ownership::record_unfenced(const std::vector<shard_position>& positions) {

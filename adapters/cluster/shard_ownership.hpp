@@ -20,7 +20,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -75,8 +74,8 @@ struct ownership_listener {
 
 class shard_ownership {
  public:
-  /// Joins the group and starts following its rebalances. The first assignment arrives later
-  /// (wait_for_assignment).
+  /// Joins the group and starts following its rebalances. The first assignment arrives later,
+  /// through the listener.
   static std::variant<std::unique_ptr<shard_ownership>, std::string>
   start(const ownership_settings& settings, ownership_listener listener);
 
@@ -91,9 +90,6 @@ class shard_ownership {
   bool owns(uint32_t shard) const;
   /// Rebalances this member took part in that changed its shards.
   uint64_t moves() const noexcept { return moves_.load(); }
-
-  /// Waits until the group gave this member its first assignment (possibly empty) or `limit`.
-  bool wait_for_assignment(std::chrono::milliseconds limit) const;
 
   /// The fence: commits `positions` under the member's current generation. nullopt when every
   /// shard is still owned and the coordinator accepted the commit; else why not (then nothing
@@ -122,9 +118,6 @@ class shard_ownership {
   /// Shared by confirms, exclusive for a revocation: the local half of the fence.
   mutable std::shared_mutex fence_;
   std::set<uint32_t> owned_; // under fence_
-  mutable std::mutex assigned_mutex_;
-  mutable std::condition_variable assigned_cv_;
-  bool assigned_once_ = false; // under assigned_mutex_
   std::atomic<uint64_t> moves_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

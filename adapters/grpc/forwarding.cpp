@@ -104,7 +104,6 @@ void forwarding::route(const std::string& method_path, const google::protobuf::M
                        routed_call call) {
   auto shard = shard_of_request(request);
   if (!shard) {
-    ++local_;
     call.serve_here();
     return;
   }
@@ -121,11 +120,9 @@ void forwarding::route(const std::string& method_path, const google::protobuf::M
   std::unique_lock lock{waiting_mutex_};
   if (waiting_.size() >= settings_.max_waiting || stopping_) {
     lock.unlock();
-    ++refused_;
     w.call.reject(moving(w.shard, 0ms));
     return;
   }
-  ++waited_;
   waiting_.push_back(std::move(w));
 }
 
@@ -133,7 +130,6 @@ bool forwarding::try_place(waiting& w) {
   auto placed = directory_.place(w.shard);
   using where = shard_directory::placement::where;
   if (placed.at == where::here) {
-    ++local_;
     w.call.serve_here();
     return true;
   }
@@ -155,7 +151,6 @@ std::shared_ptr<grpc::GenericStub> forwarding::stub_for(const std::string& addre
 }
 
 void forwarding::forward(const std::string& address, waiting& w) {
-  ++forwarded_;
   struct outgoing {
     grpc::ClientContext ctx;
     grpc::ByteBuffer request;
@@ -195,7 +190,6 @@ void forwarding::run_waiting() {
       lock.unlock();
       bool ended = try_place(w);
       if (!ended && now >= w.give_up_at) {
-        ++refused_;
         w.call.reject(moving(w.shard, settings_.move_wait));
         ended = true;
       }
@@ -205,10 +199,6 @@ void forwarding::run_waiting() {
     }
     waiting_ = std::move(still);
   }
-}
-
-forwarding_stats forwarding::stats() const {
-  return {local_.load(), forwarded_.load(), waited_.load(), refused_.load()};
 }
 
 } // namespace tt::adapters::rpc

@@ -14,7 +14,6 @@
 /// waits the same way, then gets UNAVAILABLE: never a wrong answer from a node without the state.
 /// Calls that name no shard (health, admin, listings by user) are served here.
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -54,14 +53,6 @@ struct forwarding_settings {
   size_t max_waiting = 10'000;
 };
 
-/// Counters for health and benchmarks.
-struct forwarding_stats {
-  uint64_t local = 0;
-  uint64_t forwarded = 0;
-  uint64_t waited = 0;
-  uint64_t refused = 0;
-};
-
 class forwarding final : public call_router {
  public:
   forwarding(const shard_directory& directory, forwarding_settings settings);
@@ -76,8 +67,6 @@ class forwarding final : public call_router {
 
   /// The shard `request` names, if any (public for tests).
   std::optional<uint32_t> shard_of_request(const google::protobuf::Message& request) const;
-
-  forwarding_stats stats() const;
 
  private:
   struct waiting {
@@ -103,7 +92,6 @@ class forwarding final : public call_router {
   std::condition_variable wake_;
   std::deque<waiting> waiting_; // under waiting_mutex_
   bool stopping_ = false;       // under waiting_mutex_
-  std::atomic<uint64_t> local_{0}, forwarded_{0}, waited_{0}, refused_{0};
   std::thread waiter_;
 };
 

@@ -16,6 +16,7 @@
 #include "adapters/cluster/membership.hpp"
 #include "adapters/cluster/shard_ownership.hpp"
 #include "adapters/kafka/embedded_cluster.hpp"
+#include "tests/adapters/cluster/broker_fixture.hpp"
 
 using namespace std::chrono_literals;
 namespace cluster = tt::adapters::cluster;
@@ -26,22 +27,11 @@ namespace {
 constexpr int shard_count = 16;
 
 std::unique_ptr<kafka::embedded_cluster> start_broker() {
-  auto started = kafka::embedded_cluster::start(1, {}, 1);
-  REQUIRE(std::holds_alternative<std::unique_ptr<kafka::embedded_cluster>>(started));
-  auto broker = std::move(std::get<std::unique_ptr<kafka::embedded_cluster>>(started));
-  REQUIRE_FALSE(broker->create_topic("tt.shards", shard_count));
-  REQUIRE_FALSE(broker->create_topic("tt.members", 1));
-  return broker;
+  return tt::tests::start_cluster_broker(shard_count);
 }
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 20s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition())
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return condition();
+  return tt::tests::eventually_within(condition, limit);
 }
 
 /// One member and what its listener heard.
