@@ -58,6 +58,8 @@ class cluster_node final : public rpc::shard_directory {
   void serve(shard_host_parts parts);
   /// Stops taking shards (before the actors stop).
   void stop_serving();
+  /// Who follows the shards this node serves (shard_host::follow): the worker's consumer.
+  void follow_serving(shard_host::serving_listener listener) { host_.follow(std::move(listener)); }
 
   // rpc::shard_directory
   uint32_t shard_count() const override { return settings_.shard_count; }

@@ -118,6 +118,22 @@ shard_states shard_host::states() const {
   return out;
 }
 
+void shard_host::follow(serving_listener listener) {
+  std::lock_guard lock{listener_mutex_};
+  listener_ = std::move(listener);
+  if (!listener_)
+    return;
+  auto now = states().serving;
+  if (!now.empty())
+    listener_(now, {});
+}
+
+void shard_host::tell(const shard_list& started, const shard_list& stopped) {
+  std::lock_guard lock{listener_mutex_};
+  if (listener_)
+    listener_(started, stopped);
+}
+
 void shard_host::run() {
   for (;;) {
     std::optional<move> next;
@@ -193,10 +209,13 @@ void shard_host::take(uint32_t shard) {
   spdlog::info("cluster: serving shard {} (claim {}; {} records from {} batches, {} superseded "
                "ignored) after {} ms",
                shard, claim, records, shard_state.batches, shard_state.superseded, took.count());
-  std::lock_guard lock{mutex_};
-  remove(states_.restoring, shard);
-  states_.refused.erase(shard);
-  states_.serving.push_back(shard);
+  {
+    std::lock_guard lock{mutex_};
+    remove(states_.restoring, shard);
+    states_.refused.erase(shard);
+    states_.serving.push_back(shard);
+  }
+  tell({shard}, {});
 }
 
 std::optional<std::string> shard_host::replace_local_copy(uint32_t shard,
@@ -266,6 +285,7 @@ void shard_host::give_up(const shard_list& shards, loss how) {
                  fmt::join(shards, ","));
     return;
   }
+  tell({}, shards);
   for (auto s : shards)
     store_->stop_serving(s);
   caf::scoped_actor self{*parts_.actors};

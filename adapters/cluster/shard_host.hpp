@@ -84,6 +84,15 @@ class shard_host {
   /// Stops taking moves (before the actors stop); moves still queued are dropped. Idempotent.
   void stop();
 
+  /// Told of the shards this node starts and stops serving: after a gained shard serves, and
+  /// before a lost shard stops (the worker's consumer reads their partitions of the worker
+  /// topics). Runs on the host's thread; it must not block.
+  using serving_listener =
+      std::function<void(const shard_list& started, const shard_list& stopped)>;
+  /// Sets the one listener (first telling it every shard served now); nullptr detaches it, and
+  /// returns once no call to the previous one is under way.
+  void follow(serving_listener listener);
+
   enum class shard_state : uint8_t { absent, restoring, serving };
   shard_state state_of(uint32_t shard) const;
   shard_states states() const;
@@ -95,6 +104,7 @@ class shard_host {
     loss how = loss::revoked;
   };
   void enqueue(move m);
+  void tell(const shard_list& started, const shard_list& stopped);
   void run();
   void take(uint32_t shard);
   void give_up(const shard_list& shards, loss how);
@@ -107,6 +117,9 @@ class shard_host {
   changelog* log_ = nullptr;
   changelog_store* store_ = nullptr;
   std::function<void()> changed_;
+  /// Held while the listener runs, so that detaching it waits for a call under way.
+  std::mutex listener_mutex_;
+  serving_listener listener_; // under listener_mutex_
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<move> moves_; // under mutex_

@@ -4,10 +4,9 @@
 
 namespace tt::adapters::kafka {
 
-std::variant<client_handle, std::string> join_group(const kafka_settings& settings,
-                                                    const std::string& client_id,
-                                                    const std::string& group_id,
-                                                    const std::vector<std::string>& topics) {
+std::variant<client_handle, std::string> group_client(const kafka_settings& settings,
+                                                      const std::string& client_id,
+                                                      const std::string& group_id) {
   auto conf = make_conf({
       {"bootstrap.servers", settings.bootstrap_servers},
       {"client.id", client_id},
@@ -27,8 +26,18 @@ std::variant<client_handle, std::string> join_group(const kafka_settings& settin
   auto client = make_client(RD_KAFKA_CONSUMER, std::move(std::get<conf_handle>(conf)));
   if (auto* err = std::get_if<std::string>(&client))
     return *err;
+  rd_kafka_poll_set_consumer(std::get<client_handle>(client).get());
+  return client;
+}
+
+std::variant<client_handle, std::string> join_group(const kafka_settings& settings,
+                                                    const std::string& client_id,
+                                                    const std::string& group_id,
+                                                    const std::vector<std::string>& topics) {
+  auto client = group_client(settings, client_id, group_id);
+  if (auto* err = std::get_if<std::string>(&client))
+    return *err;
   auto& rk = std::get<client_handle>(client);
-  rd_kafka_poll_set_consumer(rk.get());
   partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()))};
   for (const auto& t : topics)
     rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);

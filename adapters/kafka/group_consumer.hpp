@@ -14,7 +14,15 @@
 
 namespace tt::adapters::kafka {
 
-/// A consumer in group `group_id` subscribed to `topics`, committing manually (only what is
+/// A consumer in group `group_id` that has not subscribed yet: committing manually (only what
+/// is done), reading a new group's partitions from the beginning. Without a subscription it
+/// reads the partitions it is assigned (a clustered worker: those of the shards it serves) and
+/// commits under the group's id.
+std::variant<client_handle, std::string> group_client(const kafka_settings& settings,
+                                                      const std::string& client_id,
+                                                      const std::string& group_id);
+
+/// A group_client subscribed to `topics`, committing manually (only what is
 /// done), reading a new group's partitions from the beginning.
 std::variant<client_handle, std::string> join_group(const kafka_settings& settings,
                                                     const std::string& client_id,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/common/ids.hpp"
 #include "actors/runtime/outbox_events.hpp"
 
 namespace tt::adapters::kafka {
@@ -36,6 +37,8 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
     return *err;
   out->producer_ = std::move(std::get<client_handle>(producer));
   out->learn_topics();
+  if (auto err = out->check_shard_partitions())
+    return *err;
   out->poller_ = std::thread{[p = out.get()] {
     p->poll_loop();
   }};
@@ -63,6 +66,33 @@ void kafka_publisher::learn_topics() {
   auto known = brokers(std::chrono::seconds{5});
   if (auto* err = std::get_if<std::string>(&known))
     spdlog::warn("kafka: the topics' metadata is not known yet: {}", *err);
+}
+
+std::optional<std::string> kafka_publisher::check_shard_partitions() const {
+  if (settings_.shard_partitions == 0)
+    return std::nullopt;
+  for (auto kind : {actors::topic_kind::payment, actors::topic_kind::expiry}) {
+    const auto& name = settings_.topics.of(kind);
+    auto known = partitions_of(producer_.get(), name, 10'000);
+    if (auto* err = std::get_if<std::string>(&known))
+      return "kafka: " + *err;
+    auto count = std::get<std::vector<int32_t>>(known).size();
+    if (count != settings_.shard_partitions)
+      return "kafka: topic " + name + " has " + std::to_string(count) +
+             " partitions; a clustered node needs one per shard (cluster.shards = " +
+             std::to_string(settings_.shard_partitions) + "; tacos-broker --shards creates them)";
+  }
+  return std::nullopt;
+}
+
+int32_t kafka_publisher::partition_of(const actors::outbound_event& event) const {
+  if (!settings_.partitioned_by_shard(event.topic))
+    return RD_KAFKA_PARTITION_UA;
+  // Our own events' keys are minted reservation ids: they name their shard.
+  auto route = route_of(reservation_id{event.key});
+  if (!route || route->shard >= settings_.shard_partitions)
+    return RD_KAFKA_PARTITION_UA;
+  return static_cast<int32_t>(route->shard);
 }
 
 void kafka_publisher::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
@@ -96,12 +126,12 @@ bool kafka_publisher::send(actors::outbound_event& event) {
   header("event_type", e->event_type);
   if (!e->reason.empty())
     header("reason", e->reason);
-  auto err =
-      rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                        RD_KAFKA_V_KEY(const_cast<char*>(e->key.data()), e->key.size()),
-                        RD_KAFKA_V_VALUE(const_cast<char*>(e->envelope.data()), e->envelope.size()),
-                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
-                        RD_KAFKA_V_OPAQUE(e), RD_KAFKA_V_END);
+  auto err = rd_kafka_producev(
+      producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition_of(*e)),
+      RD_KAFKA_V_KEY(const_cast<char*>(e->key.data()), e->key.size()),
+      RD_KAFKA_V_VALUE(const_cast<char*>(e->envelope.data()), e->envelope.size()),
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(e),
+      RD_KAFKA_V_END);
   if (err)
     rd_kafka_headers_destroy(headers); // owned by the message only when it was queued
   if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {

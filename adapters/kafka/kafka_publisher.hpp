@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -63,6 +64,12 @@ class kafka_publisher final : public actors::event_publisher {
   /// event for that topic, and holds the event until then: the node's first payment (or first
   /// dead letter) after a start would wait up to a second.
   void learn_topics();
+  /// With shard partitioning (a clustered node), why the worker's topics do not have one
+  /// partition per shard; nothing when they do.
+  std::optional<std::string> check_shard_partitions() const;
+  /// Where `event` goes: its reservation's shard for the shard-partitioned topics, else wherever
+  /// the key hashes to.
+  int32_t partition_of(const actors::outbound_event& event) const;
   /// False when the producer's queue is full (the event is not taken).
   bool send(actors::outbound_event& event);
   /// Sends from the backlog until it is empty or the producer is full again.

@@ -50,6 +50,18 @@ struct kafka_settings {
   /// the event goes to the dead-letter topic.
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{100};
+  /// A clustered node's cluster.shards (0 for a single node). The worker's topics (payment,
+  /// expiry) then have one partition per shard, every event goes to the partition of its
+  /// reservation's shard, and each node's worker reads the partitions of the shards it serves:
+  /// an effect runs where its reservation lives, without a hop (co-partitioning, as Kafka
+  /// Streams does with a changelog and its input topics).
+  uint32_t shard_partitions = 0;
+
+  /// The shard partitioning applies to this topic.
+  bool partitioned_by_shard(actors::topic_kind kind) const noexcept {
+    return shard_partitions > 0 &&
+           (kind == actors::topic_kind::payment || kind == actors::topic_kind::expiry);
+  }
 };
 
 } // namespace tt::adapters::kafka

@@ -22,4 +22,22 @@ std::variant<client_handle, std::string> make_client(rd_kafka_type_t type, conf_
   return rk;
 }
 
+std::variant<std::vector<int32_t>, std::string>
+partitions_of(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
+  std::unique_ptr<rd_kafka_topic_t, topic_deleter> handle{
+      rd_kafka_topic_new(rk, topic.c_str(), nullptr)};
+  const rd_kafka_metadata_t* meta = nullptr;
+  if (auto err = rd_kafka_metadata(rk, 0, handle.get(), &meta, timeout_ms))
+    return "metadata of " + topic + ": " + rd_kafka_err2str(err);
+  std::vector<int32_t> out;
+  for (int t = 0; t < meta->topic_cnt; ++t)
+    if (meta->topics[t].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      for (int p = 0; p < meta->topics[t].partition_cnt; ++p)
+        out.push_back(meta->topics[t].partitions[p].id);
+  rd_kafka_metadata_destroy(meta);
+  if (out.empty())
+    return "topic " + topic + " has no partitions";
+  return out;
+}
+
 } // namespace tt::adapters::kafka

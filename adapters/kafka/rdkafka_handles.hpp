@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
 
@@ -37,5 +38,10 @@ std::variant<conf_handle, std::string> make_conf(const std::map<std::string, std
 
 /// Creates a client from `conf` (which it takes over), or says why not.
 std::variant<client_handle, std::string> make_client(rd_kafka_type_t type, conf_handle conf);
+
+/// The partition ids of `topic` as the brokers report them within `timeout_ms`, or why not (the
+/// brokers did not answer, the topic does not exist or has no partitions).
+std::variant<std::vector<int32_t>, std::string>
+partitions_of(rd_kafka_t* rk, const std::string& topic, int timeout_ms);
 
 } // namespace tt::adapters::kafka

@@ -18,20 +18,10 @@ std::variant<partition_list, std::string> ends_of(rd_kafka_t* rk,
                                                   const std::vector<std::string>& topics) {
   partition_list out{rd_kafka_topic_partition_list_new(0)};
   for (const auto& name : topics) {
-    auto* topic = rd_kafka_topic_new(rk, name.c_str(), nullptr);
-    const rd_kafka_metadata_t* meta = nullptr;
-    auto err = rd_kafka_metadata(rk, 0, topic, &meta, metadata_timeout_ms);
-    rd_kafka_topic_destroy(topic);
-    if (err)
-      return "update feed: metadata of " + name + ": " + rd_kafka_err2str(err);
-    std::vector<int32_t> partitions;
-    for (int t = 0; t < meta->topic_cnt; ++t)
-      if (meta->topics[t].err == RD_KAFKA_RESP_ERR_NO_ERROR)
-        for (int p = 0; p < meta->topics[t].partition_cnt; ++p)
-          partitions.push_back(meta->topics[t].partitions[p].id);
-    rd_kafka_metadata_destroy(meta);
-    if (partitions.empty())
-      return "update feed: topic " + name + " has no partitions";
+    auto known = partitions_of(rk, name, metadata_timeout_ms);
+    if (auto* err = std::get_if<std::string>(&known))
+      return "update feed: " + *err;
+    const auto& partitions = std::get<std::vector<int32_t>>(known);
     for (auto p : partitions) {
       int64_t low = 0, high = 0;
       if (auto e = rd_kafka_query_watermark_offsets(rk, name.c_str(), p, &low, &high,

@@ -3,9 +3,11 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include <caf/all.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/common/overloaded.hpp"
@@ -105,6 +107,15 @@ struct worker_consumer::impl {
   std::thread thread;
   std::atomic<int64_t> consumed{0}, retried{0}, dead{0}, lag{0}, in_hand{0};
   std::atomic<int32_t> assigned{0};
+  /// Clustered: shard moves not taken up yet (any thread), and the shards read now (consumer
+  /// thread).
+  struct shard_move {
+    bool serve = false;
+    std::vector<uint32_t> shards;
+  };
+  std::mutex moves_mutex;
+  std::vector<shard_move> moves;
+  std::set<uint32_t> serving;
 
   impl(const kafka_settings& s, actors::worker_actor w, actors::event_publisher& p,
        storage::snapshot_store* st)
@@ -222,6 +233,60 @@ struct worker_consumer::impl {
     });
   }
 
+  /// The worker topics' partitions of `shards`, at their committed offsets.
+  partition_list partitions_of_shards(const std::vector<uint32_t>& shards) const {
+    partition_list list{rd_kafka_topic_partition_list_new(static_cast<int>(2 * shards.size()))};
+    for (const auto* topic : {&settings.topics.payment, &settings.topics.expiry})
+      for (auto shard : shards)
+        rd_kafka_topic_partition_list_add(list.get(), topic->c_str(), static_cast<int32_t>(shard));
+    return list;
+  }
+
+  void take_moves() {
+    std::vector<shard_move> taken;
+    {
+      std::lock_guard lock{moves_mutex};
+      taken.swap(moves);
+    }
+    for (auto& m : taken) {
+      // A shard told twice (the host's first report may repeat a move) is read once.
+      std::vector<uint32_t> changed;
+      for (auto shard : m.shards)
+        if (m.serve ? serving.insert(shard).second : serving.erase(shard) != 0)
+          changed.push_back(shard);
+      if (changed.empty())
+        continue;
+      auto list = partitions_of_shards(changed);
+      if (m.serve) {
+        if (auto* err = rd_kafka_incremental_assign(consumer.get(), list.get())) {
+          spdlog::error("kafka: worker cannot read the partitions of shards {}: {}",
+                        fmt::join(changed, ","), rd_kafka_error_string(err));
+          rd_kafka_error_destroy(err);
+        }
+        continue;
+      }
+      commit(commit_mode::sync);
+      if (auto* err = rd_kafka_incremental_unassign(consumer.get(), list.get())) {
+        spdlog::error("kafka: worker cannot stop reading the partitions of shards {}: {}",
+                      fmt::join(changed, ","), rd_kafka_error_string(err));
+        rd_kafka_error_destroy(err);
+      }
+      drop_partitions(changed);
+    }
+  }
+
+  /// Forgets what is in hand from the partitions of `shards` (see release_shards).
+  void drop_partitions(const std::vector<uint32_t>& shards) {
+    std::set<partition_key> gone;
+    for (const auto* topic : {&settings.topics.payment, &settings.topics.expiry})
+      for (auto shard : shards)
+        gone.insert({*topic, static_cast<int32_t>(shard)});
+    for (const auto& p : gone)
+      offsets.forget(p);
+    for (auto it = hand.begin(); it != hand.end();)
+      it = gone.count(it->second.where) != 0 ? hand.erase(it) : std::next(it);
+  }
+
   void commit(commit_mode mode) { commit_offsets(consumer.get(), offsets.take_commits(), mode); }
 
   void measure_lag() {
@@ -249,6 +314,7 @@ struct worker_consumer::impl {
     auto next_commit = clock_type::now() + commit_interval;
     auto next_lag = clock_type::now();
     while (!stopping) {
+      take_moves();
       if (hand.size() < max_in_hand) {
         // One wait, then whatever else is already fetched.
         auto* m = rd_kafka_consumer_poll(consumer.get(), 50);
@@ -296,8 +362,11 @@ struct worker_consumer::impl {
 std::variant<std::unique_ptr<worker_consumer>, std::string>
 worker_consumer::start(const kafka_settings& settings, actors::worker_actor worker,
                        actors::event_publisher& publisher, storage::snapshot_store* store) {
-  auto client = join_group(settings, settings.client_id + "-worker", settings.group_id,
-                           {settings.topics.payment, settings.topics.expiry});
+  auto client_id = settings.client_id + "-worker";
+  auto client = settings.shard_partitions > 0
+                    ? group_client(settings, client_id, settings.group_id)
+                    : join_group(settings, client_id, settings.group_id,
+                                 {settings.topics.payment, settings.topics.expiry});
   if (auto* err = std::get_if<std::string>(&client))
     return *err;
   auto state = std::make_unique<impl>(settings, worker, publisher, store);
@@ -336,6 +405,16 @@ bool worker_consumer::wait_for_assignment(std::chrono::milliseconds timeout) con
   while (impl_->assigned == 0 && clock_type::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   return impl_->assigned > 0;
+}
+
+void worker_consumer::serve_shards(std::vector<uint32_t> shards) {
+  std::lock_guard lock{impl_->moves_mutex};
+  impl_->moves.push_back({true, std::move(shards)});
+}
+
+void worker_consumer::release_shards(std::vector<uint32_t> shards) {
+  std::lock_guard lock{impl_->moves_mutex};
+  impl_->moves.push_back({false, std::move(shards)});
 }
 
 consumer_stats worker_consumer::stats() const {

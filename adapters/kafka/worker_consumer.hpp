@@ -7,6 +7,11 @@
 /// is retried with doubling backoff; after max_attempts, or at once for bytes that are not one of
 /// our events, the event goes to the dead-letter topic (through the outbox, so it is not lost
 /// either) and its offset moves on.
+///
+/// A single node subscribes to the topics in the worker's group. A clustered node
+/// (kafka_settings::shard_partitions) reads the partitions of the shards it serves instead, as
+/// the shard host tells it (serve_shards / release_shards): every effect runs on the owner of
+/// its reservation, and a shard's effects move with the shard.
 
 #include <atomic>
 #include <chrono>
@@ -51,6 +56,14 @@ class worker_consumer {
   bool wait_for_assignment(std::chrono::milliseconds timeout) const;
 
   consumer_stats stats() const;
+
+  /// Clustered: read the worker topics' partitions of `shards` (served here from now on) from
+  /// their committed offsets. Thread-safe; taken up by the consumer's thread within ~50 ms.
+  void serve_shards(std::vector<uint32_t> shards);
+  /// Clustered: stop reading the partitions of `shards` (lost). What is finished is committed;
+  /// what is still in hand is dropped without a commit, a retry or a dead letter: the shard's
+  /// next owner reads it again from the committed offset. Thread-safe.
+  void release_shards(std::vector<uint32_t> shards);
 
  private:
   struct impl;

@@ -322,14 +322,27 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     return cannot_start(*err);
   auto consumer = std::move(std::get<0>(consumer_started));
   // Commits the offsets of what is done, leaves the group.
-  auto stop_consumer = defer_stop("worker consumer", [&consumer] { consumer.reset(); });
-  // Serving before the worker consumes would let the first holds and payments wait for it.
-  if (consumer->wait_for_assignment(std::chrono::seconds{15}))
+  auto stop_consumer = defer_stop("worker consumer", [&consumer, &cluster] {
+    if (cluster)
+      cluster->follow_serving(nullptr);
+    consumer.reset();
+  });
+  if (cluster) {
+    // A clustered worker reads the partitions of the shards served here, as they come and go.
+    cluster->follow_serving([c = consumer.get()](const auto& started, const auto& stopped) {
+      if (!started.empty())
+        c->serve_shards(started);
+      if (!stopped.empty())
+        c->release_shards(stopped);
+    });
+  } else if (consumer->wait_for_assignment(std::chrono::seconds{15})) {
+    // Serving before the worker consumes would let the first holds and payments wait for it.
     spdlog::info("kafka: worker consuming {} partitions (group {})",
                  consumer->stats().assigned_partitions, backbone.settings.group_id);
-  else
+  } else {
     spdlog::warn("kafka: the worker got no partitions within 15 s (other members may own them "
                  "all); holds still end by their backstop timer");
+  }
   // The probe reads the consumer, which stops after this actor.
   auto kafka_probe = [publisher = backbone.publisher, consumer = consumer.get(),
                       endpoint = backbone.settings.bootstrap_servers] {

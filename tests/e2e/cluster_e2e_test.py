@@ -9,6 +9,11 @@ cluster.enabled on loopback, driven through each node's gRPC port by python3-grp
   reported), every acknowledged hold is still there with its seats, no seat is held twice, and the
   inventory adds up; a new hold on a seat that was held is refused. The killed node restarts on its
   data directory and rejoins; everything still reads back through every node.
+- The worker follows the shards: with the events' backstop timers out of reach, a hold made
+  through a node that does not own the sale is paid for through another, and the approved payment
+  confirms it; a hold whose owner is SIGKILLed before its deadline is ended at its deadline by the
+  worker of the node that took the shard over (it reads the shard's partition of the expiry topic
+  from where the dead owner had committed).
 - Fencing: clients stream holds into the sale's owner; SIGSTOP it with holds in flight, let the
   group give its shard to a survivor, SIGCONT it. Every hold a client was told it has must be in
   the cluster afterwards, and no seat held twice. The negative control
@@ -28,6 +33,7 @@ import grpc
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
 from proto.common.v1 import errors_pb2  # noqa: E402
+from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
@@ -154,6 +160,58 @@ class ClusterTest(unittest.TestCase):
         for rid, (user, seats) in made.items():
             for node in c.nodes:
                 self.assertEqual(seat_ids(read(node, rid, user).reservation.seats), seats)
+
+
+class WorkerTest(unittest.TestCase):
+    HOLD_SECONDS = 20
+
+    def setUp(self):
+        # Only the worker may end or settle a hold here: the backstop is 10 minutes away.
+        self.cluster = start_cluster(self, ("--reservation.hold_seconds", str(self.HOLD_SECONDS),
+                                            "--reservation.expiry_backstop_ms", "600000",
+                                            "--payment.settle_delay_ms", "100"))
+
+    def test_effects_run_on_the_owner_and_follow_its_shard_through_a_failover(self):
+        c = self.cluster
+        shard = shard_of(EVENT)
+        owner = c.owner_of(shard)
+        others = [n for i, n in enumerate(c.nodes) if i != owner]
+        paid = hold(others[0], "payer", ["A-3-1"], "k-paid")
+        lapsing = hold(others[1], "sleeper", ["A-3-2"], "k-lapsing")
+        made_at = time.monotonic()
+        payments = payment_pb2_grpc.PaymentServiceStub(others[1].channel())
+        intent = payments.CreatePaymentIntent(payment_pb2.CreatePaymentIntentRequest(
+            reservation_id=paid.reservation_id, user_id="payer",
+            amount=paid.total_amount,
+            scenario=payment_pb2.PAYMENT_SCENARIO_APPROVE, idempotency_key="k-intent"), timeout=10)
+        payments.ProcessPayment(payment_pb2.ProcessPaymentRequest(
+            payment_intent_id=intent.payment_intent_id, idempotency_key="k-pay"), timeout=10)
+        confirmed = eventually(
+            "the approved payment confirming the hold",
+            lambda: read(others[0], paid.reservation_id, "payer").reservation.status,
+            until=lambda st: st == R.RESERVATION_STATUS_CONFIRMED, timeout=20, step=0.2)
+        self.assertEqual(confirmed, R.RESERVATION_STATUS_CONFIRMED)
+
+        c.nodes[owner].proc.send_signal(signal.SIGKILL)
+        c.nodes[owner].proc.wait()
+        eventually("a survivor serving shard %d" % shard, lambda: c.owner_of(shard),
+                   until=lambda i: i is not None, timeout=60, step=0.1)
+        # Restored before its deadline, so the restore itself did not end it.
+        self.assertLess(time.monotonic() - made_at, self.HOLD_SECONDS - 2,
+                        "the shard moved too slowly for this test to prove anything")
+        survivor = c.live()[0]
+        self.assertEqual(read(survivor, lapsing.reservation_id, "sleeper").reservation.status,
+                         R.RESERVATION_STATUS_HOLD)
+        ended = eventually(
+            "the new owner's worker ending the lapsed hold",
+            lambda: read(survivor, lapsing.reservation_id, "sleeper").reservation.status,
+            until=lambda st: st == R.RESERVATION_STATUS_EXPIRED,
+            timeout=self.HOLD_SECONDS + 20, step=0.2)
+        self.assertEqual(ended, R.RESERVATION_STATUS_EXPIRED)
+        self.assertGreaterEqual(time.monotonic() - made_at, self.HOLD_SECONDS - 1)
+        free = inventory_pb2_grpc.InventoryServiceStub(survivor.channel()).CheckAvailability(
+            inventory_pb2.CheckAvailabilityRequest(event_id=EVENT, seat_ids=["A-3-2"]), timeout=10)
+        self.assertTrue(free.available)
 
 
 def settled_read(node, rid, user):
