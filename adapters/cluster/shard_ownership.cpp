@@ -188,9 +188,11 @@ void shard_ownership::on_rebalance(rd_kafka_resp_err_t err,
   }
   {
     // Waits for the confirms in flight: after this, no confirm of these shards succeeds here.
+    ++revoking_;
     std::unique_lock lock{fence_};
     for (auto s : shards)
       owned_.erase(s);
+    --revoking_;
   }
   if (!shards.empty()) {
     ++moves_;
@@ -231,22 +233,32 @@ std::optional<std::string> shard_ownership::confirm(const std::vector<shard_posi
   auto give_up_at = std::chrono::steady_clock::now() + rebalance_patience;
   for (;;) {
     commit_result result;
+    bool yielded = false;
     {
       std::shared_lock lock{fence_};
-      for (const auto& p : positions)
-        if (owned_.count(p.shard) == 0)
-          return fmt::format("shard {} is not owned by this node", p.shard);
-      auto list = commit_list(settings_.topic, positions);
-      // No queue: librdkafka serves the callback inside this call, once the coordinator
-      // answered, with each partition's own error.
-      auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
-      if (!result.done)
-        result.err = err;
+      // A revocation waiting for the fence goes first (the lock alone would let confirm after
+      // confirm overtake it while the group waits for this member to rejoin, and the group
+      // evicts a member that does not rejoin in time).
+      yielded = revoking_.load() > 0;
+      if (!yielded) {
+        for (const auto& p : positions)
+          if (owned_.count(p.shard) == 0)
+            return fmt::format("shard {} is not owned by this node", p.shard);
+        auto list = commit_list(settings_.topic, positions);
+        // No queue: librdkafka serves the callback inside this call, once the coordinator
+        // answered, with each partition's own error.
+        auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
+        if (!result.done)
+          result.err = err;
+      }
     }
-    if (!result.err)
+    if (!yielded && !result.err)
       return std::nullopt;
-    if (!retriable(result.err) || std::chrono::steady_clock::now() >= give_up_at)
+    auto late = std::chrono::steady_clock::now() >= give_up_at;
+    if (!yielded && (!retriable(result.err) || late))
       return fmt::format("the group refused the commit: {}", rd_kafka_err2str(result.err));
+    if (yielded && late)
+      return std::string{"the group is still moving shards"};
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
 }

@@ -118,6 +118,8 @@ class shard_ownership {
   /// Shared by confirms, exclusive for a revocation: the local half of the fence.
   mutable std::shared_mutex fence_;
   std::set<uint32_t> owned_; // under fence_
+  /// Revocations waiting for fence_: new confirms wait until they are through.
+  std::atomic<int> revoking_{0};
   std::atomic<uint64_t> moves_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
