@@ -8,7 +8,8 @@
 #        ops/cluster.sh status [--dir DIR]
 # Defaults: 3 nodes, base port 8081, 64 shards, DIR the repository's data/cluster (the pids, logs
 # and nodes' data), a 60 s wait for every node to serve, a 15 s grace after SIGTERM before stop
-# sends SIGKILL. Nodes read ops/configs/node.yaml, then the cluster's settings, then NODE_FLAGs
+# sends SIGKILL. Nodes read ops/configs/node.yaml, then the cluster's settings (a 3 s session
+# timeout, which tacos-broker allows: a killed node's shards move in ~5 s), then NODE_FLAGs
 # (`-- --log.level=debug`); they share a queue and webhook secret made for the run. The broker
 # keeps nothing on disk, so a cluster started again over old data finds its changelog empty:
 # --fresh deletes DIR's data first. start sets up and builds like run.sh (TT_BUILD_DIR: another
@@ -33,7 +34,7 @@ command=$1
 shift
 case $command in
   start | stop | status) ;;
-  -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
   *) usage_error "unknown command '$command'" ;;
 esac
 nodes=3 base_port=8081 shards=64 dir=$root/data/cluster fresh=false timeout=60 grace=15
@@ -41,7 +42,7 @@ node_flags=()
 while [ $# -gt 0 ]; do
   option=$1
   case $command:$option in
-    *:-h | *:--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *:-h | *:--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
     start:--fresh) fresh=true ;;
     start:--)
       shift
@@ -235,6 +236,7 @@ for i in $(seq "$nodes"); do
   setsid "$node_bin" --config ops/configs/node.yaml --node.id="node-$i" --grpc.listen="$address" \
     --storage.data_dir="$dir/node-$i" --kafka.bootstrap_servers="$broker" \
     --cluster.enabled=true --cluster.advertise="$address" --cluster.shards="$shards" \
+    --cluster.session_timeout_ms=3000 \
     "${node_flags[@]}" </dev/null >"$dir/node-$i.log" 2>&1 &
   record "node-$i" $! "$node_bin" "$address" "$dir/node-$i" "$dir/node-$i.log"
 done

@@ -30,7 +30,7 @@ struct cluster_settings {
   std::string group_id = "tt-shards";
   std::string shard_topic = "tt.shards";
   std::string members_topic = "tt.members";
-  std::chrono::milliseconds session_timeout{3000};
+  std::chrono::milliseconds session_timeout{6000};
   std::chrono::milliseconds announce_interval{1000};
   uint32_t shard_count = 64;
   /// Negative control only (testing.unsafe_skip_fence): changelog writes are acknowledged

@@ -56,8 +56,9 @@ struct ownership_settings {
   /// This node's id (the member's client.id, for the broker's logs).
   std::string node_id;
   /// How long a silent member (crashed, paused) keeps its shards. The embedded broker moves
-  /// them after about twice this (measured: issue #30).
-  std::chrono::milliseconds session_timeout{3000};
+  /// them after about twice this (measured: issue #30). A real Kafka refuses a session timeout
+  /// below its group.min.session.timeout.ms (6000 by default).
+  std::chrono::milliseconds session_timeout{6000};
 };
 
 /// How a member stopped owning shards: the group asked for them (a rebalance), or it learned

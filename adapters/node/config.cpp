@@ -144,7 +144,8 @@ const std::vector<setting>& settings() {
        "where nodes announce their address and shards (one partition)",
        text(&node_config::cluster_members_topic), show(&node_config::cluster_members_topic)},
       {"cluster.session_timeout_ms", "TT_CLUSTER_SESSION_TIMEOUT_MS",
-       "a silent node keeps its shards this long (the embedded broker moves them after ~2x)",
+       "a silent node keeps its shards this long (a real Kafka accepts 6000 and up by default; "
+       "tacos-broker any, and moves them after ~2x)",
        integer(&node_config::cluster_session_timeout_ms, 1000, 300000),
        show(&node_config::cluster_session_timeout_ms)},
       {"cluster.announce_interval_ms", "TT_CLUSTER_ANNOUNCE_INTERVAL_MS",

@@ -33,7 +33,7 @@ struct node_config {
   std::string cluster_group_id = "tt-shards";
   std::string cluster_shard_topic = "tt.shards";
   std::string cluster_members_topic = "tt.members";
-  int64_t cluster_session_timeout_ms = 3000;
+  int64_t cluster_session_timeout_ms = 6000;
   int64_t cluster_announce_interval_ms = 1000;
   int64_t cluster_move_wait_ms = 5000;
   int64_t hold_seconds = 60;

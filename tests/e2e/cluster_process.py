@@ -66,6 +66,8 @@ class Cluster:
         node = NodeProcess(self.tacosd, "--grpc.listen", address, "--node.id", "node-%d" % i,
                            "--kafka.bootstrap_servers", self.broker.bootstrap,
                            "--cluster.enabled", "true", "--cluster.advertise", address,
+                           # tacos-broker takes any; a killed node's shards move in ~5 s.
+                           "--cluster.session_timeout_ms", "3000",
                            "--catalog.dir", self.catalog_dir, *self.flags,
                            data_dir=self.data_dirs[i])
         return node.start(timeout=60)
