@@ -15,7 +15,7 @@ kafka_publisher::start(const kafka_settings& settings, storage::snapshot_store* 
       {"client.id", settings.client_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
-      {"linger.ms", "20"},
+      {"linger.ms", std::to_string(settings.linger.count())},
       // The embedded broker keeps ~5 MiB per partition and drops the oldest beyond it, and a
       // restarted worker needs the expiry event of every live hold: lz4 batches fit four to five
       // times as many events in that window (tests/adapters/kafka/embedded_cluster_test.cpp).

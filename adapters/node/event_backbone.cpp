@@ -16,8 +16,10 @@ adapters::kafka::kafka_settings kafka_settings_of(const node_config& cfg) {
   s.embedded_partitions = static_cast<int>(cfg.kafka_embedded_partitions);
   s.max_attempts = static_cast<int>(cfg.kafka_max_attempts);
   s.retry_backoff = std::chrono::milliseconds{cfg.kafka_retry_backoff_ms};
-  if (cfg.cluster_enabled)
+  if (cfg.cluster_enabled) {
     s.shard_partitions = static_cast<uint32_t>(cfg.shards);
+    s.linger = std::chrono::milliseconds{0};
+  }
   return s;
 }
 
