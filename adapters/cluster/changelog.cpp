@@ -21,20 +21,52 @@ std::optional<storage::entity_kind> kind_named(std::string_view name) {
   return std::nullopt;
 }
 
+void encode_mutation(const storage::mutation& m, pb::ChangelogMutation& out) {
+  out.set_kind(std::string{storage::to_string(m.kind)});
+  out.set_key(m.key);
+  if (m.value)
+    out.set_value(*m.value);
+  if (m.expires_at_ms)
+    out.set_expires_at_ms(*m.expires_at_ms);
+}
+
 std::string encode_batch(int64_t claim, const std::vector<storage::mutation>& batch) {
   pb::ChangelogRecord record;
   record.set_claim(claim);
   auto* body = record.mutable_batch();
-  for (const auto& m : batch) {
-    auto* out = body->add_mutations();
-    out->set_kind(std::string{storage::to_string(m.kind)});
-    out->set_key(m.key);
-    if (m.value)
-      out->set_value(*m.value);
-    if (m.expires_at_ms)
-      out->set_expires_at_ms(*m.expires_at_ms);
-  }
+  for (const auto& m : batch)
+    encode_mutation(m, *body->add_mutations());
   return record.SerializeAsString();
+}
+
+/// A snapshot part stays well under the brokers' default message size (1 MB).
+constexpr size_t snapshot_part_bytes = 256 * 1024;
+
+/// The records of a snapshot of `state` covering the log before `covers_until`, under `claim`.
+std::vector<std::string> encode_snapshot(int64_t claim, int64_t covers_until,
+                                         const restored_shard& state) {
+  std::vector<pb::ChangelogRecord> parts(1);
+  size_t bytes = 0;
+  for (const auto& m : state.records) {
+    if (bytes >= snapshot_part_bytes) {
+      parts.emplace_back();
+      bytes = 0;
+    }
+    encode_mutation(m, *parts.back().mutable_snapshot()->add_mutations());
+    bytes += m.key.size() + (m.value ? m.value->size() : 0) + 16;
+  }
+  parts.front().mutable_snapshot()->mutable_previous_claims()->insert(state.previous_claims.begin(),
+                                                                      state.previous_claims.end());
+  std::vector<std::string> out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    parts[i].set_claim(claim);
+    auto* s = parts[i].mutable_snapshot();
+    s->set_covers_until(covers_until);
+    s->set_part(static_cast<int32_t>(i));
+    s->set_parts(static_cast<int32_t>(parts.size()));
+    out.push_back(parts[i].SerializeAsString());
+  }
+  return out;
 }
 
 } // namespace
@@ -73,10 +105,16 @@ changelog::start(const changelog_settings& settings, shard_ownership* group, boo
   self->confirmer_ = std::thread{[s = self.get()] {
     s->run_confirmer();
   }};
+  self->snapshotter_ = std::thread{[s = self.get()] {
+    s->run_snapshots();
+  }};
   return self;
 }
 
 changelog::~changelog() {
+  // The snapshot under way (if any) still gets its appends answered by the confirmer.
+  snapshots_stopping_ = true;
+  snapshotter_.join();
   rd_kafka_flush(producer_.get(), 10'000);
   stopping_ = true;
   wake_.notify_all();
@@ -146,8 +184,15 @@ void changelog::run_confirmer() {
         f = {p->shard, p->offset + 1, p->claim < 0 ? p->offset : p->claim};
     }
     std::vector<shard_position> positions;
-    for (const auto& [shard, f] : furthest)
-      positions.push_back(f);
+    {
+      std::lock_guard lock{shards_mutex_};
+      for (auto& [shard, f] : furthest) {
+        auto known = shards_.find(shard);
+        if (known != shards_.end())
+          f.snapshot = known->second.snapshot;
+        positions.push_back(f);
+      }
+    }
     std::optional<std::string> refused;
     if (group_ != nullptr && !positions.empty()) {
       if (fenced_)
@@ -168,21 +213,13 @@ std::variant<int64_t, std::string> changelog::claim(uint32_t shard, int64_t prev
   pb::ChangelogRecord record;
   record.mutable_claim_taken()->set_node_id(settings_.node_id);
   record.mutable_claim_taken()->set_previous_claim(previous);
-  auto answer = std::make_shared<std::promise<std::variant<int64_t, std::string>>>();
-  auto p = std::make_unique<pending>();
-  auto* raw = p.get();
-  p->done = [answer, raw](std::optional<std::string> error) {
-    if (error)
-      answer->set_value(*error);
-    else
-      answer->set_value(raw->offset);
-  };
-  auto result = answer->get_future();
-  produce(shard, record.SerializeAsString(), std::move(p));
-  if (result.wait_for(limit) != std::future_status::ready)
-    return fmt::format("changelog: no answer to the claim on shard {} within {} ms", shard,
-                       limit.count());
-  return result.get();
+  // A claim record is written under no claim: its own offset is the claim.
+  auto claimed = append_and_wait(shard, -1, record.SerializeAsString(), limit);
+  if (auto* offset = std::get_if<int64_t>(&claimed)) {
+    std::lock_guard lock{shards_mutex_};
+    shards_[shard].claim = *offset;
+  }
+  return claimed;
 }
 
 void changelog::append(uint32_t shard, int64_t claim, const std::vector<storage::mutation>& batch,
@@ -190,11 +227,138 @@ void changelog::append(uint32_t shard, int64_t claim, const std::vector<storage:
   auto p = std::make_unique<pending>();
   p->claim = claim;
   p->done = std::move(done);
-  produce(shard, encode_batch(claim, batch), std::move(p));
+  auto value = encode_batch(claim, batch);
+  {
+    std::lock_guard lock{shards_mutex_};
+    auto& s = shards_[shard];
+    s.claim = claim;
+    s.bytes_since_snapshot += static_cast<int64_t>(value.size());
+  }
+  produce(shard, value, std::move(p));
+}
+
+std::variant<int64_t, std::string> changelog::append_and_wait(uint32_t shard, int64_t claim,
+                                                              const std::string& value,
+                                                              std::chrono::milliseconds limit) {
+  auto answer = std::make_shared<std::promise<std::variant<int64_t, std::string>>>();
+  auto p = std::make_unique<pending>();
+  auto* raw = p.get();
+  p->claim = claim;
+  p->done = [answer, raw](std::optional<std::string> error) {
+    if (error)
+      answer->set_value(*error);
+    else
+      answer->set_value(raw->offset);
+  };
+  auto result = answer->get_future();
+  produce(shard, value, std::move(p));
+  if (result.wait_for(limit) != std::future_status::ready)
+    return fmt::format("changelog: no answer from shard {}'s partition within {} ms", shard,
+                       limit.count());
+  return result.get();
+}
+
+void changelog::adopt(uint32_t shard, snapshot_ref from, int64_t tail_bytes) {
+  std::lock_guard lock{shards_mutex_};
+  auto& s = shards_[shard];
+  s.snapshot = from;
+  s.bytes_since_snapshot = tail_bytes;
+}
+
+void changelog::forget(uint32_t shard) {
+  std::lock_guard lock{shards_mutex_};
+  shards_.erase(shard);
+}
+
+snapshot_ref changelog::latest_snapshot(uint32_t shard) const {
+  std::lock_guard lock{shards_mutex_};
+  auto it = shards_.find(shard);
+  return it == shards_.end() ? snapshot_ref{} : it->second.snapshot;
+}
+
+std::optional<std::string> changelog::snapshot(uint32_t shard, int64_t claim,
+                                               std::chrono::milliseconds limit) {
+  snapshot_ref from;
+  int64_t appended_before = 0;
+  {
+    std::lock_guard lock{shards_mutex_};
+    auto& s = shards_[shard];
+    from = s.snapshot;
+    appended_before = s.bytes_since_snapshot;
+  }
+  // Everything the log holds now, replayed as a restore would (the same chain of claims, with
+  // this node's claim the latest): the snapshot is exactly what a restore up to here yields.
+  int64_t low = 0, end = 0;
+  if (auto err = rd_kafka_query_watermark_offsets(producer_.get(), settings_.topic.c_str(),
+                                                  static_cast<int32_t>(shard), &low, &end,
+                                                  static_cast<int>(limit.count())))
+    return fmt::format("changelog: shard {}: cannot read its end: {}", shard,
+                       rd_kafka_err2str(err));
+  auto replayed = restore(shard, end, claim, from, limit);
+  if (auto* err = std::get_if<std::string>(&replayed))
+    return *err;
+  snapshot_ref made{-1, end};
+  int64_t last = -1;
+  for (const auto& part : encode_snapshot(claim, end, std::get<restored_shard>(replayed))) {
+    auto offset = append_and_wait(shard, claim, part, limit);
+    if (auto* err = std::get_if<std::string>(&offset))
+      return *err;
+    last = std::get<int64_t>(offset);
+    if (made.parts_at < 0)
+      made.parts_at = last;
+  }
+  {
+    std::lock_guard lock{shards_mutex_};
+    auto& s = shards_[shard];
+    s.snapshot = made;
+    s.bytes_since_snapshot = std::max<int64_t>(0, s.bytes_since_snapshot - appended_before);
+  }
+  // The group's metadata names it from the next confirm on; one now, so that a node dying
+  // before its next write still hands it on.
+  if (group_ == nullptr)
+    return std::nullopt;
+  std::vector<shard_position> position{{shard, last + 1, claim, made}};
+  if (!fenced_) {
+    group_->record_unfenced(position);
+    return std::nullopt;
+  }
+  return group_->confirm(position);
+}
+
+void changelog::run_snapshots() {
+  auto next = std::chrono::steady_clock::now() + settings_.snapshot_check;
+  while (!snapshots_stopping_.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    if (std::chrono::steady_clock::now() < next)
+      continue;
+    next = std::chrono::steady_clock::now() + settings_.snapshot_check;
+    std::vector<std::pair<uint32_t, int64_t>> due;
+    {
+      std::lock_guard lock{shards_mutex_};
+      for (const auto& [shard, s] : shards_)
+        if (s.claim >= 0 && s.bytes_since_snapshot >= settings_.snapshot_every_bytes)
+          due.emplace_back(shard, s.claim);
+    }
+    for (const auto& [shard, claim] : due) {
+      if (snapshots_stopping_.load())
+        return;
+      auto started = std::chrono::steady_clock::now();
+      if (auto err = snapshot(shard, claim, std::chrono::seconds{30})) {
+        spdlog::warn("cluster: no snapshot of shard {} this time: {}", shard, *err);
+        continue;
+      }
+      auto s = latest_snapshot(shard);
+      spdlog::info("cluster: snapshot of shard {} up to offset {} (parts from {}) in {} ms", shard,
+                   s.covers_until, s.parts_at,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count());
+    }
+  }
 }
 
 std::variant<restored_shard, std::string>
-changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed,
+changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed, snapshot_ref from,
                    std::chrono::milliseconds limit) const {
   restored_shard out;
   if (until <= 0)
@@ -224,19 +388,24 @@ changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed,
                                                   &low, &high, static_cast<int>(limit.count())))
     return fmt::format("changelog: shard {}: cannot read its bounds: {}", shard,
                        rd_kafka_err2str(err));
-  if (low > 0)
-    return fmt::format("changelog: shard {} starts at offset {}: the broker dropped the records "
-                       "before it, so its state cannot be restored; refusing to serve it",
-                       shard, low);
-  kafka::partition_list from{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(from.get(), settings_.topic.c_str(), partition)->offset = 0;
-  if (auto err = rd_kafka_assign(rk.get(), from.get()))
+  // From the snapshot's end when there is one: its parts come later and hold what was before.
+  auto start = from.exists() ? from.covers_until : 0;
+  if (low > start)
+    return fmt::format("changelog: shard {} starts at offset {}, past {} where its restore must "
+                       "start{}: the broker dropped records it needs, so its state cannot be "
+                       "restored; refusing to serve it",
+                       shard, low, start, from.exists() ? " (its latest snapshot's end)" : "");
+  kafka::partition_list begin{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(begin.get(), settings_.topic.c_str(), partition)->offset =
+      start;
+  if (auto err = rd_kafka_assign(rk.get(), begin.get()))
     return fmt::format("changelog: shard {}: {}", shard, rd_kafka_err2str(err));
 
   // Read first, then judge: which claims are legitimate is known only from the whole chain.
   std::vector<std::pair<int64_t, pb::ChangelogRecord>> log;
-  std::map<int64_t, int64_t> previous_of; // claim record offset -> the claim it names before it
-  int64_t next = 0;
+  std::map<int64_t, int64_t>& previous_of = out.previous_claims;
+  std::map<int32_t, pb::ChangelogSnapshot> parts; // of the snapshot `from`, by part number
+  int64_t next = start;
   auto give_up_at = std::chrono::steady_clock::now() + limit;
   while (next < until) {
     if (std::chrono::steady_clock::now() >= give_up_at)
@@ -260,10 +429,49 @@ changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed,
     pb::ChangelogRecord record;
     if (!record.ParseFromArray(m->payload, static_cast<int>(m->len)))
       return fmt::format("changelog: shard {}: record {} does not decode", shard, m->offset);
-    if (record.has_claim_taken())
+    if (record.has_claim_taken()) {
       previous_of[m->offset] = record.claim_taken().previous_claim();
-    else if (record.has_batch())
+    } else if (record.has_batch()) {
+      out.tail_bytes += static_cast<int64_t>(m->len);
       log.emplace_back(m->offset, std::move(record));
+    } else if (record.has_snapshot() && from.exists() &&
+               record.snapshot().covers_until() == from.covers_until) {
+      // Other snapshots' parts (older ones, or one a replaced owner did not finish) are skipped.
+      parts[record.snapshot().part()] = std::move(*record.mutable_snapshot());
+    }
+  }
+  std::map<std::pair<storage::entity_kind, std::string>, storage::mutation> state;
+  auto apply = [&](int64_t offset, const pb::ChangelogMutation& mu) -> std::optional<std::string> {
+    auto kind = kind_named(mu.kind());
+    if (!kind)
+      return fmt::format("changelog: shard {}: record {} names an unknown kind '{}'", shard, offset,
+                         mu.kind());
+    auto key = std::make_pair(*kind, mu.key());
+    if (!mu.has_value()) {
+      state.erase(key);
+      return std::nullopt;
+    }
+    storage::mutation put{*kind, mu.key(), mu.value(), std::nullopt};
+    if (mu.has_expires_at_ms())
+      put.expires_at_ms = mu.expires_at_ms();
+    state[key] = std::move(put);
+    return std::nullopt;
+  };
+  if (from.exists()) {
+    auto expected = parts.empty() ? 0 : parts.begin()->second.parts();
+    if (expected <= 0 || static_cast<int32_t>(parts.size()) != expected ||
+        parts.rbegin()->first != expected - 1)
+      return fmt::format("changelog: shard {}: {} of the parts of its snapshot at {} are in the "
+                         "log; refusing to serve it",
+                         shard, parts.size(), from.parts_at);
+    for (const auto& [number, part] : parts) {
+      for (const auto& mu : part.mutations())
+        if (auto err = apply(from.parts_at, mu))
+          return *err;
+      // Links read from the log itself win (there are none before the snapshot's end).
+      for (const auto& [claim, previous] : part.previous_claims())
+        previous_of.emplace(claim, previous);
+    }
   }
   // The legitimate claims: the chain back from the one the group confirmed last.
   std::set<int64_t> chain;
@@ -281,28 +489,15 @@ changelog::restore(uint32_t shard, int64_t until, int64_t last_confirmed,
     auto successor = chain.upper_bound(claim);
     return offset < (successor == chain.end() ? until : *successor);
   };
-  std::map<std::pair<storage::entity_kind, std::string>, storage::mutation> state;
   for (const auto& [offset, record] : log) {
     if (!counts(offset, record.claim())) {
       ++out.superseded;
       continue;
     }
     ++out.batches;
-    for (const auto& mu : record.batch().mutations()) {
-      auto kind = kind_named(mu.kind());
-      if (!kind)
-        return fmt::format("changelog: shard {}: record {} names an unknown kind '{}'", shard,
-                           offset, mu.kind());
-      auto key = std::make_pair(*kind, mu.key());
-      if (!mu.has_value()) {
-        state.erase(key);
-        continue;
-      }
-      storage::mutation put{*kind, mu.key(), mu.value(), std::nullopt};
-      if (mu.has_expires_at_ms())
-        put.expires_at_ms = mu.expires_at_ms();
-      state[key] = std::move(put);
-    }
+    for (const auto& mu : record.batch().mutations())
+      if (auto err = apply(offset, mu))
+        return *err;
   }
   out.records.reserve(state.size());
   for (auto& [key, m] : state)

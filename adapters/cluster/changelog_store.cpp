@@ -45,8 +45,11 @@ void changelog_store::serve(uint32_t shard, int64_t claim) {
 }
 
 void changelog_store::stop_serving(uint32_t shard) {
-  std::unique_lock lock{mutex_};
-  claims_.erase(shard);
+  {
+    std::unique_lock lock{mutex_};
+    claims_.erase(shard);
+  }
+  log_.forget(shard);
 }
 
 void changelog_store::commit(std::vector<storage::mutation> batch,

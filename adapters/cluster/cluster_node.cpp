@@ -25,8 +25,12 @@ cluster_node::join(const cluster_settings& settings,
   if (settings.unsafe_skip_fence)
     spdlog::warn("testing.unsafe_skip_fence is on: a stale owner may ACKNOWLEDGE writes for "
                  "shards it lost (double sales, lost writes)");
-  auto log = changelog::start({settings.bootstrap_servers, settings.shard_topic, settings.node_id},
-                              self->ownership_.get(), !settings.unsafe_skip_fence);
+  changelog_settings c;
+  c.bootstrap_servers = settings.bootstrap_servers;
+  c.topic = settings.shard_topic;
+  c.node_id = settings.node_id;
+  c.snapshot_every_bytes = settings.snapshot_every_bytes;
+  auto log = changelog::start(c, self->ownership_.get(), !settings.unsafe_skip_fence);
   if (auto* err = std::get_if<std::string>(&log))
     return *err;
   self->log_ = std::move(std::get<0>(log));

@@ -33,6 +33,8 @@ struct cluster_settings {
   std::chrono::milliseconds session_timeout{6000};
   std::chrono::milliseconds announce_interval{1000};
   uint32_t shard_count = 64;
+  /// changelog_settings::snapshot_every_bytes.
+  int64_t snapshot_every_bytes = 1 << 20;
   /// Negative control only (testing.unsafe_skip_fence): changelog writes are acknowledged
   /// without the group's fence.
   bool unsafe_skip_fence = false;

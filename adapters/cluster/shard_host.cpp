@@ -179,6 +179,7 @@ void shard_host::take(uint32_t shard) {
   auto started = std::chrono::steady_clock::now();
   auto refuse = [&](std::string why) {
     spdlog::error("cluster: shard {} NOT SERVED: {}", shard, why);
+    log_->forget(shard);
     std::lock_guard lock{mutex_};
     remove(states_.restoring, shard);
     states_.refused[shard] = std::move(why);
@@ -187,14 +188,18 @@ void shard_host::take(uint32_t shard) {
   auto confirmed = ownership_->confirmed_position(shard, claim_limit);
   if (!confirmed)
     return refuse("the group's committed claim of the shard could not be read");
+  // Before the claim: its confirm, like every later one, must name the latest snapshot.
+  log_->adopt(shard, confirmed->snapshot, 0);
   auto claimed = log_->claim(shard, confirmed->claim, claim_limit);
   if (auto* err = std::get_if<std::string>(&claimed))
     return refuse(*err);
   auto claim = std::get<int64_t>(claimed);
-  auto restored = log_->restore(shard, claim, confirmed->claim, replay_limit);
+  auto restored = log_->restore(shard, claim, confirmed->claim, confirmed->snapshot, replay_limit);
   if (auto* err = std::get_if<std::string>(&restored))
     return refuse(*err);
   auto& shard_state = std::get<restored_shard>(restored);
+  // A long tail since the last snapshot: the next one is due soon.
+  log_->adopt(shard, confirmed->snapshot, shard_state.tail_bytes);
   auto records = shard_state.records.size();
   if (auto err = replace_local_copy(shard, std::move(shard_state.records)))
     return refuse(*err);

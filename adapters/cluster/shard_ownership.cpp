@@ -26,19 +26,51 @@ shard_list shards_of(const rd_kafka_topic_partition_list_t* parts) {
 }
 
 constexpr std::string_view claim_prefix = "claim=";
+constexpr std::string_view snapshot_prefix = ";snapshot=";
 
-std::string claim_metadata(int64_t claim) {
-  return std::string{claim_prefix} + std::to_string(claim);
+/// "claim=<claim>", then ";snapshot=<first part>@<covers until>" once the shard has one.
+std::string position_metadata(const shard_position& p) {
+  auto text = std::string{claim_prefix} + std::to_string(p.claim);
+  if (p.snapshot.exists())
+    text += fmt::format("{}{}@{}", snapshot_prefix, p.snapshot.parts_at, p.snapshot.covers_until);
+  return text;
 }
 
-/// The claim a commit's metadata names; -1 for none (or not ours).
-int64_t claim_of_metadata(std::string_view text) {
+/// Reads a number at the front of `text` and drops it; nullopt when there is none.
+std::optional<int64_t> take_number(std::string_view& text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{})
+    return std::nullopt;
+  text.remove_prefix(static_cast<size_t>(end - text.data()));
+  return value;
+}
+
+/// The claim and snapshot a commit's metadata names; -1 for what it does not name (or what is
+/// not ours).
+void read_metadata(std::string_view text, shard_position& out) {
   if (text.substr(0, claim_prefix.size()) != claim_prefix)
-    return -1;
-  int64_t claim = -1;
-  auto digits = text.substr(claim_prefix.size());
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), claim);
-  return ec == std::errc{} && end == digits.data() + digits.size() ? claim : -1;
+    return;
+  text.remove_prefix(claim_prefix.size());
+  auto claim = take_number(text);
+  if (!claim)
+    return;
+  if (text.empty()) {
+    out.claim = *claim;
+    return;
+  }
+  if (text.substr(0, snapshot_prefix.size()) != snapshot_prefix)
+    return;
+  text.remove_prefix(snapshot_prefix.size());
+  auto parts_at = take_number(text);
+  if (!parts_at || text.empty() || text.front() != '@')
+    return;
+  text.remove_prefix(1);
+  auto covers_until = take_number(text);
+  if (!covers_until || !text.empty())
+    return;
+  out.claim = *claim;
+  out.snapshot = {*parts_at, *covers_until};
 }
 
 bool retriable(rd_kafka_resp_err_t err) {
@@ -71,7 +103,7 @@ kafka::partition_list commit_list(const std::string& topic,
         rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), static_cast<int32_t>(p.shard));
     e->offset = p.next_offset;
     // The list owns and frees its elements' metadata.
-    auto text = claim_metadata(p.claim);
+    auto text = position_metadata(p);
     e->metadata = std::malloc(text.size());
     std::memcpy(e->metadata, text.data(), text.size());
     e->metadata_size = text.size();
@@ -272,9 +304,9 @@ shard_ownership::confirmed_position(uint32_t shard, std::chrono::milliseconds li
       list->elems[0].err)
     return std::nullopt;
   const auto& e = list->elems[0];
-  shard_position out{shard, e.offset < 0 ? -1 : e.offset, -1};
+  shard_position out{shard, e.offset < 0 ? -1 : e.offset, -1, {}};
   if (e.metadata != nullptr)
-    out.claim = claim_of_metadata({static_cast<const char*>(e.metadata), e.metadata_size});
+    read_metadata({static_cast<const char*>(e.metadata), e.metadata_size}, out);
   return out;
 }
 

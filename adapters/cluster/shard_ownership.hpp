@@ -39,13 +39,25 @@ namespace tt::adapters::cluster {
 
 using shard_list = std::vector<uint32_t>; // ascending
 
-/// A shard's changelog position as the group records it: where the confirmed writes end, and the
-/// claim they were written under (the commit's metadata). The claims recorded this way form the
-/// chain of legitimate owners that replay trusts (changelog.hpp).
+/// Where a shard's latest complete snapshot is in its changelog (changelog.hpp): its first
+/// part's offset and the offset it covers the log up to. Both -1: none yet.
+struct snapshot_ref {
+  int64_t parts_at = -1;
+  int64_t covers_until = -1;
+  bool exists() const noexcept { return covers_until >= 0; }
+  bool operator==(const snapshot_ref& o) const noexcept {
+    return parts_at == o.parts_at && covers_until == o.covers_until;
+  }
+};
+
+/// A shard's changelog position as the group records it: where the confirmed writes end, the
+/// claim they were written under and the latest snapshot (the commit's metadata). The claims
+/// recorded this way form the chain of legitimate owners that replay trusts (changelog.hpp).
 struct shard_position {
   uint32_t shard = 0;
   int64_t next_offset = -1;
   int64_t claim = -1;
+  snapshot_ref snapshot = {};
 };
 
 struct ownership_settings {

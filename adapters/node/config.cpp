@@ -157,6 +157,12 @@ const std::vector<setting>& settings() {
        "before UNAVAILABLE with a retry hint",
        integer(&node_config::cluster_move_wait_ms, 0, 60000),
        show(&node_config::cluster_move_wait_ms)},
+      {"cluster.snapshot_every_bytes", "TT_CLUSTER_SNAPSHOT_EVERY_BYTES",
+       "a shard's owner writes a snapshot into its changelog after this many bytes of changes "
+       "(a restore reads the latest snapshot and what follows it; tacos-broker keeps ~5 MiB a "
+       "shard)",
+       integer(&node_config::cluster_snapshot_every_bytes, 16384, int64_t{1} << 32),
+       show(&node_config::cluster_snapshot_every_bytes)},
       {"reservation.hold_seconds", "TT_RESERVATION_HOLD_SECONDS", "how long a hold lasts",
        integer(&node_config::hold_seconds, 1, 3600), show(&node_config::hold_seconds)},
       {"reservation.max_extension_seconds", "TT_RESERVATION_MAX_EXTENSION_SECONDS",

@@ -167,6 +167,7 @@ join_cluster(const tt::node::node_config& cfg, std::shared_ptr<tt::storage::snap
   s.members_topic = cfg.cluster_members_topic;
   s.session_timeout = std::chrono::milliseconds{cfg.cluster_session_timeout_ms};
   s.announce_interval = std::chrono::milliseconds{cfg.cluster_announce_interval_ms};
+  s.snapshot_every_bytes = cfg.cluster_snapshot_every_bytes;
   s.shard_count = static_cast<uint32_t>(cfg.shards);
   s.unsafe_skip_fence = cfg.unsafe_skip_fence;
   return tt::adapters::cluster::cluster_node::join(s, std::move(local));

@@ -303,8 +303,11 @@ class FenceTest(unittest.TestCase):
                 lost.append((rid, got.status))
             holders.setdefault(seat, []).append(rid)
         double = {seat: rids for seat, rids in holders.items() if len(rids) > 1}
-        print("%d holds acknowledged, %d refused or failed; lost %d; seats sold twice %d" % (
-            len(acknowledged), len(errors), len(lost), len(double)))
+        snapshots = sum(n.log_text().count("cluster: snapshot of shard %d " % shard)
+                        for n in c.nodes)
+        print("%d holds acknowledged, %d refused or failed; lost %d; seats sold twice %d; "
+              "%d snapshots of the shard" % (len(acknowledged), len(errors), len(lost),
+                                             len(double), snapshots))
         return lost, double
 
     def test_a_paused_owner_acknowledges_nothing_for_the_shard_it_lost(self):

@@ -68,6 +68,8 @@ class Cluster:
                            "--cluster.enabled", "true", "--cluster.advertise", address,
                            # tacos-broker takes any; a killed node's shards move in ~5 s.
                            "--cluster.session_timeout_ms", "3000",
+                           # Snapshots every 32 KiB: the tests' restores read them.
+                           "--cluster.snapshot_every_bytes", "32768",
                            "--catalog.dir", self.catalog_dir, *self.flags,
                            data_dir=self.data_dirs[i])
         return node.start(timeout=60)

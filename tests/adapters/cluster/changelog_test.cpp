@@ -44,10 +44,13 @@ std::unique_ptr<cluster::shard_ownership> join(const std::string& bootstrap,
 }
 
 std::unique_ptr<cluster::changelog> open_log(const std::string& bootstrap, const std::string& id,
-                                             cluster::shard_ownership* fence) {
+                                             cluster::shard_ownership* fence,
+                                             int64_t snapshot_every_bytes = 1 << 20) {
   cluster::changelog_settings s;
   s.bootstrap_servers = bootstrap;
   s.node_id = id;
+  s.snapshot_every_bytes = snapshot_every_bytes;
+  s.snapshot_check = 100ms;
   auto started = cluster::changelog::start(s, fence);
   REQUIRE(std::holds_alternative<std::unique_ptr<cluster::changelog>>(started));
   return std::move(std::get<0>(started));
@@ -84,7 +87,7 @@ std::map<std::string, std::string> as_map(const cluster::restored_shard& r) {
 /// one batch written by a superseded or untrusted claim does not.
 void check_alice_and_bob_only(const std::string& bootstrap, uint32_t shard, int64_t head) {
   auto third = open_log(bootstrap, "node-c", nullptr);
-  auto restored = third->restore(shard, claim(*third, shard, head), head, 10s);
+  auto restored = third->restore(shard, claim(*third, shard, head), head, {}, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   auto& r = std::get<cluster::restored_shard>(restored);
   CHECK(as_map(r) ==
@@ -112,7 +115,7 @@ TEST_CASE("the next owner restores the latest value of every key, deletes applie
 
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
   auto taken = claim(*next, 2, confirmed->claim);
-  auto restored = next->restore(2, taken, confirmed->claim, 10s);
+  auto restored = next->restore(2, taken, confirmed->claim, {}, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   auto& r = std::get<cluster::restored_shard>(restored);
   CHECK(as_map(r) == std::map<std::string, std::string>{{"E/r1", "confirmed"}});
@@ -180,9 +183,74 @@ TEST_CASE("a shard whose changelog lost its oldest records refuses to restore") 
     REQUIRE_FALSE(append(*log, 3, c, {put("E/k" + std::to_string(i), big + std::to_string(i))}));
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
   auto taken = claim(*next, 3, c);
-  auto restored = next->restore(3, taken, c, 10s);
+  auto restored = next->restore(3, taken, c, {}, 10s);
   REQUIRE(std::holds_alternative<std::string>(restored));
   CHECK(std::get<std::string>(restored).find("refusing to serve") != std::string::npos);
+}
+
+TEST_CASE("a shard restores from its latest snapshot after the broker dropped what came before") {
+  auto broker = start_broker();
+  auto owner = join(broker->bootstrap(), "node-a");
+  REQUIRE(eventually([&] { return owner->owned().size() == shard_count; }));
+  // Snapshots only when asked here (the threshold is out of reach), so the test knows when.
+  auto log = open_log(broker->bootstrap(), "node-a", owner.get(), int64_t{1} << 40);
+  auto c = claim(*log, 3, -1);
+  REQUIRE_FALSE(append(*log, 3, c, {put("E/first", "kept by the snapshots"), put("E/gone", "x")}));
+  REQUIRE_FALSE(append(*log, 3, c, {erase("E/gone")}));
+  // 7 MiB over three keys: the broker keeps ~5 MiB, so the first records are dropped; a
+  // snapshot after every 1 MiB keeps the latest one and its tail inside what it keeps.
+  std::string big(256 * 1024, 'x');
+  for (int i = 0; i < 28; ++i) {
+    REQUIRE_FALSE(
+        append(*log, 3, c, {put("E/k" + std::to_string(i % 3), big + std::to_string(i))}));
+    if (i % 4 == 3)
+      REQUIRE_FALSE(log->snapshot(3, c, 10s));
+  }
+  REQUIRE_FALSE(append(*log, 3, c, {put("E/last", "after the last snapshot")}));
+  auto confirmed = owner->confirmed_position(3, 10s);
+  REQUIRE(confirmed);
+  CHECK(confirmed->claim == c);
+  REQUIRE(confirmed->snapshot.exists());
+  CHECK(confirmed->snapshot == log->latest_snapshot(3));
+
+  auto next = open_log(broker->bootstrap(), "node-b", nullptr);
+  auto taken = claim(*next, 3, confirmed->claim);
+  // The whole history is gone: without the snapshot the shard refuses to restore.
+  auto from_start = next->restore(3, taken, confirmed->claim, {}, 10s);
+  REQUIRE(std::holds_alternative<std::string>(from_start));
+  CHECK(std::get<std::string>(from_start).find("refusing to serve") != std::string::npos);
+  auto restored = next->restore(3, taken, confirmed->claim, confirmed->snapshot, 10s);
+  REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
+  CHECK(as_map(std::get<cluster::restored_shard>(restored)) ==
+        std::map<std::string, std::string>{{"E/first", "kept by the snapshots"},
+                                           {"E/k0", big + "27"},
+                                           {"E/k1", big + "25"},
+                                           {"E/k2", big + "26"},
+                                           {"E/last", "after the last snapshot"}});
+}
+
+TEST_CASE("the owner writes a snapshot by itself once enough was appended") {
+  auto broker = start_broker();
+  auto owner = join(broker->bootstrap(), "node-a");
+  REQUIRE(eventually([&] { return owner->owned().size() == shard_count; }));
+  auto log = open_log(broker->bootstrap(), "node-a", owner.get(), 64 * 1024);
+  auto c = claim(*log, 2, -1);
+  std::string value(16 * 1024, 'v');
+  for (int i = 0; i < 3; ++i)
+    REQUIRE_FALSE(append(*log, 2, c, {put("E/k" + std::to_string(i), value)}));
+  // 48 KiB: not due yet.
+  std::this_thread::sleep_for(500ms);
+  CHECK_FALSE(log->latest_snapshot(2).exists());
+  for (int i = 3; i < 6; ++i)
+    REQUIRE_FALSE(append(*log, 2, c, {put("E/k" + std::to_string(i), value)}));
+  REQUIRE(eventually([&] { return log->latest_snapshot(2).exists(); }));
+  auto confirmed = owner->confirmed_position(2, 10s);
+  REQUIRE(confirmed);
+  CHECK(confirmed->snapshot == log->latest_snapshot(2));
+  auto next = open_log(broker->bootstrap(), "node-b", nullptr);
+  auto restored = next->restore(2, claim(*next, 2, c), confirmed->claim, confirmed->snapshot, 10s);
+  REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
+  CHECK(std::get<cluster::restored_shard>(restored).records.size() == 6);
 }
 
 TEST_CASE("the clustered store writes a served shard to both copies and refuses the others") {
@@ -223,7 +291,7 @@ TEST_CASE("the clustered store writes a served shard to both copies and refuses 
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
   auto head = owner->confirmed_position(1, 5s);
   REQUIRE(head.has_value());
-  auto restored = next->restore(1, claim(*next, 1, head->claim), head->claim, 10s);
+  auto restored = next->restore(1, claim(*next, 1, head->claim), head->claim, {}, 10s);
   REQUIRE(std::holds_alternative<cluster::restored_shard>(restored));
   CHECK(as_map(std::get<cluster::restored_shard>(restored)) ==
         std::map<std::string, std::string>{{"1/r1", "held"}});
