@@ -64,6 +64,13 @@ bool body_fields::check(exchange& x) const {
   return false;
 }
 
+void hide_others(api_error& e) {
+  if (e.code != common::v1::ERROR_CODE_FORBIDDEN)
+    return;
+  e.code = common::v1::ERROR_CODE_NOT_FOUND;
+  e.message = "not found";
+}
+
 std::string rfc3339(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0)
     return {};

@@ -42,6 +42,11 @@ void ask(gateway& g, exchange_ptr x, const std::string& method_path,
                             });
 }
 
+/// For reads and writes of a reservation or payment the caller names by id: someone else's is
+/// answered as if it did not exist (the contract says FORBIDDEN; over HTTP that would confirm
+/// the id is real).
+void hide_others(api_error& e);
+
 /// The body's fields by name, each type-checked; the first problem is kept and answered by
 /// `check`.
 class body_fields {

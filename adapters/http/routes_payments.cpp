@@ -89,17 +89,20 @@ void payment_intent(gateway& g, exchange_ptr x) {
                        {"reservation_id", ex.body.value("reservation_id", "")},
                        {"client_secret", r.client_secret()},
                        {"expires_at", rfc3339(r.expires_at())}});
-      });
+      },
+      hide_others);
 }
 
 void payment_status(gateway& g, exchange_ptr x) {
   v1::GetPaymentStatusRequest req;
   req.set_payment_intent_id(x->params.at(0));
   req.set_user_id(x->user->user_id);
-  ask<v1::GetPaymentStatusResponse>(g, x, method("GetPaymentStatus"), req,
-                                    [](exchange& ex, v1::GetPaymentStatusResponse& r) {
-                                      ex.reply(200, payment_json(r.payment()));
-                                    });
+  ask<v1::GetPaymentStatusResponse>(
+      g, x, method("GetPaymentStatus"), req,
+      [](exchange& ex, v1::GetPaymentStatusResponse& r) {
+        ex.reply(200, payment_json(r.payment()));
+      },
+      hide_others);
 }
 
 void payment_process(gateway& g, exchange_ptr x) {
@@ -128,7 +131,8 @@ void payment_process(gateway& g, exchange_ptr x) {
           return;
         }
         process(g, x, intent);
-      });
+      },
+      hide_others);
 }
 
 } // namespace tt::adapters::http::routes

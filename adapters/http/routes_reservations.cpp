@@ -67,8 +67,7 @@ void reservation_create(gateway& g, exchange_ptr x) {
           seats.push_back(seat_json(s));
         }
         ex.reply(201, {{"reservation_id", r.reservation_id()},
-                       {"status",
-                        status_word(r.status())},
+                       {"status", status_word(r.status())},
                        {"event_id", ex.body.value("event_id", "")},
                        {"seat_ids", seat_ids},
                        {"seats", seats},
@@ -84,10 +83,12 @@ void reservation_get(gateway& g, exchange_ptr x) {
   v1::GetReservationRequest req;
   req.set_reservation_id(x->params.at(0));
   req.set_user_id(x->user->user_id);
-  ask<v1::GetReservationResponse>(g, x, method("GetReservation"), req,
-                                  [](exchange& ex, v1::GetReservationResponse& r) {
-                                    ex.reply(200, reservation_json(r.reservation()));
-                                  });
+  ask<v1::GetReservationResponse>(
+      g, x, method("GetReservation"), req,
+      [](exchange& ex, v1::GetReservationResponse& r) {
+        ex.reply(200, reservation_json(r.reservation()));
+      },
+      hide_others);
 }
 
 void reservation_list(gateway& g, exchange_ptr x) {
@@ -133,13 +134,14 @@ void reservation_confirm(gateway& g, exchange_ptr x) {
   if (!f.check(*x))
     return;
   ask<v1::ConfirmReservationResponse>(
-      g, x, method("ConfirmReservation"), req, [](exchange& ex, v1::ConfirmReservationResponse& r) {
+      g, x, method("ConfirmReservation"), req,
+      [](exchange& ex, v1::ConfirmReservationResponse& r) {
         ex.reply(200, {{"reservation_id", ex.params.at(0)},
                        {"order_id", r.order_id()},
-                       {"status",
-                        status_word(r.status())},
+                       {"status", status_word(r.status())},
                        {"confirmed_at", rfc3339(r.confirmed_at())}});
-      });
+      },
+      hide_others);
 }
 
 void reservation_cancel(gateway& g, exchange_ptr x) {
@@ -149,12 +151,13 @@ void reservation_cancel(gateway& g, exchange_ptr x) {
   if (!f.check(*x))
     return;
   ask<v1::CancelReservationResponse>(
-      g, x, method("CancelReservation"), req, [](exchange& ex, v1::CancelReservationResponse& r) {
+      g, x, method("CancelReservation"), req,
+      [](exchange& ex, v1::CancelReservationResponse& r) {
         ex.reply(200, {{"reservation_id", ex.params.at(0)},
-                       {"status",
-                        status_word(r.status())},
+                       {"status", status_word(r.status())},
                        {"cancelled_at", rfc3339(r.cancelled_at())}});
-      });
+      },
+      hide_others);
 }
 
 void reservation_extend(gateway& g, exchange_ptr x) {
@@ -165,13 +168,15 @@ void reservation_extend(gateway& g, exchange_ptr x) {
   if (!f.check(*x) || !fits_int32(*x, "extension_seconds", seconds))
     return;
   req.set_extension_seconds(static_cast<int32_t>(seconds));
-  ask<v1::ExtendHoldResponse>(g, x, method("ExtendHold"), req,
-                              [](exchange& ex, v1::ExtendHoldResponse& r) {
-                                ex.reply(200, {{"reservation_id", ex.params.at(0)},
-                                               {"hold_expires_at", rfc3339(r.new_expires_at())},
-                                               {"extended_seconds", r.extended_seconds()},
-                                               {"extension_allowed", r.extension_allowed()}});
-                              });
+  ask<v1::ExtendHoldResponse>(
+      g, x, method("ExtendHold"), req,
+      [](exchange& ex, v1::ExtendHoldResponse& r) {
+        ex.reply(200, {{"reservation_id", ex.params.at(0)},
+                       {"hold_expires_at", rfc3339(r.new_expires_at())},
+                       {"extended_seconds", r.extended_seconds()},
+                       {"extension_allowed", r.extension_allowed()}});
+      },
+      hide_others);
 }
 
 } // namespace tt::adapters::http::routes
