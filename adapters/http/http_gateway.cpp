@@ -29,12 +29,15 @@ http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel>
   if (auto* err = std::get_if<std::string>(&started))
     return "http: " + *err;
   out->port_ = std::get<int>(started);
+  out->drain_limit_ = options.drain_limit;
   return out;
 }
 
 http_gateway::~http_gateway() {
   if (server_)
     server_->stop();
+  if (gateway_)
+    gateway_->client().wait_idle(drain_limit_);
   gateway_.reset(); // waits for the hashing in progress
   if (users_)
     users_->wait_idle(registration_drain);

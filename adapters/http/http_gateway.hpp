@@ -1,9 +1,9 @@
 #pragma once
 /// The HTTP gateway as the node starts it: its users, its routes and its listener, started
 /// together and stopped in the one safe order (listener, then password hashing, then
-/// registrations waiting for the store). Start it after the gRPC server (it calls that server in
-/// process) and stop it after that server has drained, so that every contract call it made has
-/// been answered.
+/// registrations waiting for the store, contract calls still answering). Start it after the gRPC
+/// server (it calls that server in process) and stop it before that server: its stop waits for
+/// the calls it made.
 
 #include <memory>
 #include <string>
@@ -21,6 +21,8 @@ namespace tt::adapters::http {
 struct http_gateway_options {
   server_settings server;
   gateway_settings gateway;
+  /// How long a stop waits for contract calls in flight: the longest budget the server gives.
+  std::chrono::milliseconds drain_limit{30'000};
 };
 
 class http_gateway {
@@ -40,6 +42,7 @@ class http_gateway {
   std::unique_ptr<user_directory> users_;
   std::unique_ptr<gateway> gateway_;
   int port_ = 0;
+  std::chrono::milliseconds drain_limit_{0};
 };
 
 } // namespace tt::adapters::http

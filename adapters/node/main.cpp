@@ -430,10 +430,6 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
       grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
   tt::adapters::rpc::webhook_service_adapter webhooks{
       grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, webhook_secret};
-  // The HTTP gateway calls the gRPC server in process: it stops once that server has drained,
-  // so every call it made has been answered.
-  std::unique_ptr<tt::adapters::http::http_gateway> http;
-  auto stop_http = defer_stop("http gateway", [&http] { http.reset(); });
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started))
     return cannot_start("grpc: " + *err);
@@ -441,17 +437,25 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   auto stop_grpc = defer_stop("grpc server", [&grpc_server, &cfg] {
     grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
   });
+  // The HTTP gateway calls the gRPC server in process; its stop waits for the calls it made.
+  std::unique_ptr<tt::adapters::http::http_gateway> http;
+  auto close_http = [&http] {
+    http.reset();
+  };
+  std::optional<decltype(defer_stop("", close_http))> stop_http;
   if (cfg.http_listen != "off") {
     // Users are the node's own (not a shard's): kept in its local store, also in a cluster.
+    auto options = http_options_of(cfg);
+    options.drain_limit = opts.limits.max_timeout;
     auto opened = tt::adapters::http::http_gateway::start(
-        http_options_of(cfg), grpc_server.in_process_channel(), store.get(),
-        [dir = cfg.catalog_dir] {
+        std::move(options), grpc_server.in_process_channel(), store.get(), [dir = cfg.catalog_dir] {
           auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
           return catalog ? std::move(*catalog) : std::vector<tt::domain::event_definition>{};
         });
     if (auto* err = std::get_if<std::string>(&opened))
       return cannot_start(*err);
     http = std::move(std::get<0>(opened));
+    stop_http.emplace(defer_stop("http gateway", close_http));
   }
   // Tests and launchers read this line to learn the port (grpc.listen may ask for port 0).
   spdlog::info("grpc: serving {} contract services on port {} (node {})",

@@ -166,8 +166,9 @@ class HttpGatewayTest(unittest.TestCase):
         joined = self.api.call("POST", "/api/v1/queue/join", {"event_id": "queued-hall"},
                                token=token)
         self.assertEqual(joined.status, 202, joined.body)
-        self.assertEqual(joined.body["status"], "waiting")
-        self.assertGreaterEqual(joined.body["position_hint"], 1)
+        self.assertIn(joined.body["status"], ("waiting", "ready"))  # an empty room admits at once
+        if joined.body["status"] == "waiting":
+            self.assertGreaterEqual(joined.body["position_hint"], 1)
         wt = joined.body["waiting_token"]
         status = eventually("admission ready", lambda: self.api.call(
             "GET", "/api/v1/queue/status?token=" + wt, token=token).body,
