@@ -140,8 +140,16 @@ gateway::~gateway() {
   hashing_.join();
 }
 
-void gateway::hash_off_thread(std::function<void()> job) {
-  boost::asio::post(hashing_, std::move(job));
+bool gateway::hash_off_thread(std::function<void()> job) {
+  if (waiting_hashes_.fetch_add(1) >= max_waiting_hashes) {
+    --waiting_hashes_;
+    return false;
+  }
+  boost::asio::post(hashing_, [this, job = std::move(job)] {
+    --waiting_hashes_;
+    job();
+  });
+  return true;
 }
 
 std::string issue_token(const gateway_settings& s, const user_record& user) {

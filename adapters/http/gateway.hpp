@@ -8,6 +8,7 @@
 /// (register/login) live in user_directory; their password hashing runs on a worker thread of
 /// its own. Thread-safe: `handle` is called from the server's I/O threads.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -68,8 +69,12 @@ class gateway {
   const contract_client& client() const noexcept { return client_; }
   user_directory& users() noexcept { return users_; }
   std::vector<domain::event_definition> events() const { return catalog_(); }
-  /// Runs `job` on the password-hashing thread.
-  void hash_off_thread(std::function<void()> job);
+  /// Runs `job` on the password-hashing thread; false (and `job` dropped) when
+  /// `max_waiting_hashes` are already waiting there: a flood of logins must not queue without end.
+  bool hash_off_thread(std::function<void()> job);
+
+  /// Registrations and logins waiting for the hashing thread, at most (~50 ms each).
+  static constexpr size_t max_waiting_hashes = 64;
 
  private:
   std::optional<std::string> allowed_origin(const request& req) const;
@@ -83,6 +88,7 @@ class gateway {
   catalog_source catalog_;
   auth::jwt_verifier verifier_;
   rate_limiter limiter_;
+  std::atomic<size_t> waiting_hashes_{0};
   boost::asio::thread_pool hashing_{1};
 };
 

@@ -194,14 +194,13 @@ void http_server::accept() {
 void http_server::stop() {
   if (stopped_.exchange(true))
     return;
-  net::post(io_, [this] {
-    beast::error_code ignored;
-    acceptor_.close(ignored);
-  });
   io_.stop();
   for (auto& t : threads_)
     t.join();
   threads_.clear();
+  // No I/O thread runs now: the acceptor is ours to close (new connections are refused at once).
+  beast::error_code ignored;
+  acceptor_.close(ignored);
 }
 
 } // namespace tt::adapters::http

@@ -21,6 +21,10 @@ api_error api_error_of(const failure& f) {
   return {rpc::map_code(f.code).code, f.message, {}};
 }
 
+void busy(exchange& x) {
+  x.fail(common::v1::ERROR_CODE_UNAVAILABLE, "too many sign-ins in progress; retry shortly");
+}
+
 } // namespace
 
 void register_user(gateway& g, exchange_ptr x) {
@@ -30,7 +34,7 @@ void register_user(gateway& g, exchange_ptr x) {
   f.require("password", u.password);
   if (!f.check(*x))
     return;
-  g.hash_off_thread([&g, x, u = std::move(u)]() mutable {
+  bool queued = g.hash_off_thread([&g, x, u = std::move(u)]() mutable {
     // The store answers on its writer thread, possibly after the gateway stopped: the answer
     // needs nothing of the gateway's but its settings.
     g.users().add(std::move(u), system_clock_source{}.now(),
@@ -45,6 +49,8 @@ void register_user(gateway& g, exchange_ptr x) {
                     x->fail(e);
                   });
   });
+  if (!queued)
+    busy(*x);
 }
 
 void login(gateway& g, exchange_ptr x) {
@@ -55,17 +61,20 @@ void login(gateway& g, exchange_ptr x) {
   f.require("password", password);
   if (!f.check(*x))
     return;
-  g.hash_off_thread([&g, x, username = std::move(username), password = std::move(password)] {
-    auto user = g.users().authenticate(username, password);
-    if (user) {
-      x->reply(200, session_json(g.settings(), *user));
-      return;
-    }
-    auto e = api_error_of(user.error());
-    if (user.error().code == errc::unauthenticated)
-      e.name = "INVALID_CREDENTIALS";
-    x->fail(e);
-  });
+  bool queued =
+      g.hash_off_thread([&g, x, username = std::move(username), password = std::move(password)] {
+        auto user = g.users().authenticate(username, password);
+        if (user) {
+          x->reply(200, session_json(g.settings(), *user));
+          return;
+        }
+        auto e = api_error_of(user.error());
+        if (user.error().code == errc::unauthenticated)
+          e.name = "INVALID_CREDENTIALS";
+        x->fail(e);
+      });
+  if (!queued)
+    busy(*x);
 }
 
 } // namespace tt::adapters::http::routes

@@ -412,5 +412,64 @@ class HttpGatewayTest(unittest.TestCase):
                                        token=self.register()["token"]).status, 200)
 
 
+class HttpLimitsTest(unittest.TestCase):
+    """The listener's own limits, on a node with small ones: the connection cap, the idle and read
+    timeouts; the node serves on after each."""
+    CAP = 3
+
+    @classmethod
+    def setUpClass(cls):
+        cls.node = NodeProcess(TACOSD, "--catalog.dir", "/nonexistent",
+                               "--http.max_connections", str(cls.CAP),
+                               "--http.idle_timeout_ms", "300",
+                               "--http.read_timeout_ms", "300").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.stop()
+        cls.node.close()
+
+    def connect(self):
+        s = socket.create_connection(("127.0.0.1", self.node.http_port), timeout=10)
+        self.addCleanup(s.close)
+        return s
+
+    def healthz_on(self, s):
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        return s.recv(4096).decode(errors="replace")
+
+    def assert_closed_by_server(self, s):
+        """recv returns b"" once the server closed (the socket's 10 s timeout bounds the wait)."""
+        while True:
+            data = s.recv(4096)
+            if not data:
+                return
+            # An answer before the close (a 503, a 400) is fine; the close must follow.
+
+    def test_connection_cap(self):
+        held = [self.connect() for _ in range(self.CAP)]
+        for s in held:  # served, and counted, before the next one comes
+            self.assertTrue(self.healthz_on(s).startswith("HTTP/1.1 200"))
+        over = self.connect()
+        answer = over.recv(4096).decode(errors="replace")
+        self.assertTrue(answer.startswith("HTTP/1.1 503"), answer)
+        self.assertIn('"code":"UNAVAILABLE"', answer)
+        self.assert_closed_by_server(over)
+        for s in held:
+            s.close()
+        fresh = eventually("a connection under the cap", lambda: self.healthz_on(self.connect()),
+                           until=lambda a: a.startswith("HTTP/1.1 200"))
+        self.assertIn('"status":"healthy"', fresh)
+
+    def test_idle_and_slow_connections_are_closed(self):
+        idle = self.connect()
+        self.assertTrue(self.healthz_on(idle).startswith("HTTP/1.1 200"))
+        self.assert_closed_by_server(idle)  # kept alive, then idle past http.idle_timeout_ms
+        slow = self.connect()
+        slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n")  # the headers never end
+        self.assert_closed_by_server(slow)
+        self.assertTrue(self.healthz_on(self.connect()).startswith("HTTP/1.1 200"))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
