@@ -137,19 +137,29 @@ gateway::gateway(gateway_settings settings, contract_client client, user_directo
       limiter_(settings_.rate_per_second, settings_.rate_burst) {}
 
 gateway::~gateway() {
-  hashing_.join();
+  blocking_.join();
 }
 
-bool gateway::hash_off_thread(std::function<void()> job) {
-  if (waiting_hashes_.fetch_add(1) >= max_waiting_hashes) {
-    --waiting_hashes_;
+bool gateway::off_io_thread(std::function<void()> job) {
+  if (waiting_jobs_.fetch_add(1) >= max_waiting_jobs) {
+    --waiting_jobs_;
     return false;
   }
-  boost::asio::post(hashing_, [this, job = std::move(job)] {
-    --waiting_hashes_;
+  boost::asio::post(blocking_, [this, job = std::move(job)] {
+    --waiting_jobs_;
     job();
   });
   return true;
+}
+
+std::shared_ptr<const std::vector<domain::event_definition>> gateway::events() {
+  std::lock_guard lock{catalog_mutex_};
+  auto now = std::chrono::steady_clock::now();
+  if (!events_ || now - events_read_at_ >= catalog_refresh) {
+    events_ = std::make_shared<const std::vector<domain::event_definition>>(catalog_());
+    events_read_at_ = now;
+  }
+  return events_;
 }
 
 std::string issue_token(const gateway_settings& s, const user_record& user) {

@@ -5,13 +5,15 @@
 /// id (X-Trace-Id or traceparent, else minted), answers CORS preflights, verifies the Bearer token
 /// (HS256, this node's key, iss/aud checked: the user id comes only from it), limits the rate per
 /// user or IP, requires a UUID Idempotency-Key on writes and parses the JSON body. Users
-/// (register/login) live in user_directory; their password hashing runs on a worker thread of
-/// its own. Thread-safe: `handle` is called from the server's I/O threads.
+/// (register/login) live in user_directory. What blocks (password hashes, reading the catalog
+/// files) runs on a worker thread of its own, never an I/O thread. Thread-safe: `handle` is
+/// called from the server's I/O threads.
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -59,7 +61,7 @@ class gateway {
           catalog_source catalog);
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
-  /// Waits for the password hashes in progress.
+  /// Waits for the blocking work in progress.
   ~gateway();
 
   /// The http_server handler.
@@ -68,13 +70,16 @@ class gateway {
   const gateway_settings& settings() const noexcept { return settings_; }
   const contract_client& client() const noexcept { return client_; }
   user_directory& users() noexcept { return users_; }
-  std::vector<domain::event_definition> events() const { return catalog_(); }
-  /// Runs `job` on the password-hashing thread; false (and `job` dropped) when
-  /// `max_waiting_hashes` are already waiting there: a flood of logins must not queue without end.
-  bool hash_off_thread(std::function<void()> job);
+  /// The catalog, read again at most every `catalog_refresh`. Blocking (files): call it from
+  /// off_io_thread only.
+  std::shared_ptr<const std::vector<domain::event_definition>> events();
+  /// Runs `job` on the gateway's thread for blocking work; false (and `job` dropped) when
+  /// `max_waiting_jobs` already wait there: a flood of sign-ins must not queue without end.
+  bool off_io_thread(std::function<void()> job);
 
-  /// Registrations and logins waiting for the hashing thread, at most (~50 ms each).
-  static constexpr size_t max_waiting_hashes = 64;
+  /// Jobs waiting for the blocking-work thread, at most (a password hash takes ~50 ms).
+  static constexpr size_t max_waiting_jobs = 64;
+  static constexpr std::chrono::seconds catalog_refresh{5};
 
  private:
   std::optional<std::string> allowed_origin(const request& req) const;
@@ -86,10 +91,13 @@ class gateway {
   contract_client client_;
   user_directory& users_;
   catalog_source catalog_;
+  std::mutex catalog_mutex_;
+  std::shared_ptr<const std::vector<domain::event_definition>> events_; // under catalog_mutex_
+  std::chrono::steady_clock::time_point events_read_at_;                // under catalog_mutex_
   auth::jwt_verifier verifier_;
   rate_limiter limiter_;
-  std::atomic<size_t> waiting_hashes_{0};
-  boost::asio::thread_pool hashing_{1};
+  std::atomic<size_t> waiting_jobs_{0};
+  boost::asio::thread_pool blocking_{1};
 };
 
 /// The routes of each area (routes_*.cpp), looked up by the gateway.

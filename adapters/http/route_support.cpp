@@ -64,6 +64,10 @@ bool body_fields::check(exchange& x) const {
   return false;
 }
 
+void answer_busy(exchange& x) {
+  x.fail(common::v1::ERROR_CODE_UNAVAILABLE, "the gateway is busy; retry shortly");
+}
+
 void hide_others(api_error& e) {
   if (e.code != common::v1::ERROR_CODE_FORBIDDEN)
     return;

@@ -42,6 +42,9 @@ void ask(gateway& g, exchange_ptr x, const std::string& method_path,
                             });
 }
 
+/// The answer when the blocking-work thread has too many jobs waiting.
+void answer_busy(exchange& x);
+
 /// For reads and writes of a reservation or payment the caller names by id: someone else's is
 /// answered as if it did not exist (the contract says FORBIDDEN; over HTTP that would confirm
 /// the id is real).

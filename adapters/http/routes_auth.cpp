@@ -1,5 +1,5 @@
 // POST /api/v1/auth/register and /login: users of the gateway, and the tokens they carry.
-// Both hash a password (Argon2id), so they run on the gateway's hashing thread.
+// Both hash a password (Argon2id), so they run on the gateway's blocking-work thread.
 #include "adapters/http/route_support.hpp"
 
 #include "adapters/grpc/status_mapping.hpp"
@@ -21,10 +21,6 @@ api_error api_error_of(const failure& f) {
   return {rpc::map_code(f.code).code, f.message, {}};
 }
 
-void busy(exchange& x) {
-  x.fail(common::v1::ERROR_CODE_UNAVAILABLE, "too many sign-ins in progress; retry shortly");
-}
-
 } // namespace
 
 void register_user(gateway& g, exchange_ptr x) {
@@ -34,7 +30,7 @@ void register_user(gateway& g, exchange_ptr x) {
   f.require("password", u.password);
   if (!f.check(*x))
     return;
-  bool queued = g.hash_off_thread([&g, x, u = std::move(u)]() mutable {
+  bool queued = g.off_io_thread([&g, x, u = std::move(u)]() mutable {
     // The store answers on its writer thread, possibly after the gateway stopped: the answer
     // needs nothing of the gateway's but its settings.
     g.users().add(std::move(u), system_clock_source{}.now(),
@@ -50,7 +46,7 @@ void register_user(gateway& g, exchange_ptr x) {
                   });
   });
   if (!queued)
-    busy(*x);
+    answer_busy(*x);
 }
 
 void login(gateway& g, exchange_ptr x) {
@@ -62,7 +58,7 @@ void login(gateway& g, exchange_ptr x) {
   if (!f.check(*x))
     return;
   bool queued =
-      g.hash_off_thread([&g, x, username = std::move(username), password = std::move(password)] {
+      g.off_io_thread([&g, x, username = std::move(username), password = std::move(password)] {
         auto user = g.users().authenticate(username, password);
         if (user) {
           x->reply(200, session_json(g.settings(), *user));
@@ -74,7 +70,7 @@ void login(gateway& g, exchange_ptr x) {
         x->fail(e);
       });
   if (!queued)
-    busy(*x);
+    answer_busy(*x);
 }
 
 } // namespace tt::adapters::http::routes

@@ -85,31 +85,40 @@ json map_json(const domain::event_definition& e,
 } // namespace
 
 void events_list(gateway& g, exchange_ptr x) {
-  json items = json::array();
-  for (const auto& e : g.events())
-    items.push_back(event_json(e));
-  x->reply(200, {{"events", items}});
+  bool queued = g.off_io_thread([&g, x] {
+    json items = json::array();
+    for (const auto& e : *g.events())
+      items.push_back(event_json(e));
+    x->reply(200, {{"events", items}});
+  });
+  if (!queued)
+    answer_busy(*x);
 }
 
-void event_seats(gateway& g, exchange_ptr x) {
-  auto events = g.events();
-  auto it = std::find_if(events.begin(), events.end(),
-                         [&](const auto& e) { return e.id() == x->params.at(0); });
-  if (it == events.end()) {
-    x->fail(common::v1::ERROR_CODE_NOT_FOUND, "no such event in the catalog");
-    return;
-  }
-  auto event = std::make_shared<domain::event_definition>(std::move(*it));
-  auto wanted = x->query("section");
-  std::vector<const domain::section_definition*> sections;
+namespace {
+
+/// The seat ids of `event`'s section `wanted` (every section when empty), in map order; the
+/// sections themselves into `sections`.
+std::vector<std::string> seat_ids_of(const domain::event_definition& event,
+                                     const std::string& wanted,
+                                     std::vector<const domain::section_definition*>& sections) {
   std::vector<std::string> ids;
-  for (const auto& s : event->sections)
+  for (const auto& s : event.sections)
     if (wanted.empty() || s.section == wanted) {
       sections.push_back(&s);
       for (const auto& row : s.rows)
         for (const auto& number : row.seat_numbers)
           ids.push_back(domain::make_seat_id(s.section, row.row, number)());
     }
+  return ids;
+}
+
+/// Asks for the live status of `event`'s seats (one section, or all) and answers the map.
+void answer_seat_map(gateway& g, const exchange_ptr& x,
+                     std::shared_ptr<const domain::event_definition> event) {
+  auto wanted = x->query("section");
+  std::vector<const domain::section_definition*> sections;
+  auto ids = seat_ids_of(*event, wanted, sections);
   if (sections.empty()) {
     x->fail(common::v1::ERROR_CODE_NOT_FOUND, "no section '" + wanted + "' in this event");
     return;
@@ -147,6 +156,24 @@ void event_seats(gateway& g, exchange_ptr x) {
             x->reply(200, map_json(*event, sections, map->taken));
         });
   }
+}
+
+} // namespace
+
+void event_seats(gateway& g, exchange_ptr x) {
+  bool queued = g.off_io_thread([&g, x] {
+    auto events = g.events();
+    auto it = std::find_if(events->begin(), events->end(),
+                           [&](const auto& e) { return e.id() == x->params.at(0); });
+    if (it == events->end()) {
+      x->fail(common::v1::ERROR_CODE_NOT_FOUND, "no such event in the catalog");
+      return;
+    }
+    // Shares the catalog's copy: the map's section pointers stay valid as long as it lives.
+    answer_seat_map(g, x, std::shared_ptr<const domain::event_definition>(events, &*it));
+  });
+  if (!queued)
+    answer_busy(*x);
 }
 
 } // namespace tt::adapters::http::routes
