@@ -12,7 +12,6 @@ replay (the same reply) and a reused key with another body (409 IDEMPOTENCY_CONF
 username, wrong passwords, unknown and not-ready waiting tokens with the original gateway's
 codes; the X-Trace-Id honoured; CORS preflights; the rate limit (429)."""
 import base64
-import http.client
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ import uuid
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
+from http_client import Api, new_key  # noqa: E402
 from node_process import NodeProcess, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
@@ -45,51 +45,6 @@ def event_doc(event_id, room=None):
     if room:
         doc["waiting_room"] = room
     return doc
-
-
-class Reply:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def error(self):
-        return self.body["error"]
-
-
-class Api:
-    """One keep-alive connection; each call returns the status, headers and parsed JSON."""
-
-    def __init__(self, port):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-
-    def call(self, method, path, body=None, token=None, key=None, headers=None, raw=None):
-        h = dict(headers or {})
-        data = raw
-        if body is not None:
-            data = json.dumps(body).encode()
-        if data is not None:
-            h["Content-Type"] = "application/json"
-        if token:
-            h["Authorization"] = "Bearer " + token
-        if key:
-            h["Idempotency-Key"] = key
-        self.conn.request(method, path, body=data, headers=h)
-        r = self.conn.getresponse()
-        text = r.read()
-        if r.getheader("Connection", "").lower() == "close":
-            self.conn.close()
-        return Reply(r.status, {k.lower(): v for k, v in r.getheaders()},
-                     json.loads(text) if text else None)
-
-    def close(self):
-        self.conn.close()
-
-
-def new_key():
-    return str(uuid.uuid4())
 
 
 class HttpGatewayTest(unittest.TestCase):
