@@ -5,13 +5,15 @@ A buyer registers, logs in, joins an event's waiting room, polls its status unti
 holds two seats with the reservation token, creates a payment intent, processes it, and once the
 payment settles confirms and reads the reservation (CONFIRMED, an order id); the seat map shows
 those seats taken and the buyer's list has the reservation. Then the failures: no token, a forged
-one, a token of another issuer; another user's reservation and payment (404 with nothing of
+or altered one, one expired or for another issuer or audience; another user's reservation and payment (404 with nothing of
 them in the body); malformed, mistyped and oversized bodies, a malformed request line (a clear
 4xx, the node still serves); writes without or with a malformed Idempotency-Key; an idempotent
 replay (the same reply) and a reused key with another body (409 IDEMPOTENCY_CONFLICT); a taken
 username, wrong passwords, unknown and not-ready waiting tokens with the original gateway's
 codes; the X-Trace-Id honoured; CORS preflights; the rate limit (429)."""
 import base64
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -19,6 +21,7 @@ import socket
 import sys
 import tempfile
 import unittest
+import urllib.parse
 import uuid
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
@@ -29,11 +32,25 @@ from node_process import NodeProcess, eventually  # noqa: E402
 TACOSD = os.environ["TT_TACOSD"]
 ORIGIN = "https://shop.example"
 RATE_BURST = 100  # requests a user may make at once; the rate test goes past it
+JWT_SECRET = "http-e2e-secret-0123456789abcdef"
 FLAGS = ["--queue.tick_ms", "20", "--payment.settle_delay_ms", "100",
-         "--auth.jwt_hs256_secret", "http-e2e-secret-0123456789abcdef",
+         "--auth.jwt_hs256_secret", JWT_SECRET,
          "--http.cors_origins", ORIGIN + ",https://other.example",
          "--http.rate_limit_per_second", "5", "--http.rate_limit_burst", str(RATE_BURST),
          "--http.max_body_bytes", "4096"]
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def hs256(claims, secret=JWT_SECRET):
+    """A token signed with the node's key, as the node signs: to give one an expired or foreign
+    claim the node itself never issues."""
+    signed = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + \
+        b64url(json.dumps(claims).encode())
+    mac = hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest()
+    return signed + "." + b64url(mac)
 
 
 def event_doc(event_id, room=None):
@@ -194,6 +211,21 @@ class HttpGatewayTest(unittest.TestCase):
         again = self.hold(self.register()["token"], ["A-3-1"])  # the seat is back on sale
         self.assertEqual(again.status, 201, again.body)
 
+    def test_my_reservations_in_pages(self):
+        token = self.register()["token"]
+        made = {self.hold(token, [seat]).body["reservation_id"] for seat in ("A-5-1", "A-5-2")}
+        first = self.api.call("GET", "/api/v1/reservations?page_size=1", token=token).body
+        self.assertEqual((len(first["reservations"]), first["has_more"]), (1, True))
+        second = self.api.call("GET", "/api/v1/reservations?page_size=1&cursor=" +
+                               urllib.parse.quote(first["next_cursor"]), token=token).body
+        self.assertEqual(len(second["reservations"]), 1)
+        self.assertEqual({r["reservation_id"] for r in first["reservations"] +
+                          second["reservations"]}, made)
+        held = self.api.call("GET", "/api/v1/reservations?status=hold", token=token).body
+        self.assertEqual({r["reservation_id"] for r in held["reservations"]}, made)
+        self.assert_error(self.api.call("GET", "/api/v1/reservations?status=nonsense",
+                                        token=token), 400, "INVALID_ARGUMENT")
+
     def test_auth_failures(self):
         owner = self.register()
         rid = self.hold(owner["token"], ["A-2-1"]).body["reservation_id"]
@@ -205,14 +237,23 @@ class HttpGatewayTest(unittest.TestCase):
         self.assert_error(self.api.call("GET", "/api/v1/reservations/" + rid, token=forged),
                           401, "UNAUTHENTICATED")
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        claims["sub"] = "someone-else"  # a changed claim breaks the signature too
-        altered = header + "." + base64.urlsafe_b64encode(
-            json.dumps(claims).encode()).decode().rstrip("=") + "." + owner["token"].split(".")[2]
+        # A changed claim breaks the signature too.
+        altered = header + "." + b64url(json.dumps(dict(claims, sub="someone-else")).encode()) + \
+            "." + owner["token"].split(".")[2]
         self.assert_error(self.api.call("GET", "/api/v1/reservations/" + rid, token=altered),
                           401, "UNAUTHENTICATED")
         self.assert_error(self.api.call("GET", "/api/v1/reservations/" + rid,
                                         headers={"Authorization": "Basic abc"}),
                           401, "UNAUTHENTICATED")
+        # Under the node's own key, but expired, or for another audience or issuer: refused.
+        good = dict(claims)
+        self.assertEqual(self.api.call("GET", "/api/v1/reservations/" + rid,
+                                       token=hs256(good)).status, 200)  # the control
+        for changed in ({"exp": claims["iat"] - 60}, {"aud": "another-api"},
+                        {"iss": "someone-else"}):
+            self.assert_error(self.api.call("GET", "/api/v1/reservations/" + rid,
+                                            token=hs256(dict(good, **changed))),
+                              401, "UNAUTHENTICATED")
 
         intruder = self.register()["token"]
         theirs = self.api.call("GET", "/api/v1/reservations/" + rid, token=intruder)
