@@ -6,8 +6,8 @@ holds two seats with the reservation token, creates a payment intent, processes 
 payment settles confirms and reads the reservation (CONFIRMED, an order id); the seat map shows
 those seats taken and the buyer's list has the reservation. Then the failures: no token, a
 forged or altered one, one expired or for another issuer or audience; another user's reservation
-and payment (404 with nothing of them in the body); malformed, mistyped and oversized bodies, a malformed request line (a clear
-4xx, the node still serves); writes without or with a malformed Idempotency-Key; an idempotent
+and payment (404 with nothing of them in the body); malformed, mistyped and oversized bodies, a
+malformed request line (a clear 4xx, the node still serves); writes without or with a malformed Idempotency-Key; an idempotent
 replay (the same reply) and a reused key with another body (409 IDEMPOTENCY_CONFLICT); a taken
 username, wrong passwords, unknown and not-ready waiting tokens with the original gateway's
 codes; the X-Trace-Id honoured; CORS preflights; the rate limit (429). A second node with small
