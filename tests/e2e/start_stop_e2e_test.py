@@ -84,12 +84,16 @@ class StartStop(unittest.TestCase):
                     "shutdown: stopping")), "a stop began before the signal")
                 self.assertFalse([e for e in entries if e["level"] in ("error", "critical")])
 
-    def test_grpc_port_taken_stops_what_started_and_frees_the_data_directory(self):
+    def start_on_taken_port(self, flag):
+        """start_failing with `flag` naming a port another socket listens on; also the port."""
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
-            failed, entries, report = self.start_failing("--grpc.listen", "127.0.0.1:%d" % port)
+            return (port, *self.start_failing(flag, "127.0.0.1:%d" % port))
+
+    def test_grpc_port_taken_stops_what_started_and_frees_the_data_directory(self):
+        port, failed, entries, report = self.start_on_taken_port("--grpc.listen")
         self.assertTrue(report.startswith("cannot start: grpc: cannot listen on 127.0.0.1:%d"
                                           % port), report)
         # Everything before gRPC started (store, Kafka, actors, consumers) and was then stopped.
@@ -104,11 +108,7 @@ class StartStop(unittest.TestCase):
         self.assertStoppedInReverse(again.log_entries(), START_ORDER)
 
     def test_http_port_taken_stops_what_started(self):
-        with socket.socket() as taken:
-            taken.bind(("127.0.0.1", 0))
-            taken.listen()
-            port = taken.getsockname()[1]
-            _, entries, report = self.start_failing("--http.listen", "127.0.0.1:%d" % port)
+        port, _, entries, report = self.start_on_taken_port("--http.listen")
         self.assertTrue(report.startswith("cannot start: http: cannot listen on 127.0.0.1:%d"
                                           % port), report)
         self.assertStoppedInReverse(entries, START_ORDER[:-1])
