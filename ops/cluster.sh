@@ -234,6 +234,7 @@ export TT_QUEUE_SECRET TT_WEBHOOK_SIGNING_SECRET
 for i in $(seq "$nodes"); do
   address=127.0.0.1:$((base_port + i - 1))
   setsid "$node_bin" --config ops/configs/node.yaml --node.id="node-$i" --grpc.listen="$address" \
+    --http.listen=127.0.0.1:0 \
     --storage.data_dir="$dir/node-$i" --kafka.bootstrap_servers="$broker" \
     --cluster.enabled=true --cluster.advertise="$address" --cluster.shards="$shards" \
     --cluster.session_timeout_ms=3000 \

@@ -54,7 +54,7 @@ for flag in yaml.safe_load(open(sys.argv[1])).get("node") or []:
     sys.stdout.write(str(flag) + "\0")' "$file" >"$work/flags"
   mapfile -d '' -t flags <"$work/flags"
   rm -rf "$work/data"
-  "$build_dir/adapters/node/tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
+  "$build_dir/adapters/node/tacosd" --grpc.listen 127.0.0.1:0 --http.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
     --catalog.dir "$work/no-catalog" "${flags[@]}" >"$work/node.log" 2>&1 &
   pid=$!
   port=

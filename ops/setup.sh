@@ -21,6 +21,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   # HTTP client for outgoing webhooks
   libcpp-httplib-dev
+  # the HTTP/JSON gateway: Boost.Beast over asio (header-only), Argon2id password hashing
+  libboost-dev libsodium-dev
   # the allocator every program links (cmake/TtTarget.cmake says why)
   libjemalloc-dev
   # real clients used by tests and benchmarks

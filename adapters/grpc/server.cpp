@@ -60,6 +60,13 @@ std::variant<int, std::string> server::start() {
   return port;
 }
 
+std::shared_ptr<grpc::Channel> server::in_process_channel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  args.SetMaxSendMessageSize(options_.max_message_bytes);
+  return server_->InProcessChannel(args);
+}
+
 void server::shutdown(std::chrono::milliseconds grace) {
   if (!server_)
     return;

@@ -39,6 +39,10 @@ class server {
   /// Binds and starts serving. Returns the bound port, or the error text (address in use...).
   std::variant<int, std::string> start();
 
+  /// A channel to this server inside the process (no socket): the HTTP gateway's way in, so its
+  /// calls take the same path as a client's. Only after a successful `start`.
+  std::shared_ptr<grpc::Channel> in_process_channel();
+
   /// Stops accepting calls (new ones get UNAVAILABLE), lets in-flight calls finish until `grace`
   /// runs out, then cancels the rest, and waits until every call has completed.
   void shutdown(std::chrono::milliseconds grace);

@@ -17,6 +17,18 @@ struct node_config {
   int64_t grpc_default_timeout_ms = 5000;
   int64_t grpc_max_timeout_ms = 30000;
   int64_t shutdown_grace_ms = 5000;
+  /// The HTTP/JSON gateway (issue #28); "off": none.
+  std::string http_listen = "localhost:8000";
+  int64_t http_threads = 1;
+  int64_t http_max_connections = 10000;
+  int64_t http_max_header_bytes = 8192;
+  int64_t http_max_body_bytes = 65536;
+  int64_t http_read_timeout_ms = 10000;
+  int64_t http_idle_timeout_ms = 60000;
+  std::string http_cors_origins;
+  int64_t http_rate_limit_per_second = 20;
+  int64_t http_rate_limit_burst = 40;
+  int64_t http_token_ttl_seconds = 86400;
   std::string data_dir = "./data";
   std::string storage_sync = "batch";
   int64_t storage_max_delay_us = 200;

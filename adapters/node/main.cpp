@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <optional>
 #include <pthread.h>
+#include <sstream>
 #include <variant>
 
 #include <absl/synchronization/mutex.h>
@@ -41,6 +42,7 @@
 #include "adapters/grpc/webhook_service_adapter.hpp"
 #include "adapters/grpc/websocket_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
+#include "adapters/http/http_gateway.hpp"
 #include "adapters/kafka/kafka_health.hpp"
 #include "adapters/kafka/update_feed.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
@@ -150,6 +152,34 @@ std::vector<tt::domain::event_definition> catalog_or_none(const std::string& dir
 }
 
 /// Joins the clustered node set (cluster.enabled).
+tt::adapters::http::http_gateway_options http_options_of(const tt::node::node_config& cfg) {
+  tt::adapters::http::http_gateway_options out;
+  auto& server = out.server;
+  server.listen = cfg.http_listen;
+  server.threads = static_cast<size_t>(cfg.http_threads);
+  server.max_connections = static_cast<size_t>(cfg.http_max_connections);
+  server.max_header_bytes = static_cast<uint32_t>(cfg.http_max_header_bytes);
+  server.max_body_bytes = static_cast<uint64_t>(cfg.http_max_body_bytes);
+  server.read_timeout = std::chrono::milliseconds{cfg.http_read_timeout_ms};
+  server.idle_timeout = std::chrono::milliseconds{cfg.http_idle_timeout_ms};
+  auto& gw = out.gateway;
+  std::stringstream origins(cfg.http_cors_origins);
+  for (std::string origin; std::getline(origins, origin, ',');)
+    if (!origin.empty())
+      gw.cors_origins.push_back(origin);
+  gw.rate_per_second = static_cast<double>(cfg.http_rate_limit_per_second);
+  gw.rate_burst = static_cast<double>(cfg.http_rate_limit_burst);
+  gw.jwt_secret = tt::node::http_token_secret_of(cfg);
+  if (!cfg.jwt_issuer.empty())
+    gw.issuer = cfg.jwt_issuer;
+  if (!cfg.jwt_audience.empty())
+    gw.audience = cfg.jwt_audience;
+  gw.token_lifetime = std::chrono::seconds{cfg.http_token_ttl_seconds};
+  gw.version = version;
+  gw.node_id = cfg.node_id;
+  return out;
+}
+
 std::variant<std::unique_ptr<tt::adapters::cluster::cluster_node>, std::string>
 join_cluster(const tt::node::node_config& cfg, std::shared_ptr<tt::storage::snapshot_store> local) {
   if (cfg.kafka_bootstrap_servers == "embedded")
@@ -421,10 +451,32 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
   auto stop_grpc = defer_stop("grpc server", [&grpc_server, &cfg] {
     grpc_server.shutdown(std::chrono::milliseconds{cfg.shutdown_grace_ms});
   });
+  // The HTTP gateway calls the gRPC server in process; its stop waits for the calls it made.
+  std::unique_ptr<tt::adapters::http::http_gateway> http;
+  auto close_http = [&http] {
+    http.reset();
+  };
+  std::optional<decltype(defer_stop("", close_http))> stop_http;
+  if (cfg.http_listen != "off") {
+    // Users are the node's own (not a shard's): kept in its local store, also in a cluster.
+    auto options = http_options_of(cfg);
+    options.drain_limit = opts.limits.max_timeout;
+    auto opened = tt::adapters::http::http_gateway::start(
+        std::move(options), grpc_server.in_process_channel(), store.get(), [dir = cfg.catalog_dir] {
+          auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
+          return catalog ? std::move(*catalog) : std::vector<tt::domain::event_definition>{};
+        });
+    if (auto* err = std::get_if<std::string>(&opened))
+      return cannot_start(*err);
+    http = std::move(std::get<0>(opened));
+    stop_http.emplace(defer_stop("http gateway", close_http));
+  }
   // Tests and launchers read this line to learn the port (grpc.listen may ask for port 0).
   spdlog::info("grpc: serving {} contract services on port {} (node {})",
                tt::adapters::rpc::contract_service_names().size(), std::get<int>(started),
                cfg.node_id);
+  if (http)
+    spdlog::info("http: serving the JSON gateway on port {}", http->port());
 
   int sig = 0;
   sigwait(&signals, &sig);

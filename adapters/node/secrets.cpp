@@ -43,6 +43,14 @@ result<std::string> queue_secret_of(const node_config& cfg) {
   return cfg.queue_secret;
 }
 
+std::string http_token_secret_of(const node_config& cfg) {
+  if (!cfg.jwt_hs256_secret.empty())
+    return cfg.jwt_hs256_secret;
+  spdlog::warn("http: auth.jwt_hs256_secret not set; login tokens are signed with a random key "
+               "for this run (they stop working when the node restarts)");
+  return random_hex(64);
+}
+
 std::variant<std::optional<adapters::auth::jwt_verifier>, std::string>
 jwt_of(const node_config& cfg) {
   adapters::auth::jwt_config jwt;

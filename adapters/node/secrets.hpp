@@ -21,6 +21,10 @@ std::string webhook_secret_of(const node_config& cfg);
 /// the failure when set but too short to be a safe HMAC key.
 result<std::string> queue_secret_of(const node_config& cfg);
 
+/// The key the HTTP gateway signs its login tokens with: auth.jwt_hs256_secret, or a random one
+/// for this run (tokens then die with the node).
+std::string http_token_secret_of(const node_config& cfg);
+
 /// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set
 /// (ValidateToken then answers UNAVAILABLE).
 std::variant<std::optional<adapters::auth::jwt_verifier>, std::string>

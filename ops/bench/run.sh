@@ -136,7 +136,7 @@ done
 # start_node NAME FLAGS...: starts a tacosd on its own data directory with the bench's catalog
 # (not in a subshell: pids must reach the EXIT trap).
 start_node() {
-  "$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data-$1" --log.level info \
+  "$tacosd" --grpc.listen 127.0.0.1:0 --http.listen 127.0.0.1:0 --storage.data_dir "$work/data-$1" --log.level info \
     --catalog.dir "$catalog" "${@:2}" >"$work/node-$1.log" 2>&1 &
   pids+=($!)
 }
@@ -306,7 +306,7 @@ mkdir -p "$work/catalog-stadium" "$work/catalog-empty"
 cp ops/catalog/stadium.yaml "$work/catalog-stadium/"
 mem_rows=()
 for catalog in empty stadium; do
-  "$tacosd" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/mem-$catalog" \
+  "$tacosd" --grpc.listen 127.0.0.1:0 --http.listen 127.0.0.1:0 --storage.data_dir "$work/mem-$catalog" \
     --catalog.dir "$work/catalog-$catalog" >"$work/mem-$catalog.log" 2>&1 &
   pids+=($!)
   wait_for_port "$work/mem-$catalog.log" "${pids[-1]}" '.*grpc: serving [0-9]* contract services on port \([0-9]*\).*' >/dev/null

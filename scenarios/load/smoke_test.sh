@@ -77,7 +77,7 @@ waiting_room: {admissions_per_second: 1000, max_active: 100000}
 sections:
   - {section: A, price: 1000, rows: [{rows: "1-50", seats: "1-100"}]}
 YAML
-"$tacosd_bin" --grpc.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
+"$tacosd_bin" --grpc.listen 127.0.0.1:0 --http.listen 127.0.0.1:0 --storage.data_dir "$work/data" \
   --catalog.dir "$work/catalog" --payment.settle_delay_ms 0 --queue.tick_ms 20 \
   >"$work/node.log" 2>&1 &
 pids+=($!)

@@ -52,13 +52,15 @@ class NodeProcess:
         self.tmp = tempfile.TemporaryDirectory(prefix="tacosd-e2e-")
         self.data_dir = data_dir or os.path.join(self.tmp.name, "data")
         self.log_path = os.path.join(self.tmp.name, "node.log")
-        self.flags = ["--grpc.listen", "127.0.0.1:0", "--storage.data_dir", self.data_dir,
-                      "--log.format", "json", *flags]
+        self.flags = ["--grpc.listen", "127.0.0.1:0", "--http.listen", "127.0.0.1:0",
+                      "--storage.data_dir", self.data_dir, "--log.format", "json", *flags]
         self.proc = None
         self.port = None
+        self.http_port = None  # the HTTP gateway's, once it serves
 
     def start(self, timeout=20):
         self.log = open(self.log_path, "w+")
+        self.port = self.http_port = None
         self.proc = subprocess.Popen([self.binary, *self.flags], stdout=self.log,
                                      stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -66,7 +68,13 @@ class NodeProcess:
             for entry in self.log_entries():
                 if entry["msg"].startswith("grpc: serving"):
                     self.port = int(entry["msg"].split(" on port ")[1].split()[0])
-                    return self
+                if entry["msg"].startswith("http: serving"):
+                    self.http_port = int(entry["msg"].split(" on port ")[1].split()[0])
+            # The gateway's line follows the gRPC one unless it is off (the last flag wins).
+            http_off = "off" in [v for k, v in zip(self.flags, self.flags[1:])
+                                 if k == "--http.listen"][-1:]
+            if self.port is not None and (self.http_port is not None or http_off):
+                return self
             if self.proc.poll() is not None:
                 raise RuntimeError("node exited with %s:\n%s" % (self.proc.returncode, self.log_text()))
             time.sleep(0.05)

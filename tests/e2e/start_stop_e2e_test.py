@@ -18,7 +18,7 @@ TACOSD = os.environ["TT_TACOSD"]
 START_ORDER = [
     "data directory", "snapshot store", "kafka publisher and embedded cluster", "actor system",
     "shard region", "worker actor", "worker consumer", "health actor", "webhook sender",
-    "user hub", "update feed", "grpc server",
+    "user hub", "update feed", "grpc server", "http gateway",
 ]
 STARTED = re.compile(r"^start: (.+) started$")
 STOP_LINE = re.compile(r"^shutdown: (stopping (?P<stopping>.+)|(?P<stopped>.+) stopped)$")
@@ -84,16 +84,20 @@ class StartStop(unittest.TestCase):
                     "shutdown: stopping")), "a stop began before the signal")
                 self.assertFalse([e for e in entries if e["level"] in ("error", "critical")])
 
-    def test_grpc_port_taken_stops_what_started_and_frees_the_data_directory(self):
+    def start_on_taken_port(self, flag):
+        """start_failing with `flag` naming a port another socket listens on; also the port."""
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
-            failed, entries, report = self.start_failing("--grpc.listen", "127.0.0.1:%d" % port)
+            return (port, *self.start_failing(flag, "127.0.0.1:%d" % port))
+
+    def test_grpc_port_taken_stops_what_started_and_frees_the_data_directory(self):
+        port, failed, entries, report = self.start_on_taken_port("--grpc.listen")
         self.assertTrue(report.startswith("cannot start: grpc: cannot listen on 127.0.0.1:%d"
                                           % port), report)
         # Everything before gRPC started (store, Kafka, actors, consumers) and was then stopped.
-        self.assertStoppedInReverse(entries, START_ORDER[:-1])
+        self.assertStoppedInReverse(entries, START_ORDER[:-2])
         self.assertLess(index_of(entries, lambda e: e["level"] == "critical"),
                         index_of(entries, lambda e: e["msg"].startswith("shutdown: ")))
 
@@ -102,6 +106,12 @@ class StartStop(unittest.TestCase):
         again = self.node(data_dir=failed.data_dir).start()
         self.assertEqual(again.stop(), 0)
         self.assertStoppedInReverse(again.log_entries(), START_ORDER)
+
+    def test_http_port_taken_stops_what_started(self):
+        port, _, entries, report = self.start_on_taken_port("--http.listen")
+        self.assertTrue(report.startswith("cannot start: http: cannot listen on 127.0.0.1:%d"
+                                          % port), report)
+        self.assertStoppedInReverse(entries, START_ORDER[:-1])
 
     def test_a_step_that_fails_stops_exactly_what_started_before_it(self):
         catalog = tempfile.TemporaryDirectory(prefix="tacosd-catalog-")

@@ -153,6 +153,7 @@ class DeployManifests(unittest.TestCase):
                 with open(log_path, "w") as log:
                     node = subprocess.Popen(
                         [TACOSD, "--config", config, "--grpc.listen=127.0.0.1:0",
+                         "--http.listen=127.0.0.1:0",
                          "--storage.data_dir", os.path.join(tmp, "data"),
                          "--catalog.dir=/nonexistent", "--kafka.bootstrap_servers=embedded",
                          "--cluster.enabled=false", "--log.format=text"],

@@ -23,6 +23,7 @@ class Run(ScriptChecks, unittest.TestCase):
             with open(log_path, "w") as log:
                 node = subprocess.Popen(
                     [os.path.join(ROOT, self.SCRIPT), "--grpc.listen=127.0.0.1:0",
+                     "--http.listen=127.0.0.1:0",
                      "--storage.data_dir", data, "--catalog.dir=/nonexistent",
                      "--node.id=run-sh-test"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             try:

@@ -1,0 +1,94 @@
+#pragma once
+/// The gateway's way into the node: the node's own gRPC server, called in process (no socket,
+/// no copy through the kernel). Every HTTP route is one or two contract calls, so it passes
+/// the same validation, idempotency records, routing and, in a cluster, the same one-hop
+/// forwarding as a gRPC client's call (docs/http.md says why this and not the actors directly).
+/// Thread-safe; `done` runs on a gRPC thread and must not block.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+namespace tt::adapters::http {
+
+class contract_client {
+ public:
+  explicit contract_client(std::shared_ptr<grpc::Channel> channel)
+      : stub_(std::make_shared<grpc::GenericStub>(std::move(channel))),
+        inflight_(std::make_shared<counter>()) {}
+
+  /// Calls `method_path` ("/pkg.Service/Method") with `request`, the caller's trace id in
+  /// x-trace-id. `done(status, response)`: response is parsed only on OK; a reply that does not
+  /// parse becomes INTERNAL.
+  template <class Response>
+  void call(const std::string& method_path, const google::protobuf::Message& request,
+            const std::string& trace_id,
+            std::function<void(const grpc::Status&, Response&)> done) const {
+    struct outgoing {
+      grpc::ClientContext ctx;
+      grpc::ByteBuffer request;
+      grpc::ByteBuffer response;
+    };
+    auto out = std::make_shared<outgoing>();
+    inflight_->add();
+    out->ctx.AddMetadata("x-trace-id", trace_id);
+    auto bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    out->request = grpc::ByteBuffer(&slice, 1);
+    stub_->UnaryCall(&out->ctx, method_path, {}, &out->request, &out->response,
+                     [out, inflight = inflight_, done = std::move(done)](grpc::Status status) {
+                       Response parsed;
+                       if (status.ok() && !parse(out->response, parsed))
+                         status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                               "the node's reply did not parse");
+                       done(status, parsed);
+                       inflight->remove();
+                     });
+  }
+
+  /// Waits (at most `limit`) until every call made has run its `done`: at shutdown, before what
+  /// `done` touches goes away. Every call ends within the server's time budget.
+  void wait_idle(std::chrono::milliseconds limit) const { inflight_->wait_zero(limit); }
+
+ private:
+  static bool parse(const grpc::ByteBuffer& buffer, google::protobuf::Message& msg) {
+    std::vector<grpc::Slice> slices;
+    if (!buffer.Dump(&slices).ok())
+      return false;
+    std::string bytes;
+    for (const auto& s : slices)
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    return msg.ParseFromString(bytes);
+  }
+
+  struct counter {
+    std::mutex mutex;
+    std::condition_variable zero;
+    size_t n = 0;
+    void add() {
+      std::lock_guard lock{mutex};
+      ++n;
+    }
+    void remove() {
+      std::lock_guard lock{mutex};
+      if (--n == 0)
+        zero.notify_all();
+    }
+    void wait_zero(std::chrono::milliseconds limit) {
+      std::unique_lock lock{mutex};
+      zero.wait_for(lock, limit, [this] { return n == 0; });
+    }
+  };
+
+  std::shared_ptr<grpc::GenericStub> stub_;
+  std::shared_ptr<counter> inflight_;
+};
+
+} // namespace tt::adapters::http

@@ -1,0 +1,127 @@
+#pragma once
+/// The HTTP/JSON gateway: the original REST API's routes (and what a storefront needs besides),
+/// each translated into the contract calls its gRPC counterpart makes, on the node's own gRPC
+/// server in process (contract_client.hpp). Before a route runs, the gateway resolves the trace
+/// id (X-Trace-Id or traceparent, else minted), answers CORS preflights, verifies the Bearer token
+/// (HS256, this node's key, iss/aud checked: the user id comes only from it), limits the rate per
+/// user or IP, requires a UUID Idempotency-Key on writes and parses the JSON body. Users
+/// (register/login) live in user_directory. What blocks (password hashes, reading the catalog
+/// files) runs on a worker thread of its own, never an I/O thread. Thread-safe: `handle` is
+/// called from the server's I/O threads.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "actors/domain/catalog.hpp"
+#include "adapters/auth/jwt.hpp"
+#include "adapters/http/contract_client.hpp"
+#include "adapters/http/exchange.hpp"
+#include "adapters/http/rate_limiter.hpp"
+#include "adapters/http/user_directory.hpp"
+
+namespace tt::adapters::http {
+
+struct gateway_settings {
+  /// Origins allowed to call from a browser ("https://shop.example"); "*" allows any.
+  std::vector<std::string> cors_origins;
+  /// Requests a second per user (or IP when anonymous), and the burst; 0: no limit.
+  double rate_per_second = 20;
+  double rate_burst = 40;
+  /// Tokens issued at login: HS256 under `jwt_secret`, with these iss and aud.
+  std::string jwt_secret;
+  std::string issuer = "traffic-tacos";
+  std::string audience = "traffic-tacos-api";
+  std::chrono::seconds token_lifetime{24 * 3600};
+  std::string service = "tacosd";
+  std::string version;
+  std::string node_id;
+};
+
+/// A signed token for `user` under `s`, valid for s.token_lifetime from now.
+std::string issue_token(const gateway_settings& s, const user_record& user);
+
+/// The event definitions GET /api/v1/events lists (the catalog the node loaded).
+using catalog_source = std::function<std::vector<domain::event_definition>()>;
+
+class gateway;
+
+/// A route: the gateway has checked everything its flags ask for before it runs.
+using route_handler = void (*)(gateway&, std::shared_ptr<exchange>);
+
+class gateway {
+ public:
+  gateway(gateway_settings settings, contract_client client, user_directory& users,
+          catalog_source catalog);
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+  /// Waits for the blocking work in progress.
+  ~gateway();
+
+  /// The http_server handler.
+  void handle(request&& req, const std::string& peer, responder respond);
+
+  const gateway_settings& settings() const noexcept { return settings_; }
+  const contract_client& client() const noexcept { return client_; }
+  user_directory& users() noexcept { return users_; }
+  /// The catalog, read again at most every `catalog_refresh`. Blocking (files): call it from
+  /// off_io_thread only.
+  std::shared_ptr<const std::vector<domain::event_definition>> events();
+  /// Runs `job` on the gateway's thread for blocking work; false (and `job` dropped) when
+  /// `max_waiting_jobs` already wait there: a flood of sign-ins must not queue without end.
+  bool off_io_thread(std::function<void()> job);
+
+  /// Jobs waiting for the blocking-work thread, at most (a password hash takes ~50 ms).
+  static constexpr size_t max_waiting_jobs = 64;
+  static constexpr std::chrono::seconds catalog_refresh{5};
+
+ private:
+  std::optional<std::string> allowed_origin(const request& req) const;
+  void preflight(request&& req, const std::string& origin, responder respond) const;
+  /// Verifies the Bearer token if one came; false (and answered 401) when it is bad.
+  bool authenticate(exchange& x) const;
+
+  gateway_settings settings_;
+  contract_client client_;
+  user_directory& users_;
+  catalog_source catalog_;
+  std::mutex catalog_mutex_;
+  std::shared_ptr<const std::vector<domain::event_definition>> events_; // under catalog_mutex_
+  std::chrono::steady_clock::time_point events_read_at_;                // under catalog_mutex_
+  auth::jwt_verifier verifier_;
+  rate_limiter limiter_;
+  std::atomic<size_t> waiting_jobs_{0};
+  boost::asio::thread_pool blocking_{1};
+};
+
+/// The routes of each area (routes_*.cpp), looked up by the gateway.
+namespace routes {
+void healthz(gateway&, std::shared_ptr<exchange>);
+void readyz(gateway&, std::shared_ptr<exchange>);
+void version(gateway&, std::shared_ptr<exchange>);
+void register_user(gateway&, std::shared_ptr<exchange>);
+void login(gateway&, std::shared_ptr<exchange>);
+void queue_join(gateway&, std::shared_ptr<exchange>);
+void queue_status(gateway&, std::shared_ptr<exchange>);
+void queue_enter(gateway&, std::shared_ptr<exchange>);
+void queue_leave(gateway&, std::shared_ptr<exchange>);
+void reservation_create(gateway&, std::shared_ptr<exchange>);
+void reservation_get(gateway&, std::shared_ptr<exchange>);
+void reservation_list(gateway&, std::shared_ptr<exchange>);
+void reservation_confirm(gateway&, std::shared_ptr<exchange>);
+void reservation_cancel(gateway&, std::shared_ptr<exchange>);
+void reservation_extend(gateway&, std::shared_ptr<exchange>);
+void payment_intent(gateway&, std::shared_ptr<exchange>);
+void payment_status(gateway&, std::shared_ptr<exchange>);
+void payment_process(gateway&, std::shared_ptr<exchange>);
+void events_list(gateway&, std::shared_ptr<exchange>);
+void event_seats(gateway&, std::shared_ptr<exchange>);
+} // namespace routes
+
+} // namespace tt::adapters::http

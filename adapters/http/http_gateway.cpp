@@ -1,0 +1,46 @@
+#include "adapters/http/http_gateway.hpp"
+
+namespace tt::adapters::http {
+
+namespace {
+
+/// A registration's store write takes a few milliseconds; this only bounds a stuck store.
+constexpr std::chrono::milliseconds registration_drain{2000};
+
+} // namespace
+
+std::variant<std::unique_ptr<http_gateway>, std::string>
+http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
+                    storage::snapshot_store* users, catalog_source catalog) {
+  std::unique_ptr<http_gateway> out{new http_gateway};
+  auto directory = user_directory::open(users);
+  if (!directory)
+    return "http: " + directory.error().message;
+  out->users_ = std::move(*directory);
+  out->gateway_ =
+      std::make_unique<gateway>(std::move(options.gateway), contract_client{std::move(node)},
+                                *out->users_, std::move(catalog));
+  out->server_ = std::make_unique<http_server>(
+      std::move(options.server),
+      [g = out->gateway_.get()](request&& req, const std::string& peer, responder respond) {
+        g->handle(std::move(req), peer, std::move(respond));
+      });
+  auto started = out->server_->start();
+  if (auto* err = std::get_if<std::string>(&started))
+    return "http: " + *err;
+  out->port_ = std::get<int>(started);
+  out->drain_limit_ = options.drain_limit;
+  return out;
+}
+
+http_gateway::~http_gateway() {
+  if (server_)
+    server_->stop();
+  if (gateway_)
+    gateway_->client().wait_idle(drain_limit_);
+  gateway_.reset(); // waits for the hashing in progress
+  if (users_)
+    users_->wait_idle(registration_drain);
+}
+
+} // namespace tt::adapters::http

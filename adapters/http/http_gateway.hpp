@@ -1,0 +1,48 @@
+#pragma once
+/// The HTTP gateway as the node starts it: its users, its routes and its listener, started
+/// together and stopped in the one safe order (listener, then password hashing, then
+/// registrations waiting for the store, contract calls still answering). Start it after the gRPC
+/// server (it calls that server in process) and stop it before that server: its stop waits for
+/// the calls it made.
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <grpcpp/channel.h>
+
+#include "adapters/http/gateway.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/http/user_directory.hpp"
+#include "storage/snapshot_store.hpp"
+
+namespace tt::adapters::http {
+
+struct http_gateway_options {
+  server_settings server;
+  gateway_settings gateway;
+  /// How long a stop waits for contract calls in flight: the longest budget the server gives.
+  std::chrono::milliseconds drain_limit{30'000};
+};
+
+class http_gateway {
+ public:
+  /// `node` is the node's gRPC server in process; `users` (outlives the gateway) keeps the users.
+  static std::variant<std::unique_ptr<http_gateway>, std::string>
+  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
+        storage::snapshot_store* users, catalog_source catalog);
+
+  ~http_gateway();
+  int port() const noexcept { return port_; }
+
+ private:
+  http_gateway() = default;
+  // Destroyed last: answers still queued for its I/O context go with it.
+  std::unique_ptr<http_server> server_;
+  std::unique_ptr<user_directory> users_;
+  std::unique_ptr<gateway> gateway_;
+  int port_ = 0;
+  std::chrono::milliseconds drain_limit_{0};
+};
+
+} // namespace tt::adapters::http
