@@ -78,6 +78,19 @@ forwarding::shard_of_request(const google::protobuf::Message& request) const {
       return std::nullopt;
     return shard_of(definition->id, directory_.shard_count());
   }
+  // Operators' actions on one event (STOP_ADMISSIONS, and the operations that take an event)
+  // name it among their parameters: the event's owner acts on it.
+  const google::protobuf::Map<std::string, std::string>* parameters = nullptr;
+  if (const auto* action = dynamic_cast<const common::v1::EmergencyActionRequest*>(&request))
+    parameters = &action->parameters();
+  else if (const auto* op = dynamic_cast<const common::v1::TriggerOperationRequest*>(&request))
+    parameters = &op->parameters();
+  if (parameters != nullptr) {
+    auto event = parameters->find("event_id");
+    if (event == parameters->end() || event->second.empty())
+      return std::nullopt;
+    return shard_of(event_id{event->second}, directory_.shard_count());
+  }
   const auto* descriptor = request.GetDescriptor();
   const auto* reflection = request.GetReflection();
   for (const auto& f : routing_fields) {
