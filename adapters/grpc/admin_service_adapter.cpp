@@ -65,9 +65,11 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
                                              actors::node_health_actor health,
                                              actors::shard_region region,
                                              std::filesystem::path catalog_dir,
-                                             std::shared_ptr<const logs::log_buffer> logs)
+                                             std::shared_ptr<const logs::log_buffer> logs,
+                                             size_t max_reply_bytes)
     : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
-      catalog_dir_(std::move(catalog_dir)), logs_(std::move(logs)) {
+      catalog_dir_(std::move(catalog_dir)), logs_(std::move(logs)),
+      max_reply_bytes_(max_reply_bytes) {
   namespace v1 = common::v1;
   service.bind_unary<v1::GetSystemHealthRequest, v1::GetSystemHealthResponse>(
       "GetSystemHealth", [this](auto call) { get_system_health(std::move(call)); });
@@ -82,7 +84,7 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
 }
 
 void admin_service_adapter::get_logs(std::shared_ptr<logs_call> call) {
-  auto query = to_log_query(call->request(), call->header("x-cursor"), *logs_);
+  auto query = to_log_query(call->request(), call->header("x-cursor"), *logs_, max_reply_bytes_);
   if (!query) {
     call->fail(query.error());
     return;

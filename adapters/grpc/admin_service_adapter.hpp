@@ -20,10 +20,11 @@ namespace tt::adapters::rpc {
 
 class admin_service_adapter {
  public:
-  /// `catalog_dir` is what REFRESH_CONFIG reloads; `logs` is what GetLogs reads.
+  /// `catalog_dir` is what REFRESH_CONFIG reloads; `logs` is what GetLogs reads, in pages that
+  /// fit `max_reply_bytes` (grpc.max_message_bytes).
   admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
                         actors::shard_region region, std::filesystem::path catalog_dir,
-                        std::shared_ptr<const logs::log_buffer> logs);
+                        std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes);
 
  private:
   using system_health_call =
@@ -46,6 +47,7 @@ class admin_service_adapter {
   actors::shard_region region_;
   std::filesystem::path catalog_dir_;
   std::shared_ptr<const logs::log_buffer> logs_;
+  size_t max_reply_bytes_;
 };
 
 } // namespace tt::adapters::rpc

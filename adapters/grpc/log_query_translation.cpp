@@ -64,7 +64,7 @@ result<logs::log_clock::time_point> time_of(const char* field,
 } // namespace
 
 result<logs::log_query> to_log_query(const v1::GetLogsRequest& r, std::string_view cursor,
-                                     const logs::log_buffer& buffer) {
+                                     const logs::log_buffer& buffer, size_t max_reply_bytes) {
   if (auto bad = request_check{}
                      .optional("service", r.service())
                      .optional("search_query", r.search_query(), max_text_length)
@@ -79,6 +79,8 @@ result<logs::log_query> to_log_query(const v1::GetLogsRequest& r, std::string_vi
   q.component = r.service();
   q.text = r.search_query();
   q.limit = static_cast<size_t>(r.limit() == 0 ? default_log_page : r.limit());
+  // Three quarters: the protobuf framing of each entry (timestamp, level, map entries) on top.
+  q.max_bytes = max_reply_bytes / 4 * 3;
   if (r.has_start_time()) {
     auto from = time_of("start_time", r.start_time());
     if (!from)

@@ -2,6 +2,7 @@
 /// AdminService/GetLogs <-> the node's log buffer. The contract's GetLogsRequest has no cursor
 /// field, so the `next_cursor` of a page is sent back in the request header `x-cursor`.
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -19,8 +20,10 @@ constexpr int32_t max_log_page = 1000;
 /// INVALID_ARGUMENT naming the field: a limit outside 0..max_log_page, a level outside the enum,
 /// a malformed timestamp, start_time after end_time, an over-long service or search_query, a
 /// cursor this buffer did not issue.
+/// `max_reply_bytes` is the transport's message limit: a page stays well inside it.
 result<logs::log_query> to_log_query(const common::v1::GetLogsRequest& request,
-                                     std::string_view cursor, const logs::log_buffer& buffer);
+                                     std::string_view cursor, const logs::log_buffer& buffer,
+                                     size_t max_reply_bytes);
 
 void fill(common::v1::GetLogsResponse& out, const logs::log_page& page);
 

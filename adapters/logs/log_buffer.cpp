@@ -74,6 +74,14 @@ bool matches(const log_entry& e, const log_query& q) {
                      [&](const auto& f) { return contains_folded(f.second, q.text); });
 }
 
+/// What an entry adds to a reply, near enough: its text plus a little for the framing.
+size_t text_bytes(const log_entry& e) {
+  size_t n = 32 + e.message.size() + e.component.size() + e.trace_id.size();
+  for (const auto& [key, value] : e.fields)
+    n += 8 + key.size() + value.size();
+  return n;
+}
+
 std::string random_run_id() {
   std::random_device random;
   std::string out;
@@ -136,11 +144,13 @@ log_page log_buffer::query(const log_query& q) const {
     auto first = entries_.front().seq;
     end = *q.before <= first ? 0 : std::min<uint64_t>(entries_.size(), *q.before - first);
   }
+  size_t bytes = 0;
   for (size_t i = end; i-- > 0;) {
     const auto& e = entries_[i];
     if (!matches(e, q))
       continue;
-    if (page.entries.size() == limit) {
+    bytes += text_bytes(e);
+    if (page.entries.size() == limit || (!page.entries.empty() && bytes > q.max_bytes)) {
       page.has_more = true;
       page.next_cursor = cursor_of(page.entries.back().seq);
       break;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ struct log_query {
   /// Case-insensitive substring of the message, the trace id or a field value; empty: any.
   std::string text;
   size_t limit = 100;
+  /// A page also ends before its entries' text passes this many bytes (a reply must fit the
+  /// transport's message limit); it holds one entry at least.
+  size_t max_bytes = std::numeric_limits<size_t>::max();
   /// Only entries older than this sequence number (a decoded cursor).
   std::optional<uint64_t> before;
 };

@@ -429,7 +429,8 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  health,
                                                  region,
                                                  cfg.catalog_dir,
-                                                 logging.buffer};
+                                                 logging.buffer,
+                                                 static_cast<size_t>(cfg.grpc_max_message_bytes)};
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region};
   tt::adapters::rpc::inventory_service_adapter inventory{

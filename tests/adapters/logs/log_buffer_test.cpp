@@ -216,3 +216,20 @@ TEST_CASE("stored text is valid UTF-8 and messages are cut at the limit on a cha
   CHECK(page.entries[1].message == "abcdefg");
   CHECK(page.entries[0].message == "???");
 }
+
+TEST_CASE("a page ends before its text passes the byte budget, with one entry at least") {
+  log_buffer b{100, 2048};
+  for (int i = 0; i < 10; ++i)
+    b.add(line(i, spdlog::level::info, "kafka: " + std::string(100, 'a' + static_cast<char>(i))));
+  log_query q;
+  q.max_bytes = 400; // three entries of ~140 bytes do not fit, two do
+  auto page = b.query(q);
+  CHECK(page.entries.size() == 2);
+  CHECK(page.has_more);
+  q.max_bytes = 1; // smaller than one entry: the page still moves on
+  q.before = b.parse_cursor(page.next_cursor);
+  page = b.query(q);
+  REQUIRE(page.entries.size() == 1);
+  CHECK(page.entries[0].message == "kafka: " + std::string(100, 'h'));
+  CHECK(page.has_more);
+}
