@@ -30,6 +30,17 @@ std::string_view bearer_token(std::string_view value) {
   return token;
 }
 
+/// The peer's address, and with mutual TLS the identity its certificate names: what audit lines
+/// call the caller besides a token's subject.
+std::string peer_of(const grpc::CallbackServerContext& ctx) {
+  auto out = ctx.peer();
+  auto auth = ctx.auth_context();
+  if (auth && auth->IsPeerAuthenticated())
+    for (const auto& identity : auth->GetPeerIdentity())
+      out += ", certificate " + std::string(identity.data(), identity.size());
+  return out;
+}
+
 } // namespace
 
 admin_guard::admin_guard(logs::throttled_log& refusals) : refusals_(&refusals) {}
@@ -44,21 +55,22 @@ result<std::string> admin_guard::admit(const grpc::CallbackServerContext& ctx,
   if (who)
     return who;
   const auto& refusal = who.error();
+  auto peer = peer_of(ctx);
   logs::log_fields fields{
-      {"who", "peer " + ctx.peer()},
+      {"who", "peer " + peer},
       {"what", std::string(method)},
       {"outcome", std::string("refused: ") + std::string(to_string(refusal.code))}};
   logs::log_scope scope{trace_id, &fields};
   refusals_->write("refused " + std::string(method) + " " + std::string(to_string(refusal.code)),
                    spdlog::level::warn,
-                   "audit: refused " + std::string(method) + " from " + ctx.peer() + ": " +
+                   "audit: refused " + std::string(method) + " from " + peer + ": " +
                        refusal.message);
   return who;
 }
 
 result<std::string> admin_guard::check(const grpc::CallbackServerContext& ctx) const {
   if (!verifier_)
-    return "anonymous (" + ctx.peer() + ")";
+    return "anonymous (" + peer_of(ctx) + ")";
   auto value = header(ctx, "authorization");
   if (value.empty())
     return fail(errc::unauthenticated,
@@ -75,7 +87,7 @@ result<std::string> admin_guard::check(const grpc::CallbackServerContext& ctx) c
     return fail(errc::forbidden,
                 "the token of " + claims->subject.substr(0, 64) + " lacks the role " + role_,
                 {{"authorization", "role " + role_ + " required", claims->subject.substr(0, 64)}});
-  return claims->subject + " (" + ctx.peer() + ")";
+  return claims->subject + " (" + peer_of(ctx) + ")";
 }
 
 } // namespace tt::adapters::rpc

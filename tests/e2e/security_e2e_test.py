@@ -261,9 +261,20 @@ class Tls(unittest.TestCase):
 
     def test_with_a_client_ca_only_clients_it_signed_are_served(self):
         node = self.start("--grpc.tls_client_ca_file", self.path("ca.pem"))
-        self.health(self.secure(node, client="client"))
+        channel = self.secure(node, client="client")
+        self.health(channel)
         self.assertUnavailable(self.secure(node))
         self.assertUnavailable(self.secure(node, client="stranger"))
+        # The audit line names the certificate's subject among who called.
+        trace_id = "mtls-" + uuid.uuid4().hex
+        admin = admin_pb2_grpc.AdminServiceStub(channel)
+        with self.assertRaises(grpc.RpcError):  # no catalog directory to refresh from
+            admin.TriggerOperation(admin_pb2.TriggerOperationRequest(
+                operation=admin_pb2.OPERATION_TYPE_REFRESH_CONFIG, dry_run=True),
+                metadata=(("x-trace-id", trace_id),), timeout=CALL_TIMEOUT)
+        (line,) = admin.GetLogs(admin_pb2.GetLogsRequest(search_query=trace_id, service="audit"),
+                                timeout=CALL_TIMEOUT).logs
+        self.assertIn("certificate operator", line.fields["who"])
 
 
 if __name__ == "__main__":
