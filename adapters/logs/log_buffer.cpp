@@ -125,28 +125,39 @@ void log_buffer::add(log_entry entry) {
     key = clean_text(key, max_short_text);
     value = clean_text(value, max_message_bytes_);
   }
+  auto& ring = rings_[entry.level >= spdlog::level::info ? 1 : 0];
   std::lock_guard lock{mutex_};
   entry.seq = next_seq_++;
-  if (entries_.size() == capacity_)
-    entries_.pop_front();
-  entries_.push_back(std::move(entry));
+  if (ring.size() == capacity_)
+    ring.pop_front();
+  ring.push_back(std::move(entry));
 }
 
 log_page log_buffer::query(const log_query& q) const {
   log_page page;
-  std::lock_guard lock{mutex_};
-  if (entries_.empty())
-    return page;
-  // Entries are contiguous in seq: the cursor's position is one subtraction away.
   const size_t limit = std::max<size_t>(q.limit, 1);
-  size_t end = entries_.size();
-  if (q.before) {
-    auto first = entries_.front().seq;
-    end = *q.before <= first ? 0 : std::min<uint64_t>(entries_.size(), *q.before - first);
+  std::lock_guard lock{mutex_};
+  // Each ring's end below the cursor; then the two are merged newest first by seq. A query at
+  // info or above never reads the ring below it.
+  size_t ends[2];
+  for (size_t r = 0; r < 2; ++r) {
+    const auto& ring = rings_[r];
+    ends[r] = ring.size();
+    if (r == 0 && q.min_level >= spdlog::level::info)
+      ends[r] = 0;
+    else if (q.before)
+      ends[r] = static_cast<size_t>(
+          std::lower_bound(ring.begin(), ring.end(), *q.before,
+                           [](const log_entry& e, uint64_t seq) { return e.seq < seq; }) -
+          ring.begin());
   }
   size_t bytes = 0;
-  for (size_t i = end; i-- > 0;) {
-    const auto& e = entries_[i];
+  while (ends[0] > 0 || ends[1] > 0) {
+    size_t r = ends[0] == 0                                              ? 1
+               : ends[1] == 0                                            ? 0
+               : rings_[0][ends[0] - 1].seq > rings_[1][ends[1] - 1].seq ? 0
+                                                                         : 1;
+    const auto& e = rings_[r][--ends[r]];
     if (!matches(e, q))
       continue;
     bytes += text_bytes(e);
@@ -182,7 +193,7 @@ std::optional<uint64_t> log_buffer::parse_cursor(std::string_view cursor) const 
 
 size_t log_buffer::size() const {
   std::lock_guard lock{mutex_};
-  return entries_.size();
+  return rings_[0].size() + rings_[1].size();
 }
 
 } // namespace tt::adapters::logs

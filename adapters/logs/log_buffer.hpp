@@ -1,8 +1,9 @@
 #pragma once
-/// The node's recent log lines, kept in memory for AdminService/GetLogs: a bounded ring of
+/// The node's recent log lines, kept in memory for AdminService/GetLogs: bounded rings of
 /// structured entries (level, time, component, trace id, fields, message), oldest dropped first.
-/// Thread-safe; `add` is called by the logger's sink on whichever thread logs, `query` by gRPC
-/// threads.
+/// Lines below info (a failed call's line is debug) have a ring of their own, so a flood of bad
+/// requests cannot push the warnings and errors out. Thread-safe; `add` is called by the logger's
+/// sink on whichever thread logs, `query` by gRPC threads.
 ///
 /// Every entry gets the next sequence number. A page is read newest first and its cursor is the
 /// sequence number of its last (oldest) entry, so the next page continues strictly below it:
@@ -71,8 +72,9 @@ std::string component_of(std::string_view message);
 
 class log_buffer {
  public:
-  /// Keeps the newest `capacity` lines; messages longer than `max_message_bytes` are cut there
-  /// (so memory stays below about capacity x max_message_bytes).
+  /// Keeps the newest `capacity` lines at info and above, and as many below info; messages
+  /// longer than `max_message_bytes` are cut there (so memory stays below about
+  /// 2 x capacity x max_message_bytes).
   log_buffer(size_t capacity, size_t max_message_bytes);
 
   /// Stamps the entry with the next sequence number and stores it, dropping the oldest when
@@ -86,6 +88,7 @@ class log_buffer {
   /// malformed or from another run.
   std::optional<uint64_t> parse_cursor(std::string_view cursor) const;
 
+  /// Lines held, both rings.
   size_t size() const;
   size_t capacity() const noexcept { return capacity_; }
 
@@ -97,8 +100,8 @@ class log_buffer {
   /// Random per process: cursors of another run do not parse.
   const std::string run_;
   mutable std::mutex mutex_;
-  /// Ordered by seq, contiguous: entries_[i].seq == entries_.front().seq + i.
-  std::deque<log_entry> entries_;
+  /// [0]: below info, [1]: info and above; each ordered by seq.
+  std::deque<log_entry> rings_[2];
   uint64_t next_seq_ = 1;
 };
 

@@ -120,8 +120,8 @@ const std::vector<setting>& settings() {
       {"log.format", "TT_LOG_FORMAT", "text or json (one JSON object per line)",
        text(&node_config::log_format, {"text", "json"}), show(&node_config::log_format)},
       {"log.buffer_lines", "TT_LOG_BUFFER_LINES",
-       "lines AdminService/GetLogs can search: the newest this many, kept in memory (each cut "
-       "at 2 KiB)",
+       "lines AdminService/GetLogs can search, kept in memory: the newest this many at info and "
+       "above, and as many below info (each cut at 2 KiB)",
        integer(&node_config::log_buffer_lines, 1, 1000000), show(&node_config::log_buffer_lines)},
       {"log.buffer_level", "TT_LOG_BUFFER_LEVEL",
        "lowest level kept for GetLogs, whatever log.level writes to stderr (debug keeps each "

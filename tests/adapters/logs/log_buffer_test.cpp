@@ -233,3 +233,25 @@ TEST_CASE("a page ends before its text passes the byte budget, with one entry at
   CHECK(page.entries[0].message == "kafka: " + std::string(100, 'h'));
   CHECK(page.has_more);
 }
+
+TEST_CASE("a flood of debug lines cannot push warnings out, and pages merge both kinds by age") {
+  log_buffer b{3, 2048};
+  b.add(line(0, spdlog::level::warn, "kafka: slow"));
+  b.add(line(1, spdlog::level::info, "catalog: loaded"));
+  for (int i = 2; i < 100; ++i)
+    b.add(line(i, spdlog::level::debug, "grpc: failed " + std::to_string(i)));
+  b.add(line(100, spdlog::level::err, "storage: full"));
+  CHECK(b.size() == 6);
+  log_query q;
+  q.limit = 4;
+  auto page = b.query(q);
+  CHECK(messages(page) == std::vector<std::string>{"storage: full", "grpc: failed 99",
+                                                   "grpc: failed 98", "grpc: failed 97"});
+  q.before = b.parse_cursor(page.next_cursor);
+  page = b.query(q);
+  CHECK(messages(page) == std::vector<std::string>{"catalog: loaded", "kafka: slow"});
+  CHECK_FALSE(page.has_more);
+  log_query warnings;
+  warnings.min_level = spdlog::level::warn;
+  CHECK(messages(b.query(warnings)) == std::vector<std::string>{"storage: full", "kafka: slow"});
+}
