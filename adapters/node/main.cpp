@@ -243,6 +243,15 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   // What the shutdown watchdog ends the process with if the stop hangs: a failure, until a
   // signal asks for the stop.
   int status = exit_status::failed;
+  // Read before anything starts: a missing certificate file should cost nothing to find out.
+  auto tls_read = tt::node::tls_of(cfg);
+  if (auto* err = std::get_if<std::string>(&tls_read))
+    return cannot_start("grpc: " + *err);
+  auto tls = std::get<tt::adapters::rpc::tls_options>(std::move(tls_read));
+  // Forwarded calls travel on plaintext channels (forwarding.cpp): refused rather than broken.
+  if (cfg.cluster_enabled && !tls.certificate_chain.empty())
+    return cannot_start("grpc: TLS (grpc.tls_*) does not work with cluster.enabled yet: the "
+                        "nodes forward calls to each other in plaintext");
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
   if (auto* err = std::get_if<std::string>(&opened))
     return cannot_start("storage: " + *err);
@@ -387,14 +396,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
 
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
-  auto tls = tt::node::tls_of(cfg);
-  if (auto* err = std::get_if<std::string>(&tls))
-    return cannot_start("grpc: " + *err);
-  opts.tls = std::get<tt::adapters::rpc::tls_options>(std::move(tls));
-  // Forwarded calls travel on plaintext channels (forwarding.cpp): refused rather than broken.
-  if (cluster && !opts.tls.certificate_chain.empty())
-    return cannot_start("grpc: TLS (grpc.tls_*) does not work with cluster.enabled yet: the "
-                        "nodes forward calls to each other in plaintext");
+  opts.tls = std::move(tls);
   auto guard = admin_guard_of(cfg, std::get<0>(jwt), *logging.throttle);
   if (auto* err = std::get_if<std::string>(&guard))
     return cannot_start(*err);

@@ -190,6 +190,19 @@ class StartChecks(unittest.TestCase):
     def test_a_tls_key_without_its_certificate_does_not_start(self):
         self.assertIn("go together", self.start_fails("--grpc.tls_key_file", "/etc/hostname"))
 
+    def test_a_file_that_is_not_pem_does_not_start(self):
+        self.assertIn("cannot read a PEM file from /etc/hostname", self.start_fails(
+            "--grpc.tls_key_file", "/etc/hostname", "--grpc.tls_cert_file", "/etc/hostname"))
+
+    def test_tls_in_a_cluster_is_refused_until_forwarding_speaks_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out",
+                    "c.pem", "-days", "1", "-subj", "/CN=localhost", cwd=d)
+            why = self.start_fails("--cluster.enabled", "true", "--grpc.tls_cert_file",
+                                   os.path.join(d, "c.pem"), "--grpc.tls_key_file",
+                                   os.path.join(d, "k.pem"))
+        self.assertIn("does not work with cluster.enabled", why)
+
 
 def openssl(*args, cwd):
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
