@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <stdexcept>
-#include <string>
 
 namespace tt::adapters::logs {
 
@@ -26,9 +25,8 @@ spdlog::level::level_enum level_of(google::protobuf::LogLevel level) {
 
 void handle(google::protobuf::LogLevel level, const char* filename, int line,
             const std::string& message) {
-  auto key = std::string(filename) + ":" + std::to_string(line);
   if (auto* out = target.load())
-    out->write(key, level_of(level), "protobuf: " + message + " [" + key + "]");
+    out->write_from("protobuf", filename, line, level_of(level), message);
 }
 
 } // namespace

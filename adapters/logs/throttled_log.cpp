@@ -60,6 +60,12 @@ void throttled_log::write(const std::string& key, spdlog::level::level_enum leve
                 admitted.suppressed_before, seconds(limiter_.interval()));
 }
 
+void throttled_log::write_from(std::string_view library, const char* file, int line,
+                               spdlog::level::level_enum level, std::string_view message) {
+  auto key = std::string(file) + ":" + std::to_string(line);
+  write(key, level, std::string(library) + ": " + std::string(message) + " [" + key + "]");
+}
+
 void throttled_log::report_expired() {
   std::vector<repeat_limiter::summary> ended;
   {

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <spdlog/common.h>
@@ -27,6 +28,11 @@ class throttled_log {
   /// Writes `text` at `level` unless a line of `key` was written less than an interval ago. The
   /// calling thread's log_scope applies to the line.
   void write(const std::string& key, spdlog::level::level_enum level, const std::string& text);
+
+  /// A line of another library's own log (protobuf, gRPC core), keyed by the source line that
+  /// wrote it: "<library>: <message> [<file>:<line>]".
+  void write_from(std::string_view library, const char* file, int line,
+                  spdlog::level::level_enum level, std::string_view message);
 
   /// Reports the intervals that are over now (the reporting thread calls it every interval).
   void report_expired();

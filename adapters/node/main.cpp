@@ -32,6 +32,7 @@
 #include "adapters/cluster/cluster_node.hpp"
 #include "adapters/grpc/admin_guard.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
+#include "adapters/grpc/core_log.hpp"
 #include "adapters/grpc/forwarding.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
 #include "adapters/grpc/inventory_service_adapter.hpp"
@@ -491,6 +492,8 @@ int main(int argc, char** argv) {
   auto logging = tt::node::setup_logging({cfg.log_level, cfg.log_format, cfg.log_buffer_level,
                                           static_cast<size_t>(cfg.log_buffer_lines),
                                           std::chrono::milliseconds{cfg.log_repeat_interval_ms}});
+  // Before the first channel or server exists; gone again before the throttle it writes to.
+  tt::adapters::rpc::core_log grpc_log{*logging.throttle};
   // The guards inside run() have stopped what started before a handler below runs.
   try {
     return run(cfg, logging, signals);
