@@ -1,6 +1,7 @@
 #include "adapters/grpc/admin_guard.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "adapters/logs/log_context.hpp"
 
