@@ -83,6 +83,41 @@ result<std::optional<timestamp>> optional_date(const json& payload, const char* 
   return std::optional<timestamp>{date};
 }
 
+void append_words(const std::string& text, std::vector<std::string>& out) {
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > start)
+      out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+result<std::vector<std::string>> roles_of(const json& payload) {
+  std::vector<std::string> out;
+  if (auto it = payload.find("roles"); it != payload.end()) {
+    if (it->is_string()) {
+      append_words(it->get<std::string>(), out);
+    } else if (it->is_array()) {
+      for (const auto& entry : *it) {
+        if (!entry.is_string())
+          return rejected("malformed roles claim");
+        out.push_back(entry.get<std::string>());
+      }
+    } else {
+      return rejected("malformed roles claim");
+    }
+  }
+  if (auto it = payload.find("role"); it != payload.end()) {
+    if (!it->is_string())
+      return rejected("malformed role claim");
+    out.push_back(it->get<std::string>());
+  }
+  return out;
+}
+
 result<void> read_times(const json& payload, const jwt_config& config, timestamp now,
                         jwt_claims& claims) {
   auto exp = payload.find("exp");
@@ -200,6 +235,10 @@ result<jwt_claims> jwt_verifier::verify(std::string_view token, timestamp now) c
     return std::move(ok).error();
   if (auto ok = read_identity(payload, config_, claims); !ok)
     return std::move(ok).error();
+  auto roles = roles_of(payload);
+  if (!roles)
+    return std::move(roles).error();
+  claims.roles = std::move(*roles);
   return claims;
 }
 

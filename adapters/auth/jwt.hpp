@@ -44,6 +44,9 @@ struct jwt_claims {
   std::optional<timestamp> issued_at;
   /// Every top-level claim whose value is a string (sub, iss, and custom ones such as email).
   std::map<std::string, std::string> string_claims;
+  /// The `roles` claim (an array of strings, or one space-separated string) and the `role`
+  /// claim (a string), together; what admin authorization checks.
+  std::vector<std::string> roles;
 };
 
 class jwt_verifier {

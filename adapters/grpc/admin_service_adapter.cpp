@@ -4,6 +4,8 @@
 
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/catalog/catalog_format.hpp"
+#include "adapters/grpc/audit.hpp"
+#include "adapters/grpc/log_query_translation.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
 
@@ -62,9 +64,12 @@ void fill(common::v1::GetSystemHealthResponse& resp, const actors::health_report
 admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge bridge,
                                              actors::node_health_actor health,
                                              actors::shard_region region,
-                                             std::filesystem::path catalog_dir)
+                                             std::filesystem::path catalog_dir,
+                                             std::shared_ptr<const logs::log_buffer> logs,
+                                             size_t max_reply_bytes)
     : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
-      catalog_dir_(std::move(catalog_dir)) {
+      catalog_dir_(std::move(catalog_dir)), logs_(std::move(logs)),
+      max_reply_bytes_(max_reply_bytes) {
   namespace v1 = common::v1;
   service.bind_unary<v1::GetSystemHealthRequest, v1::GetSystemHealthResponse>(
       "GetSystemHealth", [this](auto call) { get_system_health(std::move(call)); });
@@ -74,6 +79,19 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
       "TriggerOperation", [this](auto call) { trigger_operation(std::move(call)); });
   service.bind_unary<v1::EmergencyActionRequest, v1::EmergencyActionResponse>(
       "EmergencyAction", [this](auto call) { emergency_action(std::move(call)); });
+  service.bind_unary<v1::GetLogsRequest, v1::GetLogsResponse>(
+      "GetLogs", [this](auto call) { get_logs(std::move(call)); });
+}
+
+void admin_service_adapter::get_logs(std::shared_ptr<logs_call> call) {
+  auto query = to_log_query(call->request(), call->header("x-cursor"), *logs_, max_reply_bytes_);
+  if (!query) {
+    call->fail(query.error());
+    return;
+  }
+  // Copying at most max_log_page entries under the buffer's lock: cheaper than a hop.
+  fill(call->response(), logs_->query(*query));
+  call->reply();
 }
 
 namespace {
@@ -126,6 +144,13 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
 
 void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {
   const auto& r = call->request();
+  audit(*call,
+        "operation=" + common::v1::OperationType_Name(r.operation()) + " target_service=" +
+            r.target_service() + " dry_run=" + (r.dry_run() ? "true" : "false") +
+            " parameters=" + parameters_text(r.parameters()) + " reason=" + r.reason(),
+        [](const common::v1::TriggerOperationResponse& resp) {
+          return common::v1::OperationStatus_Name(resp.status()) + ": " + resp.result();
+        });
   if (auto bad = request_check{}
                      .optional("target_service", r.target_service())
                      .optional("reason", r.reason(), max_text_length)
@@ -149,6 +174,7 @@ void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call
   if (r.dry_run()) {
     auto& resp = call->response();
     resp.set_triggered(true);
+    resp.set_operation_id(call->trace_id());
     stamp(resp.mutable_triggered_at());
     resp.set_status(common::v1::OPERATION_STATUS_COMPLETED);
     resp.set_result("dry run: " + std::to_string(catalog->size()) + " valid events in " +
@@ -161,6 +187,7 @@ void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call
       [](trigger_call& c, const actors::catalog_defined& outcome) {
         auto& resp = c.response();
         resp.set_triggered(true);
+        resp.set_operation_id(c.trace_id());
         stamp(resp.mutable_triggered_at());
         std::string text = std::to_string(outcome.defined.size()) + " events defined";
         for (const auto& kept : outcome.kept)
@@ -252,6 +279,11 @@ result<actors::admission_control> control_of(const common::v1::EmergencyActionRe
 
 void admin_service_adapter::emergency_action(std::shared_ptr<emergency_call> call) {
   const auto& r = call->request();
+  audit(*call,
+        "action=" + common::v1::EmergencyActionType_Name(r.action()) +
+            " confirm=" + (r.confirm() ? "true" : "false") +
+            " parameters=" + parameters_text(r.parameters()) + " reason=" + r.reason(),
+        [](const common::v1::EmergencyActionResponse& resp) { return resp.result(); });
   auto bad = request_check{}.optional("reason", r.reason(), max_text_length).result();
   if (!bad)
     bad = check_count("parameters", r.parameters().size(), 2);

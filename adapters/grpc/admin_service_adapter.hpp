@@ -3,8 +3,9 @@
 /// region (the event catalog: UpdateConfig "catalog.event", TriggerOperation REFRESH_CONFIG; the
 /// waiting rooms: EmergencyAction STOP_ADMISSIONS and MAINTENANCE_MODE, parameters `event_id`
 /// (STOP_ADMISSIONS only; absent: every room) and `mode` = on (default) | off, the undo).
-/// GetMetrics, GetLogs and the other emergency actions answer UNIMPLEMENTED until their issues
-/// bind them.
+/// GetLogs reads the node's log buffer (log_query_translation.hpp). TriggerOperation and
+/// EmergencyAction leave an audit line each (audit.hpp). GetMetrics and the other emergency
+/// actions answer UNIMPLEMENTED until their issues bind them.
 
 #include <filesystem>
 
@@ -12,15 +13,18 @@
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
+#include "adapters/logs/log_buffer.hpp"
 #include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
 
 class admin_service_adapter {
  public:
-  /// `catalog_dir` is what REFRESH_CONFIG reloads.
+  /// `catalog_dir` is what REFRESH_CONFIG reloads; `logs` is what GetLogs reads, in pages that
+  /// fit `max_reply_bytes` (grpc.max_message_bytes).
   admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
-                        actors::shard_region region, std::filesystem::path catalog_dir);
+                        actors::shard_region region, std::filesystem::path catalog_dir,
+                        std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes);
 
  private:
   using system_health_call =
@@ -35,11 +39,15 @@ class admin_service_adapter {
   using emergency_call =
       unary_call<common::v1::EmergencyActionRequest, common::v1::EmergencyActionResponse>;
   void emergency_action(std::shared_ptr<emergency_call> call);
+  using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
+  void get_logs(std::shared_ptr<logs_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;
   actors::shard_region region_;
   std::filesystem::path catalog_dir_;
+  std::shared_ptr<const logs::log_buffer> logs_;
+  size_t max_reply_bytes_;
 };
 
 } // namespace tt::adapters::rpc

@@ -1,5 +1,6 @@
 #include "adapters/grpc/rpc_service.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
@@ -38,6 +39,7 @@ rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, 
   paths_.reserve(n); // never reallocates afterwards: gRPC holds c_str() pointers
   unary_.resize(n);
   streams_.resize(n);
+  guards_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& m = *descriptor.method(static_cast<int>(i));
     paths_.push_back("/" + descriptor.full_name() + "/" + m.name());
@@ -76,8 +78,28 @@ grpc::ServerUnaryReactor* rpc_service::dispatch(size_t index, grpc::CallbackServ
   auto* reactor = ctx->DefaultReactor();
   auto trace = trace_id_of(ctx);
   ctx->AddInitialMetadata("x-trace-id", trace);
-  reactor->Finish(to_grpc_status(not_served(*descriptor_.method(static_cast<int>(index))), trace));
+  // A guarded method refuses whom its guard refuses, served or not.
+  auto answer = not_served(*descriptor_.method(static_cast<int>(index)));
+  if (guards_[index] != nullptr)
+    if (auto who = guards_[index]->admit(*ctx, paths_[index], trace); !who)
+      answer = std::move(who).error();
+  reactor->Finish(to_grpc_status(answer, trace));
   return reactor;
+}
+
+void rpc_service::guard(const call_guard& guard, const std::vector<std::string>& methods) {
+  for (int i = 0; i < descriptor_.method_count(); ++i) {
+    const auto& m = *descriptor_.method(i);
+    bool listed =
+        methods.empty() || std::find(methods.begin(), methods.end(), m.name()) != methods.end();
+    if (m.server_streaming() && listed && !methods.empty())
+      throw std::logic_error("guards cover unary methods only: " + m.full_name());
+    if (listed && !m.server_streaming())
+      guards_[static_cast<size_t>(i)] = &guard;
+  }
+  for (const auto& name : methods)
+    if (descriptor_.FindMethodByName(name) == nullptr)
+      throw std::logic_error("no method " + name + " in " + descriptor_.full_name());
 }
 
 size_t rpc_service::method_index(const std::string& method, call_shape shape,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,12 @@
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 
+#include "adapters/grpc/call_guard.hpp"
 #include "adapters/grpc/call_limits.hpp"
 #include "adapters/grpc/call_router.hpp"
 #include "adapters/grpc/server_stream.hpp"
 #include "adapters/grpc/unary_call.hpp"
+#include "adapters/logs/log_context.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -46,10 +49,12 @@ class rpc_service : public grpc::Service {
     unary_[index] = [this, index, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                                 const grpc::ByteBuffer* in,
                                                                 grpc::ByteBuffer* out) {
-      auto call =
-          std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx), limits_);
+      auto call = std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx),
+                                                                  limits_, paths_[index]);
       auto* reactor = call->reactor();
-      if (!parse(in, call->request()))
+      if (auto refused = admit(index, *ctx, *call))
+        call->fail(*refused);
+      else if (!parse(in, *call))
         call->fail(malformed(*Request::descriptor()));
       else if (router_ == nullptr)
         handler(std::move(call));
@@ -65,6 +70,10 @@ class rpc_service : public grpc::Service {
       return reactor;
     };
   }
+
+  /// Every call of `methods` (empty: of every unary method, bound or not) must pass `guard`
+  /// (not owned; outlives the service). Set before the server starts.
+  void guard(const call_guard& guard, const std::vector<std::string>& methods = {});
 
   /// Routes every unary call through `router` (not owned; outlives the service) before its
   /// handler: set before the server starts, in a cluster.
@@ -107,6 +116,20 @@ class rpc_service : public grpc::Service {
                       const google::protobuf::Descriptor* resp) const;
 
   static std::string trace_id_of(grpc::CallbackServerContext* ctx);
+
+  /// The refusal of method `index`'s guard, if it has one and it refuses; else records the
+  /// caller on `call`.
+  template <class Call>
+  std::optional<failure> admit(size_t index, const grpc::CallbackServerContext& ctx,
+                               Call& call) const {
+    if (guards_[index] == nullptr)
+      return std::nullopt;
+    auto who = guards_[index]->admit(ctx, paths_[index], call.trace_id());
+    if (!who)
+      return std::move(who).error();
+    call.set_caller(std::move(*who));
+    return std::nullopt;
+  }
   static failure malformed(const google::protobuf::Descriptor& type);
 
   template <class Message>
@@ -114,6 +137,13 @@ class rpc_service : public grpc::Service {
     grpc::ByteBuffer copy(*in); // the reader needs a mutable buffer; copying only adds a ref
     grpc::ProtoBufferReader reader(&copy);
     return msg.ParseFromZeroCopyStream(&reader);
+  }
+
+  /// Parses a call's request; what protobuf logs meanwhile (invalid UTF-8...) carries its trace id.
+  template <class Request, class Response>
+  static bool parse(const grpc::ByteBuffer* in, unary_call<Request, Response>& call) {
+    logs::log_scope scope{call.trace_id()};
+    return parse(in, call.request());
   }
 
   grpc::ServerUnaryReactor* dispatch(size_t index, grpc::CallbackServerContext* ctx,
@@ -126,6 +156,8 @@ class rpc_service : public grpc::Service {
   /// Bound handlers by method index; empty = not served.
   std::vector<raw_unary> unary_;
   std::vector<raw_stream> streams_;
+  /// By method index; null = open.
+  std::vector<const call_guard*> guards_;
   call_router* router_ = nullptr;
 };
 

@@ -22,6 +22,21 @@ const std::vector<std::string>& contract_service_names() {
   return names;
 }
 
+namespace {
+
+std::shared_ptr<grpc::ServerCredentials> credentials_of(const tls_options& tls) {
+  if (tls.certificate_chain.empty())
+    return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl{
+      tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY};
+  ssl.pem_root_certs = tls.client_ca;
+  ssl.pem_key_cert_pairs.push_back({tls.private_key, tls.certificate_chain});
+  return grpc::SslServerCredentials(ssl);
+}
+
+} // namespace
+
 server::server(server_options options) : options_(std::move(options)) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const auto& name : contract_service_names()) {
@@ -49,14 +64,15 @@ std::variant<int, std::string> server::start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options_.listen, credentials_of(options_.tls), &port);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   for (auto& s : services_)
     builder.RegisterService(s.get());
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0)
-    return "cannot listen on " + options_.listen + " (address in use or not resolvable)";
+    return "cannot listen on " + options_.listen +
+           " (address in use or not resolvable, or the TLS certificate and key unusable)";
   return port;
 }
 

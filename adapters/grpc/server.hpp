@@ -1,7 +1,8 @@
 #pragma once
 /// The node's one gRPC server: every contract service (served from its descriptor, see
 /// rpc_service), gRPC server reflection and the standard grpc.health.v1.Health service, on one
-/// port, with an explicit maximum message size. Callback API: no thread blocks per call.
+/// port, with an explicit maximum message size, in plaintext or TLS (optionally verifying client
+/// certificates). Callback API: no thread blocks per call.
 
 #include <chrono>
 #include <memory>
@@ -18,8 +19,17 @@ namespace tt::adapters::rpc {
 /// Full names of the 9 contract services, in contract order.
 const std::vector<std::string>& contract_service_names();
 
+/// TLS of the listener (PEM contents, not paths); no certificate: plaintext.
+struct tls_options {
+  std::string certificate_chain;
+  std::string private_key;
+  /// When set, every client must present a certificate signed by one of these CAs.
+  std::string client_ca;
+};
+
 struct server_options {
   std::string listen = "localhost:8080";
+  tls_options tls;
   int max_message_bytes = 1 << 20;
   call_limits limits;
 };

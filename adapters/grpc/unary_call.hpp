@@ -3,28 +3,35 @@
 /// time budget. Shared by the adapter and the request actor; it completes exactly once, through
 /// `reply()` or `fail()`. If every owner drops it without completing (a bug), the destructor
 /// answers INTERNAL rather than leaving the client hanging.
+/// A failed call writes one log line naming its method and code, under its trace id (debug; an
+/// internal error at error level), so GetLogs finds it by the id the client saw.
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include <caf/timespan.hpp>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <spdlog/spdlog.h>
 
 #include "actors/common/failure.hpp"
 #include "adapters/grpc/call_limits.hpp"
 #include "adapters/grpc/status_mapping.hpp"
+#include "adapters/logs/log_context.hpp"
 
 namespace tt::adapters::rpc {
 
 template <class Request, class Response>
 class unary_call {
  public:
+  /// `method` is the call's path ("/pkg.Service/Method"), kept by the service for its life.
   unary_call(grpc::CallbackServerContext* ctx, grpc::ByteBuffer* out, std::string trace_id,
-             const call_limits& limits)
+             const call_limits& limits, std::string_view method)
       : ctx_(ctx), reactor_(ctx->DefaultReactor()), out_(out), trace_id_(std::move(trace_id)),
-        timeout_(budget(ctx, limits)) {
+        method_(method), timeout_(budget(ctx, limits)) {
     ctx_->AddInitialMetadata("x-trace-id", trace_id_);
   }
 
@@ -40,6 +47,23 @@ class unary_call {
   Response& response() noexcept { return response_; }
   const std::string& trace_id() const noexcept { return trace_id_; }
   grpc::ServerUnaryReactor* reactor() const noexcept { return reactor_; }
+  std::string_view method() const noexcept { return method_; }
+
+  /// The client's request header `key` (lower case); empty when absent. Until the call ends.
+  std::string_view header(const std::string& key) const {
+    const auto& md = ctx_->client_metadata();
+    auto it = md.find(key);
+    return it == md.end() ? std::string_view{}
+                          : std::string_view(it->second.data(), it->second.size());
+  }
+
+  /// Who made the call, as its service's call_guard admitted it (empty: no guard).
+  const std::string& caller() const noexcept { return caller_; }
+  void set_caller(std::string caller) { caller_ = std::move(caller); }
+
+  /// `hook` runs once when the call completes, before the client hears of it: with null on
+  /// success, else with the failure. Set before the call is handed on.
+  void on_done(std::function<void(const failure*)> hook) { on_done_ = std::move(hook); }
 
   /// How long the actor side may take: the client's deadline, else the default, never above the
   /// configured maximum.
@@ -49,6 +73,8 @@ class unary_call {
   void reply() {
     if (done_.exchange(true))
       return;
+    if (on_done_)
+      on_done_(nullptr);
     bool own_buffer = false;
     auto status = grpc::SerializationTraits<Response>::Serialize(response_, out_, &own_buffer);
     reactor_->Finish(status);
@@ -68,6 +94,15 @@ class unary_call {
   void fail(const failure& f) {
     if (done_.exchange(true))
       return;
+    {
+      logs::log_scope scope{trace_id_};
+      auto level = f.code == errc::internal || f.code == errc::data_corruption
+                       ? spdlog::level::err
+                       : spdlog::level::debug;
+      spdlog::log(level, "grpc: {} failed, {}: {}", method_, to_string(f.code), f.message);
+      if (on_done_)
+        on_done_(&f);
+    }
     reactor_->Finish(to_grpc_status(f, trace_id_));
   }
 
@@ -89,6 +124,9 @@ class unary_call {
   grpc::ServerUnaryReactor* reactor_;
   grpc::ByteBuffer* out_;
   std::string trace_id_;
+  std::string_view method_;
+  std::string caller_;
+  std::function<void(const failure*)> on_done_;
   caf::timespan timeout_;
   Request request_;
   Response response_;

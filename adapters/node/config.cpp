@@ -79,6 +79,16 @@ const std::vector<setting>& settings() {
        text(&node_config::node_id), show(&node_config::node_id)},
       {"grpc.listen", "TT_GRPC_LISTEN", "host:port of the gRPC server (port 0: any free port)",
        text(&node_config::grpc_listen), show(&node_config::grpc_listen)},
+      {"grpc.tls_cert_file", "TT_GRPC_TLS_CERT_FILE",
+       "PEM certificate chain of the gRPC listener; set with grpc.tls_key_file, the port speaks "
+       "TLS only (empty: plaintext)",
+       text(&node_config::grpc_tls_cert_file), show(&node_config::grpc_tls_cert_file)},
+      {"grpc.tls_key_file", "TT_GRPC_TLS_KEY_FILE", "PEM private key of grpc.tls_cert_file",
+       text(&node_config::grpc_tls_key_file), show(&node_config::grpc_tls_key_file)},
+      {"grpc.tls_client_ca_file", "TT_GRPC_TLS_CLIENT_CA_FILE",
+       "with TLS: PEM CA certificates; every client must present a certificate they signed "
+       "(empty: no client certificate asked)",
+       text(&node_config::grpc_tls_client_ca_file), show(&node_config::grpc_tls_client_ca_file)},
       {"grpc.max_message_bytes", "TT_GRPC_MAX_MESSAGE_BYTES",
        "largest request or response accepted; larger ones get RESOURCE_EXHAUSTED",
        integer(&node_config::grpc_max_message_bytes, 1024, 64 << 20),
@@ -148,6 +158,20 @@ const std::vector<setting>& settings() {
        show(&node_config::log_level)},
       {"log.format", "TT_LOG_FORMAT", "text or json (one JSON object per line)",
        text(&node_config::log_format, {"text", "json"}), show(&node_config::log_format)},
+      {"log.buffer_lines", "TT_LOG_BUFFER_LINES",
+       "lines AdminService/GetLogs can search, kept in memory: the newest this many at info and "
+       "above, and as many below info (each cut at 2 KiB)",
+       integer(&node_config::log_buffer_lines, 1, 1000000), show(&node_config::log_buffer_lines)},
+      {"log.buffer_level", "TT_LOG_BUFFER_LEVEL",
+       "lowest level kept for GetLogs, whatever log.level writes to stderr (debug keeps each "
+       "failed call's line with its trace id)",
+       text(&node_config::log_buffer_level, {"trace", "debug", "info", "warn", "error"}),
+       show(&node_config::log_buffer_level)},
+      {"log.repeat_interval_ms", "TT_LOG_REPEAT_INTERVAL_MS",
+       "a repeated line (protobuf's own, refused admin calls) is written once per interval, "
+       "then once more with the count of those left out",
+       integer(&node_config::log_repeat_interval_ms, 100, 3600000),
+       show(&node_config::log_repeat_interval_ms)},
       {"actors.threads", "TT_ACTORS_THREADS", "actor scheduler threads (0: one per core)",
        integer(&node_config::actor_threads, 0, 256), show(&node_config::actor_threads)},
       {"actors.scheduler", "TT_ACTORS_SCHEDULER",
@@ -318,6 +342,11 @@ const std::vector<setting>& settings() {
        "ValidateToken: required aud (empty: any); also the aud of the HTTP gateway's tokens "
        "(empty: traffic-tacos-api)",
        text(&node_config::jwt_audience), show(&node_config::jwt_audience)},
+      {"auth.admin_role", "TT_AUTH_ADMIN_ROLE",
+       "role (JWT roles/role claim) every AdminService call and WorkerService's operator calls "
+       "need, with a bearer token the auth.jwt_* keys verify (empty: those calls are open to "
+       "anyone reaching the port, warned at start)",
+       text(&node_config::admin_role), show(&node_config::admin_role)},
       {"testing.unsafe_ack_holds_before_apply", "TT_TESTING_UNSAFE_ACK_HOLDS_BEFORE_APPLY",
        "NEGATIVE CONTROL ONLY: acknowledge holds before applying them, which oversells",
        flag(&node_config::unsafe_ack_holds_before_apply),

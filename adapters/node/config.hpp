@@ -13,6 +13,10 @@ namespace tt::node {
 struct node_config {
   std::string node_id = "node-1";
   std::string grpc_listen = "localhost:8080";
+  /// TLS of the gRPC listener (issue #31); no certificate: plaintext.
+  std::string grpc_tls_cert_file;
+  std::string grpc_tls_key_file;
+  std::string grpc_tls_client_ca_file;
   int64_t grpc_max_message_bytes = 1 << 20;
   int64_t grpc_default_timeout_ms = 5000;
   int64_t grpc_max_timeout_ms = 30000;
@@ -34,6 +38,10 @@ struct node_config {
   int64_t storage_max_delay_us = 200;
   std::string log_level = "info";
   std::string log_format = "text";
+  /// The in-memory buffer GetLogs reads (issue #31).
+  int64_t log_buffer_lines = 10000;
+  std::string log_buffer_level = "debug";
+  int64_t log_repeat_interval_ms = 10000;
   int64_t actor_threads = 0; // 0: one per core
   std::string actor_scheduler = "sharing";
   int64_t passivate_after_seconds = 120;
@@ -86,6 +94,8 @@ struct node_config {
   std::string jwt_rs256_public_key_file;
   std::string jwt_issuer;
   std::string jwt_audience;
+  /// The role operator calls need (issue #31); empty: they are open.
+  std::string admin_role;
   /// Negative controls only: see actors::unsafe_switches.
   bool unsafe_ack_holds_before_apply = false;
   bool unsafe_skip_persistence = false;

@@ -1,67 +1,41 @@
 #include "adapters/node/logging.hpp"
 
-#include <memory>
-
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "adapters/logs/json_formatter.hpp"
+#include "adapters/logs/log_buffer_sink.hpp"
 
 namespace tt::node {
 
 namespace {
 
-/// %j: the log message as the inside of a JSON string (quotes, backslashes, control characters
-/// escaped), so a message can never break the line's JSON.
-class json_escaped_message : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-      switch (c) {
-        case '"':
-          dest.append(std::string_view("\\\""));
-          break;
-        case '\\':
-          dest.append(std::string_view("\\\\"));
-          break;
-        case '\n':
-          dest.append(std::string_view("\\n"));
-          break;
-        case '\t':
-          dest.append(std::string_view("\\t"));
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char esc[] = {'\\', 'u', '0', '0', hex[(c >> 4) & 0xf], hex[c & 0xf]};
-            dest.append(esc, esc + sizeof esc);
-          } else {
-            dest.push_back(c);
-          }
-      }
-    }
-  }
-
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<json_escaped_message>();
-  }
-};
+/// Longer messages are cut in the buffer (memory stays below lines x this).
+constexpr size_t buffer_message_bytes = 2048;
 
 } // namespace
 
-void setup_logging(const std::string& level, const std::string& format) {
-  auto logger = spdlog::stderr_color_mt("tacosd");
-  if (format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<json_escaped_message>('j').set_pattern(
-        R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n","thread":%t,"msg":"%j"})");
-    logger->set_formatter(std::move(formatter));
-  } else {
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
-  }
-  logger->set_level(spdlog::level::from_str(level));
+node_logging setup_logging(const log_settings& settings) {
+  node_logging out;
+  out.buffer =
+      std::make_shared<adapters::logs::log_buffer>(settings.buffer_lines, buffer_message_bytes);
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  if (settings.format == "json")
+    console->set_formatter(std::make_unique<adapters::logs::json_formatter>());
+  else
+    console->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+  console->set_level(spdlog::level::from_str(settings.level));
+  auto buffered = std::make_shared<adapters::logs::log_buffer_sink>(out.buffer);
+  buffered->set_level(spdlog::level::from_str(settings.buffer_level));
+  auto logger = std::make_shared<spdlog::logger>(
+      "tacosd", spdlog::sinks_init_list{std::move(console), std::move(buffered)});
+  logger->set_level(std::min(spdlog::level::from_str(settings.level),
+                             spdlog::level::from_str(settings.buffer_level)));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+  out.throttle = std::make_unique<adapters::logs::throttled_log>(settings.repeat_interval);
+  out.protobuf = std::make_unique<adapters::logs::protobuf_log>(*out.throttle);
+  return out;
 }
 
 } // namespace tt::node

@@ -1,12 +1,37 @@
 #pragma once
-/// Process-wide logging on spdlog: human-readable text by default, or one JSON object per line
-/// (ts, level, logger, msg) for log shippers.
+/// Process-wide logging on spdlog. Every line goes to stderr (human-readable text, or one JSON
+/// object per line for log shippers: adapters/logs/json_formatter.hpp) at log.level and above,
+/// and to the in-memory buffer AdminService/GetLogs reads at log.buffer_level and above.
+/// Protobuf's own log is routed in too, with repeated lines throttled.
 
+#include <chrono>
+#include <memory>
 #include <string>
+
+#include "adapters/logs/log_buffer.hpp"
+#include "adapters/logs/protobuf_log.hpp"
+#include "adapters/logs/throttled_log.hpp"
 
 namespace tt::node {
 
-/// `level` and `format` were validated by the config.
-void setup_logging(const std::string& level, const std::string& format);
+struct log_settings {
+  /// Validated by the config.
+  std::string level = "info";
+  std::string format = "text";
+  std::string buffer_level = "debug";
+  size_t buffer_lines = 10000;
+  std::chrono::milliseconds repeat_interval{10000};
+};
+
+/// The node's logging, for the life of the process: the buffer, the throttle repeated lines go
+/// through (protobuf's and the refused admin calls'), and protobuf's handler.
+struct node_logging {
+  std::shared_ptr<adapters::logs::log_buffer> buffer;
+  std::unique_ptr<adapters::logs::throttled_log> throttle;
+  std::unique_ptr<adapters::logs::protobuf_log> protobuf;
+};
+
+/// Sets spdlog's default logger. Call once, before any thread logs.
+node_logging setup_logging(const log_settings& settings);
 
 } // namespace tt::node

@@ -31,7 +31,9 @@
 #include "adapters/auth/jwt.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/cluster/cluster_node.hpp"
+#include "adapters/grpc/admin_guard.hpp"
 #include "adapters/grpc/admin_service_adapter.hpp"
+#include "adapters/grpc/core_log.hpp"
 #include "adapters/grpc/forwarding.hpp"
 #include "adapters/grpc/gateway_service_adapter.hpp"
 #include "adapters/grpc/inventory_service_adapter.hpp"
@@ -203,6 +205,24 @@ join_cluster(const tt::node::node_config& cfg, std::shared_ptr<tt::storage::snap
   return tt::adapters::cluster::cluster_node::join(s, std::move(local));
 }
 
+/// The guard of the operators' calls: a token with auth.admin_role when set (which needs a JWT
+/// key), else open, with a warning.
+std::variant<tt::adapters::rpc::admin_guard, std::string>
+admin_guard_of(const tt::node::node_config& cfg,
+               const std::optional<tt::adapters::auth::jwt_verifier>& jwt,
+               tt::adapters::logs::throttled_log& refusals) {
+  if (cfg.admin_role.empty()) {
+    spdlog::warn("admin: auth.admin_role is not set: AdminService and WorkerService's operator "
+                 "calls are OPEN to anyone who reaches the port (emergency actions included)");
+    return tt::adapters::rpc::admin_guard{refusals};
+  }
+  if (!jwt)
+    return std::string{"auth.admin_role needs a key to verify tokens with "
+                       "(auth.jwt_hs256_secret or auth.jwt_rs256_public_key_file)"};
+  spdlog::info("admin: operator calls need a bearer token with role {}", cfg.admin_role);
+  return tt::adapters::rpc::admin_guard{*jwt, cfg.admin_role, refusals};
+}
+
 /// Restores every stored event, adds the catalog's, and defines them all before the node
 /// serves. Returns why the store or the catalog is unusable, if either is.
 std::optional<std::string> recover_and_load(caf::actor_system& actors,
@@ -248,12 +268,22 @@ std::optional<std::string> recover_and_load(caf::actor_system& actors,
 /// Starts every component in dependency order, each followed at once by its deferred stop, and
 /// serves until SIGINT or SIGTERM. Every return (and an exception) stops what started, in
 /// reverse, once.
-int run(const tt::node::node_config& cfg, const sigset_t& signals) {
+int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
+        const sigset_t& signals) {
   using tt::node::defer_stop;
   auto started_at = std::chrono::steady_clock::now();
   // What the shutdown watchdog ends the process with if the stop hangs: a failure, until a
   // signal asks for the stop.
   int status = exit_status::failed;
+  // Read before anything starts: a missing certificate file should cost nothing to find out.
+  auto tls_read = tt::node::tls_of(cfg);
+  if (auto* err = std::get_if<std::string>(&tls_read))
+    return cannot_start("grpc: " + *err);
+  auto tls = std::get<tt::adapters::rpc::tls_options>(std::move(tls_read));
+  // Forwarded calls travel on plaintext channels (forwarding.cpp): refused rather than broken.
+  if (cfg.cluster_enabled && !tls.certificate_chain.empty())
+    return cannot_start("grpc: TLS (grpc.tls_*) does not work with cluster.enabled yet: the "
+                        "nodes forward calls to each other in plaintext");
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
   if (auto* err = std::get_if<std::string>(&opened))
     return cannot_start("storage: " + *err);
@@ -411,6 +441,11 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
 
   tt::adapters::rpc::server_options opts;
   opts.listen = cfg.grpc_listen;
+  opts.tls = std::move(tls);
+  auto guard = admin_guard_of(cfg, std::get<0>(jwt), *logging.throttle);
+  if (auto* err = std::get_if<std::string>(&guard))
+    return cannot_start(*err);
+  const auto& operators = std::get<tt::adapters::rpc::admin_guard>(guard);
   opts.max_message_bytes = static_cast<int>(cfg.grpc_max_message_bytes);
   opts.limits.default_timeout = std::chrono::milliseconds{cfg.grpc_default_timeout_ms};
   opts.limits.max_timeout = std::chrono::milliseconds{cfg.grpc_max_timeout_ms};
@@ -424,6 +459,10 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     grpc_server.set_router(router.get());
   }
   tt::adapters::rpc::call_bridge bridge{actors, runtime->time};
+  grpc_server.service("common.v1.AdminService").guard(operators);
+  grpc_server.service("reservation.v1.WorkerService")
+      .guard(operators, {"ProcessReservationExpiry", "ProcessPaymentResult", "ProcessCompensation",
+                         "GetJobStatus"});
   tt::adapters::rpc::gateway_service_adapter gateway{
       grpc_server.service("gateway.v1.GatewayService"), bridge, health, region,
       std::get<std::optional<tt::adapters::auth::jwt_verifier>>(std::move(jwt))};
@@ -433,7 +472,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
       grpc_server.service("gateway.v1.WebSocketService"),  actors, bridge, region, hub,
       static_cast<size_t>(cfg.streams_max_pending_updates)};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
-                                                 bridge, health, region, cfg.catalog_dir};
+                                                 bridge,
+                                                 health,
+                                                 region,
+                                                 cfg.catalog_dir,
+                                                 logging.buffer,
+                                                 static_cast<size_t>(cfg.grpc_max_message_bytes)};
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region};
   tt::adapters::rpc::inventory_service_adapter inventory{
@@ -472,9 +516,12 @@ int run(const tt::node::node_config& cfg, const sigset_t& signals) {
     stop_http.emplace(defer_stop("http gateway", close_http));
   }
   // Tests and launchers read this line to learn the port (grpc.listen may ask for port 0).
-  spdlog::info("grpc: serving {} contract services on port {} (node {})",
+  spdlog::info("grpc: serving {} contract services on port {} (node {}, {})",
                tt::adapters::rpc::contract_service_names().size(), std::get<int>(started),
-               cfg.node_id);
+               cfg.node_id,
+               opts.tls.certificate_chain.empty() ? "plaintext"
+               : opts.tls.client_ca.empty()       ? "TLS"
+                                                  : "TLS with client certificates");
   if (http)
     spdlog::info("http: serving the JSON gateway on port {}", http->port());
 
@@ -507,10 +554,15 @@ int main(int argc, char** argv) {
     std::fputs(exit_status_help, stdout);
     return exit_status::ok;
   }
-  tt::node::setup_logging(args.config.log_level, args.config.log_format);
+  const auto& cfg = args.config;
+  auto logging = tt::node::setup_logging({cfg.log_level, cfg.log_format, cfg.log_buffer_level,
+                                          static_cast<size_t>(cfg.log_buffer_lines),
+                                          std::chrono::milliseconds{cfg.log_repeat_interval_ms}});
+  // Before the first channel or server exists; gone again before the throttle it writes to.
+  tt::adapters::rpc::core_log grpc_log{*logging.throttle};
   // The guards inside run() have stopped what started before a handler below runs.
   try {
-    return run(args.config, signals);
+    return run(cfg, logging, signals);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
   } catch (...) {

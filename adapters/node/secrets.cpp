@@ -22,6 +22,16 @@ std::string random_hex(size_t chars) {
   return out;
 }
 
+/// The whole of `path`; nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in)
+    return std::nullopt;
+  return text.str();
+}
+
 } // namespace
 
 std::string webhook_secret_of(const node_config& cfg) {
@@ -58,12 +68,10 @@ jwt_of(const node_config& cfg) {
   jwt.issuer = cfg.jwt_issuer;
   jwt.audience = cfg.jwt_audience;
   if (!cfg.jwt_rs256_public_key_file.empty()) {
-    std::ifstream in(cfg.jwt_rs256_public_key_file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in)
+    auto pem = read_file(cfg.jwt_rs256_public_key_file);
+    if (!pem)
       return "auth.jwt_rs256_public_key_file: cannot read " + cfg.jwt_rs256_public_key_file;
-    jwt.rs256_public_key_pem = pem.str();
+    jwt.rs256_public_key_pem = std::move(*pem);
   }
   if (jwt.hs256_secret.empty() && jwt.rs256_public_key_pem.empty())
     return std::optional<adapters::auth::jwt_verifier>{};
@@ -71,6 +79,31 @@ jwt_of(const node_config& cfg) {
   if (!verifier)
     return "auth: " + verifier.error().message;
   return std::optional<adapters::auth::jwt_verifier>{std::move(*verifier)};
+}
+
+std::variant<adapters::rpc::tls_options, std::string> tls_of(const node_config& cfg) {
+  adapters::rpc::tls_options tls;
+  if (cfg.grpc_tls_cert_file.empty() != cfg.grpc_tls_key_file.empty())
+    return std::string{"grpc.tls_cert_file and grpc.tls_key_file go together: set both or neither"};
+  if (cfg.grpc_tls_cert_file.empty()) {
+    if (!cfg.grpc_tls_client_ca_file.empty())
+      return std::string{
+          "grpc.tls_client_ca_file needs TLS (grpc.tls_cert_file, grpc.tls_key_file)"};
+    return tls;
+  }
+  std::pair<const std::string*, std::string*> files[] = {
+      {&cfg.grpc_tls_cert_file, &tls.certificate_chain},
+      {&cfg.grpc_tls_key_file, &tls.private_key},
+      {&cfg.grpc_tls_client_ca_file, &tls.client_ca}};
+  for (auto [path, out] : files) {
+    if (path->empty())
+      continue;
+    auto text = read_file(*path);
+    if (!text || text->find("-----BEGIN ") == std::string::npos)
+      return "cannot read a PEM file from " + *path;
+    *out = std::move(*text);
+  }
+  return tls;
 }
 
 } // namespace tt::node

@@ -1,7 +1,7 @@
 #pragma once
 /// The keys the node signs and verifies with, from its configuration: the webhook signing secret,
-/// the waiting rooms' reservation-token key and the ValidateToken verifier. A key left unset is
-/// made up for this run.
+/// the waiting rooms' reservation-token key, the ValidateToken verifier and the gRPC listener's
+/// TLS certificate. A signing key left unset is made up for this run.
 
 #include <optional>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "actors/common/result.hpp"
 #include "adapters/auth/jwt.hpp"
+#include "adapters/grpc/server.hpp"
 #include "adapters/node/config.hpp"
 
 namespace tt::node {
@@ -29,5 +30,9 @@ std::string http_token_secret_of(const node_config& cfg);
 /// (ValidateToken then answers UNAVAILABLE).
 std::variant<std::optional<adapters::auth::jwt_verifier>, std::string>
 jwt_of(const node_config& cfg);
+
+/// The listener's TLS files (grpc.tls_*) read, or why not: a file unreadable, a key without its
+/// certificate (or the reverse), a client CA without TLS. Empty options: plaintext.
+std::variant<adapters::rpc::tls_options, std::string> tls_of(const node_config& cfg);
 
 } // namespace tt::node

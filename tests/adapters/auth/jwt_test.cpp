@@ -225,3 +225,33 @@ TEST_CASE("a verifier needs a key, and a PEM that is an RSA public key") {
   CHECK(jwt_verifier::create({"", "not a pem", "", "", 30s}).error().code ==
         errc::invalid_argument);
 }
+
+TEST_CASE("roles come from the roles and role claims, and a malformed one is refused") {
+  auto claims = standard_claims();
+  SUBCASE("an array of roles and a role") {
+    claims["roles"] = {"viewer", "admin"};
+    claims["role"] = "operator";
+    auto verified = verifier().verify(make_token("HS256", claims), now);
+    REQUIRE_MESSAGE(verified, verified.error().message);
+    CHECK(verified->roles == std::vector<std::string>{"viewer", "admin", "operator"});
+  }
+  SUBCASE("a space-separated string") {
+    claims["roles"] = "viewer  admin";
+    auto verified = verifier().verify(make_token("HS256", claims), now);
+    REQUIRE_MESSAGE(verified, verified.error().message);
+    CHECK(verified->roles == std::vector<std::string>{"viewer", "admin"});
+  }
+  SUBCASE("none") {
+    auto verified = verifier().verify(make_token("HS256", claims), now);
+    REQUIRE_MESSAGE(verified, verified.error().message);
+    CHECK(verified->roles.empty());
+  }
+  SUBCASE("roles holding a number") {
+    claims["roles"] = {"admin", 7};
+    CHECK(mentions(rejection(verifier(), make_token("HS256", claims)), "malformed roles"));
+  }
+  SUBCASE("role that is not a string") {
+    claims["role"] = json::array({"admin"});
+    CHECK(mentions(rejection(verifier(), make_token("HS256", claims)), "malformed role claim"));
+  }
+}
