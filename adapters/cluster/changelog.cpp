@@ -88,6 +88,10 @@ changelog::start(const changelog_settings& settings, shard_ownership* group, boo
       // broker: 20.1 ms per sequential append); one message per batch: 0.13 ms.
       {"linger.ms", "0"},
       {"batch.num.messages", "1"},
+      // The embedded broker's window (~5 MiB a partition) counts compressed bytes: a shard's
+      // snapshot and tail must fit in it, and its records (protobuf, repeated keys and JSON
+      // values) shrink several times.
+      {"compression.type", "lz4"},
       {"log_level", "4"},
   });
   if (auto* err = std::get_if<std::string>(&conf))

@@ -9,7 +9,9 @@ to their shard's owner. Holds go to ten copies of the stadium (their shards spre
 nodes); status reads carry the waiting tokens of users queued in one hall, whose admissions are
 stopped, so they all route to that hall's owner. Prints req/s and p50/p99 per case and node
 count, the 3-node/1-node throughput ratio (issue #30's target: >= 0.7 on the same 2 cores), and
-how long each killed owner's shards took to serve again (target: within 10 s).
+how long each killed owner's shards took to serve again (target: within 10 s). Also, for
+docs/capacity.md: the changelog bytes per hold (kcat sums the record sizes in tt.shards, before
+compression, across the CreateReservation case: snapshots and claims included).
 
 Usage: ops/bench/cluster_scale.py [--duration S] [--in-flight N] [--kills N]
        (defaults 5 s, 128, 3; TT_BUILD_DIR: the build directory)
@@ -36,6 +38,7 @@ BROKER = os.path.join(BUILD, "adapters", "kafka", "tacos-broker")
 LOADGEN = os.path.join(BUILD, "scenarios", "load", "tt_loadgen")
 STADIUMS = 10
 HALL = "scale-status-hall"
+USERS = 10000  # waiting in the hall: GetQueueStatus's tokens
 CREATE = ('{"event_id": "scale-stadium-{n%%%d}", "quantity": 1, "user_id": "u{n}", '
           '"idempotency_key": "{uuid}"}' % STADIUMS)
 # Holds outlive the run, so the worker's expiries do not land in a later case.
@@ -73,9 +76,17 @@ def load(cluster, method, extra, in_flight, duration):
     for r in reports:
         for code, count in r["errors"].items():
             errors[code] = errors.get(code, 0) + count
-    return {"rps": sum(r["rps"] for r in reports),
+    return {"rps": sum(r["rps"] for r in reports), "ok": sum(r["ok"] for r in reports),
             "p50": max(r["p50_us"] for r in reports) / 1000,
             "p99": max(r["p99_us"] for r in reports) / 1000, "errors": errors}
+
+
+def changelog_bytes(bootstrap):
+    """The bytes of every record in tt.shards (kcat: one size per line)."""
+    sizes = subprocess.run(["kcat", "-b", bootstrap, "-C", "-t", "tt.shards", "-o", "beginning",
+                            "-e", "-q", "-f", "%S\n"], capture_output=True, text=True,
+                           timeout=120, check=True).stdout.split()
+    return sum(int(s) for s in sizes), len(sizes)
 
 
 def measure(count, catalog, args, work):
@@ -84,19 +95,23 @@ def measure(count, catalog, args, work):
         cluster.wait_settled()
         requests = os.path.join(work, "status-%d.jsonl" % count)
         subprocess.run([sys.executable, os.path.join(ROOT, "ops", "bench", "join_users.py"),
-                        "--target", cluster.addresses()[0], "--event", HALL, "--users", "10000",
-                        "--stop-admissions", "--out", requests, "--build", BUILD],
+                        "--target", cluster.addresses()[0], "--event", HALL, "--users",
+                        str(USERS), "--stop-admissions", "--out", requests, "--build", BUILD],
                        check=True, stdout=subprocess.DEVNULL)
-        out = {
-            "CreateReservation": load(cluster, "/reservation.v1.ReservationService/"
-                                      "CreateReservation", ["--request-json", CREATE, "--pool",
-                                                            "400000"], args.in_flight,
-                                      args.duration),
-            "GetQueueStatus": load(cluster, "/gateway.v1.QueueService/GetQueueStatus",
-                                   ["--request-file", requests], args.in_flight, args.duration),
-        }
+        facts = {}
+        logged, _ = changelog_bytes(cluster.broker.bootstrap)
+        out = {"CreateReservation": load(cluster, "/reservation.v1.ReservationService/"
+                                         "CreateReservation", ["--request-json", CREATE, "--pool",
+                                                               "400000"], args.in_flight,
+                                         args.duration)}
+        after, records = changelog_bytes(cluster.broker.bootstrap)
+        holds = out["CreateReservation"]["ok"]
+        facts["changelog_bytes_per_hold"] = (after - logged) / max(1, holds)
+        facts["changelog_records"] = records
+        out["GetQueueStatus"] = load(cluster, "/gateway.v1.QueueService/GetQueueStatus",
+                                     ["--request-file", requests], args.in_flight, args.duration)
         kills = failovers(cluster, args.kills) if count > 1 else []
-        return out, kills
+        return out, kills, facts
     finally:
         cluster.close()
 
@@ -137,13 +152,16 @@ def main():
         results = {count: measure(count, catalog, args, work) for count in (1, 3)}
     print("%-20s %5s %10s %8s %8s  %s" % ("case", "nodes", "req/s", "p50 ms", "p99 ms",
                                           "errors"))
-    for count, (cases, _) in results.items():
+    for count, (cases, _, _) in results.items():
         for name, r in cases.items():
             print("%-20s %5d %10.0f %8.2f %8.2f  %s" % (name, count, r["rps"], r["p50"],
                                                         r["p99"], r["errors"] or "-"))
     for name in results[1][0]:
         print("%s: 3 nodes / 1 node = %.2f" % (
             name, results[3][0][name]["rps"] / results[1][0][name]["rps"]))
+    for count, (_, _, facts) in results.items():
+        print("%d node(s): %.0f changelog bytes per hold (%d records in tt.shards)" % (
+            count, facts["changelog_bytes_per_hold"], facts["changelog_records"]))
     kills = results[3][1]
     if kills:
         print("failover after SIGKILL: %s s (max %.1f s)" % (

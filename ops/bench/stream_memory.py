@@ -5,7 +5,8 @@ Starts a tacosd on loopback, queues N users on one event with admissions stopped
 stream stays open), opens one stream per user from this one Python process (spread over a few
 HTTP/2 connections), waits for each stream's first update, and compares the node's RSS
 (/proc/<pid>/status VmRSS) before and after. Prints the difference per stream and extrapolated
-to 10,000 streams. Usage, from the repository root after building tacosd:
+to 10,000 streams, and the resident memory each waiting user took (RSS before and after the
+joins, for docs/capacity.md). Usage, from the repository root after building tacosd:
 
     /usr/bin/python3 ops/bench/stream_memory.py [--streams 2000] [--build build]
 """
@@ -56,6 +57,8 @@ def main():
         admin.EmergencyAction(admin_pb2.EmergencyActionRequest(
             action=admin_pb2.EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS, reason="bench",
             parameters={"event_id": event}, confirm=True))
+        time.sleep(1.0)
+        empty = rss_kib(node.proc.pid)
         tokens = [queue.JoinQueue(queue_pb2.JoinQueueRequest(
             event_id=event, user_id="u-%d" % i, session_id="s")).waiting_token
             for i in range(args.streams)]
@@ -75,6 +78,9 @@ def main():
               "10,000 streams: ~%.0f MiB = %.1f MB (target <= 200 MB: %s)"
               % (args.streams, before / 1024, after / 1024, per_stream,
                  per_stream * 10000 / 1024, mb_10k, "met" if mb_10k <= 200 else "MISSED"))
+        print("waiting users: %d  rss before joining: %.1f MiB  after: %.1f MiB  per waiting "
+              "user: %.2f KiB" % (args.streams, empty / 1024, before / 1024,
+                                  (before - empty) / args.streams))
         for call in calls:
             call.cancel()
     finally:

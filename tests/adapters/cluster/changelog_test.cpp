@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <future>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -74,6 +75,15 @@ storage::mutation put(std::string key, std::string value) {
 }
 storage::mutation erase(std::string key) {
   return {storage::entity_kind::reservation, std::move(key), std::nullopt, std::nullopt};
+}
+
+/// Bytes lz4 cannot shrink (the changelog compresses), so they fill the broker's window.
+std::string incompressible(size_t size) {
+  std::mt19937_64 random{42};
+  std::string out(size, '\0');
+  for (auto& c : out)
+    c = static_cast<char>(random());
+  return out;
 }
 
 std::map<std::string, std::string> as_map(const cluster::restored_shard& r) {
@@ -178,7 +188,7 @@ TEST_CASE("a shard whose changelog lost its oldest records refuses to restore") 
   auto log = open_log(broker->bootstrap(), "node-a", nullptr);
   auto c = claim(*log, 3, -1);
   // The embedded broker keeps ~5 MiB per partition: 7 MiB of batches push the first ones out.
-  std::string big(256 * 1024, 'x');
+  auto big = incompressible(256 * 1024);
   for (int i = 0; i < 28; ++i)
     REQUIRE_FALSE(append(*log, 3, c, {put("E/k" + std::to_string(i), big + std::to_string(i))}));
   auto next = open_log(broker->bootstrap(), "node-b", nullptr);
@@ -199,7 +209,7 @@ TEST_CASE("a shard restores from its latest snapshot after the broker dropped wh
   REQUIRE_FALSE(append(*log, 3, c, {erase("E/gone")}));
   // 7 MiB over three keys: the broker keeps ~5 MiB, so the first records are dropped; a
   // snapshot after every 1 MiB keeps the latest one and its tail inside what it keeps.
-  std::string big(256 * 1024, 'x');
+  auto big = incompressible(256 * 1024);
   for (int i = 0; i < 28; ++i) {
     REQUIRE_FALSE(
         append(*log, 3, c, {put("E/k" + std::to_string(i % 3), big + std::to_string(i))}));
