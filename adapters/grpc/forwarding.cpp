@@ -145,7 +145,8 @@ void forwarding::route(const std::string& method_path, const google::protobuf::M
                        grpc::CallbackServerContext* ctx, const grpc::ByteBuffer& raw,
                        routed_call call) {
   auto shard = shard_of_request(request);
-  if (!shard) {
+  // Most calls reach their owner: served without building a waiting entry.
+  if (!shard || directory_.place(*shard).at == shard_directory::placement::where::here) {
     call.serve_here();
     return;
   }
@@ -184,10 +185,10 @@ void forwarding::route_stream(const std::string& method_path,
   relay_request r{method_path, raw,
                   carried_metadata(ctx, stream.stream->trace_id(), settings_.node_id),
                   ctx->deadline()};
-  auto budget = settings_.move_wait;
+  auto budget = settings_.move_wait; // no deadline: the move wait alone bounds the wait
   if (r.deadline != std::chrono::system_clock::time_point::max())
-    budget = std::min(budget, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  r.deadline - std::chrono::system_clock::now()));
+    budget = std::chrono::duration_cast<std::chrono::milliseconds>(
+        r.deadline - std::chrono::system_clock::now());
   auto client = stream.stream;
   waiting w;
   w.shard = *shard;
