@@ -86,9 +86,19 @@ def reservation_stream(node, user):
 
 
 def join(node, user):
-    return queue_pb2_grpc.QueueServiceStub(node.channel()).JoinQueue(
-        queue_pb2.JoinQueueRequest(event_id=EVENT, user_id=user, session_id="s-" + user),
-        timeout=10)
+    """JoinQueue, retried while it is UNAVAILABLE (as a client does): after a pause or a kill the
+    group may still be rebalancing when every shard is served again."""
+    def attempt():
+        try:
+            return queue_pb2_grpc.QueueServiceStub(node.channel()).JoinQueue(
+                queue_pb2.JoinQueueRequest(event_id=EVENT, user_id=user, session_id="s-" + user),
+                timeout=10)
+        except grpc.RpcError as e:
+            if e.code() != SC.UNAVAILABLE:
+                raise
+            return None
+    return eventually("%s joining" % user, attempt, until=lambda r: r is not None, timeout=30,
+                      step=0.2)
 
 
 def emergency(node, mode="on"):
@@ -257,7 +267,10 @@ class ClusterStreams(unittest.TestCase):
                 moved[0], contract_error(err).message))
         finally:
             self.owner.proc.send_signal(signal.SIGCONT)
-        self.cluster.wait_settled()
+        # Back in the group, the resumed node is given a share of the shards again (a second
+        # rebalance, which may move the sale's shard): wait for it, so the next test's owner holds.
+        eventually("the resumed node serving its share again",
+                   lambda: self.cluster.settled() and serving(self.owner), timeout=60, step=0.2)
 
     def test_z_killing_the_owner_ends_a_relayed_stream_unavailable(self):
         emergency(self.owner)  # the entry waits: the stream stays open and quiet
