@@ -229,10 +229,12 @@ user_watching watch(self_pointer self, const user_watch& w) {
 /// Offers the message to every matching stream; the reply counts those that took it.
 caf::result<message_delivered> deliver(self_pointer self, message_delivery m) {
   auto& st = self->state;
-  auto now = now_of(self);
-  m.message.message_id = "m-" + st.ids.next(now)();
-  m.message.sent_at = now;
-  message_delivered out{0, m.message.message_id, now};
+  if (m.message.message_id.empty()) {
+    auto now = now_of(self);
+    m.message.message_id = "m-" + st.ids.next(now)();
+    m.message.sent_at = now;
+  }
+  message_delivered out{0, m.message.message_id, m.message.sent_at};
   std::vector<user_subscriber> targets;
   if (auto it = st.by_user.find(m.user); it != st.by_user.end())
     for (const auto& addr : it->second)

@@ -96,7 +96,8 @@ struct payment_seen {
 };
 
 /// SendMessage: to every open stream of `user` (only those opened with `session`, if set). The
-/// hub mints the message's id and time (`message_id`, `sent_at` are ignored here).
+/// hub mints the message's id and time, unless `message_id` is set: a copy of a message another
+/// node of the cluster minted keeps that node's id and `sent_at`.
 struct message_delivery {
   user_id user;
   session_id session;

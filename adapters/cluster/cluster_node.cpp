@@ -93,6 +93,14 @@ rpc::shard_directory::placement cluster_node::place(uint32_t shard) const {
   return {where::there, owner->address};
 }
 
+std::vector<std::string> cluster_node::peer_addresses() const {
+  std::vector<std::string> out;
+  for (const auto& p : membership_->peers())
+    if (p.node_id != settings_.node_id)
+      out.push_back(p.address);
+  return out;
+}
+
 actors::component_health cluster_node::health() const {
   actors::component_health c;
   c.name = "cluster";

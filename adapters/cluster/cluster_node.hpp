@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "actors/runtime/health_report.hpp"
 #include "adapters/cluster/changelog.hpp"
@@ -66,6 +67,7 @@ class cluster_node final : public rpc::shard_directory {
   // rpc::shard_directory
   uint32_t shard_count() const override { return settings_.shard_count; }
   placement place(uint32_t shard) const override;
+  std::vector<std::string> peer_addresses() const override;
 
   /// GetSystemHealth's "cluster" component: peers, owned and served shards, moves.
   actors::component_health health() const;

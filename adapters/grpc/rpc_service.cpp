@@ -14,12 +14,6 @@ namespace {
 
 using grpc::internal::RpcMethod;
 
-std::string header(grpc::CallbackServerContext* ctx, const char* key) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find(key);
-  return it == md.end() ? std::string{} : std::string(it->second.data(), it->second.size());
-}
-
 failure not_served(const google::protobuf::MethodDescriptor& m) {
   return fail(errc::unimplemented, "method " + m.full_name() + " is not served by this node");
 }
@@ -116,7 +110,7 @@ size_t rpc_service::method_index(const std::string& method, call_shape shape,
 }
 
 std::string rpc_service::trace_id_of(grpc::CallbackServerContext* ctx) {
-  return resolve_trace_id(header(ctx, "x-trace-id"), header(ctx, "traceparent"));
+  return resolve_trace_id(client_header(ctx, "x-trace-id"), client_header(ctx, "traceparent"));
 }
 
 failure rpc_service::malformed(const google::protobuf::Descriptor& type) {

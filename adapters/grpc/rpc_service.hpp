@@ -75,8 +75,8 @@ class rpc_service : public grpc::Service {
   /// (not owned; outlives the service). Set before the server starts.
   void guard(const call_guard& guard, const std::vector<std::string>& methods = {});
 
-  /// Routes every unary call through `router` (not owned; outlives the service) before its
-  /// handler: set before the server starts, in a cluster.
+  /// Routes every unary call and server stream through `router` (not owned; outlives the
+  /// service) before its handler: set before the server starts, in a cluster.
   void set_router(call_router* router) noexcept { router_ = router; }
 
   /// Serves the server-streaming `method` with `handler`, which owns the stream and must end it
@@ -85,19 +85,21 @@ class rpc_service : public grpc::Service {
   void bind_server_stream(const std::string& method, stream_handler<Request, Response> handler) {
     auto index = method_index(method, call_shape::server_streaming, Request::descriptor(),
                               Response::descriptor());
-    streams_[index] = [handler = std::move(handler)](grpc::CallbackServerContext* ctx,
-                                                     const grpc::ByteBuffer* in) {
+    streams_[index] = [this, index, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
+                                                                  const grpc::ByteBuffer* in) {
       auto stream = server_stream<Request, Response>::open(trace_id_of(ctx));
       grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor = stream.get();
-      bool parsed = parse(in, stream->request());
+      if (!parse(in, stream->request()))
+        stream->fail(malformed(*Request::descriptor()));
+      else if (router_ == nullptr)
+        handler(stream);
+      else
+        router_->route_stream(paths_[index], stream->request(), ctx, *in,
+                              {[handler, stream] { handler(stream); }, stream});
       // gRPC keeps the request bytes until the call ends (it placement-news a non-const ByteBuffer
       // in the call arena and destroys it at the end), and a stream lives for minutes: release
-      // them once parsed, ~0.4 KiB per open stream (ops/bench/stream_memory.py).
+      // them once parsed and routed, ~0.4 KiB per open stream (ops/bench/stream_memory.py).
       const_cast<grpc::ByteBuffer*>(in)->Clear();
-      if (!parsed)
-        stream->fail(malformed(*Request::descriptor()));
-      else
-        handler(std::move(stream));
       return reactor;
     };
   }

@@ -24,6 +24,13 @@
 
 namespace tt::adapters::rpc {
 
+/// The caller's metadata value for `key` ("" when absent).
+inline std::string client_header(const grpc::CallbackServerContext* ctx, const char* key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(key);
+  return it == md.end() ? std::string{} : std::string{it->second.data(), it->second.size()};
+}
+
 template <class Request, class Response>
 class unary_call {
  public:
@@ -64,6 +71,9 @@ class unary_call {
   /// `hook` runs once when the call completes, before the client hears of it: with null on
   /// success, else with the failure. Set before the call is handed on.
   void on_done(std::function<void(const failure*)> hook) { on_done_ = std::move(hook); }
+
+  /// The caller's metadata value for `key` ("" when absent); valid until the call completes.
+  std::string header(const char* key) const { return client_header(ctx_, key); }
 
   /// How long the actor side may take: the client's deadline, else the default, never above the
   /// configured maximum.

@@ -1,6 +1,7 @@
 #include "adapters/grpc/websocket_service_adapter.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <caf/all.hpp>
 
@@ -21,6 +22,12 @@ constexpr auto subscribe_timeout = std::chrono::seconds{5};
 constexpr size_t max_title_length = 256;
 constexpr size_t max_content_length = 4096;
 constexpr size_t max_data_value_length = 1024;
+
+/// What a SendMessage copy for the other nodes carries: the id and time the first node minted
+/// (milliseconds since the epoch), so that every stream shows the same message.
+constexpr const char* message_id_header = "x-tt-message-id";
+constexpr const char* sent_at_header = "x-tt-message-sent-at";
+constexpr const char* send_message_path = "/gateway.v1.WebSocketService/SendMessage";
 
 /// Whether the entry an update reports still exists, or left the line (expired, left, removed).
 enum class entry_presence : bool { present, gone };
@@ -126,9 +133,9 @@ websocket_service_adapter::websocket_service_adapter(rpc_service& service, caf::
                                                      call_bridge bridge,
                                                      actors::shard_region region,
                                                      actors::user_hub_actor hub,
-                                                     size_t max_pending_updates)
+                                                     size_t max_pending_updates, peer_fanout* peers)
     : sys_(sys), bridge_(std::move(bridge)), region_(std::move(region)), hub_(std::move(hub)),
-      max_pending_updates_(max_pending_updates) {
+      max_pending_updates_(max_pending_updates), peers_(peers) {
   service.bind_server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>(
       "StreamQueueUpdates", [this](auto stream) { stream_queue_updates(std::move(stream)); });
   service.bind_server_stream<v1::StreamReservationUpdatesRequest,
@@ -214,18 +221,63 @@ void websocket_service_adapter::send_message(std::shared_ptr<message_call> call)
   m.title = r.title();
   m.content = r.content();
   m.data = {r.data().begin(), r.data().end()};
+  // A copy from another node keeps that node's id and time; it is delivered here only.
+  bool copy = !call->header(forwarded_header).empty();
+  if (copy) {
+    m.message_id = call->header(message_id_header);
+    auto sent_ms = call->header(sent_at_header);
+    m.sent_at = timestamp{std::chrono::milliseconds{std::strtoll(sent_ms.c_str(), nullptr, 10)}};
+  }
+  auto until = std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::milliseconds>(call->timeout());
   actors::message_delivery msg{user_id{r.target_user_id()}, session_id{r.target_session_id()},
                                std::move(m)};
   bridge_.ask<actors::message_delivered>(
-      std::move(call), hub_,
-      [](message_call& c, const actors::message_delivered& d) {
+      call, hub_,
+      [this, call, copy, until](message_call& c, const actors::message_delivered& d) {
         auto& resp = c.response();
         resp.set_delivered(d.streams > 0);
         resp.set_message_id(d.message_id);
         set_timestamp(resp.mutable_sent_at(), d.sent_at);
-        c.reply();
+        if (copy || peers_ == nullptr) {
+          c.reply();
+          return;
+        }
+        send_to_peers(call, d, until);
       },
       std::move(msg));
+}
+
+void websocket_service_adapter::send_to_peers(std::shared_ptr<message_call> call,
+                                              const actors::message_delivered& sent,
+                                              std::chrono::steady_clock::time_point until) {
+  grpc::ByteBuffer request;
+  bool own_buffer = false;
+  if (!grpc::SerializationTraits<v1::SendMessageRequest>::Serialize(call->request(), &request,
+                                                                    &own_buffer)
+           .ok()) {
+    call->reply(); // cannot happen for a message that parsed; this node's delivery stands
+    return;
+  }
+  auto budget = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             until - std::chrono::steady_clock::now()),
+                         std::chrono::milliseconds{1});
+  peers_->to_every_peer(
+      send_message_path, request,
+      {{"x-trace-id", call->trace_id()},
+       {message_id_header, sent.message_id},
+       {sent_at_header, std::to_string(sent.sent_at.time_since_epoch().count())}},
+      budget, [call](std::vector<peer_answer> answers) {
+        for (auto& a : answers) {
+          v1::SendMessageResponse theirs;
+          if (a.status.ok() &&
+              grpc::SerializationTraits<v1::SendMessageResponse>::Deserialize(&a.response, &theirs)
+                  .ok() &&
+              theirs.delivered())
+            call->response().set_delivered(true);
+        }
+        call->reply();
+      });
 }
 
 } // namespace tt::adapters::rpc

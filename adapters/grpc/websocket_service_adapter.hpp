@@ -8,12 +8,19 @@
 /// hub sees (they monitor subscribers) and forgets. Queue streams are latest-state-wins (a
 /// position is a full state); reservation and payment streams keep every change, up to
 /// `max_pending_updates` behind, then end RESOURCE_EXHAUSTED (the client re-reads and reopens).
+///
+/// In a cluster (`peers` set), SendMessage reaches the user's streams on every node: the node it
+/// reaches delivers to its own streams (its hub mints the message's id and time), then sends the
+/// same request to every other live node, marked forwarded and carrying that id and time, and
+/// each peer delivers to its own streams only. `delivered` says whether any stream on any node
+/// took it; a peer that does not answer within the call's budget counts as none.
 
 #include <caf/actor_system.hpp>
 
 #include "actors/runtime/shard_region.hpp"
 #include "actors/runtime/user_hub_actor.hpp"
 #include "adapters/grpc/call_bridge.hpp"
+#include "adapters/grpc/peer_fanout.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "proto/gateway/v1/websocket.pb.h"
 
@@ -23,7 +30,7 @@ class websocket_service_adapter {
  public:
   websocket_service_adapter(rpc_service& service, caf::actor_system& sys, call_bridge bridge,
                             actors::shard_region region, actors::user_hub_actor hub,
-                            size_t max_pending_updates);
+                            size_t max_pending_updates, peer_fanout* peers);
 
  private:
   using queue_stream = server_stream<gateway::v1::StreamQueueUpdatesRequest,
@@ -39,12 +46,16 @@ class websocket_service_adapter {
   void stream_reservation_updates(std::shared_ptr<reservation_stream> stream);
   void stream_payment_updates(std::shared_ptr<payment_stream> stream);
   void send_message(std::shared_ptr<message_call> call);
+  /// Sends what `call` delivered here to the other nodes' streams, then replies.
+  void send_to_peers(std::shared_ptr<message_call> call, const actors::message_delivered& sent,
+                     std::chrono::steady_clock::time_point until);
 
   caf::actor_system& sys_;
   call_bridge bridge_;
   actors::shard_region region_;
   actors::user_hub_actor hub_;
   size_t max_pending_updates_;
+  peer_fanout* peers_; // not owned; null on a node on its own
 };
 
 } // namespace tt::adapters::rpc

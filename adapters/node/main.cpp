@@ -469,8 +469,8 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
                                                  bridge, region};
   tt::adapters::rpc::websocket_service_adapter streams{
-      grpc_server.service("gateway.v1.WebSocketService"),  actors, bridge, region, hub,
-      static_cast<size_t>(cfg.streams_max_pending_updates)};
+      grpc_server.service("gateway.v1.WebSocketService"),   actors,      bridge, region, hub,
+      static_cast<size_t>(cfg.streams_max_pending_updates), router.get()};
   tt::adapters::rpc::admin_service_adapter admin{grpc_server.service("common.v1.AdminService"),
                                                  bridge,
                                                  health,

@@ -79,8 +79,8 @@ struct hub_fixture : runtime_fixture {
     run();
   }
 
-  message_delivered deliver(const std::string& user, const std::string& session = {}) {
-    user_message m;
+  message_delivered deliver(const std::string& user, const std::string& session = {},
+                            user_message m = {}) {
     m.content = "hello";
     auto out =
         send<message_delivered>(hub, message_delivery{user_id{user}, session_id{session}, m});
@@ -221,6 +221,21 @@ TEST_CASE("SendMessage: every matching stream that takes it counts; an id is min
   CHECK(none.streams == 0);
   CHECK(!none.message_id.empty());
   CHECK(none.message_id != all.message_id);
+}
+
+TEST_CASE("SendMessage: a copy from another node keeps that node's id and time") {
+  hub_fixture f;
+  auto [a1, on_s1] = f.stream("alice", stream_topic::reservations, {}, "s1");
+  user_message copy;
+  copy.message_id = "m-minted-elsewhere";
+  copy.sent_at = timestamp{std::chrono::milliseconds{1'700'000'000'000}};
+  auto out = f.deliver("alice", {}, copy);
+  CHECK(out.streams == 1);
+  CHECK(out.message_id == "m-minted-elsewhere");
+  CHECK(out.sent_at == copy.sent_at);
+  REQUIRE(on_s1->messages.size() == 1);
+  CHECK(on_s1->messages[0].message_id == "m-minted-elsewhere");
+  CHECK(on_s1->messages[0].sent_at == copy.sent_at);
 }
 
 } // namespace tt::actors::testing
