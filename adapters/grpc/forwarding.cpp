@@ -294,6 +294,9 @@ void forwarding::to_every_peer(const std::string& method_path, const grpc::ByteB
     peers_.stub(addresses[i])
         ->UnaryCall(g->contexts[i].get(), method_path, {}, &g->requests[i], &g->answers[i].response,
                     [g, i](grpc::Status status) {
+                      for (const auto& [key, value] : g->contexts[i]->GetServerTrailingMetadata())
+                        g->answers[i].trailers.emplace(std::string{key.data(), key.size()},
+                                                       std::string{value.data(), value.size()});
                       g->answers[i].status = std::move(status);
                       if (--g->left == 0)
                         g->done(std::move(g->answers));

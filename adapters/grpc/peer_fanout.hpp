@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,11 +15,12 @@
 
 namespace tt::adapters::rpc {
 
-/// One peer's answer: its status and, on OK, its response bytes.
+/// One peer's answer: its status and, on OK, its response bytes and trailing metadata.
 struct peer_answer {
   std::string address;
   grpc::Status status;
   grpc::ByteBuffer response;
+  std::map<std::string, std::string> trailers;
 };
 
 class peer_fanout {

@@ -1,7 +1,10 @@
 #include "adapters/grpc/queue_service_adapter.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
+#include "adapters/grpc/call_router.hpp"
 #include "adapters/grpc/request_limits.hpp"
 #include "adapters/grpc/reservation_translation.hpp"
 
@@ -35,31 +38,128 @@ void fill_event_stats(const actors::room_stats& r, timestamp as_of, v1::EventQue
   set_timestamp(out->mutable_last_updated(), as_of);
 }
 
-/// The node's totals: active = ready or admitted and not finished, against the rooms' caps.
-void fill_system_stats(const actors::queue_stats_answer& a, v1::SystemQueueStats* out) {
-  uint64_t waiting = 0, admitted = 0, active = 0, capacity = 0;
-  double rate = 0.0;
-  for (const auto& r : a.rooms) {
-    waiting += r.stats.waiting;
-    admitted += r.stats.total_admitted;
-    active += r.stats.ready + r.stats.admitted;
-    capacity += r.max_active;
-    rate += r.stats.admission_rate;
+/// A node's totals over its rooms: active = ready or admitted and not finished, against the
+/// rooms' caps. Summed over the nodes for the cluster's figures.
+struct queue_totals {
+  uint64_t rooms = 0, waiting = 0, admitted = 0, active = 0, capacity = 0;
+  double rate = 0.0; // admissions per second, summed over the rooms
+
+  queue_totals& operator+=(const queue_totals& o) {
+    rooms += o.rooms;
+    waiting += o.waiting;
+    admitted += o.admitted;
+    active += o.active;
+    capacity += o.capacity;
+    rate += o.rate;
+    return *this;
   }
-  out->set_total_active_queues(clamp32(a.rooms.size()));
-  out->set_total_waiting_users(clamp32(waiting));
-  out->set_total_admitted_users(clamp32(admitted));
-  out->set_system_capacity_percentage(capacity == 0 ? 0 : clamp32(100 * active / capacity));
+};
+
+queue_totals totals_of(const actors::queue_stats_answer& a) {
+  queue_totals t;
+  t.rooms = a.rooms.size();
+  for (const auto& r : a.rooms) {
+    t.waiting += r.stats.waiting;
+    t.admitted += r.stats.total_admitted;
+    t.active += r.stats.ready + r.stats.admitted;
+    t.capacity += r.max_active;
+    t.rate += r.stats.admission_rate;
+  }
+  return t;
+}
+
+void fill_system_stats(const queue_totals& t, timestamp as_of, v1::SystemQueueStats* out) {
+  out->set_total_active_queues(clamp32(t.rooms));
+  out->set_total_waiting_users(clamp32(t.waiting));
+  out->set_total_admitted_users(clamp32(t.admitted));
+  out->set_system_capacity_percentage(t.capacity == 0 ? 0 : clamp32(100 * t.active / t.capacity));
   out->set_average_admission_rate(
-      a.rooms.empty() ? 0.0f : static_cast<float>(rate / static_cast<double>(a.rooms.size())));
-  set_timestamp(out->mutable_last_updated(), a.as_of);
+      t.rooms == 0 ? 0.0f : static_cast<float>(t.rate / static_cast<double>(t.rooms)));
+  set_timestamp(out->mutable_last_updated(), as_of);
+}
+
+/// A node asked by another for the cluster's figures sends its totals in this trailer (the
+/// contract's system figures are ratios, which do not add up): rooms, waiting, admitted, active,
+/// capacity, and the summed rate in thousandths.
+constexpr const char* totals_trailer = "x-tt-queue-totals";
+
+std::string encode_totals(const queue_totals& t) {
+  return std::to_string(t.rooms) + "," + std::to_string(t.waiting) + "," +
+         std::to_string(t.admitted) + "," + std::to_string(t.active) + "," +
+         std::to_string(t.capacity) + "," + std::to_string(static_cast<uint64_t>(t.rate * 1000));
+}
+
+std::optional<queue_totals> decode_totals(std::string_view text) {
+  uint64_t n[6] = {};
+  for (size_t i = 0; i < 6; ++i) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n[i]);
+    if (ec != std::errc{})
+      return std::nullopt;
+    text.remove_prefix(static_cast<size_t>(end - text.data()));
+    if (i < 5) {
+      if (text.empty() || text.front() != ',')
+        return std::nullopt;
+      text.remove_prefix(1);
+    }
+  }
+  if (!text.empty())
+    return std::nullopt;
+  return queue_totals{n[0], n[1], n[2], n[3], n[4], static_cast<double>(n[5]) / 1000.0};
+}
+
+constexpr const char* queue_stats_path = "/gateway.v1.QueueService/GetQueueStats";
+
+using stats_call = unary_call<v1::GetQueueStatsRequest, v1::GetQueueStatsResponse>;
+
+/// Adds every other node's rooms and totals to `call`'s answer (this node's: `mine`), then
+/// replies; UNAVAILABLE when a node does not answer (part of the figures would be wrong).
+void add_peers_stats(peer_fanout& peers, std::shared_ptr<stats_call> call, queue_totals mine,
+                     timestamp as_of) {
+  grpc::ByteBuffer request;
+  bool own_buffer = false;
+  if (!grpc::SerializationTraits<v1::GetQueueStatsRequest>::Serialize(call->request(), &request,
+                                                                      &own_buffer)
+           .ok()) {
+    call->fail(fail(errc::internal, "GetQueueStats: the request could not be passed on"));
+    return;
+  }
+  auto budget = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(call->timeout()),
+                         std::chrono::milliseconds{1});
+  peers.to_every_peer(
+      queue_stats_path, request, {{"x-trace-id", call->trace_id()}}, budget,
+      [call, mine, as_of](std::vector<peer_answer> answers) {
+        auto& resp = call->response();
+        auto totals = mine;
+        for (auto& a : answers) {
+          v1::GetQueueStatsResponse theirs;
+          auto trailer = a.trailers.find(totals_trailer);
+          auto their_totals =
+              trailer == a.trailers.end() ? std::nullopt : decode_totals(trailer->second);
+          if (!a.status.ok() || !their_totals ||
+              !grpc::SerializationTraits<v1::GetQueueStatsResponse>::Deserialize(&a.response,
+                                                                                 &theirs)
+                   .ok()) {
+            call->fail(fail(errc::unavailable,
+                            "GetQueueStats: node " + a.address +
+                                " did not answer, so the cluster's figures are not known; retry "
+                                "shortly",
+                            {{"retry_after_ms", "retry after this many milliseconds", "1000"}}));
+            return;
+          }
+          for (auto& e : *theirs.mutable_events())
+            *resp.add_events() = std::move(e);
+          totals += *their_totals;
+        }
+        fill_system_stats(totals, as_of, resp.mutable_system());
+        call->reply();
+      });
 }
 
 } // namespace
 
 queue_service_adapter::queue_service_adapter(rpc_service& service, call_bridge bridge,
-                                             actors::shard_region region)
-    : bridge_(bridge), region_(std::move(region)) {
+                                             actors::shard_region region, peer_fanout* peers)
+    : bridge_(bridge), region_(std::move(region)), peers_(peers) {
   service.bind_unary<v1::JoinQueueRequest, v1::JoinQueueResponse>(
       "JoinQueue", [this](auto call) { join_queue(std::move(call)); });
   service.bind_unary<v1::GetQueueStatusRequest, v1::GetQueueStatusResponse>(
@@ -175,14 +275,26 @@ void queue_service_adapter::get_queue_stats(std::shared_ptr<stats_call> call) {
     return;
   }
   actors::queue_stats_query q{event_id{r.event_id()}};
+  // Without an event, in a cluster: this node's rooms and every other node's (each asked once,
+  // marked forwarded, answers with its own and its totals in a trailer).
+  bool for_peer = r.event_id().empty() && !call->header(forwarded_header).empty();
+  bool whole_cluster = r.event_id().empty() && !for_peer && peers_ != nullptr;
+  auto keep = whole_cluster ? call : nullptr;
   bridge_.ask<actors::queue_stats_answer>(
       std::move(call), region_,
-      [](stats_call& c, const actors::queue_stats_answer& a) {
+      [this, for_peer, keep](stats_call& c, const actors::queue_stats_answer& a) {
         auto& resp = c.response();
         for (const auto& room : a.rooms)
           fill_event_stats(room, a.as_of, resp.add_events());
-        fill_system_stats(a, resp.mutable_system());
-        c.reply();
+        auto totals = totals_of(a);
+        fill_system_stats(totals, a.as_of, resp.mutable_system());
+        if (for_peer)
+          c.trailer(totals_trailer, encode_totals(totals));
+        if (!keep) {
+          c.reply();
+          return;
+        }
+        add_peers_stats(*peers_, keep, totals, a.as_of);
       },
       std::move(q));
 }

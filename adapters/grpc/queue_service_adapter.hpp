@@ -5,6 +5,7 @@
 
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
+#include "adapters/grpc/peer_fanout.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "proto/gateway/v1/queue.pb.h"
 
@@ -12,7 +13,9 @@ namespace tt::adapters::rpc {
 
 class queue_service_adapter {
  public:
-  queue_service_adapter(rpc_service& service, call_bridge bridge, actors::shard_region region);
+  /// `peers` (null on a single node) make GetQueueStats without an event the whole cluster's.
+  queue_service_adapter(rpc_service& service, call_bridge bridge, actors::shard_region region,
+                        peer_fanout* peers = nullptr);
 
  private:
   using join_call = unary_call<gateway::v1::JoinQueueRequest, gateway::v1::JoinQueueResponse>;
@@ -31,6 +34,7 @@ class queue_service_adapter {
 
   call_bridge bridge_;
   actors::shard_region region_;
+  peer_fanout* peers_;
 };
 
 } // namespace tt::adapters::rpc

@@ -79,6 +79,11 @@ class unary_call {
   /// configured maximum.
   caf::timespan timeout() const noexcept { return timeout_; }
 
+  /// Adds trailing metadata to the answer (before reply).
+  void trailer(const std::string& key, const std::string& value) {
+    ctx_->AddTrailingMetadata(key, value);
+  }
+
   /// Sends `response()` with status OK.
   void reply() {
     if (done_.exchange(true))

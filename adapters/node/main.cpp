@@ -467,7 +467,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
       grpc_server.service("gateway.v1.GatewayService"), bridge, health, region,
       std::get<std::optional<tt::adapters::auth::jwt_verifier>>(std::move(jwt))};
   tt::adapters::rpc::queue_service_adapter queue{grpc_server.service("gateway.v1.QueueService"),
-                                                 bridge, region};
+                                                 bridge, region, router.get()};
   tt::adapters::rpc::websocket_service_adapter streams{
       grpc_server.service("gateway.v1.WebSocketService"),   actors,      bridge, region, hub,
       static_cast<size_t>(cfg.streams_max_pending_updates), router.get()};

@@ -14,12 +14,16 @@ cluster.enabled on loopback, driven through each node's gRPC port by python3-grp
   confirms it; a hold whose owner is SIGKILLed before its deadline is ended at its deadline by the
   worker of the node that took the shard over (it reads the shard's partition of the expiry topic
   from where the dead owner had committed).
+- The whole cluster's figures: GetQueueStats without an event, asked of any node, lists the
+  waiting rooms of every node with the totals they add up to (a call marked as forwarded, as a
+  peer asks it, answers with that node's rooms only).
 - Fencing: clients stream holds into the sale's owner; SIGSTOP it with holds in flight, let the
   group give its shard to a survivor, SIGCONT it. Every hold a client was told it has must be in
   the cluster afterwards, and no seat held twice. The negative control
   (testing.unsafe_skip_fence) lets the paused owner acknowledge what it wrote under its lost
   claim, and the same check must report it.
 """
+import json
 import os
 import signal
 import sys
@@ -32,7 +36,8 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import errors_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
+from proto.gateway.v1 import queue_pb2, queue_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
@@ -212,6 +217,60 @@ class WorkerTest(unittest.TestCase):
         free = inventory_pb2_grpc.InventoryServiceStub(survivor.channel()).CheckAvailability(
             inventory_pb2.CheckAvailabilityRequest(event_id=EVENT, seat_ids=["A-3-2"]), timeout=10)
         self.assertTrue(free.available)
+
+
+class ClusterFiguresTest(unittest.TestCase):
+    def setUp(self):
+        self.cluster = start_cluster(self)
+
+    def room_owned_by_each(self):
+        """Two waiting-room event ids whose shards different nodes own."""
+        c = self.cluster
+        first = "room-0"
+        for n in range(1, 200):
+            other = "room-%d" % n
+            if c.owner_of(shard_of(other)) != c.owner_of(shard_of(first)):
+                return first, other
+        self.fail("no two rooms on different nodes")
+
+    def test_queue_stats_without_an_event_cover_every_node(self):
+        c = self.cluster
+        rooms = self.room_owned_by_each()
+        entry = c.nodes[0].channel()
+        admin = admin_pb2_grpc.AdminServiceStub(entry)
+        queue = queue_pb2_grpc.QueueServiceStub(entry)
+        waiting = dict(zip(rooms, (3, 2)))
+        for room, users in waiting.items():
+            doc = {"event_id": room, "name": room, "venue": "Hall",
+                   "sale_starts_at": "2020-01-01T00:00:00Z",
+                   "sale_ends_at": "2099-12-31T00:00:00Z", "currency": "KRW",
+                   "waiting_room": {"admissions_per_second": 1, "max_active": 1},
+                   "sections": [{"section": "A", "name": "A", "price": 1000,
+                                 "rows": [{"rows": "1-2", "seats": "1-5"}]}]}
+            admin.UpdateConfig(admin_pb2.UpdateConfigRequest(
+                config_key="catalog.event", config_value=json.dumps(doc), reason="test"),
+                timeout=10)
+            # Everyone stays in line: the owner stops admissions (routed by the event named).
+            admin.EmergencyAction(admin_pb2.EmergencyActionRequest(
+                action=admin_pb2.EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS, reason="test",
+                parameters={"event_id": room}, confirm=True), timeout=10)
+            for u in range(users):
+                queue.JoinQueue(queue_pb2.JoinQueueRequest(
+                    event_id=room, user_id="%s-u%d" % (room, u), session_id="s"), timeout=10)
+        for node in c.nodes:
+            stats = queue_pb2_grpc.QueueServiceStub(node.channel()).GetQueueStats(
+                queue_pb2.GetQueueStatsRequest(), timeout=10)
+            seen = {e.event_id: e.total_waiting for e in stats.events}
+            self.assertEqual({r: seen.get(r) for r in rooms}, waiting)
+            self.assertEqual(stats.system.total_waiting_users, sum(seen.values()))
+            self.assertEqual(stats.system.total_active_queues, len(stats.events))
+        # What one node holds alone, asked as a peer asks it: its own room only.
+        owner = c.owner_of(shard_of(rooms[0]))
+        alone = queue_pb2_grpc.QueueServiceStub(c.nodes[owner].channel()).GetQueueStats(
+            queue_pb2.GetQueueStatsRequest(), timeout=10,
+            metadata=(("x-tt-forwarded", "test"),))
+        self.assertIn(rooms[0], {e.event_id for e in alone.events})
+        self.assertNotIn(rooms[1], {e.event_id for e in alone.events})
 
 
 def settled_read(node, rid, user):
