@@ -219,12 +219,13 @@ void shard_ownership::on_rebalance(rd_kafka_resp_err_t err,
     shards.assign(owned_.begin(), owned_.end());
   }
   {
-    // Waits for the confirms in flight: after this, no confirm of these shards succeeds here.
-    ++revoking_;
+    // From here no confirm of these shards starts, and one under way does not count.
     std::unique_lock lock{fence_};
-    for (auto s : shards)
+    ++revocations_;
+    for (auto s : shards) {
       owned_.erase(s);
-    --revoking_;
+      revoked_at_[s] = revocations_;
+    }
   }
   if (!shards.empty()) {
     ++moves_;
@@ -264,33 +265,40 @@ void shard_ownership::record_unfenced(const std::vector<shard_position>& positio
 std::optional<std::string> shard_ownership::confirm(const std::vector<shard_position>& positions) {
   auto give_up_at = std::chrono::steady_clock::now() + rebalance_patience;
   for (;;) {
-    commit_result result;
-    bool yielded = false;
+    uint64_t since = 0;
     {
       std::shared_lock lock{fence_};
-      // A revocation waiting for the fence goes first (the lock alone would let confirm after
-      // confirm overtake it while the group waits for this member to rejoin, and the group
-      // evicts a member that does not rejoin in time).
-      yielded = revoking_.load() > 0;
-      if (!yielded) {
-        for (const auto& p : positions)
-          if (owned_.count(p.shard) == 0)
-            return fmt::format("shard {} is not owned by this node", p.shard);
-        auto list = commit_list(settings_.topic, positions);
-        // No queue: librdkafka serves the callback inside this call, once the coordinator
-        // answered, with each partition's own error.
-        auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
-        if (!result.done)
-          result.err = err;
+      for (const auto& p : positions)
+        if (owned_.count(p.shard) == 0)
+          return fmt::format("shard {} is not owned by this node", p.shard);
+      since = revocations_;
+    }
+    // The commit runs outside the fence's lock: librdkafka may hold it while the group
+    // rebalances (2 s measured), and a revocation waiting for it kept this member from
+    // rejoining in time: the group evicted it, and the next rebalance did the same to another
+    // (three nodes rotated through evictions for over a minute).
+    commit_result result;
+    auto list = commit_list(settings_.topic, positions);
+    // No queue: librdkafka serves the callback inside this call, once the coordinator answered,
+    // with each partition's own error.
+    auto err = rd_kafka_commit_queue(consumer_.get(), list.get(), nullptr, &on_commit, &result);
+    if (!result.done)
+      result.err = err;
+    {
+      // A shard given up meanwhile: the commit may have gone out before (it then carried a
+      // generation the shard was still this member's in, before any successor's claim), but
+      // the write is not acknowledged either way.
+      std::shared_lock lock{fence_};
+      for (const auto& p : positions) {
+        auto revoked = revoked_at_.find(p.shard);
+        if (revoked != revoked_at_.end() && revoked->second > since)
+          return fmt::format("shard {} was given up while its write was being confirmed", p.shard);
       }
     }
-    if (!yielded && !result.err)
+    if (!result.err)
       return std::nullopt;
-    auto late = std::chrono::steady_clock::now() >= give_up_at;
-    if (!yielded && (!retriable(result.err) || late))
+    if (!retriable(result.err) || std::chrono::steady_clock::now() >= give_up_at)
       return fmt::format("the group refused the commit: {}", rd_kafka_err2str(result.err));
-    if (yielded && late)
-      return std::string{"the group is still moving shards"};
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
 }

@@ -12,8 +12,11 @@
 /// a write is acknowledged only after that commit succeeded. The group coordinator refuses the
 /// commit of a member that is no longer in the current generation (ILLEGAL_GENERATION,
 /// UNKNOWN_MEMBER_ID), so a node that was paused or cut off while its shards moved cannot
-/// acknowledge a write for them. A member still in the group is fenced locally: `confirm` and the
-/// revocation exclude each other, so no confirm runs for a shard after its revocation began.
+/// acknowledge a write for them. A member still in the group is fenced locally: no confirm starts
+/// for a shard once its revocation began, and one under way then does not count. (A commit sent
+/// before the revocation carries a generation the shard was still this member's in; under the
+/// cooperative protocol a successor gets the shard only in a later one, after this member
+/// rejoined, so such a write precedes the successor's claim in the log either way.)
 ///
 /// Thread-safety: every member may be called from any thread; the callbacks run on the
 /// ownership thread, one at a time, in the order the group decided.
@@ -22,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -131,8 +135,10 @@ class shard_ownership {
   /// Shared by confirms, exclusive for a revocation: the local half of the fence.
   mutable std::shared_mutex fence_;
   std::set<uint32_t> owned_; // under fence_
-  /// Revocations waiting for fence_: new confirms wait until they are through.
-  std::atomic<int> revoking_{0};
+  /// Revocations so far, and the latest one of each shard (under fence_): a confirm counts
+  /// only if none of its shards was given up while it was under way.
+  uint64_t revocations_ = 0;
+  std::map<uint32_t, uint64_t> revoked_at_;
   std::atomic<uint64_t> moves_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

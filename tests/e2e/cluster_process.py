@@ -3,6 +3,7 @@ fixed free loopback ports (each advertising its own), and what the nodes say the
 the generated stubs on sys.path (TT_PY_STUBS), as every e2e test sets up first."""
 import shutil
 import socket
+import sys
 import tempfile
 
 import grpc
@@ -92,8 +93,23 @@ class Cluster:
         return len(every) == SHARDS and set(every) == set(range(SHARDS))
 
     def wait_settled(self, timeout=60):
-        eventually("every shard served by exactly one node", self.settled, timeout=timeout,
-                   step=0.2)
+        try:
+            eventually("every shard served by exactly one node", self.settled, timeout=timeout,
+                       step=0.2)
+        except AssertionError:
+            self.explain()
+            raise
+
+    def explain(self):
+        """Prints what each node serves and its last ownership lines (a cluster that did not
+        settle)."""
+        words = ("NOT SERVED", "gained shards", "gave up shards", "lost shards", "rebalance",
+                 "group")
+        for i, node in enumerate(self.nodes):
+            print("node-%d serves %s" % (i, sorted(serving(node) or [])), file=sys.stderr)
+            lines = [line for line in node.log_text().splitlines()
+                     if any(w in line for w in words)]
+            print("\n".join(line[-220:] for line in lines[-12:]), file=sys.stderr)
 
     def covered(self, shard):
         """True when the live nodes serve every shard, and `shard` on exactly one of them."""
