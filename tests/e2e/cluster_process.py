@@ -63,6 +63,17 @@ class Cluster:
             raise
 
     def start(self, i):
+        # A node advertises its port, so it is chosen here; between choosing it and the node
+        # binding it, a test running beside this one may take it: then another port.
+        for attempt in range(3):
+            try:
+                return self.start_on(i)
+            except RuntimeError as e:
+                if "cannot listen" not in str(e) or attempt == 2:
+                    raise
+                self.ports[i] = free_port()
+
+    def start_on(self, i):
         address = "127.0.0.1:%d" % self.ports[i]
         node = NodeProcess(self.tacosd, "--grpc.listen", address, "--node.id", "node-%d" % i,
                            "--kafka.bootstrap_servers", self.broker.bootstrap,

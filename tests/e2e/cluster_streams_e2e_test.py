@@ -269,8 +269,13 @@ class ClusterStreams(unittest.TestCase):
             self.owner.proc.send_signal(signal.SIGCONT)
         # Back in the group, the resumed node is given a share of the shards again (a second
         # rebalance, which may move the sale's shard): wait for it, so the next test's owner holds.
-        eventually("the resumed node serving its share again",
-                   lambda: self.cluster.settled() and serving(self.owner), timeout=60, step=0.2)
+        try:
+            eventually("the resumed node serving its share again",
+                       lambda: self.cluster.settled() and serving(self.owner), timeout=60,
+                       step=0.2)
+        except AssertionError:
+            self.cluster.explain()
+            raise
 
     def test_z_killing_the_owner_ends_a_relayed_stream_unavailable(self):
         emergency(self.owner)  # the entry waits: the stream stays open and quiet
