@@ -271,16 +271,15 @@ struct worker_consumer::impl {
                       fmt::join(changed, ","), rd_kafka_error_string(err));
         rd_kafka_error_destroy(err);
       }
-      drop_partitions(changed);
+      drop_partitions(*list);
     }
   }
 
-  /// Forgets what is in hand from the partitions of `shards` (see release_shards).
-  void drop_partitions(const std::vector<uint32_t>& shards) {
+  /// Forgets what is in hand from `partitions` (see release_shards).
+  void drop_partitions(const rd_kafka_topic_partition_list_t& partitions) {
     std::set<partition_key> gone;
-    for (const auto* topic : {&settings.topics.payment, &settings.topics.expiry})
-      for (auto shard : shards)
-        gone.insert({*topic, static_cast<int32_t>(shard)});
+    for (int i = 0; i < partitions.cnt; ++i)
+      gone.insert({partitions.elems[i].topic, partitions.elems[i].partition});
     for (const auto& p : gone)
       offsets.forget(p);
     for (auto it = hand.begin(); it != hand.end();)
