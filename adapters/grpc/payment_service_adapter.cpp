@@ -1,4 +1,5 @@
 #include "adapters/grpc/payment_service_adapter.hpp"
+#include "adapters/grpc/cluster_pages.hpp"
 #include "adapters/grpc/page_info.hpp"
 
 #include "adapters/grpc/payment_calls.hpp"
@@ -10,8 +11,9 @@ namespace v1 = payment::v1;
 
 payment_service_adapter::payment_service_adapter(rpc_service& service, call_bridge bridge,
                                                  actors::shard_region region,
-                                                 webhooks::webhook_sender& sender)
-    : bridge_(bridge), region_(std::move(region)), sender_(sender) {
+                                                 webhooks::webhook_sender& sender,
+                                                 peer_fanout* peers)
+    : bridge_(bridge), region_(std::move(region)), sender_(sender), peers_(peers) {
   service.bind_unary<v1::CreatePaymentIntentRequest, v1::CreatePaymentIntentResponse>(
       "CreatePaymentIntent", [this](auto call) { create_payment_intent(bridge_, region_, call); });
   service.bind_unary<v1::ProcessPaymentRequest, v1::ProcessPaymentResponse>(
@@ -99,14 +101,26 @@ void payment_service_adapter::list(std::shared_ptr<list_call> call) {
   q.reservation = reservation_id{r.reservation_id()};
   q.after = page.cursor();
   q.page_size = page.page_size() == 0 ? 20 : page.page_size();
+  // A user's intents live with their events, on every node; a named reservation has one owner.
+  auto keep = r.reservation_id().empty() && answers_for_cluster(peers_, *call) ? call : nullptr;
   bridge_.ask<actors::payment_list_answer>(
       std::move(call), region_,
-      [](list_call& c, const actors::payment_list_answer& answer) {
+      [this, keep, page_size = q.page_size](list_call& c,
+                                            const actors::payment_list_answer& answer) {
         auto& resp = c.response();
         for (const auto& p : answer.items)
           to_proto(p, resp.add_payments());
         fill_page_info(answer, c.request().pagination().cursor(), resp.mutable_page_info());
-        c.reply();
+        if (!keep) {
+          c.reply();
+          return;
+        }
+        merge_peer_pages(
+            *peers_, keep, "/payment.v1.PaymentService/ListPayments", page_size,
+            [](v1::ListPaymentsResponse& r) { return r.mutable_payments(); },
+            [](const v1::Payment& item) {
+              return position_of(item.created_at(), item.payment_intent_id());
+            });
       },
       std::move(q));
 }

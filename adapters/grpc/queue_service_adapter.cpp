@@ -115,19 +115,8 @@ using stats_call = unary_call<v1::GetQueueStatsRequest, v1::GetQueueStatsRespons
 /// replies; UNAVAILABLE when a node does not answer (part of the figures would be wrong).
 void add_peers_stats(peer_fanout& peers, std::shared_ptr<stats_call> call, queue_totals mine,
                      timestamp as_of) {
-  grpc::ByteBuffer request;
-  bool own_buffer = false;
-  if (!grpc::SerializationTraits<v1::GetQueueStatsRequest>::Serialize(call->request(), &request,
-                                                                      &own_buffer)
-           .ok()) {
-    call->fail(fail(errc::internal, "GetQueueStats: the request could not be passed on"));
-    return;
-  }
-  auto budget = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(call->timeout()),
-                         std::chrono::milliseconds{1});
-  peers.to_every_peer(
-      queue_stats_path, request, {{"x-trace-id", call->trace_id()}}, budget,
-      [call, mine, as_of](std::vector<peer_answer> answers) {
+  ask_every_peer(
+      peers, queue_stats_path, call, [call, mine, as_of](std::vector<peer_answer> answers) {
         auto& resp = call->response();
         auto totals = mine;
         for (auto& a : answers) {
@@ -139,11 +128,7 @@ void add_peers_stats(peer_fanout& peers, std::shared_ptr<stats_call> call, queue
               !grpc::SerializationTraits<v1::GetQueueStatsResponse>::Deserialize(&a.response,
                                                                                  &theirs)
                    .ok()) {
-            call->fail(fail(errc::unavailable,
-                            "GetQueueStats: node " + a.address +
-                                " did not answer, so the cluster's figures are not known; retry "
-                                "shortly",
-                            {{"retry_after_ms", "retry after this many milliseconds", "1000"}}));
+            call->fail(peer_missing(a.address, "the cluster's figures are not known"));
             return;
           }
           for (auto& e : *theirs.mutable_events())

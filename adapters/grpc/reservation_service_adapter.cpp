@@ -1,4 +1,5 @@
 #include "adapters/grpc/reservation_service_adapter.hpp"
+#include "adapters/grpc/cluster_pages.hpp"
 #include "adapters/grpc/page_info.hpp"
 
 #include "adapters/grpc/reservation_calls.hpp"
@@ -16,8 +17,9 @@ constexpr int32_t default_page_size = 20;
 } // namespace
 
 reservation_service_adapter::reservation_service_adapter(rpc_service& service, call_bridge bridge,
-                                                         actors::shard_region region)
-    : bridge_(bridge), region_(std::move(region)) {
+                                                         actors::shard_region region,
+                                                         peer_fanout* peers)
+    : bridge_(bridge), region_(std::move(region)), peers_(peers) {
   service.bind_unary<v1::CreateReservationRequest, v1::CreateReservationResponse>(
       "CreateReservation", [this](auto call) { create_reservation(bridge_, region_, call); });
   service.bind_unary<v1::GetReservationRequest, v1::GetReservationResponse>(
@@ -56,14 +58,25 @@ void reservation_service_adapter::list_reservations(std::shared_ptr<list_call> c
                     {{"status", "unknown value", std::to_string(r.status())}}));
     return;
   }
+  // A user's reservations live with their events, on every node; a named event has one owner.
+  auto keep = r.event_id().empty() && answers_for_cluster(peers_, *call) ? call : nullptr;
   bridge_.ask<actors::list_answer>(
       std::move(call), region_,
-      [](list_call& c, const actors::list_answer& answer) {
+      [this, keep, page_size = q.page_size](list_call& c, const actors::list_answer& answer) {
         auto& resp = c.response();
         for (const auto& item : answer.items)
           to_proto(item, {}, resp.add_reservations());
         fill_page_info(answer, c.request().pagination().cursor(), resp.mutable_page_info());
-        c.reply();
+        if (!keep) {
+          c.reply();
+          return;
+        }
+        merge_peer_pages(
+            *peers_, keep, "/reservation.v1.ReservationService/ListReservations", page_size,
+            [](v1::ListReservationsResponse& r) { return r.mutable_reservations(); },
+            [](const v1::Reservation& item) {
+              return position_of(item.created_at(), item.reservation_id());
+            });
       },
       std::move(q));
 }

@@ -4,6 +4,7 @@
 
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
+#include "adapters/grpc/peer_fanout.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "proto/reservation/v1/reservation.pb.h"
 
@@ -11,8 +12,10 @@ namespace tt::adapters::rpc {
 
 class reservation_service_adapter {
  public:
-  reservation_service_adapter(rpc_service& service, call_bridge bridge,
-                              actors::shard_region region);
+  /// `peers` (null on a single node) make ListReservations without an event the whole
+  /// cluster's.
+  reservation_service_adapter(rpc_service& service, call_bridge bridge, actors::shard_region region,
+                              peer_fanout* peers = nullptr);
 
  private:
   using list_call = unary_call<reservation::v1::ListReservationsRequest,
@@ -25,6 +28,7 @@ class reservation_service_adapter {
 
   call_bridge bridge_;
   actors::shard_region region_;
+  peer_fanout* peers_; // not owned; null on a node on its own
 };
 
 } // namespace tt::adapters::rpc

@@ -479,11 +479,11 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  logging.buffer,
                                                  static_cast<size_t>(cfg.grpc_max_message_bytes)};
   tt::adapters::rpc::reservation_service_adapter reservations{
-      grpc_server.service("reservation.v1.ReservationService"), bridge, region};
+      grpc_server.service("reservation.v1.ReservationService"), bridge, region, router.get()};
   tt::adapters::rpc::inventory_service_adapter inventory{
       grpc_server.service("reservation.v1.InventoryService"), bridge, region};
   tt::adapters::rpc::payment_service_adapter payments{
-      grpc_server.service("payment.v1.PaymentService"), bridge, region, *sender};
+      grpc_server.service("payment.v1.PaymentService"), bridge, region, *sender, router.get()};
   tt::adapters::rpc::worker_service_adapter workers{
       grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
   tt::adapters::rpc::webhook_service_adapter webhooks{

@@ -16,7 +16,8 @@ cluster.enabled on loopback, driven through each node's gRPC port by python3-grp
   from where the dead owner had committed).
 - The whole cluster's figures: GetQueueStats without an event, asked of any node, lists the
   waiting rooms of every node with the totals they add up to (a call marked as forwarded, as a
-  peer asks it, answers with that node's rooms only).
+  peer asks it, answers with that node's rooms only). A user's reservations and payment
+  intents, on events of every node, are listed whole through any node, page by page.
 - Fencing: clients stream holds into the sale's owner; SIGSTOP it with holds in flight, let the
   group give its shard to a survivor, SIGCONT it. Every hold a client was told it has must be in
   the cluster afterwards, and no seat held twice. The negative control
@@ -36,7 +37,7 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2, types_pb2  # noqa: E402
 from proto.gateway.v1 import queue_pb2, queue_pb2_grpc  # noqa: E402
 from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
@@ -271,6 +272,85 @@ class ClusterFiguresTest(unittest.TestCase):
             metadata=(("x-tt-forwarded", "test"),))
         self.assertIn(rooms[0], {e.event_id for e in alone.events})
         self.assertNotIn(rooms[1], {e.event_id for e in alone.events})
+
+    def events_on_every_node(self):
+        """One event id per node, each owned by that node, defined through node 0."""
+        c = self.cluster
+        chosen = {}
+        for n in range(400):
+            event = "list-%d" % n
+            chosen.setdefault(c.owner_of(shard_of(event)), event)
+            if len(chosen) == len(c.nodes):
+                break
+        self.assertEqual(len(chosen), len(c.nodes), "no event on some node")
+        admin = admin_pb2_grpc.AdminServiceStub(c.nodes[0].channel())
+        for event in chosen.values():
+            doc = {"event_id": event, "name": event, "venue": "Hall",
+                   "sale_starts_at": "2020-01-01T00:00:00Z",
+                   "sale_ends_at": "2099-12-31T00:00:00Z", "currency": "KRW",
+                   "sections": [{"section": "A", "name": "A", "price": 1000,
+                                 "rows": [{"rows": "1", "seats": "1-5"}]}]}
+            admin.UpdateConfig(admin_pb2.UpdateConfigRequest(
+                config_key="catalog.event", config_value=json.dumps(doc), reason="test"),
+                timeout=10)
+        return chosen
+
+    def walk(self, node, list_page):
+        """Every page of a listing through `node`, 2 items a page: the items and the totals."""
+        items, totals, cursor = [], set(), ""
+        for _ in range(20):
+            page, info = list_page(node, cursor)
+            items += page
+            totals.add(info.total_count)
+            if not info.has_next_page:
+                return items, totals
+            cursor = info.next_cursor
+        self.fail("the pages never end")
+
+    def test_a_users_listings_cover_every_node(self):
+        c = self.cluster
+        user = "lister"
+        held, intents = [], []
+        entry = c.nodes[0].channel()
+        pay = payment_pb2_grpc.PaymentServiceStub(entry)
+        for event in self.events_on_every_node().values():
+            for seat in ("A-1-1", "A-1-2"):
+                r = reservations(c.nodes[0]).CreateReservation(R.CreateReservationRequest(
+                    event_id=event, user_id=user, seat_ids=[seat],
+                    idempotency_key="k-%s-%s" % (event, seat)), timeout=10)
+                held.append(r.reservation_id)
+                intents.append(pay.CreatePaymentIntent(payment_pb2.CreatePaymentIntentRequest(
+                    reservation_id=r.reservation_id, user_id=user, amount=r.total_amount,
+                    scenario=payment_pb2.PAYMENT_SCENARIO_APPROVE,
+                    idempotency_key="i-%s-%s" % (event, seat)), timeout=10).payment_intent_id)
+
+        def list_reservations(node, cursor):
+            resp = reservations(node).ListReservations(R.ListReservationsRequest(
+                user_id=user, pagination=types_pb2.Pagination(page_size=2, cursor=cursor)),
+                timeout=10)
+            return [(r.created_at.ToMilliseconds(), r.reservation_id)
+                    for r in resp.reservations], resp.page_info
+
+        def list_payments(node, cursor):
+            resp = payment_pb2_grpc.PaymentServiceStub(node.channel()).ListPayments(
+                payment_pb2.ListPaymentsRequest(
+                    user_id=user, pagination=types_pb2.Pagination(page_size=2, cursor=cursor)),
+                timeout=10)
+            return [(p.created_at.ToMilliseconds(), p.payment_intent_id)
+                    for p in resp.payments], resp.page_info
+
+        for node in c.nodes:
+            for lister, made in ((list_reservations, held), (list_payments, intents)):
+                items, totals = self.walk(node, lister)
+                ids = [i for _, i in items]
+                self.assertEqual(sorted(ids), sorted(made), lister.__name__)
+                self.assertEqual(items, sorted(items, reverse=True), "newest first")
+                self.assertEqual(totals, {len(made)})
+        # What one node holds alone, asked as a peer asks it: its own event's two only.
+        alone = reservations(c.nodes[0]).ListReservations(
+            R.ListReservationsRequest(user_id=user), timeout=10,
+            metadata=(("x-tt-forwarded", "test"),))
+        self.assertEqual(len(alone.reservations), 2)
 
 
 def settled_read(node, rid, user):
