@@ -130,4 +130,38 @@ load_catalog_directory(const std::filesystem::path& dir, const format_limits& li
   }
 }
 
+catalog_cache::catalog_cache(std::filesystem::path dir, format_limits limits)
+    : dir_(std::move(dir)), limits_(limits) {}
+
+result<shared_catalog> catalog_cache::load() {
+  std::lock_guard lock{mutex_};
+  std::string signature;
+  try {
+    auto files = list_files(dir_, limits_.max_files);
+    if (!files)
+      return std::move(files).error();
+    for (const auto& path : *files) {
+      std::error_code ec;
+      auto size = fs::file_size(path, ec);
+      auto written = fs::last_write_time(path, ec);
+      if (ec)
+        return in_file(invalid_field("document", "cannot be read: " + ec.message()),
+                       display_name(path));
+      signature += path.filename().string() + '\0' + std::to_string(size) + '\0' +
+                   std::to_string(written.time_since_epoch().count()) + '\0';
+    }
+  } catch (const std::exception& e) {
+    return invalid_field("directory",
+                         std::string{"cannot be listed: "} + printable_prefix(e.what(), 200));
+  }
+  if (cached_ && signature == signature_)
+    return cached_;
+  auto loaded = load_catalog_directory(dir_, limits_);
+  if (!loaded)
+    return std::move(loaded).error();
+  cached_ = std::make_shared<const std::vector<domain::event_definition>>(std::move(*loaded));
+  signature_ = std::move(signature);
+  return cached_;
+}
+
 } // namespace tt::adapters::catalog

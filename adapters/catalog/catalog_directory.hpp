@@ -4,6 +4,9 @@
 /// main thread or a worker, never inside an actor's message handler.
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "actors/common/result.hpp"
@@ -20,5 +23,23 @@ namespace tt::adapters::catalog {
 /// missing directory is errc::not_found; every other problem errc::invalid_argument.
 result<std::vector<domain::event_definition>>
 load_catalog_directory(const std::filesystem::path& dir, const format_limits& limits = {});
+
+using shared_catalog = std::shared_ptr<const std::vector<domain::event_definition>>;
+
+/// load_catalog_directory, parsed again only when the directory's catalog files changed (a
+/// file added, removed, resized or written since): a clustered node reads the catalog at every
+/// shard gain, and a catalog of big venues costs seconds of CPU to parse. Thread-safe.
+class catalog_cache {
+ public:
+  explicit catalog_cache(std::filesystem::path dir, format_limits limits = {});
+  result<shared_catalog> load();
+
+ private:
+  std::filesystem::path dir_;
+  format_limits limits_;
+  std::mutex mutex_;
+  std::string signature_; // of the files cached_ was parsed from; under mutex_
+  shared_catalog cached_; // under mutex_
+};
 
 } // namespace tt::adapters::catalog

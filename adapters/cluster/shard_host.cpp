@@ -1,6 +1,7 @@
 #include "adapters/cluster/shard_host.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 
 #include <caf/scoped_actor.hpp>
@@ -24,6 +25,10 @@ constexpr auto replay_limit = 60s;
 constexpr auto define_limit = 30s;
 /// How often shards that could not be restored are tried again.
 constexpr auto refused_retry_interval = 5s;
+/// Gained shards restore side by side: each restore waits mostly on the broker (the committed
+/// claim, its own claim's delivery and confirm, the replay), and a survivor gains a dead
+/// node's shards all at once. Taken one by one, ten empty shards took 4 s on a loaded machine.
+constexpr size_t parallel_restores = 8;
 
 void remove(shard_list& from, uint32_t shard) {
   from.erase(std::remove(from.begin(), from.end(), shard), from.end());
@@ -154,13 +159,11 @@ void shard_host::run() {
       }
     }
     if (next && next->gained) {
-      for (auto shard : next->shards)
-        take(shard);
+      take_all(next->shards);
     } else if (next) {
       give_up(next->shards, next->how);
     } else {
-      for (auto shard : retry)
-        take(shard);
+      take_all(retry);
       if (retry.empty())
         continue;
     }
@@ -169,7 +172,27 @@ void shard_host::run() {
   }
 }
 
-void shard_host::take(uint32_t shard) {
+void shard_host::take_all(const shard_list& shards) {
+  if (shards.empty())
+    return;
+  // Read once for the whole move: a catalog of big venues costs seconds of CPU to read.
+  auto catalog = parts_.catalog();
+  if (!catalog)
+    catalog = std::make_shared<const std::vector<domain::event_definition>>();
+  std::atomic<size_t> next{0};
+  auto restorer = [&] {
+    for (auto i = next++; i < shards.size(); i = next++)
+      take(shards[i], *catalog);
+  };
+  std::vector<std::thread> others;
+  for (size_t n = 1; n < std::min(parallel_restores, shards.size()); ++n)
+    others.emplace_back(restorer);
+  restorer();
+  for (auto& t : others)
+    t.join();
+}
+
+void shard_host::take(uint32_t shard, const std::vector<domain::event_definition>& catalog) {
   if (!ownership_->owns(shard)) { // given and taken back while earlier gains restored
     std::lock_guard lock{mutex_};
     remove(states_.restoring, shard);
@@ -205,7 +228,7 @@ void shard_host::take(uint32_t shard) {
     return refuse(*err);
   // Before its events start: recovery itself writes (holds that lapsed meanwhile end).
   store_->serve(shard, claim);
-  if (auto err = serve_events(shard)) {
+  if (auto err = serve_events(shard, catalog)) {
     store_->stop_serving(shard);
     return refuse(*err);
   }
@@ -246,13 +269,19 @@ std::optional<std::string> shard_host::replace_local_copy(uint32_t shard,
   return std::nullopt;
 }
 
-std::optional<std::string> shard_host::serve_events(uint32_t shard) {
+std::optional<std::string>
+shard_host::serve_events(uint32_t shard, const std::vector<domain::event_definition>& catalog) {
   auto count = parts_.shard_count;
   auto wanted = [shard, count](const event_id& id) {
     return shard_of(id, count) == shard;
   };
+  std::vector<domain::event_definition> of_shard;
+  for (const auto& d : catalog)
+    if (wanted(d.id))
+      of_shard.push_back(d);
   actors::recovery_summary summary;
-  auto plan = actors::plan_recovery(*parts_.local, parts_.catalog(), parts_.now(), summary, wanted);
+  auto plan =
+      actors::plan_recovery(*parts_.local, std::move(of_shard), parts_.now(), summary, wanted);
   if (!plan)
     return "recovery: " + plan.error().message;
   std::vector<event_id> events;

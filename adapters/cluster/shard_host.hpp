@@ -1,6 +1,7 @@
 #pragma once
 /// What a clustered node does when the group moves shards (shard_ownership's listener): one
-/// thread takes the moves in the order the group made them.
+/// thread takes the moves in the order the group made them (the shards one move gains restore
+/// side by side).
 ///
 /// Gaining a shard: claim it in the changelog, replay the log up to the claim, replace this
 /// node's RocksDB copy of the shard with what the log holds (the local copy may be stale from
@@ -50,7 +51,7 @@ struct shard_host_parts {
   std::shared_ptr<storage::snapshot_store> local;
   uint32_t shard_count = 64;
   /// The catalog's definitions (read again at every gain: REFRESH_CONFIG may have changed it).
-  std::function<std::vector<domain::event_definition>()> catalog;
+  std::function<std::shared_ptr<const std::vector<domain::event_definition>>()> catalog;
   std::function<timestamp()> now;
   std::shared_ptr<actors::event_publisher> publisher;
   /// Negative control only (testing.unsafe_skip_fence): a shard lost by eviction keeps being
@@ -106,11 +107,15 @@ class shard_host {
   void enqueue(move m);
   void tell(const shard_list& started, const shard_list& stopped);
   void run();
-  void take(uint32_t shard);
+  /// Takes `shards`, several at a time, and returns when each is served or refused.
+  void take_all(const shard_list& shards);
+  /// `catalog`: the catalog's definitions, read once for the move.
+  void take(uint32_t shard, const std::vector<domain::event_definition>& catalog);
   void give_up(const shard_list& shards, loss how);
   std::optional<std::string> replace_local_copy(uint32_t shard,
                                                 std::vector<storage::mutation> records);
-  std::optional<std::string> serve_events(uint32_t shard);
+  std::optional<std::string> serve_events(uint32_t shard,
+                                          const std::vector<domain::event_definition>& catalog);
 
   shard_host_parts parts_;
   const shard_ownership* ownership_ = nullptr;

@@ -144,11 +144,11 @@ tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
 
 /// The catalog directory's definitions; none (logged) when it is missing or unreadable. For a
 /// clustered node gaining shards after start-up (a broken catalog then must not stop the node).
-std::vector<tt::domain::event_definition> catalog_or_none(const std::string& dir) {
-  auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
+tt::adapters::catalog::shared_catalog catalog_or_none(tt::adapters::catalog::catalog_cache& cache) {
+  auto catalog = cache.load();
   if (!catalog) {
     spdlog::error("catalog: {}; serving the stored events only", catalog.error().message);
-    return {};
+    return std::make_shared<const std::vector<tt::domain::event_definition>>();
   }
   return std::move(*catalog);
 }
@@ -362,7 +362,8 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   if (cluster) {
     // Events come and go with the shards the group gives this node (shard_host.hpp).
     cluster->serve({&actors, region, store, static_cast<uint32_t>(cfg.shards),
-                    [dir = cfg.catalog_dir] { return catalog_or_none(dir); },
+                    [cache = std::make_shared<tt::adapters::catalog::catalog_cache>(
+                         cfg.catalog_dir)] { return catalog_or_none(*cache); },
                     [time = runtime->time] { return time->now(); }, backbone.publisher});
   } else if (auto problem = recover_and_load(actors, region, *store, cfg.catalog_dir,
                                              runtime->time->now(), summary)) {

@@ -13,12 +13,14 @@ how long each killed owner's shards took to serve again (target: within 10 s). A
 docs/capacity.md: the changelog bytes per hold (kcat sums the record sizes in tt.shards, before
 compression, across the CreateReservation case: snapshots and claims included).
 
-Usage: ops/bench/cluster_scale.py [--duration S] [--in-flight N] [--kills N]
+Usage: ops/bench/cluster_scale.py [--duration S] [--in-flight N] [--kills N] [--failover-only]
        (defaults 5 s, 128, 3; TT_BUILD_DIR: the build directory)
 """
 import argparse
+import calendar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,21 +118,48 @@ def measure(count, catalog, args, work):
         cluster.close()
 
 
+def log_times(node, since, pattern):
+    """Seconds after `since` (wall clock) of the node's log lines whose message matches."""
+    out = []
+    for line in node.log_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not pattern.search(entry.get("msg", "")):
+            continue
+        at = calendar.timegm(time.strptime(entry["ts"][:19], "%Y-%m-%dT%H:%M:%S"))
+        at += int(entry["ts"][20:23]) / 1000.0
+        if at >= since:
+            out.append(at - since)
+    return out
+
+
 def failovers(cluster, kills):
-    """SIGKILL the owner of a stadium's shard, time until a survivor serves it, restart."""
+    """SIGKILL the owner of a stadium's shard, time until a survivor serves it, restart. Each
+    kill's time is split from the new owner's log: until the group gave it the shard (the
+    rebalance, mostly the dead member's session timeout) and until it served it (the restore)."""
     took = []
     for k in range(kills):
         shard = shard_of("scale-stadium-%d" % (k % STADIUMS))
         owner = cluster.owner_of(shard)
-        killed_at = time.monotonic()
+        killed_at, killed_wall = time.monotonic(), time.time()
         cluster.nodes[owner].proc.send_signal(signal.SIGKILL)
         cluster.nodes[owner].proc.wait()
-        eventually("a survivor serving shard %d" % shard, lambda: cluster.owner_of(shard),
-                   until=lambda i: i is not None and i != owner, timeout=60, step=0.05)
-        took.append(time.monotonic() - killed_at)
+        heir = eventually("a survivor serving shard %d" % shard, lambda: cluster.owner_of(shard),
+                          until=lambda i: i is not None and i != owner, timeout=60, step=0.05)
+        total = time.monotonic() - killed_at
+        gained = log_times(cluster.nodes[heir], killed_wall - 1,
+                           re.compile(r"gained shards .*\b%d\b" % shard))
+        served = log_times(cluster.nodes[heir], killed_wall - 1,
+                           re.compile(r"serving shard %d " % shard))
+        took.append((total, (gained[0] - 1) if gained else None,
+                     (served[0] - 1) if served else None))
         cluster.nodes[owner] = cluster.start(owner)
         try:
-            cluster.wait_settled()
+            # Until the restarted node serves again: a kill while it is still joining would
+            # time two rebalances at once (16 s was measured so).
+            cluster.wait_settled(balanced=True)
         except AssertionError:
             for i, node in enumerate(cluster.nodes):
                 print("node-%d: %s" % (i, "\n".join(
@@ -146,9 +175,19 @@ def main():
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--in-flight", type=int, default=128)
     parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--failover-only", action="store_true",
+                        help="3 nodes, no load: only the failover times")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as catalog, tempfile.TemporaryDirectory() as work:
         write_catalog(catalog)
+        if args.failover_only:
+            cluster = Cluster(TACOSD, BROKER, catalog, count=3, flags=NODE_FLAGS)
+            try:
+                cluster.wait_settled()
+                report_failovers(failovers(cluster, args.kills))
+            finally:
+                cluster.close()
+            return
         results = {count: measure(count, catalog, args, work) for count in (1, 3)}
     print("%-20s %5s %10s %8s %8s  %s" % ("case", "nodes", "req/s", "p50 ms", "p99 ms",
                                           "errors"))
@@ -162,10 +201,17 @@ def main():
     for count, (_, _, facts) in results.items():
         print("%d node(s): %.0f changelog bytes per hold (%d records in tt.shards)" % (
             count, facts["changelog_bytes_per_hold"], facts["changelog_records"]))
-    kills = results[3][1]
+    report_failovers(results[3][1])
+
+
+def report_failovers(kills):
+    def seconds(t):
+        return "?" if t is None else "%.1f" % t
     if kills:
         print("failover after SIGKILL: %s s (max %.1f s)" % (
-            ", ".join("%.1f" % t for t in kills), max(kills)))
+            ", ".join("%.1f" % t for t, _, _ in kills), max(t for t, _, _ in kills)))
+        print("  of which the group gave the shard at: %s s; served at: %s s" % (
+            ", ".join(seconds(g) for _, g, _ in kills), ", ".join(seconds(s) for _, _, s in kills)))
 
 
 if __name__ == "__main__":

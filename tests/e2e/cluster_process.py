@@ -95,18 +95,19 @@ class Cluster:
     def assignment(self):
         return {i: serving(n) for i, n in enumerate(self.nodes) if n.proc.poll() is None}
 
-    def settled(self):
-        """True when the live nodes serve every shard exactly once between them."""
+    def settled(self, balanced=False):
+        """True when the live nodes serve every shard exactly once between them; `balanced`:
+        and each serves some (a node that rejoined gets its shards in a later rebalance)."""
         parts = self.assignment()
-        if any(p is None for p in parts.values()):
+        if any(p is None or (balanced and not p) for p in parts.values()):
             return False
         every = [s for p in parts.values() for s in p]
         return len(every) == SHARDS and set(every) == set(range(SHARDS))
 
-    def wait_settled(self, timeout=60):
+    def wait_settled(self, timeout=60, balanced=False):
         try:
-            eventually("every shard served by exactly one node", self.settled, timeout=timeout,
-                       step=0.2)
+            eventually("every shard served by exactly one node", lambda: self.settled(balanced),
+                       timeout=timeout, step=0.2)
         except AssertionError:
             self.explain()
             raise

@@ -158,3 +158,40 @@ TEST_CASE("a file name that is not UTF-8 is reported in a printable form") {
   CHECK(events.error().details.back().value == "caf?.yaml");
   CHECK(first_invalid_utf8(events.error().message) == std::string_view::npos);
 }
+
+TEST_CASE("the catalog cache parses again only when a catalog file changed") {
+  tt::tests::temp_dir dir;
+  write(dir.path() / "a.yaml", with(event_yaml, "hall-2026-12-31", "event-a"));
+  catalog_cache cache{dir.path()};
+  auto first = cache.load();
+  REQUIRE(first.has_value());
+  REQUIRE((*first)->size() == 1);
+  auto again = cache.load();
+  REQUIRE(again.has_value());
+  CHECK(again->get() == first->get()); // unchanged: the same parse
+
+  write(dir.path() / "notes.txt", "not an event"); // not a catalog file
+  CHECK(cache.load()->get() == first->get());
+
+  write(dir.path() / "b.json", with(event_json, "hall-2026-12-31", "event-b"));
+  auto added = cache.load();
+  REQUIRE(added.has_value());
+  CHECK((*added)->size() == 2);
+
+  write(dir.path() / "b.json", with(event_json, "hall-2026-12-31", "event-b-renamed"));
+  auto changed = cache.load();
+  REQUIRE(changed.has_value());
+  REQUIRE((*changed)->size() == 2);
+  CHECK((*changed)->at(1).id == tt::event_id{"event-b-renamed"});
+
+  write(dir.path() / "b.json", "{ broken");
+  auto broken = cache.load();
+  REQUIRE_FALSE(broken.has_value());
+  CHECK(broken.error().message.find("b.json") != std::string::npos);
+
+  std::filesystem::remove(dir.path() / "b.json");
+  auto removed = cache.load();
+  REQUIRE(removed.has_value());
+  CHECK((*removed)->size() == 1);
+  CHECK(removed->get() != first->get()); // parsed again after the failure
+}
