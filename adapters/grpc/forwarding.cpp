@@ -80,7 +80,8 @@ std::vector<std::pair<std::string, std::string>> carried_metadata(grpc::Callback
 } // namespace
 
 forwarding::forwarding(const shard_directory& directory, forwarding_settings settings)
-    : directory_(directory), settings_(std::move(settings)), streams_(directory) {
+    : directory_(directory), settings_(std::move(settings)), peers_(settings_.tls),
+      streams_(directory) {
   waiter_ = std::thread{[this] {
     run_waiting();
   }};

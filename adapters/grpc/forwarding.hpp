@@ -42,6 +42,8 @@ struct forwarding_settings {
   std::chrono::milliseconds move_wait{5000};
   /// Calls waiting for a moving shard, at most; more are refused at once.
   size_t max_waiting = 10'000;
+  /// How to reach the peers: TLS when the listener speaks it, else plaintext.
+  std::optional<peer_tls> tls;
 };
 
 class forwarding final : public call_router, public peer_fanout {

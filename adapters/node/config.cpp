@@ -220,6 +220,10 @@ const std::vector<setting>& settings() {
        "before UNAVAILABLE with a retry hint",
        integer(&node_config::cluster_move_wait_ms, 0, 60000),
        show(&node_config::cluster_move_wait_ms)},
+      {"cluster.tls_peer_ca_file", "TT_CLUSTER_TLS_PEER_CA_FILE",
+       "with TLS (grpc.tls_*) in a cluster: PEM CA certificates that signed the other nodes' "
+       "certificates; a node forwards to its peers over TLS, presenting its own certificate",
+       text(&node_config::cluster_tls_peer_ca_file), show(&node_config::cluster_tls_peer_ca_file)},
       {"cluster.snapshot_every_bytes", "TT_CLUSTER_SNAPSHOT_EVERY_BYTES",
        "a shard's owner writes a snapshot into its changelog after this many bytes of changes "
        "(a restore reads the latest snapshot and what follows it; tacos-broker keeps ~5 MiB a "

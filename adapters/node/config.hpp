@@ -56,6 +56,7 @@ struct node_config {
   int64_t cluster_session_timeout_ms = 6000;
   int64_t cluster_announce_interval_ms = 1000;
   int64_t cluster_move_wait_ms = 5000;
+  std::string cluster_tls_peer_ca_file;
   int64_t cluster_snapshot_every_bytes = 1 << 20;
   int64_t hold_seconds = 60;
   int64_t max_extension_seconds = 30;

@@ -280,10 +280,11 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   if (auto* err = std::get_if<std::string>(&tls_read))
     return cannot_start("grpc: " + *err);
   auto tls = std::get<tt::adapters::rpc::tls_options>(std::move(tls_read));
-  // Forwarded calls travel on plaintext channels (forwarding.cpp): refused rather than broken.
-  if (cfg.cluster_enabled && !tls.certificate_chain.empty())
-    return cannot_start("grpc: TLS (grpc.tls_*) does not work with cluster.enabled yet: the "
-                        "nodes forward calls to each other in plaintext");
+  // Peers reach each other the way clients reach the node: TLS listeners, TLS between nodes.
+  auto peer_tls_read = tt::node::peer_tls_of(cfg, tls);
+  if (auto* err = std::get_if<std::string>(&peer_tls_read))
+    return cannot_start("cluster: " + *err);
+  auto peer_tls = std::get<std::optional<tt::adapters::rpc::peer_tls>>(std::move(peer_tls_read));
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
   if (auto* err = std::get_if<std::string>(&opened))
     return cannot_start("storage: " + *err);
@@ -456,7 +457,8 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   if (cluster) {
     router = std::make_unique<tt::adapters::rpc::forwarding>(
         *cluster, tt::adapters::rpc::forwarding_settings{
-                      cfg.node_id, std::chrono::milliseconds{cfg.cluster_move_wait_ms}});
+                      cfg.node_id, std::chrono::milliseconds{cfg.cluster_move_wait_ms}, 10'000,
+                      std::move(peer_tls)});
     grpc_server.set_router(router.get());
   }
   tt::adapters::rpc::call_bridge bridge{actors, runtime->time};

@@ -106,4 +106,24 @@ std::variant<adapters::rpc::tls_options, std::string> tls_of(const node_config& 
   return tls;
 }
 
+std::variant<std::optional<adapters::rpc::peer_tls>, std::string>
+peer_tls_of(const node_config& cfg, const adapters::rpc::tls_options& tls) {
+  const auto& path = cfg.cluster_tls_peer_ca_file;
+  if (tls.certificate_chain.empty()) {
+    if (!path.empty())
+      return std::string{"cluster.tls_peer_ca_file needs TLS (grpc.tls_cert_file, "
+                         "grpc.tls_key_file)"};
+    return std::nullopt;
+  }
+  if (!cfg.cluster_enabled) // a node on its own has no peers
+    return std::nullopt;
+  if (path.empty())
+    return std::string{"TLS (grpc.tls_*) in a cluster needs cluster.tls_peer_ca_file: the CA "
+                       "that signed the other nodes' certificates, to forward calls to them"};
+  auto root = read_file(path);
+  if (!root || root->find("-----BEGIN ") == std::string::npos)
+    return "cannot read a PEM file from " + path;
+  return adapters::rpc::peer_tls{std::move(*root), tls.certificate_chain, tls.private_key};
+}
+
 } // namespace tt::node

@@ -9,6 +9,7 @@
 
 #include "actors/common/result.hpp"
 #include "adapters/auth/jwt.hpp"
+#include "adapters/grpc/peer_channels.hpp"
 #include "adapters/grpc/server.hpp"
 #include "adapters/node/config.hpp"
 
@@ -34,5 +35,11 @@ jwt_of(const node_config& cfg);
 /// The listener's TLS files (grpc.tls_*) read, or why not: a file unreadable, a key without its
 /// certificate (or the reverse), a client CA without TLS. Empty options: plaintext.
 std::variant<adapters::rpc::tls_options, std::string> tls_of(const node_config& cfg);
+
+/// How a clustered node reaches its peers with the listener's `tls`: plaintext (nullopt) when
+/// the listener is plaintext (or the node on its own), else TLS trusting cluster.tls_peer_ca_file;
+/// or why not (TLS without the peers' CA, the CA without TLS or unreadable).
+std::variant<std::optional<adapters::rpc::peer_tls>, std::string>
+peer_tls_of(const node_config& cfg, const adapters::rpc::tls_options& tls);
 
 } // namespace tt::node

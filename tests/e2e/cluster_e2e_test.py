@@ -44,25 +44,13 @@ from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
 from cluster_process import Cluster, serving, shard_of  # noqa: E402
-from node_process import contract_error, eventually  # noqa: E402
+from node_process import contract_error, eventually, one_section_event  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 BROKER = os.environ["TT_BROKER"]
 R = reservation_pb2
 EVENT = "cluster-sale"
-CATALOG_YAML = """\
-event_id: %s
-name: Cluster sale
-venue: Test Hall
-sale_starts_at: 2020-01-01T00:00:00Z
-sale_ends_at: 2099-01-01T00:00:00Z
-sections:
-  - section: A
-    price: 1000
-    rows:
-      - rows: "1-20"
-        seats: "1-20"
-""" % EVENT
+CATALOG_YAML = one_section_event(EVENT, "Cluster sale", "1-20", "1-20")
 
 
 def reservations(node):

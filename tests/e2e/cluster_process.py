@@ -45,10 +45,12 @@ def serving(node):
 
 
 class Cluster:
-    """`tacosd` and `broker` are the binaries; `flags` go to every node."""
+    """`tacosd` and `broker` are the binaries; `flags` go to every node; `credentials`: how the
+    test reaches nodes that speak TLS."""
 
-    def __init__(self, tacosd, broker, catalog_dir, count=3, flags=()):
+    def __init__(self, tacosd, broker, catalog_dir, count=3, flags=(), credentials=None):
         self.tacosd = tacosd
+        self.credentials = credentials
         self.broker = Broker(broker)
         self.catalog_dir = catalog_dir
         self.flags = list(flags)
@@ -84,6 +86,7 @@ class Cluster:
                            "--cluster.snapshot_every_bytes", "32768",
                            "--catalog.dir", self.catalog_dir, *self.flags,
                            data_dir=self.data_dirs[i])
+        node.credentials = self.credentials
         return node.start(timeout=60)
 
     def addresses(self):

@@ -43,7 +43,7 @@ from proto.google.rpc import status_pb2  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, eventually, node_now  # noqa: E402
+from node_process import NodeProcess, eventually, node_now, one_section_event  # noqa: E402
 
 # ================================================================================================
 # PENDING FLAGS (issue #4). The node rejects unknown settings, and these do not exist until
@@ -74,19 +74,8 @@ EVENT = "crash-200"
 ROWS, SEATS_PER_ROW = 10, 20
 TOTAL_SEATS = ROWS * SEATS_PER_ROW
 ALL_SEATS = ["A-%d-%d" % (r, s) for r in range(1, ROWS + 1) for s in range(1, SEATS_PER_ROW + 1)]
-CATALOG_YAML = """\
-event_id: %s
-name: Crash test sale
-venue: Test Hall
-sale_starts_at: 2020-01-01T00:00:00Z
-sale_ends_at: 2099-01-01T00:00:00Z
-sections:
-  - section: A
-    price: 1000
-    rows:
-      - rows: "1-%d"
-        seats: "1-%d"
-""" % (EVENT, ROWS, SEATS_PER_ROW)
+CATALOG_YAML = one_section_event(EVENT, "Crash test sale", "1-%d" % ROWS,
+                                 "1-%d" % SEATS_PER_ROW)
 
 HOLD_SECONDS = 30           # holds outlive every round
 MAX_EXTENSION_SECONDS = 30  # the node's default reservation.max_extension_seconds

@@ -13,24 +13,12 @@ sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
 from cluster_process import Cluster, shard_of  # noqa: E402
 from http_client import Api, new_key  # noqa: E402
-from node_process import eventually  # noqa: E402
+from node_process import eventually, one_section_event  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 BROKER = os.environ["TT_BROKER"]
 EVENT = "http-cluster-sale"
-CATALOG_YAML = """\
-event_id: %s
-name: HTTP cluster sale
-venue: Test Hall
-sale_starts_at: 2020-01-01T00:00:00Z
-sale_ends_at: 2099-01-01T00:00:00Z
-sections:
-  - section: A
-    price: 1000
-    rows:
-      - rows: "1-5"
-        seats: "1-10"
-""" % EVENT
+CATALOG_YAML = one_section_event(EVENT, "HTTP cluster sale", "1-5", "1-10")
 
 
 class HttpClusterTest(unittest.TestCase):

@@ -46,6 +46,25 @@ def contract_error(rpc_error):
     return err
 
 
+
+def one_section_event(event_id, name, rows, seats):
+    """A catalog file's text: an event on sale from 2020 to 2099 with one section A at 1000, its
+    rows and seats given as ranges ("1-20")."""
+    return """\
+event_id: %s
+name: %s
+venue: Test Hall
+sale_starts_at: 2020-01-01T00:00:00Z
+sale_ends_at: 2099-01-01T00:00:00Z
+sections:
+  - section: A
+    price: 1000
+    rows:
+      - rows: "%s"
+        seats: "%s"
+""" % (event_id, name, rows, seats)
+
+
 class NodeProcess:
     def __init__(self, binary, *flags, data_dir=None):
         self.binary = binary
@@ -57,6 +76,7 @@ class NodeProcess:
         self.proc = None
         self.port = None
         self.http_port = None  # the HTTP gateway's, once it serves
+        self.credentials = None  # grpc.ChannelCredentials for a node that speaks TLS
 
     def start(self, timeout=20):
         self.log = open(self.log_path, "w+")
@@ -89,7 +109,10 @@ class NodeProcess:
         return [json.loads(line) for line in self.log_text().splitlines() if line.strip()]
 
     def channel(self):
-        return grpc.insecure_channel("127.0.0.1:%d" % self.port)
+        address = "127.0.0.1:%d" % self.port
+        if self.credentials is not None:
+            return grpc.secure_channel(address, self.credentials)
+        return grpc.insecure_channel(address)
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         if self.proc and self.proc.poll() is None:

@@ -11,7 +11,14 @@ e2e.logs: its warning at start, and anonymous calls served.)
 TLS (grpc.tls_*), with certificates made by openssl here: a python client trusting the node's
 self-signed certificate is served and a plaintext client is not (20 failed handshakes write one
 line, through the node's logger); with a client CA configured, a client is served only with a
-certificate that CA signed, whose identity audit lines name."""
+certificate that CA signed, whose identity audit lines name.
+
+TLS in a cluster: three nodes with TLS listeners that ask for client certificates forward to each
+other over TLS, each presenting its own certificate (signed by the CA the others trust, named by
+cluster.tls_peer_ca_file): a hold made through a node that does not own the sale is served and
+reads back through the third. With the peers' CA set to one that did not sign them, a node
+does not trust its peers, and the forwarded hold is refused (UNAVAILABLE) while the owner still
+serves it directly."""
 import base64
 import hashlib
 import hmac
@@ -31,7 +38,10 @@ from proto.common.v1 import admin_pb2, admin_pb2_grpc, errors_pb2  # noqa: E402
 from proto.gateway.v1 import gateway_pb2, gateway_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import worker_pb2, worker_pb2_grpc  # noqa: E402
 
-from node_process import NodeProcess, contract_error, node_now  # noqa: E402
+from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
+
+from cluster_process import Cluster, shard_of  # noqa: E402
+from node_process import NodeProcess, contract_error, node_now, one_section_event  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 CALL_TIMEOUT = 10
@@ -195,14 +205,15 @@ class StartChecks(unittest.TestCase):
         self.assertIn("cannot read a PEM file from /etc/hostname", self.start_fails(
             "--grpc.tls_key_file", "/etc/hostname", "--grpc.tls_cert_file", "/etc/hostname"))
 
-    def test_tls_in_a_cluster_is_refused_until_forwarding_speaks_it(self):
+    def test_tls_in_a_cluster_without_the_peers_ca_does_not_start(self):
         with tempfile.TemporaryDirectory() as d:
             openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out",
                     "c.pem", "-days", "1", "-subj", "/CN=localhost", cwd=d)
             why = self.start_fails("--cluster.enabled", "true", "--grpc.tls_cert_file",
                                    os.path.join(d, "c.pem"), "--grpc.tls_key_file",
                                    os.path.join(d, "k.pem"))
-        self.assertIn("does not work with cluster.enabled", why)
+        self.assertIn("needs cluster.tls_peer_ca_file", why)
+        self.assertIn("needs TLS", self.start_fails("--cluster.tls_peer_ca_file", "/etc/hostname"))
 
 
 def openssl(*args, cwd):
@@ -297,6 +308,80 @@ class Tls(unittest.TestCase):
                                 timeout=CALL_TIMEOUT).logs
         self.assertIn("certificate operator", line.fields["who"])
 
+
+
+TLS_EVENT = "tls-sale"
+TLS_CATALOG = one_section_event(TLS_EVENT, "TLS sale", "1-2", "1-10")
+
+
+class TlsCluster(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory(prefix="tacosd-e2e-tls-cluster-")
+        d = cls.dir.name
+        for name in ("ca", "stranger"):
+            openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key",
+                    "-out", name + ".pem", "-days", "1", "-subj", "/CN=tt-e2e-" + name, cwd=d)
+        with open(os.path.join(d, "san.cnf"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        # One certificate for the nodes (they all listen on 127.0.0.1), one for the test client.
+        for name, extra in (("node", ("-extfile", "san.cnf")), ("client", ())):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+                    name + ".csr", "-subj", "/CN=" + name, cwd=d)
+            openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", name + ".pem", "-days", "1", *extra, cwd=d)
+        os.mkdir(os.path.join(d, "catalog"))
+        with open(os.path.join(d, "catalog", "sale.yaml"), "w") as f:
+            f.write(TLS_CATALOG)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir.name, name)
+
+    def start_cluster(self, peer_ca):
+        creds = grpc.ssl_channel_credentials(root_certificates=read(self.path("ca.pem")),
+                                             private_key=read(self.path("client.key")),
+                                             certificate_chain=read(self.path("client.pem")))
+        cluster = Cluster(TACOSD, os.environ["TT_BROKER"], self.path("catalog"), flags=(
+            "--grpc.tls_cert_file", self.path("node.pem"),
+            "--grpc.tls_key_file", self.path("node.key"),
+            "--grpc.tls_client_ca_file", self.path("ca.pem"),
+            "--cluster.tls_peer_ca_file", self.path(peer_ca)), credentials=creds)
+        self.addCleanup(cluster.close)
+        cluster.wait_settled()
+        owner = cluster.owner_of(shard_of(TLS_EVENT))
+        others = [n for i, n in enumerate(cluster.nodes) if i != owner]
+        return cluster.nodes[owner], others
+
+    def hold(self, node, seat):
+        return reservation_pb2_grpc.ReservationServiceStub(node.channel()).CreateReservation(
+            reservation_pb2.CreateReservationRequest(
+                event_id=TLS_EVENT, user_id="tls-user", seat_ids=[seat],
+                idempotency_key="k-" + seat), timeout=CALL_TIMEOUT)
+
+    def test_nodes_forward_to_each_other_over_tls(self):
+        owner, others = self.start_cluster("ca.pem")
+        held = self.hold(others[0], "A-1-1")
+        read_back = reservation_pb2_grpc.ReservationServiceStub(others[1].channel()) \
+            .GetReservation(reservation_pb2.GetReservationRequest(
+                reservation_id=held.reservation_id, user_id="tls-user"), timeout=CALL_TIMEOUT)
+        self.assertEqual([s.id for s in read_back.reservation.seats], ["A-1-1"])
+        plain = grpc.insecure_channel("127.0.0.1:%d" % others[0].port)
+        self.addCleanup(plain.close)
+        with self.assertRaises(grpc.RpcError) as caught:
+            gateway_pb2_grpc.GatewayServiceStub(plain).HealthCheck(
+                gateway_pb2.HealthCheckRequest(), timeout=CALL_TIMEOUT)
+        self.assertEqual(caught.exception.code(), SC.UNAVAILABLE)
+
+    def test_peers_signed_by_another_ca_are_not_trusted(self):
+        owner, others = self.start_cluster("stranger.pem")
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.hold(others[0], "A-1-2")
+        self.assertEqual(caught.exception.code(), SC.UNAVAILABLE)
+        self.assertEqual([s.id for s in self.hold(owner, "A-1-2").reserved_seats], ["A-1-2"])
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
