@@ -27,6 +27,8 @@ packages=(
   libjemalloc-dev
   # real clients used by tests and benchmarks
   python3-grpcio python3-protobuf python3-yaml grpc-proto kcat nghttp2-client
+  # the gateway's WebSocket tests (a real client)
+  python3-websocket
 )
 
 missing=()

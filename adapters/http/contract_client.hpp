@@ -53,6 +53,10 @@ class contract_client {
                      });
   }
 
+  /// The stub itself, for the server streams a WebSocket bridges (websocket_bridge.hpp), which
+  /// track their own calls.
+  grpc::GenericStub& stub() const noexcept { return *stub_; }
+
   /// Waits (at most `limit`) until every call made has run its `done`: at shutdown, before what
   /// `done` touches goes away. Every call ends within the server's time budget.
   void wait_idle(std::chrono::milliseconds limit) const { inflight_->wait_zero(limit); }

@@ -36,6 +36,10 @@ class exchange {
   /// The query parameter `name`, percent-decoded; empty when absent.
   std::string query(std::string_view name) const;
 
+  /// Answers through `respond` from now on: a connection being upgraded changes hands before its
+  /// answer is known. Call before anything may answer.
+  void answer_through(responder respond) { respond_ = std::move(respond); }
+
   void reply(unsigned status, const nlohmann::json& body);
   void fail(const api_error& e);
   void fail(common::v1::ErrorCode code, std::string message, std::string name = {});

@@ -112,6 +112,44 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
+struct socket_route {
+  std::string_view path;
+  auth_rule auth;
+  live_route run;
+};
+
+const std::vector<socket_route>& socket_routes() {
+  static const std::vector<socket_route> table{
+      {"/ws/queue", anyone, routes::live_queue},
+      {"/ws/reservations", bearer, routes::live_reservations},
+      {"/ws/payments", bearer, routes::live_payments},
+  };
+  return table;
+}
+
+/// The subprotocols a WebSocket client offered, in its order.
+std::vector<std::string> offered_subprotocols(const request& req) {
+  std::vector<std::string> out;
+  auto it = req.find(bhttp::field::sec_websocket_protocol);
+  if (it == req.end())
+    return out;
+  std::string_view list{it->value().data(), it->value().size()};
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
+    if (!item.empty())
+      out.emplace_back(item);
+  }
+  return out;
+}
+
+constexpr std::string_view bearer_subprotocol = "bearer.";
+
 std::string header(const request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view{name.data(), name.size()});
   return it == req.end() ? std::string{} : std::string{it->value()};
@@ -131,9 +169,9 @@ auth::jwt_verifier verifier_of(const gateway_settings& s) {
 } // namespace
 
 gateway::gateway(gateway_settings settings, contract_client client, user_directory& users,
-                 catalog_source catalog)
+                 catalog_source catalog, websocket_registry& sockets)
     : settings_(std::move(settings)), client_(std::move(client)), users_(users),
-      catalog_(std::move(catalog)), verifier_(verifier_of(settings_)),
+      catalog_(std::move(catalog)), sockets_(sockets), verifier_(verifier_of(settings_)),
       limiter_(settings_.rate_per_second, settings_.rate_burst) {}
 
 gateway::~gateway() {
@@ -205,8 +243,11 @@ bool gateway::authenticate(exchange& x) const {
     x.fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, "Authorization must be 'Bearer <token>'");
     return false;
   }
-  auto claims =
-      verifier_.verify(std::string_view{value}.substr(scheme.size()), system_clock_source{}.now());
+  return verify_token(x, std::string_view{value}.substr(scheme.size()));
+}
+
+bool gateway::verify_token(exchange& x, std::string_view token) const {
+  auto claims = verifier_.verify(token, system_clock_source{}.now());
   if (!claims) {
     x.fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, claims.error().message);
     return false;
@@ -217,6 +258,73 @@ bool gateway::authenticate(exchange& x) const {
   };
   x.user = caller{claims->subject, text("username"), text("role")};
   return true;
+}
+
+void gateway::handle_upgrade(request&& req, const std::string& peer,
+                             boost::beast::tcp_stream&& socket) {
+  auto origin = allowed_origin(req);
+  auto trace = rpc::resolve_trace_id(header(req, "X-Trace-Id"), header(req, "traceparent"));
+  std::string_view target{req.target().data(), req.target().size()};
+  auto path = target.substr(0, target.find('?'));
+  // A page of another origin may open a socket (browsers apply no CORS to it) with the
+  // visitor's token: only the node's own pages and the configured origins may.
+  auto page_origin = header(req, "Origin");
+  bool origin_ok = page_origin.empty() || origin ||
+                   page_origin == "http://" + header(req, "Host") ||
+                   page_origin == "https://" + header(req, "Host");
+  auto offered = offered_subprotocols(req);
+  auto held = std::make_shared<boost::beast::tcp_stream>(std::move(socket));
+  auto x = std::make_shared<exchange>(std::move(req), peer, answer_on(held), std::move(trace),
+                                      origin.value_or(""));
+  auto found = std::find_if(socket_routes().begin(), socket_routes().end(),
+                            [&](const socket_route& r) { return r.path == path; });
+  if (found == socket_routes().end()) {
+    x->fail(ErrorCode::ERROR_CODE_NOT_FOUND, "no such route");
+    return;
+  }
+  if (!origin_ok) {
+    x->fail(ErrorCode::ERROR_CODE_FORBIDDEN, "this origin may not open a WebSocket here");
+    return;
+  }
+  std::string token;
+  std::string answered; // the subprotocol the 101 names: the first one that is not the token
+  for (const auto& p : offered) {
+    if (p.compare(0, bearer_subprotocol.size(), bearer_subprotocol) == 0)
+      token = p.substr(bearer_subprotocol.size());
+    else if (answered.empty())
+      answered = p;
+  }
+  if (token.empty())
+    token = x->query("access_token");
+  if (!header(x->req(), "Authorization").empty()) {
+    if (!authenticate(*x))
+      return;
+  } else if (!token.empty() && !verify_token(*x, token)) {
+    return;
+  }
+  if (found->auth == auth_rule::required && !x->user) {
+    x->fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED,
+            "this socket needs a token: ?access_token=, a 'bearer.<token>' subprotocol or "
+            "'Authorization: Bearer'");
+    return;
+  }
+  if (!limiter_.allow(x->user ? "u:" + x->user->user_id : "ip:" + x->peer(),
+                      std::chrono::steady_clock::now())) {
+    x->fail(ErrorCode::ERROR_CODE_RATE_LIMITED, "too many requests; slow down");
+    return;
+  }
+  if (!sockets_.enter()) {
+    x->fail(ErrorCode::ERROR_CODE_UNAVAILABLE, "too many open WebSockets; retry later");
+    return;
+  }
+  auto spec = found->run(*this, *x);
+  if (!spec) {
+    sockets_.leave();
+    return;
+  }
+  spec->subprotocol = answered;
+  open_websocket_bridge(sockets_, client_.stub(), std::move(*held), std::move(x), std::move(*spec),
+                        settings_.websocket_idle_timeout);
 }
 
 void gateway::handle(request&& req, const std::string& peer, responder respond) {
