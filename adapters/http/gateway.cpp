@@ -6,6 +6,7 @@
 
 #include "adapters/auth/jwt_signer.hpp"
 #include "adapters/grpc/trace_id.hpp"
+#include "adapters/http/web_assets.hpp"
 
 namespace tt::adapters::http {
 
@@ -149,6 +150,33 @@ std::vector<std::string> offered_subprotocols(const request& req) {
 }
 
 constexpr std::string_view bearer_subprotocol = "bearer.";
+
+/// The pages may load and call this node only (and open its WebSockets), nothing inline.
+constexpr const char* page_policy = "default-src 'self'; connect-src 'self' ws: wss:; "
+                                    "img-src 'self' data:; frame-ancestors 'none'";
+
+/// Answers a GET or HEAD of one of the storefront's files; false when `req` is not one.
+bool serve_web_asset(const request& req, const responder& respond) {
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
+    return false;
+  std::string_view target{req.target().data(), req.target().size()};
+  auto path = target.substr(0, target.find('?'));
+  auto asset = find_web_asset(path);
+  if (!asset)
+    return false;
+  response res{bhttp::status::ok, req.version()};
+  res.set(bhttp::field::content_type, content_type_of(asset->path));
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Content-Security-Policy", page_policy);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::string{asset->bytes};
+  res.prepare_payload();
+  if (req.method() == bhttp::verb::head)
+    res.body().clear();
+  respond(std::move(res));
+  return true;
+}
 
 std::string header(const request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view{name.data(), name.size()});
@@ -334,6 +362,8 @@ void gateway::handle(request&& req, const std::string& peer, responder respond) 
     preflight(std::move(req), *origin, std::move(respond));
     return;
   }
+  if (serve_web_asset(req, respond))
+    return;
   auto trace = rpc::resolve_trace_id(header(req, "X-Trace-Id"), header(req, "traceparent"));
   std::string_view target{req.target().data(), req.target().size()};
   auto path = segments(target.substr(0, target.find('?')));
