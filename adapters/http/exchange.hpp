@@ -22,6 +22,8 @@ struct caller {
   std::string user_id;
   std::string username;
   std::string role;
+  /// Every role the token names (`roles` and `role`), as the node's admin calls read them.
+  std::vector<std::string> roles;
 };
 
 class exchange {

@@ -15,7 +15,7 @@ using common::v1::ErrorCode;
 
 namespace {
 
-enum class auth_rule : uint8_t { none, optional, required };
+enum class auth_rule : uint8_t { none, optional, required, operator_role };
 /// Writes carry an Idempotency-Key: the contract call's idempotency key.
 enum class key_rule : uint8_t { none, required };
 
@@ -30,6 +30,7 @@ struct route {
 constexpr auto anyone = auth_rule::none;
 constexpr auto bearer_if_any = auth_rule::optional;
 constexpr auto bearer = auth_rule::required;
+constexpr auto operator_token = auth_rule::operator_role;
 constexpr auto GET = bhttp::verb::get;
 constexpr auto POST = bhttp::verb::post;
 constexpr auto DELETE = bhttp::verb::delete_;
@@ -61,6 +62,9 @@ const std::vector<route>& route_table() {
       {POST, "/api/v1/payments/process", bearer, with_key, routes::payment_process},
       {GET, "/api/v1/events", anyone, no_key, routes::events_list},
       {GET, "/api/v1/events/:id/seats", anyone, no_key, routes::event_seats},
+      {GET, "/api/v1/admin/events/:id", operator_token, no_key, routes::console_event},
+      // A switch set twice stays set: no Idempotency-Key (the contract call has none either).
+      {POST, "/api/v1/admin/emergency", operator_token, no_key, routes::console_emergency},
   };
   return table;
 }
@@ -284,7 +288,7 @@ bool gateway::verify_token(exchange& x, std::string_view token) const {
     auto it = claims->string_claims.find(name);
     return it == claims->string_claims.end() ? std::string{} : it->second;
   };
-  x.user = caller{claims->subject, text("username"), text("role")};
+  x.user = caller{claims->subject, text("username"), text("role"), claims->roles};
   return true;
 }
 
@@ -390,8 +394,15 @@ void gateway::handle(request&& req, const std::string& peer, responder respond) 
   }
   if (!authenticate(*x))
     return;
-  if (found->auth == auth_rule::required && !x->user) {
+  bool needs_user = found->auth == auth_rule::required || found->auth == auth_rule::operator_role;
+  if (needs_user && !x->user) {
     x->fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, "this route needs 'Authorization: Bearer'");
+    return;
+  }
+  const auto& roles = x->user ? x->user->roles : std::vector<std::string>{};
+  if (found->auth == auth_rule::operator_role && !settings_.operator_role.empty() &&
+      std::find(roles.begin(), roles.end(), settings_.operator_role) == roles.end()) {
+    x->fail(ErrorCode::ERROR_CODE_FORBIDDEN, "this route is for operators");
     return;
   }
   if (!limiter_.allow(x->user ? "u:" + x->user->user_id : "ip:" + x->peer(),

@@ -45,6 +45,9 @@ struct gateway_settings {
   size_t max_pending_updates = 64;
   /// A WebSocket whose client answers no ping for this long is closed.
   std::chrono::milliseconds websocket_idle_timeout{60'000};
+  /// The role an operator's token carries (auth.admin_role) for the console's routes; empty:
+  /// any signed-in user, as the node's admin calls are then open to anyone.
+  std::string operator_role;
   std::string service = "tacosd";
   std::string version;
   std::string node_id;
@@ -138,6 +141,8 @@ void payment_status(gateway&, std::shared_ptr<exchange>);
 void payment_process(gateway&, std::shared_ptr<exchange>);
 void events_list(gateway&, std::shared_ptr<exchange>);
 void event_seats(gateway&, std::shared_ptr<exchange>);
+void console_event(gateway&, std::shared_ptr<exchange>);
+void console_emergency(gateway&, std::shared_ptr<exchange>);
 std::optional<live_stream_spec> live_queue(gateway&, exchange&);
 std::optional<live_stream_spec> live_reservations(gateway&, exchange&);
 std::optional<live_stream_spec> live_payments(gateway&, exchange&);

@@ -179,6 +179,7 @@ tt::adapters::http::http_gateway_options http_options_of(const tt::node::node_co
   gw.token_lifetime = std::chrono::seconds{cfg.http_token_ttl_seconds};
   gw.max_pending_updates = static_cast<size_t>(cfg.streams_max_pending_updates);
   gw.websocket_idle_timeout = server.idle_timeout;
+  gw.operator_role = cfg.admin_role;
   gw.version = version;
   gw.node_id = cfg.node_id;
   return out;

@@ -11,9 +11,16 @@ headless Chromium (Debian's chromium + chromium-driver, python3-selenium).
   available again; "my reservations" lists both, and cancels nothing that is not the buyer's.
 
 The buyer's pages are in Korean, the watcher's in its browser's language.
+- The operator console, signed in with an operator's token (role auth.admin_role), shows the
+  event's seats by section (blocked ones counted) and its waiting room, and its buttons stop and
+  resume admissions; a buyer's token is refused the console's routes (403).
 Screenshots of each step go to TT_SCREENSHOTS (the build's tests/e2e/screenshots)."""
+import base64
+import hashlib
+import hmac
 import json
 import os
+import time
 import shutil
 import sys
 import tempfile
@@ -29,11 +36,28 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
+from http_client import Api  # noqa: E402
 from node_process import NodeProcess  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
 SHOTS = os.environ.get("TT_SCREENSHOTS") or tempfile.mkdtemp(prefix="browser-shots-")
 EVENT = "taco-concert"
+JWT_SECRET = "browser-e2e-secret-0123456789abcdef"
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def operator_token():
+    """An operator's token as an identity provider would issue it: HS256 under the node's key,
+    the node's issuer and audience, role "operator" (auth.admin_role)."""
+    claims = {"sub": "op-1", "iss": "traffic-tacos", "aud": "traffic-tacos-api",
+              "role": "operator", "exp": int(time.time()) + 3600}
+    signed = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + \
+        b64url(json.dumps(claims).encode())
+    mac = hmac.new(JWT_SECRET.encode(), signed.encode(), hashlib.sha256).digest()
+    return signed + "." + b64url(mac)
 
 
 def catalog_doc():
@@ -67,7 +91,9 @@ class StorefrontTest(unittest.TestCase):
         with open(os.path.join(cls.catalog, EVENT + ".json"), "w") as f:
             json.dump(catalog_doc(), f, ensure_ascii=False)
         cls.node = NodeProcess(TACOSD, "--catalog.dir", cls.catalog, "--queue.tick_ms", "20",
-                               "--payment.settle_delay_ms", "3000")
+                               "--payment.settle_delay_ms", "3000",
+                               "--auth.jwt_hs256_secret", JWT_SECRET,
+                               "--auth.admin_role", "operator")
         cls.addClassCleanup(cls.node.close)
         cls.addClassCleanup(cls.node.stop)
         cls.node.start()
@@ -200,6 +226,49 @@ class StorefrontTest(unittest.TestCase):
                           for e in b.find_elements(By.CSS_SELECTOR, ".reservation"))
         self.assertEqual(statuses, ["CONFIRMED", "FAILED"])
         self.shot(b, "mine")
+
+    def test_operator_console(self):
+        api = Api(self.node.http_port)
+        self.addCleanup(api.close)
+        name = "plain" + uuid.uuid4().hex[:8]
+        buyer = api.call("POST", "/api/v1/auth/register",
+                         {"username": name, "password": "pw-" + name, "email": name + "@x.io",
+                          "display_name": name}).body
+        r = api.call("GET", "/api/v1/admin/events/" + EVENT, token=buyer["token"])
+        self.assertEqual((r.status, r.body["error"]["code"]), (403, "FORBIDDEN"))
+        self.assertEqual(api.call("GET", "/api/v1/admin/events/" + EVENT).status, 401)
+
+        w = self.watcher
+        w.get(self.base + "console.html")
+        self.wait(w, "the console's sign-in", lambda d: d.find_elements(By.ID, "operator-token"))
+        w.find_element(By.ID, "operator-token").send_keys(operator_token())
+        w.find_element(By.ID, "use-token").click()
+        self.wait(w, "the section figures", lambda d: d.find_elements(
+            By.CSS_SELECTOR, '#sections tr[data-section="VIP"]'))
+        figures = w.execute_script(
+            "const out = {};"
+            "for (const tr of document.querySelectorAll('#sections tr[data-section]')) {"
+            "  out[tr.dataset.section] = {};"
+            "  for (const td of tr.querySelectorAll('td[data-figure]'))"
+            "    out[tr.dataset.section][td.dataset.figure] = Number(td.textContent);"
+            "}"
+            "return out;")
+        self.assertEqual((figures["VIP"]["total"], figures["VIP"]["blocked"]), (20, 2))
+        self.assertEqual(figures["R"]["total"], 48)
+        for f in figures.values():
+            self.assertEqual(f["sold"] + f["held"] + f["available"] + f["blocked"], f["total"])
+        self.assertRegex(w.find_element(By.ID, "queue").text, r"\d")
+        self.assertGreaterEqual(figures["R"]["sold"], 2)  # the buyer's two seats (test_buy_...)
+        self.shot(w, "console")
+        w.find_element(By.ID, "stop").click()
+        w.switch_to.alert.accept()
+        self.wait(w, "admissions stopped", lambda d: "STOP_ADMISSIONS on" in d.find_element(
+            By.ID, "action-result").text)
+        self.shot(w, "console-stopped")
+        w.find_element(By.ID, "resume").click()
+        w.switch_to.alert.accept()
+        self.wait(w, "admissions resumed", lambda d: "STOP_ADMISSIONS off" in d.find_element(
+            By.ID, "action-result").text)
 
 
 if __name__ == "__main__":

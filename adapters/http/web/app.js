@@ -9,22 +9,14 @@
 
 import { call, live, serverNow, session, setSession } from "./api.js";
 import { errorText, language, money, setLanguage, t, translate } from "./i18n.js";
-import { el, SeatMap } from "./seat_map.js";
+import { SeatMap } from "./seat_map.js";
+import { el, toast } from "./ui.js";
 
 const view = document.getElementById("view");
 let stops = [];
 
 function onLeave(stop) {
   stops.push(stop);
-}
-
-function toast(text, kind = "error") {
-  const box = document.getElementById("toast");
-  box.textContent = text;
-  box.className = kind;
-  box.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 6000);
 }
 
 function fail(e) {

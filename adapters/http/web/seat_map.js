@@ -3,6 +3,7 @@
 // The visitor's selection survives redraws; a selected seat that turns taken is dropped.
 
 import { money, t } from "./i18n.js";
+import { el } from "./ui.js";
 
 export class SeatMap {
   constructor(root, onChange) {
@@ -88,11 +89,4 @@ export class SeatMap {
       b.classList.toggle("selected", this.selected.has(b.dataset.seat));
     this.onChange(this.selection());
   }
-}
-
-export function el(tag, cls = "", text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
