@@ -32,7 +32,8 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
  public:
   bridge(websocket_registry& registry, beast::tcp_stream&& socket, std::shared_ptr<exchange> x,
          live_stream_spec spec)
-      : registry_(registry), ws_(std::move(socket)), x_(std::move(x)), spec_(std::move(spec)) {
+      : registry_(registry), ws_(std::move(socket)), x_(std::move(x)), trace_(x_->trace_id()),
+        spec_(std::move(spec)) {
     if (spec_.bound > 0)
       pending_.bound(spec_.bound);
   }
@@ -58,13 +59,14 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
         net::post(b->ws_.get_executor(), [b] { b->shut_down(); });
     });
     self_ = self;
-    ctx_.AddMetadata("x-trace-id", x_->trace_id());
+    ctx_.AddMetadata("x-trace-id", trace_);
     grpc::Slice slice(spec_.request_bytes);
     request_ = grpc::ByteBuffer(&slice, 1);
     stub.PrepareBidiStreamingCall(&ctx_, spec_.method_path, {}, this);
     StartWriteLast(&request_, {});
     StartRead(&incoming_);
     StartCall();
+    spec_.request_bytes = std::string{}; // request_ has it; an open socket keeps no copy
   }
 
  private:
@@ -117,12 +119,13 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
       return;
     upgrading_ = true;
     ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
-      res.set("X-Trace-Id", x_->trace_id());
+      res.set("X-Trace-Id", trace_);
       if (!spec_.subprotocol.empty())
         res.set(bhttp::field::sec_websocket_protocol, spec_.subprotocol);
     }));
     ws_.async_accept(x_->req(), [self = shared_from_this()](beast::error_code ec) {
       self->accepted_ = true;
+      self->x_.reset(); // answered: its request and headers need not stay per open socket
       if (ec) {
         self->cancel_stream();
         return;
@@ -198,7 +201,7 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
     if (status.ok()) {
       finish_with(websocket::close_code::normal, "stream ended");
     } else {
-      final_ = error_body(error_of(status), x_->trace_id());
+      final_ = error_body(error_of(status), trace_);
       finish_with(websocket::close_code::internal_error, "stream failed");
     }
   }
@@ -256,7 +259,8 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
 
   websocket_registry& registry_;
   websocket::stream<beast::tcp_stream> ws_;
-  std::shared_ptr<exchange> x_;
+  std::shared_ptr<exchange> x_; // until the upgrade is answered
+  const std::string trace_;
   live_stream_spec spec_;
   // The stream's half.
   grpc::ClientContext ctx_;
