@@ -6,7 +6,7 @@ headless Chromium (Debian's chromium + chromium-driver, python3-selenium).
   outcome and sees the confirmation with the order id and both seats.
 - A second browser, watching the same event without signing in, sees those seats turn taken
   without reloading its page.
-- A second hold paid with the fail outcome (payments settle after 3 s, so the watcher, polling
+- A second hold paid with the fail outcome (payments settle after 5 s, so the watcher, polling
   every 2 s, sees the hold) shows the failure, and the watcher sees those seats
   available again; "my reservations" lists both, and cancels nothing that is not the buyer's.
 
@@ -91,7 +91,7 @@ class StorefrontTest(unittest.TestCase):
         with open(os.path.join(cls.catalog, EVENT + ".json"), "w") as f:
             json.dump(catalog_doc(), f, ensure_ascii=False)
         cls.node = NodeProcess(TACOSD, "--catalog.dir", cls.catalog, "--queue.tick_ms", "20",
-                               "--payment.settle_delay_ms", "3000",
+                               "--payment.settle_delay_ms", "5000",
                                "--auth.jwt_hs256_secret", JWT_SECRET,
                                "--auth.admin_role", "operator")
         cls.addClassCleanup(cls.node.close)
