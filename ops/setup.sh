@@ -27,6 +27,9 @@ packages=(
   libjemalloc-dev
   # real clients used by tests and benchmarks
   python3-grpcio python3-protobuf python3-yaml grpc-proto kcat nghttp2-client
+  # the gateway's WebSocket tests (a real client); the storefront's browser tests (headless
+  # Chromium driven by selenium) and the fonts its Korean pages render with
+  python3-websocket chromium chromium-driver python3-selenium fonts-noto-cjk
 )
 
 missing=()

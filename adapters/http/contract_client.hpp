@@ -25,12 +25,13 @@ class contract_client {
         inflight_(std::make_shared<counter>()) {}
 
   /// Calls `method_path` ("/pkg.Service/Method") with `request`, the caller's trace id in
-  /// x-trace-id. `done(status, response)`: response is parsed only on OK; a reply that does not
-  /// parse becomes INTERNAL.
+  /// x-trace-id and, when given, the caller's `authorization` ("Bearer <token>": the operators'
+  /// calls check it themselves). `done(status, response)`: response is parsed only on OK; a
+  /// reply that does not parse becomes INTERNAL.
   template <class Response>
   void call(const std::string& method_path, const google::protobuf::Message& request,
-            const std::string& trace_id,
-            std::function<void(const grpc::Status&, Response&)> done) const {
+            const std::string& trace_id, std::function<void(const grpc::Status&, Response&)> done,
+            const std::string& authorization = {}) const {
     struct outgoing {
       grpc::ClientContext ctx;
       grpc::ByteBuffer request;
@@ -39,6 +40,8 @@ class contract_client {
     auto out = std::make_shared<outgoing>();
     inflight_->add();
     out->ctx.AddMetadata("x-trace-id", trace_id);
+    if (!authorization.empty())
+      out->ctx.AddMetadata("authorization", authorization);
     auto bytes = request.SerializeAsString();
     grpc::Slice slice(bytes);
     out->request = grpc::ByteBuffer(&slice, 1);
@@ -52,6 +55,10 @@ class contract_client {
                        inflight->remove();
                      });
   }
+
+  /// The stub itself, for the server streams a WebSocket bridges (websocket_bridge.hpp), which
+  /// track their own calls.
+  grpc::GenericStub& stub() const noexcept { return *stub_; }
 
   /// Waits (at most `limit`) until every call made has run its `done`: at shutdown, before what
   /// `done` touches goes away. Every call ends within the server's time budget.

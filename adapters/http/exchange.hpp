@@ -22,6 +22,8 @@ struct caller {
   std::string user_id;
   std::string username;
   std::string role;
+  /// Every role the token names (`roles` and `role`), as the node's admin calls read them.
+  std::vector<std::string> roles;
 };
 
 class exchange {
@@ -35,6 +37,10 @@ class exchange {
 
   /// The query parameter `name`, percent-decoded; empty when absent.
   std::string query(std::string_view name) const;
+
+  /// Answers through `respond` from now on: a connection being upgraded changes hands before its
+  /// answer is known. Call before anything may answer.
+  void answer_through(responder respond) { respond_ = std::move(respond); }
 
   void reply(unsigned status, const nlohmann::json& body);
   void fail(const api_error& e);

@@ -6,6 +6,7 @@
 
 #include "adapters/auth/jwt_signer.hpp"
 #include "adapters/grpc/trace_id.hpp"
+#include "adapters/http/web_assets.hpp"
 
 namespace tt::adapters::http {
 
@@ -14,7 +15,7 @@ using common::v1::ErrorCode;
 
 namespace {
 
-enum class auth_rule : uint8_t { none, optional, required };
+enum class auth_rule : uint8_t { none, optional, required, operator_role };
 /// Writes carry an Idempotency-Key: the contract call's idempotency key.
 enum class key_rule : uint8_t { none, required };
 
@@ -29,6 +30,7 @@ struct route {
 constexpr auto anyone = auth_rule::none;
 constexpr auto bearer_if_any = auth_rule::optional;
 constexpr auto bearer = auth_rule::required;
+constexpr auto operator_token = auth_rule::operator_role;
 constexpr auto GET = bhttp::verb::get;
 constexpr auto POST = bhttp::verb::post;
 constexpr auto DELETE = bhttp::verb::delete_;
@@ -60,6 +62,9 @@ const std::vector<route>& route_table() {
       {POST, "/api/v1/payments/process", bearer, with_key, routes::payment_process},
       {GET, "/api/v1/events", anyone, no_key, routes::events_list},
       {GET, "/api/v1/events/:id/seats", anyone, no_key, routes::event_seats},
+      {GET, "/api/v1/admin/events/:id", operator_token, no_key, routes::console_event},
+      // A switch set twice stays set: no Idempotency-Key (the contract call has none either).
+      {POST, "/api/v1/admin/emergency", operator_token, no_key, routes::console_emergency},
   };
   return table;
 }
@@ -112,6 +117,71 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
+struct socket_route {
+  std::string_view path;
+  auth_rule auth;
+  live_route run;
+};
+
+const std::vector<socket_route>& socket_routes() {
+  static const std::vector<socket_route> table{
+      {"/ws/queue", anyone, routes::live_queue},
+      {"/ws/reservations", bearer, routes::live_reservations},
+      {"/ws/payments", bearer, routes::live_payments},
+  };
+  return table;
+}
+
+/// The subprotocols a WebSocket client offered, in its order.
+std::vector<std::string> offered_subprotocols(const request& req) {
+  std::vector<std::string> out;
+  auto it = req.find(bhttp::field::sec_websocket_protocol);
+  if (it == req.end())
+    return out;
+  std::string_view list{it->value().data(), it->value().size()};
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
+    if (!item.empty())
+      out.emplace_back(item);
+  }
+  return out;
+}
+
+constexpr std::string_view bearer_subprotocol = "bearer.";
+
+/// The pages may load and call this node only (and open its WebSockets), nothing inline.
+constexpr const char* page_policy = "default-src 'self'; connect-src 'self' ws: wss:; "
+                                    "img-src 'self' data:; frame-ancestors 'none'";
+
+/// Answers a GET or HEAD of one of the storefront's files; false when `req` is not one.
+bool serve_web_asset(const request& req, const responder& respond) {
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
+    return false;
+  std::string_view target{req.target().data(), req.target().size()};
+  auto path = target.substr(0, target.find('?'));
+  auto asset = find_web_asset(path);
+  if (!asset)
+    return false;
+  response res{bhttp::status::ok, req.version()};
+  res.set(bhttp::field::content_type, content_type_of(asset->path));
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Content-Security-Policy", page_policy);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::string{asset->bytes};
+  res.prepare_payload();
+  if (req.method() == bhttp::verb::head)
+    res.body().clear();
+  respond(std::move(res));
+  return true;
+}
+
 std::string header(const request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view{name.data(), name.size()});
   return it == req.end() ? std::string{} : std::string{it->value()};
@@ -131,9 +201,9 @@ auth::jwt_verifier verifier_of(const gateway_settings& s) {
 } // namespace
 
 gateway::gateway(gateway_settings settings, contract_client client, user_directory& users,
-                 catalog_source catalog)
+                 catalog_source catalog, websocket_registry& sockets)
     : settings_(std::move(settings)), client_(std::move(client)), users_(users),
-      catalog_(std::move(catalog)), verifier_(verifier_of(settings_)),
+      catalog_(std::move(catalog)), sockets_(sockets), verifier_(verifier_of(settings_)),
       limiter_(settings_.rate_per_second, settings_.rate_burst) {}
 
 gateway::~gateway() {
@@ -205,8 +275,11 @@ bool gateway::authenticate(exchange& x) const {
     x.fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, "Authorization must be 'Bearer <token>'");
     return false;
   }
-  auto claims =
-      verifier_.verify(std::string_view{value}.substr(scheme.size()), system_clock_source{}.now());
+  return verify_token(x, std::string_view{value}.substr(scheme.size()));
+}
+
+bool gateway::verify_token(exchange& x, std::string_view token) const {
+  auto claims = verifier_.verify(token, system_clock_source{}.now());
   if (!claims) {
     x.fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, claims.error().message);
     return false;
@@ -215,8 +288,75 @@ bool gateway::authenticate(exchange& x) const {
     auto it = claims->string_claims.find(name);
     return it == claims->string_claims.end() ? std::string{} : it->second;
   };
-  x.user = caller{claims->subject, text("username"), text("role")};
+  x.user = caller{claims->subject, text("username"), text("role"), claims->roles};
   return true;
+}
+
+void gateway::handle_upgrade(request&& req, const std::string& peer,
+                             boost::beast::tcp_stream&& socket) {
+  auto origin = allowed_origin(req);
+  auto trace = rpc::resolve_trace_id(header(req, "X-Trace-Id"), header(req, "traceparent"));
+  std::string_view target{req.target().data(), req.target().size()};
+  auto path = target.substr(0, target.find('?'));
+  // A page of another origin may open a socket (browsers apply no CORS to it) with the
+  // visitor's token: only the node's own pages and the configured origins may.
+  auto page_origin = header(req, "Origin");
+  bool origin_ok = page_origin.empty() || origin ||
+                   page_origin == "http://" + header(req, "Host") ||
+                   page_origin == "https://" + header(req, "Host");
+  auto offered = offered_subprotocols(req);
+  auto held = std::make_shared<boost::beast::tcp_stream>(std::move(socket));
+  auto x = std::make_shared<exchange>(std::move(req), peer, answer_on(held), std::move(trace),
+                                      origin.value_or(""));
+  auto found = std::find_if(socket_routes().begin(), socket_routes().end(),
+                            [&](const socket_route& r) { return r.path == path; });
+  if (found == socket_routes().end()) {
+    x->fail(ErrorCode::ERROR_CODE_NOT_FOUND, "no such route");
+    return;
+  }
+  if (!origin_ok) {
+    x->fail(ErrorCode::ERROR_CODE_FORBIDDEN, "this origin may not open a WebSocket here");
+    return;
+  }
+  std::string token;
+  std::string answered; // the subprotocol the 101 names: the first one that is not the token
+  for (const auto& p : offered) {
+    if (p.compare(0, bearer_subprotocol.size(), bearer_subprotocol) == 0)
+      token = p.substr(bearer_subprotocol.size());
+    else if (answered.empty())
+      answered = p;
+  }
+  if (token.empty())
+    token = x->query("access_token");
+  if (!header(x->req(), "Authorization").empty()) {
+    if (!authenticate(*x))
+      return;
+  } else if (!token.empty() && !verify_token(*x, token)) {
+    return;
+  }
+  if (found->auth == auth_rule::required && !x->user) {
+    x->fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED,
+            "this socket needs a token: ?access_token=, a 'bearer.<token>' subprotocol or "
+            "'Authorization: Bearer'");
+    return;
+  }
+  if (!limiter_.allow(x->user ? "u:" + x->user->user_id : "ip:" + x->peer(),
+                      std::chrono::steady_clock::now())) {
+    x->fail(ErrorCode::ERROR_CODE_RATE_LIMITED, "too many requests; slow down");
+    return;
+  }
+  if (!sockets_.enter()) {
+    x->fail(ErrorCode::ERROR_CODE_UNAVAILABLE, "too many open WebSockets; retry later");
+    return;
+  }
+  auto spec = found->run(*this, *x);
+  if (!spec) {
+    sockets_.leave();
+    return;
+  }
+  spec->subprotocol = answered;
+  open_websocket_bridge(sockets_, client_.stub(), std::move(*held), std::move(x), std::move(*spec),
+                        settings_.websocket_idle_timeout);
 }
 
 void gateway::handle(request&& req, const std::string& peer, responder respond) {
@@ -226,6 +366,8 @@ void gateway::handle(request&& req, const std::string& peer, responder respond) 
     preflight(std::move(req), *origin, std::move(respond));
     return;
   }
+  if (serve_web_asset(req, respond))
+    return;
   auto trace = rpc::resolve_trace_id(header(req, "X-Trace-Id"), header(req, "traceparent"));
   std::string_view target{req.target().data(), req.target().size()};
   auto path = segments(target.substr(0, target.find('?')));
@@ -252,8 +394,15 @@ void gateway::handle(request&& req, const std::string& peer, responder respond) 
   }
   if (!authenticate(*x))
     return;
-  if (found->auth == auth_rule::required && !x->user) {
+  bool needs_user = found->auth == auth_rule::required || found->auth == auth_rule::operator_role;
+  if (needs_user && !x->user) {
     x->fail(ErrorCode::ERROR_CODE_UNAUTHENTICATED, "this route needs 'Authorization: Bearer'");
+    return;
+  }
+  const auto& roles = x->user ? x->user->roles : std::vector<std::string>{};
+  if (found->auth == auth_rule::operator_role && !settings_.operator_role.empty() &&
+      std::find(roles.begin(), roles.end(), settings_.operator_role) == roles.end()) {
+    x->fail(ErrorCode::ERROR_CODE_FORBIDDEN, "this route is for operators");
     return;
   }
   if (!limiter_.allow(x->user ? "u:" + x->user->user_id : "ip:" + x->peer(),

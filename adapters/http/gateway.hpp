@@ -25,6 +25,7 @@
 #include "adapters/http/exchange.hpp"
 #include "adapters/http/rate_limiter.hpp"
 #include "adapters/http/user_directory.hpp"
+#include "adapters/http/websocket_bridge.hpp"
 
 namespace tt::adapters::http {
 
@@ -39,6 +40,14 @@ struct gateway_settings {
   std::string issuer = "traffic-tacos";
   std::string audience = "traffic-tacos-api";
   std::chrono::seconds token_lifetime{24 * 3600};
+  /// A WebSocket's reservation or payment changes not sent yet, at most (then it is closed); the
+  /// node's streams.max_pending_updates.
+  size_t max_pending_updates = 64;
+  /// A WebSocket whose client answers no ping for this long is closed.
+  std::chrono::milliseconds websocket_idle_timeout{60'000};
+  /// The role an operator's token carries (auth.admin_role) for the console's routes; empty:
+  /// any signed-in user, as the node's admin calls are then open to anyone.
+  std::string operator_role;
   std::string service = "tacosd";
   std::string version;
   std::string node_id;
@@ -54,11 +63,14 @@ class gateway;
 
 /// A route: the gateway has checked everything its flags ask for before it runs.
 using route_handler = void (*)(gateway&, std::shared_ptr<exchange>);
+/// A WebSocket route: the stream to bridge, or nullopt when it answered `x` with an error.
+using live_route = std::optional<live_stream_spec> (*)(gateway&, exchange& x);
 
 class gateway {
  public:
+  /// `sockets` (outlives the gateway and every socket) counts and closes the WebSockets.
   gateway(gateway_settings settings, contract_client client, user_directory& users,
-          catalog_source catalog);
+          catalog_source catalog, websocket_registry& sockets);
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
   /// Waits for the blocking work in progress.
@@ -66,6 +78,10 @@ class gateway {
 
   /// The http_server handler.
   void handle(request&& req, const std::string& peer, responder respond);
+  /// The http_server upgrade handler: the WebSocket routes (/ws/...). The bearer token may come
+  /// as the Authorization header, `?access_token=`, or a subprotocol `bearer.<token>` offered
+  /// beside the one the client wants answered (browsers cannot set headers on a WebSocket).
+  void handle_upgrade(request&& req, const std::string& peer, boost::beast::tcp_stream&& socket);
 
   const gateway_settings& settings() const noexcept { return settings_; }
   const contract_client& client() const noexcept { return client_; }
@@ -86,11 +102,14 @@ class gateway {
   void preflight(request&& req, const std::string& origin, responder respond) const;
   /// Verifies the Bearer token if one came; false (and answered 401) when it is bad.
   bool authenticate(exchange& x) const;
+  /// Verifies `token`; false (and answered 401) when it is bad.
+  bool verify_token(exchange& x, std::string_view token) const;
 
   gateway_settings settings_;
   contract_client client_;
   user_directory& users_;
   catalog_source catalog_;
+  websocket_registry& sockets_;
   std::mutex catalog_mutex_;
   std::shared_ptr<const std::vector<domain::event_definition>> events_; // under catalog_mutex_
   std::chrono::steady_clock::time_point events_read_at_;                // under catalog_mutex_
@@ -122,6 +141,11 @@ void payment_status(gateway&, std::shared_ptr<exchange>);
 void payment_process(gateway&, std::shared_ptr<exchange>);
 void events_list(gateway&, std::shared_ptr<exchange>);
 void event_seats(gateway&, std::shared_ptr<exchange>);
+void console_event(gateway&, std::shared_ptr<exchange>);
+void console_emergency(gateway&, std::shared_ptr<exchange>);
+std::optional<live_stream_spec> live_queue(gateway&, exchange&);
+std::optional<live_stream_spec> live_reservations(gateway&, exchange&);
+std::optional<live_stream_spec> live_payments(gateway&, exchange&);
 } // namespace routes
 
 } // namespace tt::adapters::http

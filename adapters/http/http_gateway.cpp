@@ -6,6 +6,8 @@ namespace {
 
 /// A registration's store write takes a few milliseconds; this only bounds a stuck store.
 constexpr std::chrono::milliseconds registration_drain{2000};
+/// Closing handshakes at shutdown: a client that does not answer its close is cut off after it.
+constexpr std::chrono::milliseconds websocket_drain{3000};
 
 } // namespace
 
@@ -17,13 +19,18 @@ http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel>
   if (!directory)
     return "http: " + directory.error().message;
   out->users_ = std::move(*directory);
+  out->sockets_ = std::make_unique<websocket_registry>(options.max_websockets);
   out->gateway_ =
       std::make_unique<gateway>(std::move(options.gateway), contract_client{std::move(node)},
-                                *out->users_, std::move(catalog));
+                                *out->users_, std::move(catalog), *out->sockets_);
+  auto* g = out->gateway_.get();
   out->server_ = std::make_unique<http_server>(
       std::move(options.server),
-      [g = out->gateway_.get()](request&& req, const std::string& peer, responder respond) {
+      [g](request&& req, const std::string& peer, responder respond) {
         g->handle(std::move(req), peer, std::move(respond));
+      },
+      [g](request&& req, const std::string& peer, boost::beast::tcp_stream&& socket) {
+        g->handle_upgrade(std::move(req), peer, std::move(socket));
       });
   auto started = out->server_->start();
   if (auto* err = std::get_if<std::string>(&started))
@@ -34,6 +41,9 @@ http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel>
 }
 
 http_gateway::~http_gateway() {
+  // While the I/O threads still run: the close handshakes need them.
+  if (sockets_)
+    sockets_->close_all(websocket_drain);
   if (server_)
     server_->stop();
   if (gateway_)

@@ -1,6 +1,7 @@
 #pragma once
 /// The HTTP gateway as the node starts it: its users, its routes and its listener, started
-/// together and stopped in the one safe order (listener, then password hashing, then
+/// together and stopped in the one safe order (WebSockets closed 1001 and their streams
+/// cancelled, then the listener, then password hashing, then
 /// registrations waiting for the store, contract calls still answering). Start it after the gRPC
 /// server (it calls that server in process) and stop it before that server: its stop waits for
 /// the calls it made.
@@ -23,6 +24,8 @@ struct http_gateway_options {
   gateway_settings gateway;
   /// How long a stop waits for contract calls in flight: the longest budget the server gives.
   std::chrono::milliseconds drain_limit{30'000};
+  /// Open WebSockets at most (each holds one stream of the node's).
+  size_t max_websockets = 20'000;
 };
 
 class http_gateway {
@@ -37,6 +40,9 @@ class http_gateway {
 
  private:
   http_gateway() = default;
+  // Declared first, destroyed after the server: a socket still queued in the server's I/O
+  // context when it is destroyed counts itself out here.
+  std::unique_ptr<websocket_registry> sockets_;
   // Destroyed last: answers still queued for its I/O context go with it.
   std::unique_ptr<http_server> server_;
   std::unique_ptr<user_directory> users_;

@@ -10,6 +10,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
 #include "adapters/http/http_errors.hpp"
@@ -104,6 +105,10 @@ class http_server::session : public std::enable_shared_from_this<session> {
       return write(plain_error(ERROR_CODE_INVALID_ARGUMENT, "malformed HTTP request"));
     stream_.expires_never(); // the handler's own budget bounds the wait for its answer
     auto req = parser_->release();
+    if (server_.on_upgrade_ && beast::websocket::is_upgrade(req)) {
+      server_.on_upgrade_(std::move(req), peer_, std::move(stream_));
+      return; // the connection is the upgrade handler's now; this session ends here
+    }
     auto self = shared_from_this();
     server_.on_request_(std::move(req), peer_, [self](response res) {
       net::post(self->stream_.get_executor(),
@@ -138,8 +143,13 @@ class http_server::session : public std::enable_shared_from_this<session> {
   std::shared_ptr<response> out_;
 };
 
-http_server::http_server(server_settings settings, handler on_request)
-    : settings_(std::move(settings)), on_request_(std::move(on_request)), acceptor_(io_) {}
+http_server::http_server(server_settings settings, handler on_request, upgrade_handler on_upgrade)
+    : settings_(std::move(settings)), on_request_(std::move(on_request)),
+      on_upgrade_(std::move(on_upgrade)), acceptor_(io_) {}
+
+void http_server::post(std::function<void()> job) {
+  net::post(io_, std::move(job));
+}
 
 http_server::~http_server() {
   stop();

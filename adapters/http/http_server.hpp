@@ -7,7 +7,10 @@
 /// 503 and is closed).
 ///
 /// The handler runs on an I/O thread and must not block: it answers through the responder, once,
-/// from any thread (the write is posted back to the connection's strand).
+/// from any thread (the write is posted back to the connection's strand). A WebSocket upgrade
+/// request goes to the upgrade handler instead, with the connection itself (its executor is the
+/// connection's strand): from then on the connection is the upgrade handler's, no longer counted
+/// or timed here.
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +24,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -46,13 +50,20 @@ class http_server {
   /// `peer` is the client's IP address as text.
   using handler = std::function<void(request&&, const std::string& peer, responder)>;
 
-  http_server(server_settings settings, handler on_request);
+  using upgrade_handler =
+      std::function<void(request&&, const std::string& peer, boost::beast::tcp_stream&&)>;
+
+  /// Without `on_upgrade`, an upgrade request is an ordinary request.
+  http_server(server_settings settings, handler on_request, upgrade_handler on_upgrade = {});
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
   ~http_server();
 
   /// Binds and starts the I/O threads: the bound port, or why not.
   std::variant<int, std::string> start();
+
+  /// Runs `job` on an I/O thread (to close upgraded connections before `stop`).
+  void post(std::function<void()> job);
 
   /// Stops accepting, closes every connection, joins the I/O threads. Responders called later
   /// are dropped. Idempotent.
@@ -66,6 +77,7 @@ class http_server {
 
   server_settings settings_;
   handler on_request_;
+  upgrade_handler on_upgrade_;
   // Declared before io_: sessions still queued in io_ when it is destroyed count themselves out.
   std::atomic<size_t> open_{0};
   std::atomic<bool> stopped_{false};

@@ -177,6 +177,9 @@ tt::adapters::http::http_gateway_options http_options_of(const tt::node::node_co
   if (!cfg.jwt_audience.empty())
     gw.audience = cfg.jwt_audience;
   gw.token_lifetime = std::chrono::seconds{cfg.http_token_ttl_seconds};
+  gw.max_pending_updates = static_cast<size_t>(cfg.streams_max_pending_updates);
+  gw.websocket_idle_timeout = server.idle_timeout;
+  gw.operator_role = cfg.admin_role;
   gw.version = version;
   gw.node_id = cfg.node_id;
   return out;

@@ -48,3 +48,16 @@ class Api:
 
 def new_key():
     return str(uuid.uuid4())
+
+
+def event_doc(event_id, room=None, rows="1-5", seats="1-10"):
+    """A catalog file's event: one section A of `rows` x `seats` at 1000 KRW, on sale now, with
+    a waiting room when `room` (its settings) is given."""
+    doc = {"event_id": event_id, "name": "HTTP " + event_id, "venue": "Hall",
+           "sale_starts_at": "2020-01-01T00:00:00Z", "sale_ends_at": "2099-12-31T00:00:00Z",
+           "currency": "KRW",
+           "sections": [{"section": "A", "name": "Floor A", "price": 1000,
+                         "rows": [{"rows": rows, "seats": seats}]}]}
+    if room:
+        doc["waiting_room"] = room
+    return doc

@@ -27,7 +27,7 @@ import uuid
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from http_client import Api, new_key  # noqa: E402
+from http_client import Api, event_doc, new_key  # noqa: E402
 from node_process import NodeProcess, eventually  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
@@ -52,17 +52,6 @@ def hs256(claims, secret=JWT_SECRET):
         b64url(json.dumps(claims).encode())
     mac = hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest()
     return signed + "." + b64url(mac)
-
-
-def event_doc(event_id, room=None):
-    doc = {"event_id": event_id, "name": "HTTP " + event_id, "venue": "Hall",
-           "sale_starts_at": "2020-01-01T00:00:00Z", "sale_ends_at": "2099-12-31T00:00:00Z",
-           "currency": "KRW",
-           "sections": [{"section": "A", "name": "Floor A", "price": 1000,
-                         "rows": [{"rows": "1-5", "seats": "1-10"}]}]}
-    if room:
-        doc["waiting_room"] = room
-    return doc
 
 
 class HttpGatewayTest(unittest.TestCase):
