@@ -108,6 +108,7 @@ actors::component_health cluster_node::health() const {
   c.kind = actors::component_kind::internal;
   auto states = host_.states();
   auto owned = ownership_->owned();
+  auto generation = ownership_->generation();
   auto peers = membership_->peers();
   std::vector<std::string> described;
   for (const auto& p : peers)
@@ -123,6 +124,7 @@ actors::component_health cluster_node::health() const {
       {"restoring_shards", fmt::format("{}", fmt::join(states.restoring, ","))},
       {"refused_shards", std::to_string(states.refused.size())},
       {"ownership_moves", std::to_string(ownership_->moves())},
+      {"group_generation", generation ? std::to_string(*generation) : std::string{"not joined"}},
       {"peers", fmt::format("{}", fmt::join(described, "; "))},
       {"live_peers", std::to_string(peers.size())},
   };

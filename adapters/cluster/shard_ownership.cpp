@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -301,6 +303,33 @@ std::optional<std::string> shard_ownership::confirm(const std::vector<shard_posi
       return fmt::format("the group refused the commit: {}", rd_kafka_err2str(result.err));
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
+}
+
+std::optional<int32_t> shard_ownership::generation() const {
+  std::unique_ptr<rd_kafka_consumer_group_metadata_t,
+                  decltype(&rd_kafka_consumer_group_metadata_destroy)>
+      metadata{rd_kafka_consumer_group_metadata(consumer_.get()),
+               &rd_kafka_consumer_group_metadata_destroy};
+  if (!metadata)
+    return std::nullopt;
+  void* bytes = nullptr;
+  size_t size = 0;
+  if (auto* err = rd_kafka_consumer_group_metadata_write(metadata.get(), &bytes, &size)) {
+    rd_kafka_error_destroy(err);
+    return std::nullopt;
+  }
+  std::string_view written{static_cast<const char*>(bytes), size};
+  constexpr std::string_view magic = "CGMDv2:";
+  std::optional<int32_t> out;
+  if (written.size() >= magic.size() + sizeof(int32_t) &&
+      written.substr(0, magic.size()) == magic) {
+    int32_t generation = -1;
+    std::memcpy(&generation, written.data() + magic.size(), sizeof generation);
+    if (generation >= 0)
+      out = generation;
+  }
+  rd_kafka_mem_free(consumer_.get(), bytes);
+  return out;
 }
 
 std::optional<shard_position>

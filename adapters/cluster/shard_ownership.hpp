@@ -107,6 +107,11 @@ class shard_ownership {
   bool owns(uint32_t shard) const;
   /// Rebalances this member took part in that changed its shards.
   uint64_t moves() const noexcept { return moves_.load(); }
+  /// The group generation this member is in; nullopt before it joined. librdkafka 2.0.2 has no
+  /// getter: this reads it from the consumer group metadata librdkafka serializes for
+  /// transactions (format "CGMDv2:", then the generation as a native int32), and answers
+  /// nullopt for any other format.
+  std::optional<int32_t> generation() const;
 
   /// The fence: commits `positions` under the member's current generation. nullopt when every
   /// shard is still owned and the coordinator accepted the commit; else why not (then nothing

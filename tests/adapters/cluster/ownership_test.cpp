@@ -94,9 +94,15 @@ TEST_CASE("the group's assignment is the shards each node owns, and survivors ke
   }));
   auto a_before = a.ownership->owned();
   auto b_before = b.ownership->owned();
+  // Every member is in the group's latest generation, which counts the rebalances so far.
+  REQUIRE(eventually([&] { return a.ownership->generation() == c.ownership->generation(); }));
+  auto generation = a.ownership->generation();
+  REQUIRE(generation.has_value());
+  CHECK(*generation >= 2); // a alone, then with b and c
 
   c.ownership.reset(); // leaves the group
   REQUIRE(eventually([&] { return partitioned({&a, &b}); }));
+  REQUIRE(eventually([&] { return a.ownership->generation() > generation; }));
   // Cooperative-sticky: the survivors kept what they had and took the leaver's shards.
   auto a_after = a.ownership->owned();
   auto b_after = b.ownership->owned();
