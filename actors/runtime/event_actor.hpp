@@ -35,7 +35,9 @@ using event_actor =
                      caf::replies_to<payment_process>::with<payment_reply>,
                      caf::replies_to<payment_cancel>::with<payment_reply>,
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,
-                     caf::reacts_to<payment_changed>>;
+                     caf::reacts_to<payment_changed>,
+                     caf::replies_to<cancel_holds>::with<holds_cancelled>,
+                     caf::replies_to<room_settings_update>::with<room_settings_updated>>;
 
 /// `inventory` was created from a validated definition. `recovered` (may be null) is what the
 /// snapshot store held for the event at start-up.

@@ -129,6 +129,17 @@ effect_done log_failure(const payment_intent_id& id);
 /// This event's intents of `q.user` (the shard region pages them).
 payment_list_answer list_payments(self_pointer self, const payment_list_query& q);
 
+// -- event_emergency.cpp ------------------------------------------------------------------------
+
+/// CANCEL_RESERVATIONS: releases every hold not yet paid for, for its owner.
+caf::result<holds_cancelled> cancel_all_holds(self_pointer self, const cancel_holds& c);
+
+// -- event_settings.cpp -------------------------------------------------------------------------
+
+/// UpdateConfig's waiting-room settings: stores the changed definition, then answers.
+caf::result<room_settings_updated> change_room_settings(self_pointer self,
+                                                        const room_settings_update& u);
+
 // -- event_effects.cpp --------------------------------------------------------------------------
 
 caf::result<effect_reply> apply_effect(self_pointer self, const effect_request& req);

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include "actors/common/errc.hpp"
+#include "actors/runtime/emergency_protocol.hpp"
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/health_report.hpp"
 #include "actors/runtime/payment_protocol.hpp"
@@ -93,6 +94,12 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::queue_stats_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::room_rebind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_control)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::admission_controlled)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::breaker_control)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::breaker_state)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::cancel_holds)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::holds_cancelled)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::room_settings_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::room_settings_updated)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::update_pushed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::message_pushed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tt::actors::user_watch)

@@ -1,6 +1,7 @@
 #include "actors/runtime/shard_region.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -84,9 +85,12 @@ caf::result<reservation_reply> route_reservation(self_pointer self, Verb req) {
                              "no such reservation in event " + stated().substr(0, 64),
                              {{"reservation_id", "not in this event", req.id().substr(0, 128)}}));
   if (const auto* scope = write_scope_of(req))
-    if (route && self->state.events.count(route->event) != 0)
+    if (route && self->state.events.count(route->event) != 0) {
+      if (auto refused = domain::write_refusal(self->state.emergency, route->event))
+        return to_caf_error(*refused);
       if (auto conflict = claim_key(self, *scope, route->event))
         return to_caf_error(*conflict);
+    }
   auto key = req.id;
   return forward<reservation_reply>(self, key, std::move(req));
 }
@@ -95,6 +99,10 @@ caf::result<reservation_reply> route_reservation(self_pointer self, Verb req) {
 /// request names no user): the event actor runs a write once per key of the intent's owner.
 template <class Verb>
 caf::result<payment_reply> route_payment(self_pointer self, Verb req) {
+  if constexpr (!std::is_same_v<Verb, payment_get>)
+    if (auto route = route_of(req.id))
+      if (auto refused = domain::write_refusal(self->state.emergency, route->event))
+        return to_caf_error(*refused);
   auto key = req.id;
   return forward<payment_reply>(self, key, std::move(req));
 }
@@ -168,6 +176,7 @@ shard_region spawn_shard_region(caf::actor_system& sys,
     self->state.config = config;
     // The waiting rooms' guard, or its negative control.
     self->state.gate = config->unsafe.skip_admission_check ? no_gate : gate_of;
+    restore_switches(self);
     self->delayed_send(self, config->sweep_interval, sweep_atom_v);
     return {
         [=](availability_query& q) {
@@ -180,6 +189,8 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         },
         [=](create_request& req) -> caf::result<reservation_reply> {
           auto key = req.event;
+          if (auto refused = domain::write_refusal(self->state.emergency, key))
+            return to_caf_error(*refused);
           if (self->state.events.count(key) != 0)
             if (auto conflict = claim_key(self, req.scope, key))
               return to_caf_error(*conflict);
@@ -194,6 +205,9 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         [=](reservation_release& req) { return route_reservation(self, std::move(req)); },
         [=](payment_create_request& req) -> caf::result<payment_reply> {
           auto route = route_of(req.reservation);
+          if (route)
+            if (auto refused = domain::write_refusal(self->state.emergency, route->event))
+              return to_caf_error(*refused);
           if (route && self->state.events.count(route->event) != 0)
             if (auto conflict = claim_key(self, req.scope, route->event))
               return to_caf_error(*conflict);
@@ -239,6 +253,9 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         [=](admission_request& req) { return route_admission(self, std::move(req)); },
         [=](const queue_stats_query& q) { return gather_stats(self, q); },
         [=](const admission_control& c) { return route_control(self, c); },
+        [=](const breaker_control& c) { return switch_breaker(self, c); },
+        [=](cancel_holds& c) { return route_cancel_holds(self, std::move(c)); },
+        [=](const room_settings_update& u) { return change_room(self, u); },
     };
   });
 }

@@ -7,8 +7,9 @@
 /// was used for, so that a key reused on another event is a conflict, not a second execution.
 /// Events with a waiting room get an admission actor beside their event actor: queue requests
 /// go to it, and so do the event's holds, which it gates by reservation token
-/// (admission_actor.hpp). Keeps the node-wide maintenance mode (new joins refused) and
-/// STOP_ADMISSIONS-for-all state, which rooms created later inherit.
+/// (admission_actor.hpp). Keeps the node's emergency switches (domain/emergency.hpp: maintenance,
+/// STOP_ADMISSIONS for all, which rooms created later inherit, and the circuit breakers, which it
+/// applies to every client write it routes), stored so that a restart keeps them.
 
 #include <caf/typed_actor.hpp>
 
@@ -42,7 +43,10 @@ using shard_region =
                      caf::replies_to<queue_watch>::with<entry_reply>,
                      caf::replies_to<admission_request>::with<admission_reply>,
                      caf::replies_to<queue_stats_query>::with<queue_stats_answer>,
-                     caf::replies_to<admission_control>::with<admission_controlled>>;
+                     caf::replies_to<admission_control>::with<admission_controlled>,
+                     caf::replies_to<breaker_control>::with<breaker_state>,
+                     caf::replies_to<cancel_holds>::with<holds_cancelled>,
+                     caf::replies_to<room_settings_update>::with<room_settings_updated>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

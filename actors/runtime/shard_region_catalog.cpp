@@ -114,6 +114,27 @@ caf::result<catalog_defined> define_all(region_pointer self, const define_catalo
   return promise;
 }
 
+caf::result<room_settings_updated> change_room(region_pointer self, const room_settings_update& u) {
+  auto it = self->state.events.find(u.event);
+  if (it == self->state.events.end())
+    return to_caf_error(fail(errc::not_found, "no event '" + u.event().substr(0, 64) + "'",
+                             {{"config_key", "unknown event", u.event().substr(0, 64)}}));
+  auto holds = it->second;
+  auto promise = self->make_response_promise<room_settings_updated>();
+  self->request(holds, std::chrono::seconds{5}, u)
+      .then(
+          [=](room_settings_updated& done) mutable {
+            // The room may have closed meanwhile (a new definition without one): nothing to tell.
+            if (auto room = self->state.rooms.find(u.event); room != self->state.rooms.end())
+              self->send(room->second,
+                         room_rebind{caf::actor_cast<caf::actor>(holds),
+                                     policy_of(done.after, self->state.config->queue.defaults)});
+            promise.deliver(done);
+          },
+          [=](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
 shards_released release(region_pointer self, const release_shards& r) {
   auto& st = self->state;
   std::unordered_set<uint32_t> gone(r.shards.begin(), r.shards.end());

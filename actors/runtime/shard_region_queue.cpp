@@ -121,7 +121,7 @@ void add_room(region_pointer self, const domain::event_definition& def, const ev
   }
   auto room = spawn_admission(self->system(), def.id,
                               policy_of(*def.waiting_room, st.config->queue.defaults), holds,
-                              st.config, st.all_stopped, std::move(stored));
+                              st.config, st.emergency.all_stopped, std::move(stored));
   self->link_to(room); // stopped with the region, like the event actors
   st.rooms[def.id] = room;
 }
@@ -132,10 +132,8 @@ admission_actor gate_of(region_pointer self, const event_id& event) {
 }
 
 caf::result<entry_reply> route_join(region_pointer self, join_request req) {
-  if (self->state.maintenance)
-    return to_caf_error(fail(errc::unavailable,
-                             "the service is in maintenance: the waiting room takes no new joins "
-                             "right now; please try again later"));
+  if (auto refused = domain::join_refusal(self->state.emergency, req.event))
+    return to_caf_error(*refused);
   auto key = req.event;
   return to_room<entry_reply>(self, key, std::move(req));
 }
@@ -172,11 +170,28 @@ caf::result<admission_controlled> route_control(region_pointer self, const admis
   auto& st = self->state;
   if (c.action == admission_switch::maintenance_on ||
       c.action == admission_switch::maintenance_off) {
-    st.maintenance = c.action == admission_switch::maintenance_on;
-    return admission_controlled{static_cast<int32_t>(st.rooms.size())};
+    bool was_on = st.emergency.maintenance;
+    st.emergency.maintenance = c.action == admission_switch::maintenance_on;
+    auto promise = self->make_response_promise<admission_controlled>();
+    store_switches(self, [=](std::optional<failure> err) mutable {
+      if (err) { // not stored: a restart would silently undo it, so it is not switched
+        self->state.emergency.maintenance = was_on;
+        promise.deliver(to_caf_error(*err));
+        return;
+      }
+      promise.deliver(admission_controlled{static_cast<int32_t>(self->state.rooms.size())});
+    });
+    return promise;
   }
-  if (c.event().empty())
-    st.all_stopped = c.action == admission_switch::stop;
+  if (c.event().empty()) {
+    st.emergency.all_stopped = c.action == admission_switch::stop;
+    // The rooms store their own stop; this is what rooms added after a restart start with. A
+    // failure here leaves the rooms stopped now and is logged: the answer is the rooms'.
+    store_switches(self, [](std::optional<failure> err) {
+      if (err)
+        spdlog::error("emergency: STOP_ADMISSIONS for all not stored: {}", err->message);
+    });
+  }
   return fan_out<admission_controlled, admission_controlled>(
       self, c.event, c, admission_controlled{},
       [](admission_controlled& out, admission_controlled& part) { out.rooms += part.rooms; });

@@ -3,9 +3,12 @@
 /// idempotency keys' claims), shard_region_catalog.cpp (defining events) and
 /// shard_region_queue.cpp (waiting rooms, maintenance). Internal to tt_actors.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "actors/domain/emergency.hpp"
 #include "actors/domain/idempotency.hpp"
 #include "actors/runtime/admission_actor.hpp"
 #include "actors/runtime/durable_queue.hpp"
@@ -27,10 +30,8 @@ struct shard_region_state {
   std::unordered_map<event_id, event_actor> events;
   /// The admission actors of the events that have an enabled waiting room.
   std::unordered_map<event_id, admission_actor> rooms;
-  /// MAINTENANCE_MODE: new joins are refused with UNAVAILABLE.
-  bool maintenance = false;
-  /// A node-wide STOP_ADMISSIONS: every room is stopped, and rooms added later start stopped.
-  bool all_stopped = false;
+  /// MAINTENANCE_MODE, STOP_ADMISSIONS for all, the circuit breakers; stored on every change.
+  domain::emergency_switches emergency;
   /// The event each (user, key) was used for: the event actors keep the replies; this only keeps
   /// a key from running again on another event.
   domain::key_claims keys;
@@ -45,6 +46,8 @@ struct shard_region_state {
 caf::result<event_defined> define(region_pointer self, const define_event& d);
 /// Defines every event of a catalog; events that have reservations keep their definition.
 caf::result<catalog_defined> define_all(region_pointer self, const define_catalog& c);
+/// UpdateConfig's waiting-room settings: the event's actor stores them, then the room takes them.
+caf::result<room_settings_updated> change_room(region_pointer self, const room_settings_update& u);
 /// Stops the events of shards the cluster moved away, with their waiting rooms.
 shards_released release(region_pointer self, const release_shards& r);
 
@@ -66,6 +69,15 @@ caf::result<entry_reply> route_watch(region_pointer self, queue_watch req);
 caf::result<admission_reply> route_admission(region_pointer self, admission_request req);
 caf::result<queue_stats_answer> gather_stats(region_pointer self, const queue_stats_query& q);
 caf::result<admission_controlled> route_control(region_pointer self, const admission_control& c);
+
+// -- shard_region_emergency.cpp: the circuit breakers, CANCEL_RESERVATIONS, stored switches ----
+
+/// Reads the stored switches into the state (blocking, once, as the region starts).
+void restore_switches(region_pointer self);
+/// Stores the current switches, then runs `then` with the failure if the store refused them.
+void store_switches(region_pointer self, std::function<void(std::optional<failure>)> then);
+caf::result<breaker_state> switch_breaker(region_pointer self, const breaker_control& c);
+caf::result<holds_cancelled> route_cancel_holds(region_pointer self, cancel_holds c);
 
 // -- negative_controls.cpp ----------------------------------------------------------------------
 

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 
-#include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/catalog/catalog_format.hpp"
-#include "adapters/grpc/audit.hpp"
 #include "adapters/grpc/log_query_translation.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
@@ -66,10 +64,12 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
                                              actors::shard_region region,
                                              std::filesystem::path catalog_dir,
                                              std::shared_ptr<const logs::log_buffer> logs,
-                                             size_t max_reply_bytes)
+                                             size_t max_reply_bytes, node_topology topology,
+                                             std::set<std::string> start_settings)
     : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
       catalog_dir_(std::move(catalog_dir)), logs_(std::move(logs)),
-      max_reply_bytes_(max_reply_bytes) {
+      max_reply_bytes_(max_reply_bytes), topology_(topology),
+      start_settings_(std::move(start_settings)) {
   namespace v1 = common::v1;
   service.bind_unary<v1::GetSystemHealthRequest, v1::GetSystemHealthResponse>(
       "GetSystemHealth", [this](auto call) { get_system_health(std::move(call)); });
@@ -115,9 +115,7 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
     return;
   }
   if (r.config_key() != "catalog.event") {
-    call->fail(fail(errc::invalid_argument,
-                    "unknown config_key '" + r.config_key() + "'; supported: catalog.event",
-                    {{"config_key", "unknown key", r.config_key()}}));
+    update_setting(std::move(call));
     return;
   }
   auto definition = catalog::parse_event_json(r.config_value());
@@ -140,64 +138,6 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
         c.reply();
       },
       actors::define_event::fresh(std::move(*definition)));
-}
-
-void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call) {
-  const auto& r = call->request();
-  audit(*call,
-        "operation=" + common::v1::OperationType_Name(r.operation()) + " target_service=" +
-            r.target_service() + " dry_run=" + (r.dry_run() ? "true" : "false") +
-            " parameters=" + parameters_text(r.parameters()) + " reason=" + r.reason(),
-        [](const common::v1::TriggerOperationResponse& resp) {
-          return common::v1::OperationStatus_Name(resp.status()) + ": " + resp.result();
-        });
-  if (auto bad = request_check{}
-                     .optional("target_service", r.target_service())
-                     .optional("reason", r.reason(), max_text_length)
-                     .result()) {
-    call->fail(*bad);
-    return;
-  }
-  if (r.operation() != common::v1::OPERATION_TYPE_REFRESH_CONFIG) {
-    call->fail(fail(errc::unimplemented,
-                    "operation " + common::v1::OperationType_Name(r.operation()) +
-                        " is not supported; supported: OPERATION_TYPE_REFRESH_CONFIG",
-                    {{"operation", "not supported", std::to_string(r.operation())}}));
-    return;
-  }
-  // Reading a few small files on this gRPC thread is cheaper than a hop to a worker.
-  auto catalog = catalog::load_catalog_directory(catalog_dir_);
-  if (!catalog) {
-    call->fail(catalog.error());
-    return;
-  }
-  if (r.dry_run()) {
-    auto& resp = call->response();
-    resp.set_triggered(true);
-    resp.set_operation_id(call->trace_id());
-    stamp(resp.mutable_triggered_at());
-    resp.set_status(common::v1::OPERATION_STATUS_COMPLETED);
-    resp.set_result("dry run: " + std::to_string(catalog->size()) + " valid events in " +
-                    catalog_dir_.string());
-    call->reply();
-    return;
-  }
-  bridge_.ask<actors::catalog_defined>(
-      std::move(call), region_,
-      [](trigger_call& c, const actors::catalog_defined& outcome) {
-        auto& resp = c.response();
-        resp.set_triggered(true);
-        resp.set_operation_id(c.trace_id());
-        stamp(resp.mutable_triggered_at());
-        std::string text = std::to_string(outcome.defined.size()) + " events defined";
-        for (const auto& kept : outcome.kept)
-          text += "; kept: " + kept.message;
-        resp.set_status(outcome.kept.empty() ? common::v1::OPERATION_STATUS_COMPLETED
-                                             : common::v1::OPERATION_STATUS_FAILED);
-        resp.set_result(text);
-        c.reply();
-      },
-      actors::catalog_of(std::move(*catalog)));
 }
 
 void admin_service_adapter::get_system_health(std::shared_ptr<system_health_call> call) {
@@ -241,76 +181,6 @@ void admin_service_adapter::get_system_health(std::shared_ptr<system_health_call
         c.reply();
       },
       actors::get_health_atom_v);
-}
-
-namespace {
-
-/// The switch an EmergencyAction asks for, or why it cannot be served.
-result<actors::admission_control> control_of(const common::v1::EmergencyActionRequest& r) {
-  namespace v1 = common::v1;
-  const bool stop = r.action() == v1::EMERGENCY_ACTION_TYPE_STOP_ADMISSIONS;
-  if (!stop && r.action() != v1::EMERGENCY_ACTION_TYPE_MAINTENANCE_MODE)
-    return fail(errc::unimplemented,
-                "EmergencyAction serves STOP_ADMISSIONS and MAINTENANCE_MODE only",
-                {{"action", "not served", v1::EmergencyActionType_Name(r.action())}});
-  if (!r.confirm())
-    return fail(errc::failed_precondition, "an emergency action needs confirm = true",
-                {{"confirm", "must be true", "false"}});
-  std::string mode = "on";
-  actors::admission_control out;
-  for (const auto& [key, value] : r.parameters()) {
-    if (key == "mode" && (value == "on" || value == "off"))
-      mode = value;
-    else if (key == "event_id" && stop && !value.empty() && value.size() <= max_name_length)
-      out.event = event_id{value};
-    else
-      return fail(errc::invalid_argument, "unknown or malformed parameter " + key.substr(0, 64),
-                  {{"parameters", "mode: on|off; event_id (STOP_ADMISSIONS)", key.substr(0, 64)}});
-  }
-  if (stop)
-    out.action = mode == "on" ? actors::admission_switch::stop : actors::admission_switch::resume;
-  else
-    out.action = mode == "on" ? actors::admission_switch::maintenance_on
-                              : actors::admission_switch::maintenance_off;
-  return out;
-}
-
-} // namespace
-
-void admin_service_adapter::emergency_action(std::shared_ptr<emergency_call> call) {
-  const auto& r = call->request();
-  audit(*call,
-        "action=" + common::v1::EmergencyActionType_Name(r.action()) +
-            " confirm=" + (r.confirm() ? "true" : "false") +
-            " parameters=" + parameters_text(r.parameters()) + " reason=" + r.reason(),
-        [](const common::v1::EmergencyActionResponse& resp) { return resp.result(); });
-  auto bad = request_check{}.optional("reason", r.reason(), max_text_length).result();
-  if (!bad)
-    bad = check_count("parameters", r.parameters().size(), 2);
-  if (bad) {
-    call->fail(*bad);
-    return;
-  }
-  auto control = control_of(r);
-  if (!control) {
-    call->fail(control.error());
-    return;
-  }
-  bridge_.ask<actors::admission_controlled>(
-      std::move(call), region_,
-      [](emergency_call& c, const actors::admission_controlled& done) {
-        auto& resp = c.response();
-        resp.set_executed(true);
-        resp.set_action_id(c.trace_id());
-        resp.set_result(common::v1::EmergencyActionType_Name(c.request().action()) + " " +
-                        (c.request().parameters().count("mode") != 0
-                             ? c.request().parameters().at("mode")
-                             : std::string{"on"}) +
-                        ": " + std::to_string(done.rooms) + " waiting room(s)");
-        stamp(resp.mutable_executed_at());
-        c.reply();
-      },
-      std::move(*control));
 }
 
 } // namespace tt::adapters::rpc

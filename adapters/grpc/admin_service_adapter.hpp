@@ -1,13 +1,14 @@
 #pragma once
 /// common.v1.AdminService. Actor entry points: node_health_actor (GetSystemHealth) and the shard
-/// region (the event catalog: UpdateConfig "catalog.event", TriggerOperation REFRESH_CONFIG; the
-/// waiting rooms: EmergencyAction STOP_ADMISSIONS and MAINTENANCE_MODE, parameters `event_id`
-/// (STOP_ADMISSIONS only; absent: every room) and `mode` = on (default) | off, the undo).
+/// region (the event catalog: UpdateConfig "catalog.event" and an event's waiting-room inlet,
+/// TriggerOperation REFRESH_CONFIG; the
+/// emergency switches: EmergencyAction, every value, docs/operations.md "Emergency actions").
 /// GetLogs reads the node's log buffer (log_query_translation.hpp). TriggerOperation and
-/// EmergencyAction leave an audit line each (audit.hpp). GetMetrics and the other emergency
-/// actions answer UNIMPLEMENTED until their issues bind them.
+/// EmergencyAction leave an audit line each (audit.hpp); admin_operations.cpp serves both.
 
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/shard_region.hpp"
@@ -18,13 +19,17 @@
 
 namespace tt::adapters::rpc {
 
+/// Whether the node runs alone or in a cluster: FORCE_SCALE and FORCE_FAILOVER answer by it.
+enum class node_topology : uint8_t { single, clustered };
+
 class admin_service_adapter {
  public:
   /// `catalog_dir` is what REFRESH_CONFIG reloads; `logs` is what GetLogs reads, in pages that
   /// fit `max_reply_bytes` (grpc.max_message_bytes).
   admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
                         actors::shard_region region, std::filesystem::path catalog_dir,
-                        std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes);
+                        std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes,
+                        node_topology topology, std::set<std::string> start_settings);
 
  private:
   using system_health_call =
@@ -35,10 +40,16 @@ class admin_service_adapter {
       unary_call<common::v1::TriggerOperationRequest, common::v1::TriggerOperationResponse>;
   void get_system_health(std::shared_ptr<system_health_call> call);
   void update_config(std::shared_ptr<update_config_call> call);
+  /// Every key but catalog.event (admin_settings.cpp).
+  void update_setting(std::shared_ptr<update_config_call> call);
   void trigger_operation(std::shared_ptr<trigger_call> call);
+  void refresh_config(std::shared_ptr<trigger_call> call);
   using emergency_call =
       unary_call<common::v1::EmergencyActionRequest, common::v1::EmergencyActionResponse>;
   void emergency_action(std::shared_ptr<emergency_call> call);
+  void control_admissions(std::shared_ptr<emergency_call> call);
+  void switch_breaker(std::shared_ptr<emergency_call> call);
+  void cancel_reservations(std::shared_ptr<emergency_call> call);
   using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
   void get_logs(std::shared_ptr<logs_call> call);
 
@@ -48,6 +59,9 @@ class admin_service_adapter {
   std::filesystem::path catalog_dir_;
   std::shared_ptr<const logs::log_buffer> logs_;
   size_t max_reply_bytes_;
+  node_topology topology_;
+  /// The node's settings, all read at start: UpdateConfig says they need a restart.
+  std::set<std::string> start_settings_;
 };
 
 } // namespace tt::adapters::rpc

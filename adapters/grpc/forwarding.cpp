@@ -10,6 +10,7 @@
 
 #include "actors/common/ids.hpp"
 #include "adapters/catalog/catalog_format.hpp"
+#include "adapters/grpc/config_keys.hpp"
 #include "adapters/grpc/stream_relay.hpp"
 #include "proto/common/v1/admin.pb.h"
 
@@ -101,6 +102,8 @@ forwarding::shard_of_request(const google::protobuf::Message& request) const {
   // UpdateConfig "catalog.event" names its event inside the definition it carries: the event's
   // owner stores and serves the new definition.
   if (const auto* update = dynamic_cast<const common::v1::UpdateConfigRequest*>(&request)) {
+    if (auto setting = parse_event_setting(update->config_key())) // an event's own setting
+      return shard_of(setting->event, directory_.shard_count());
     if (update->config_key() != "catalog.event")
       return std::nullopt;
     auto definition = catalog::parse_event_json(update->config_value());

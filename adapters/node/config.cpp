@@ -466,6 +466,13 @@ std::variant<parsed_args, std::string> load_config(const std::vector<std::string
   return out;
 }
 
+std::set<std::string> setting_keys() {
+  std::set<std::string> out;
+  for (const auto& s : settings())
+    out.insert(s.key);
+  return out;
+}
+
 std::string config_reference() {
   node_config defaults;
   std::ostringstream os;

@@ -4,6 +4,7 @@
 /// sources win in that order. One table (config.cpp) defines them all, and `--help` prints it.
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -114,6 +115,9 @@ struct parsed_args {
 /// flags. Returns the error text on an unknown key, a malformed value or an unreadable file.
 std::variant<parsed_args, std::string> load_config(const std::vector<std::string>& args,
                                                    char** environ_vars);
+
+/// Every setting's key. All are read at start: UpdateConfig names them as needing a restart.
+std::set<std::string> setting_keys();
 
 /// The settings table as text: key, environment variable, default, meaning.
 std::string config_reference();

@@ -483,7 +483,11 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  region,
                                                  cfg.catalog_dir,
                                                  logging.buffer,
-                                                 static_cast<size_t>(cfg.grpc_max_message_bytes)};
+                                                 static_cast<size_t>(cfg.grpc_max_message_bytes),
+                                                 cfg.cluster_enabled
+                                                     ? tt::adapters::rpc::node_topology::clustered
+                                                     : tt::adapters::rpc::node_topology::single,
+                                                 tt::node::setting_keys()};
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region, router.get()};
   tt::adapters::rpc::inventory_service_adapter inventory{

@@ -194,7 +194,7 @@ class Logs(unittest.TestCase):
         unsupported = "audit-" + uuid.uuid4().hex
         with self.assertRaises(grpc.RpcError):
             self.admin.TriggerOperation(admin_pb2.TriggerOperationRequest(
-                operation=admin_pb2.OPERATION_TYPE_FORCE_SCALE),
+                operation=admin_pb2.OPERATION_TYPE_DRAIN_QUEUE),
                 metadata=trace_md(unsupported), timeout=CALL_TIMEOUT)
         line = self.audit_line(unsupported)
         self.assertTrue(line.fields["outcome"].startswith("failed: unimplemented"),

@@ -79,3 +79,11 @@ TEST_CASE("--help asks for the reference, which lists every setting with its var
   for (auto key : {"grpc.listen", "TT_GRPC_LISTEN", "storage.data_dir", "log.format"})
     CHECK(ref.find(key) != std::string::npos);
 }
+
+TEST_CASE("every setting key is listed, for UpdateConfig to say it needs a restart") {
+  auto keys = setting_keys();
+  CHECK(keys.count("reservation.hold_seconds") == 1);
+  CHECK(keys.count("log.level") == 1);
+  CHECK(keys.count("grpc.listen") == 1);
+  CHECK(keys.count("catalog.event") == 0);
+}
