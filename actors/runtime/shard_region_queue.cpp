@@ -170,15 +170,14 @@ caf::result<queue_stats_answer> gather_stats(region_pointer self, const queue_st
 
 caf::result<admission_controlled> route_control(region_pointer self, const admission_control& c) {
   auto& st = self->state;
-  if (c.action == admission_switch::maintenance_on ||
-      c.action == admission_switch::maintenance_off) {
+  bool maintenance =
+      c.action == admission_switch::maintenance_on || c.action == admission_switch::maintenance_off;
+  if (maintenance) // node-wide: every room tells its line
     st.maintenance = c.action == admission_switch::maintenance_on;
-    return admission_controlled{static_cast<int32_t>(st.rooms.size())};
-  }
-  if (c.event().empty())
+  else if (c.event().empty())
     st.all_stopped = c.action == admission_switch::stop;
   return fan_out<admission_controlled, admission_controlled>(
-      self, c.event, c, admission_controlled{},
+      self, maintenance ? event_id{} : c.event, c, admission_controlled{},
       [](admission_controlled& out, admission_controlled& part) { out.rooms += part.rooms; });
 }
 
