@@ -77,6 +77,10 @@ stock_level stock_of(int32_t available, int32_t held) noexcept;
 /// When several hold, the one that says most wins: sold out, then the operator's stop, then
 /// all seats held.
 enum class line_halt : uint8_t { moving, all_held, stopped, sold_out };
+/// What everyone waiting in `event`'s line is told while it is halted: sold out is
+/// insufficient_inventory, a pause unavailable (the place is kept). Precondition: `halt` is not
+/// `moving`.
+failure why_halted(const event_id& event, line_halt halt);
 enum class removal_reason : uint8_t {
   left,
   idle,

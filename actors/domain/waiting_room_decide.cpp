@@ -74,8 +74,7 @@ result<events> waiting_room_state::decide_admission(const request_admission& c,
   // A ready entry of a sold-out event would only be refused by the event: nothing is left to
   // sell, so nobody more is admitted (its ready slot expires unclaimed).
   if (stock_ == stock_level::sold_out)
-    return fail(errc::insufficient_inventory,
-                "event " + event_() + " is sold out: no seat is left and none is held");
+    return why_halted(event_, line_halt::sold_out);
   if (auto ok = check_length("nonce", c.nonce(), 1, max_admission_nonce_length); !ok)
     return ok.error();
   if (by_nonce_.contains(c.nonce))
@@ -155,6 +154,26 @@ stock_level stock_of(int32_t available, int32_t held) noexcept {
   if (available > 0)
     return stock_level::on_sale;
   return held > 0 ? stock_level::all_held : stock_level::sold_out;
+}
+
+failure why_halted(const event_id& event, line_halt halt) {
+  switch (halt) {
+    case line_halt::sold_out:
+      return fail(errc::insufficient_inventory,
+                  "event " + event() +
+                      " is sold out: every seat is sold and none is held, so nobody more will be "
+                      "admitted");
+    case line_halt::stopped:
+      return fail(errc::unavailable, "admissions to event " + event() +
+                                         " are paused by the operator; your place is kept");
+    case line_halt::all_held:
+    case line_halt::moving:
+      break;
+  }
+  return fail(errc::unavailable,
+              "every seat of event " + event() +
+                  " is held right now: the line pauses until a hold ends or lapses; your place "
+                  "is kept");
 }
 
 line_halt waiting_room_state::halt() const noexcept {
