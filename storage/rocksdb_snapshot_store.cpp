@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
@@ -76,6 +79,45 @@ class event_scope_prefix : public rocksdb::SliceTransform {
   }
 };
 
+/// RocksDB's warnings and errors, handed to store_options::log instead of a LOG file in the data
+/// directory (see store_options::log).
+class forwarding_logger : public rocksdb::Logger {
+ public:
+  explicit forwarding_logger(std::function<void(std::string_view)> sink)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), sink_(std::move(sink)) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list args) override {
+    char line[1024];
+    int n = std::vsnprintf(line, sizeof line, format, args);
+    if (n < 0)
+      return;
+    sink_(std::string_view(line, std::min(static_cast<size_t>(n), sizeof line - 1)));
+  }
+
+ private:
+  std::function<void(std::string_view)> sink_;
+};
+
+/// Declines RocksDB's automatic recovery from a background error: measured on a filled tmpfs,
+/// RocksDB 7.8 resumed writing into the WAL whose append had failed, and its next write tripped an
+/// assertion that aborted the process. The store reopens the database itself (reopen()).
+class no_auto_recovery : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
+void log_to_stderr(std::string_view line) {
+  std::fprintf(stderr, "rocksdb: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+/// Write errors after which the database is reopened: the disk is full or failed a write.
+bool reopen_cures(errc code) {
+  return code == errc::no_space || code == errc::io_error;
+}
+
 std::vector<rocksdb::ColumnFamilyDescriptor> descriptors_for(const std::filesystem::path& path,
                                                              const rocksdb::DBOptions& options,
                                                              const ttl_compaction_filter* filter) {
@@ -109,27 +151,33 @@ std::variant<std::unique_ptr<rocksdb_snapshot_store>, storage_error>
 rocksdb_snapshot_store::open(const std::filesystem::path& path, store_options options) {
   if (!options.now_ms)
     options.now_ms = system_now_ms;
+  if (!options.log)
+    options.log = log_to_stderr;
   auto filter = std::make_unique<ttl_compaction_filter>(options.now_ms);
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  auto descriptors = descriptors_for(path, db_options, filter.get());
+  auto db_options = std::make_unique<rocksdb::DBOptions>();
+  db_options->create_if_missing = true;
+  db_options->create_missing_column_families = true;
+  db_options->info_log = std::make_shared<forwarding_logger>(options.log);
+  db_options->listeners.push_back(std::make_shared<no_auto_recovery>());
+  auto descriptors = descriptors_for(path, *db_options, filter.get());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto status = rocksdb::DB::Open(db_options, path.string(), descriptors, &handles, &raw);
+  auto status = rocksdb::DB::Open(*db_options, path.string(), descriptors, &handles, &raw);
   if (!status.ok())
     return from_status(status, "open snapshot store " + path.string());
-  return std::unique_ptr<rocksdb_snapshot_store>(
-      new rocksdb_snapshot_store(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-                                 std::move(filter), std::move(options)));
+  return std::unique_ptr<rocksdb_snapshot_store>(new rocksdb_snapshot_store(
+      std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(filter), std::move(options),
+      path, std::move(db_options)));
 }
 
 rocksdb_snapshot_store::rocksdb_snapshot_store(std::unique_ptr<rocksdb::DB> db,
                                                std::vector<rocksdb::ColumnFamilyHandle*> handles,
                                                std::unique_ptr<ttl_compaction_filter> filter,
-                                               store_options options)
+                                               store_options options, std::filesystem::path path,
+                                               std::unique_ptr<rocksdb::DBOptions> db_options)
     : filter_(std::move(filter)), db_(std::move(db)), handles_(std::move(handles)),
-      now_ms_(std::move(options.now_ms)),
+      now_ms_(std::move(options.now_ms)), path_(std::move(path)),
+      db_options_(std::move(db_options)), resume_free_bytes_(options.resume_free_bytes),
       group_commit_(options.group_commit, [this](const std::vector<commit_request>& group,
                                                  bool sync) { return write(group, sync); }) {}
 
@@ -155,8 +203,38 @@ void rocksdb_snapshot_store::commit(std::vector<mutation> batch, durable_callbac
   group_commit_.submit(std::move(batch), std::move(on_durable));
 }
 
+std::optional<storage_error> rocksdb_snapshot_store::reopen() {
+  std::error_code ec;
+  auto space = std::filesystem::space(path_, ec);
+  if (!ec && space.available < resume_free_bytes_)
+    return storage_error{errc::no_space, "the data directory " + path_.string() + " has " +
+                                             std::to_string(space.available) +
+                                             " bytes free; writes resume by " + "themselves once " +
+                                             std::to_string(resume_free_bytes_) + " are"};
+  std::unique_lock<std::shared_mutex> lock(db_mutex_);
+  if (db_) {
+    for (auto* handle : handles_)
+      static_cast<void>(db_->DestroyColumnFamilyHandle(handle)); // released either way
+    handles_.clear();
+    static_cast<void>(db_->Close()); // it fails with the write error the reopen is for
+    db_.reset();
+  }
+  // Until this succeeds reads are refused as closed; the next group tries again.
+  auto descriptors = descriptors_for(path_, *db_options_, filter_.get());
+  rocksdb::DB* raw = nullptr;
+  auto status = rocksdb::DB::Open(*db_options_, path_.string(), descriptors, &handles_, &raw);
+  if (!status.ok())
+    return from_status(status, "reopen snapshot store " + path_.string());
+  db_.reset(raw);
+  needs_reopen_ = false;
+  return std::nullopt;
+}
+
 std::optional<storage_error> rocksdb_snapshot_store::write(const std::vector<commit_request>& group,
                                                            bool sync) {
+  if (needs_reopen_)
+    if (auto error = reopen())
+      return error;
   rocksdb::WriteBatch batch;
   for (const auto& request : group) {
     for (const auto& m : request.mutations) {
@@ -169,8 +247,12 @@ std::optional<storage_error> rocksdb_snapshot_store::write(const std::vector<com
   rocksdb::WriteOptions options;
   options.sync = sync;
   auto status = db_->Write(options, &batch);
-  if (!status.ok())
-    return from_status(status, "write a group of " + std::to_string(group.size()) + " commits");
+  if (!status.ok()) {
+    auto error =
+        from_status(status, "write a group of " + std::to_string(group.size()) + " commits");
+    needs_reopen_ = reopen_cures(error.code);
+    return error;
+  }
   return std::nullopt;
 }
 

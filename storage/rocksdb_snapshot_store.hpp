@@ -3,6 +3,12 @@
 /// snapshot_codec record format, durability through group_commit (one WriteBatch per group,
 /// sync per policy), expiry of TTL'd kinds through ttl_compaction_filter.
 ///
+/// A full disk (or another write error) refuses writes with the error while reads go on; the
+/// store then recovers by itself: the next commit after enough space is back reopens the database
+/// (its WAL replayed, nothing acknowledged lost) instead of waiting for a restart. RocksDB's own
+/// recovery is switched off: in the 7.8 build this node links it resumes writing into the WAL
+/// that failed and aborts the process (docs/persistence.md, "A full disk").
+///
 /// Lifetime: open() returns a ready store; close() (or the destructor) drains and acknowledges
 /// every accepted commit, then closes the database. After close, commit refuses with
 /// shutting_down and get/scan return shutting_down. RocksDB holds an exclusive lock on the
@@ -10,9 +16,11 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -22,6 +30,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+struct DBOptions;
 } // namespace rocksdb
 
 namespace tt::storage {
@@ -32,6 +41,13 @@ struct store_options {
   group_commit_options group_commit;
   /// Clock for TTL decisions on read and in compaction; empty means the system clock.
   now_ms_fn now_ms;
+  /// Where RocksDB's own warnings and errors go; empty means stderr. Never a file in the data
+  /// directory: on a full disk RocksDB's log file is the first write to fail, and the next line
+  /// written to it aborts the process (an assertion in the 7.8 build).
+  std::function<void(std::string_view)> log;
+  /// After a write error, the free bytes the data directory needs before the store reopens the
+  /// database and writes again (RocksDB's own recovery asks for a write buffer, 64 MiB).
+  uint64_t resume_free_bytes = uint64_t{64} << 20;
 };
 
 class rocksdb_snapshot_store final : public snapshot_store {
@@ -66,10 +82,15 @@ class rocksdb_snapshot_store final : public snapshot_store {
  private:
   rocksdb_snapshot_store(std::unique_ptr<rocksdb::DB> db,
                          std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                         std::unique_ptr<ttl_compaction_filter> filter, store_options options);
+                         std::unique_ptr<ttl_compaction_filter> filter, store_options options,
+                         std::filesystem::path path,
+                         std::unique_ptr<rocksdb::DBOptions> db_options);
 
   /// The group_commit sink: one WriteBatch for the whole group. Writer thread only.
   std::optional<storage_error> write(const std::vector<commit_request>& group, bool sync);
+  /// After a failed write: closes and opens the database again once the directory has
+  /// resume_free_bytes free, so writes go to a fresh WAL. Writer thread only.
+  std::optional<storage_error> reopen();
 
   /// Guards db_ and handles_ against close(): readers share it, close takes it exclusively. The
   /// writer thread needs no lock: close() stops it before taking the lock.
@@ -80,6 +101,12 @@ class rocksdb_snapshot_store final : public snapshot_store {
   /// Indexed by entity_kind; extra column families found on disk follow.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   now_ms_fn now_ms_;
+  std::filesystem::path path_;
+  /// What open() used, for reopen(): RocksDB's logger and listener included.
+  std::unique_ptr<rocksdb::DBOptions> db_options_;
+  uint64_t resume_free_bytes_ = 0;
+  /// A write failed: the next group reopens the database first. Writer thread only.
+  bool needs_reopen_ = false;
   std::optional<storage_error> close_error_;
   /// Commits refused by validation (group_commit counts its own refusals).
   std::atomic<uint64_t> invalid_commits_{0};

@@ -268,6 +268,9 @@ void apply(waiting_room_state& s, const waiting_room_event& event) {
                    s.stopped_ = false;
                    s.refilled_at_ = e.at;
                  },
+                 // The bucket keeps filling while the line pauses, at most a second's worth, as
+                 // an idle inlet does.
+                 [&](const stock_changed& e) { s.stock_ = e.level; },
              },
              event);
 }
@@ -304,10 +307,11 @@ result<queue_position> waiting_room_state::position_of(const waiting_token_id& t
   const entry* e = find(token);
   if (e == nullptr)
     return fail(errc::not_found, "no such waiting token: it left the queue or expired");
-  queue_position out{e->status, 0, 0, e->deadline};
+  queue_position out{e->status, 0, 0, e->deadline, line_halt::moving};
   if (e->status == entry_status::waiting) {
     out.position = line_ranks_.rank(e->sequence);
     out.eta_seconds = eta_seconds(out.position, now);
+    out.halt = halt();
   }
   return out;
 }
@@ -322,6 +326,7 @@ waiting_room_stats waiting_room_state::stats(timestamp now) const {
   if (total_admitted_ > 0)
     out.average_wait = total_wait_ / static_cast<int64_t>(total_admitted_);
   out.admissions_stopped = stopped_;
+  out.stock = stock_;
   return out;
 }
 

@@ -59,6 +59,28 @@ inline constexpr std::size_t max_waiting_token_length = 128;
 inline constexpr std::size_t max_session_id_length = 128;
 
 enum class entry_status : uint8_t { waiting, ready, admitted };
+
+/// What the event's inventory leaves to sell, as its event actor last reported it (issue #31).
+enum class stock_level : uint8_t {
+  /// Seats are available: the line moves.
+  on_sale,
+  /// None available but some held: a hold may still lapse, so the line pauses until seats are
+  /// back.
+  all_held,
+  /// None available and none held: nothing is left to sell, nobody more is admitted.
+  sold_out,
+};
+/// The level of an event with `available` seats free and `held` seats in holds.
+stock_level stock_of(int32_t available, int32_t held) noexcept;
+
+/// Why the line does not move right now (`moving` when it does), for everyone waiting in it.
+/// When several hold, the one that says most wins: sold out, then the operator's stop, then
+/// all seats held.
+enum class line_halt : uint8_t { moving, all_held, stopped, sold_out };
+/// What everyone waiting in `event`'s line is told while it is halted: sold out is
+/// insufficient_inventory, a pause unavailable (the place is kept). Precondition: `halt` is not
+/// `moving`.
+failure why_halted(const event_id& event, line_halt halt);
 enum class removal_reason : uint8_t {
   left,
   idle,
@@ -103,9 +125,14 @@ struct tick {};
 /// EmergencyAction STOP_ADMISSIONS and its undo: joins continue, the serving counter freezes.
 struct stop_admissions {};
 struct resume_admissions {};
+/// The event actor's inventory reached another level. Not stored: the event actor reports its
+/// level again whenever its room (re)registers.
+struct report_stock {
+  stock_level level = stock_level::on_sale;
+};
 using waiting_room_command =
     std::variant<join_queue, record_heartbeat, leave_queue, request_admission, consume_admission,
-                 finish_admission, tick, stop_admissions, resume_admissions>;
+                 finish_admission, tick, stop_admissions, resume_admissions, report_stock>;
 
 // Events (past tense), each with its time.
 struct queue_joined {
@@ -158,9 +185,15 @@ struct admissions_stopped {
 struct admissions_resumed {
   timestamp at;
 };
-using waiting_room_event = std::variant<queue_joined, queue_rejoined, entry_seen, serving_advanced,
-                                        admission_granted, admission_reissued, admission_consumed,
-                                        entry_removed, admissions_stopped, admissions_resumed>;
+/// The line pauses (all_held), stops for good (sold_out) or moves again (on_sale).
+struct stock_changed {
+  stock_level level = stock_level::on_sale;
+  timestamp at;
+};
+using waiting_room_event =
+    std::variant<queue_joined, queue_rejoined, entry_seen, serving_advanced, admission_granted,
+                 admission_reissued, admission_consumed, entry_removed, admissions_stopped,
+                 admissions_resumed, stock_changed>;
 
 /// What GetQueueStatus / StreamQueueUpdates report for one entry.
 struct queue_position {
@@ -170,6 +203,8 @@ struct queue_position {
   int32_t eta_seconds = 0;
   /// Until when the entry lives without another heartbeat (or, admitted, the token's expiry).
   timestamp expires_at;
+  /// Why the line is not moving for this entry, if it waits; `moving` once it is ready.
+  line_halt halt = line_halt::moving;
 };
 
 struct waiting_room_stats {
@@ -185,6 +220,7 @@ struct waiting_room_stats {
   /// Mean join-to-admission time of every admission so far.
   std::chrono::milliseconds average_wait{0};
   bool admissions_stopped = false;
+  stock_level stock = stock_level::on_sale;
 };
 
 /// One entry as it is stored (README, "Waiting rooms are stored"). Heartbeats and a ready
@@ -235,6 +271,10 @@ class waiting_room_state {
   std::size_t entry_count() const noexcept { return entries_.size(); }
   /// STOP_ADMISSIONS is in force: the serving counter is frozen.
   bool stopped() const noexcept { return stopped_; }
+  /// The event's inventory as last reported; on_sale until the first report.
+  stock_level stock() const noexcept { return stock_; }
+  /// Why the serving counter does not move now, or `moving`.
+  line_halt halt() const noexcept;
   /// A replaced event's definition keeps its room with the new numbers; every entry's deadline
   /// follows them from now on.
   void set_policy(const waiting_room_policy& policy);
@@ -326,6 +366,7 @@ class waiting_room_state {
   int64_t credit_ = 0;
   timestamp refilled_at_;
   bool stopped_ = false;
+  stock_level stock_ = stock_level::on_sale;
   // The measured rate: advances after measuring_since_ (the first one only starts the clock),
   // trimmed to rate_window.
   bool measuring_ = false;

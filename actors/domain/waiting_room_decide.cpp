@@ -71,6 +71,10 @@ result<events> waiting_room_state::decide_admission(const request_admission& c,
     case entry_status::ready:
       break;
   }
+  // A ready entry of a sold-out event would only be refused by the event: nothing is left to
+  // sell, so nobody more is admitted (its ready slot expires unclaimed).
+  if (stock_ == stock_level::sold_out)
+    return why_halted(event_, line_halt::sold_out);
   if (auto ok = check_length("nonce", c.nonce(), 1, max_admission_nonce_length); !ok)
     return ok.error();
   if (by_nonce_.contains(c.nonce))
@@ -117,7 +121,7 @@ std::vector<waiting_room_event> waiting_room_state::decide_tick(timestamp now) c
     out.push_back(entry_removed{e.token, why_due(e), now});
     ++(e.status == entry_status::waiting ? left_line : freed_slots);
   }
-  if (stopped_)
+  if (halt() != line_halt::moving)
     return out;
   uint64_t active = ready_count_ + admitted_count_ - freed_slots;
   uint64_t free_slots = policy_.max_active > active ? policy_.max_active - active : 0;
@@ -144,6 +148,40 @@ int64_t waiting_room_state::credit_at(timestamp now) const noexcept {
   if (elapsed >= bucket_fill_ms)
     return capacity;
   return std::min(capacity, credit_ + elapsed * int64_t{policy_.admissions_per_second});
+}
+
+stock_level stock_of(int32_t available, int32_t held) noexcept {
+  if (available > 0)
+    return stock_level::on_sale;
+  return held > 0 ? stock_level::all_held : stock_level::sold_out;
+}
+
+failure why_halted(const event_id& event, line_halt halt) {
+  switch (halt) {
+    case line_halt::sold_out:
+      return fail(errc::insufficient_inventory,
+                  "event " + event() +
+                      " is sold out: every seat is sold and none is held, so nobody more will be "
+                      "admitted");
+    case line_halt::stopped:
+      return fail(errc::unavailable, "admissions to event " + event() +
+                                         " are paused by the operator; your place is kept");
+    case line_halt::all_held:
+    case line_halt::moving:
+      break;
+  }
+  return fail(errc::unavailable,
+              "every seat of event " + event() +
+                  " is held right now: the line pauses until a hold ends or lapses; your place "
+                  "is kept");
+}
+
+line_halt waiting_room_state::halt() const noexcept {
+  if (stock_ == stock_level::sold_out)
+    return line_halt::sold_out;
+  if (stopped_)
+    return line_halt::stopped;
+  return stock_ == stock_level::all_held ? line_halt::all_held : line_halt::moving;
 }
 
 result<events> decide(const waiting_room_state& s, const waiting_room_command& command,
@@ -183,6 +221,11 @@ result<events> decide(const waiting_room_state& s, const waiting_room_command& c
             if (!s.stopped_)
               return events{};
             return events{admissions_resumed{now}};
+          },
+          [&](const report_stock& c) -> result<events> {
+            if (c.level == s.stock_)
+              return events{};
+            return events{stock_changed{c.level, now}};
           },
       },
       command);

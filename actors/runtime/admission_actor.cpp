@@ -29,7 +29,7 @@ result<entry_reply> position_reply(self_pointer self, const waiting_token_id& to
   auto position = self->state.room.position_of(token, now);
   if (!position)
     return std::move(position).error();
-  return entry_reply{token, *position, now};
+  return entry_reply{token, *position, now, self->state.maintenance};
 }
 
 caf::result<entry_reply> to_caf_result(result<entry_reply> reply) {
@@ -87,13 +87,15 @@ caf::result<entry_reply> watch(self_pointer self, const queue_watch& req) {
     return to_caf_error(position.error());
   if (position->status == domain::entry_status::waiting && req.subscriber) {
     self->monitor(req.subscriber);
-    st.watchers[req.subscriber.address()] = {req.token, req.subscriber, *position, now};
+    st.watchers[req.subscriber.address()] = {req.token, req.subscriber, *position, st.maintenance,
+                                             now};
   }
-  return entry_reply{req.token, *position, now};
+  return entry_reply{req.token, *position, now, st.maintenance};
 }
 
 bool same(const domain::queue_position& a, const domain::queue_position& b) {
-  return a.status == b.status && a.position == b.position && a.eta_seconds == b.eta_seconds;
+  return a.status == b.status && a.position == b.position && a.eta_seconds == b.eta_seconds &&
+         a.halt == b.halt;
 }
 
 /// Streams are the heartbeat of their entries (before the tick expires idle ones).
@@ -111,18 +113,20 @@ void notify_watchers(self_pointer self, timestamp now) {
   for (auto it = st.watchers.begin(); it != st.watchers.end();) {
     auto& w = it->second;
     auto position = st.room.position_of(w.token, now);
-    if (position && same(*position, w.last)) {
+    if (position && same(*position, w.last) && st.maintenance == w.last_maintenance) {
       ++it;
       continue;
     }
     bool gone = !position;
-    self->send(w.subscriber,
-               queue_changed{{w.token, gone ? domain::queue_position{} : *position, now}, gone});
+    self->send(w.subscriber, queue_changed{{w.token, gone ? domain::queue_position{} : *position,
+                                            now, st.maintenance},
+                                           gone});
     if (gone || position->status != domain::entry_status::waiting) {
       self->demonitor(w.subscriber.address());
       it = st.watchers.erase(it);
     } else {
       w.last = *position;
+      w.last_maintenance = st.maintenance;
       ++it;
     }
   }
@@ -249,15 +253,56 @@ void on_tick(self_pointer self) {
   self->delayed_send(self, st.config->queue.tick_interval, tick_atom_v);
 }
 
+std::string_view to_string(domain::stock_level level) {
+  switch (level) {
+    case domain::stock_level::on_sale:
+      return "on sale";
+    case domain::stock_level::all_held:
+      return "every seat held";
+    case domain::stock_level::sold_out:
+      return "sold out";
+  }
+  return "unknown";
+}
+
+/// The event's seats reached another level: everyone waiting hears it now, not at the next tick
+/// (a sell-out must reach a crowd of thousands within a second).
+void on_stock(self_pointer self, const stock_report& report) {
+  auto changed = run(self, domain::report_stock{report.level});
+  if (!changed || changed->empty())
+    return;
+  spdlog::info("event {}: {}, the line {}", self->state.room.event()(), to_string(report.level),
+               report.level == domain::stock_level::on_sale ? "moves" : "is halted");
+  notify_watchers(self, now_of(self));
+}
+
+/// STOP_ADMISSIONS and its undo are stored, then everyone waiting hears of them; maintenance
+/// (node-wide, kept by the shard region) only changes what the line is told.
 caf::result<admission_controlled> control(self_pointer self, const admission_control& c) {
   std::vector<domain::waiting_room_event> events;
-  if (c.action == admission_switch::stop)
-    events = *run(self, domain::stop_admissions{});
-  else if (c.action == admission_switch::resume)
-    events = *run(self, domain::resume_admissions{});
-  else
-    return to_caf_error(fail(errc::invalid_argument, "maintenance mode is node-wide"));
-  return reply_when_stored(self, events, admission_controlled{1});
+  switch (c.action) {
+    case admission_switch::stop:
+      events = *run(self, domain::stop_admissions{});
+      break;
+    case admission_switch::resume:
+      events = *run(self, domain::resume_admissions{});
+      break;
+    case admission_switch::maintenance_on:
+    case admission_switch::maintenance_off:
+      self->state.maintenance = c.action == admission_switch::maintenance_on;
+      notify_watchers(self, now_of(self));
+      return admission_controlled{1};
+  }
+  auto promise = self->make_response_promise<admission_controlled>();
+  store_then(self, events, [self, promise](std::optional<failure> err) mutable {
+    if (err) {
+      promise.deliver(to_caf_error(*err));
+      return;
+    }
+    notify_watchers(self, now_of(self));
+    promise.deliver(admission_controlled{1});
+  });
+  return promise;
 }
 
 /// The event got a new definition and actor: the room stays, with the new numbers.
@@ -317,6 +362,7 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
         [=](const admission_control& c) { return control(self, c); },
         [=](tick_atom) { on_tick(self); },
         [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
+        [=](const stock_report& report) { on_stock(self, report); },
         [=](const room_rebind& r) { rebind(self, r); },
         [=](close_atom) { close_room(self); },
         [=](const persisted& p) { self->state.durable.complete(p); },

@@ -23,6 +23,7 @@ struct watcher {
   waiting_token_id token;
   queue_subscriber subscriber;
   domain::queue_position last;
+  bool last_maintenance = false;
   timestamp seen_at; // the heartbeat last recorded on the stream's behalf
 };
 
@@ -62,6 +63,8 @@ struct admission_actor_state {
   /// Open streams by subscriber, each monitored: a subscriber that is down is dropped.
   std::map<caf::actor_addr, watcher> watchers;
   size_t logged_watchers = 0;
+  /// The node is in maintenance: every entry's reply and stream say so.
+  bool maintenance = false;
   /// Where the room's records go (null: memory only), and the writes not yet durable.
   storage::snapshot_store* store = nullptr;
   durable_queue durable;

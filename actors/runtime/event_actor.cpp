@@ -112,7 +112,20 @@ taken_seats event_detail::take_seats_now(self_pointer self, domain::hold_seats c
   // Applied before it is durable, so that the holds decided meanwhile see these seats taken;
   // undone by create if the store refuses the batch.
   apply_all(inv, decided);
+  report_stock(self);
   return {inv.seats_of(command.reservation, now_of(self)), inv.total_of(command.reservation)};
+}
+
+void event_detail::report_stock(self_pointer self) {
+  auto& st = self->state;
+  if (!st.endings)
+    return;
+  auto totals = st.inventory.totals(now_of(self));
+  auto level = domain::stock_of(totals.available, totals.held);
+  if (st.reported_stock == level)
+    return;
+  st.reported_stock = level;
+  self->send(st.endings, stock_report{level});
 }
 
 namespace {
@@ -153,8 +166,10 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
         if (err) {
           spdlog::error("event {}: reservation {} not stored, its hold is undone: {}",
                         st.definition.id(), id(), err->message);
-          if (auto undo = domain::decide(st.inventory, domain::release_seats{id}, now_of(self)))
+          if (auto undo = domain::decide(st.inventory, domain::release_seats{id}, now_of(self))) {
             apply_all(st.inventory, *undo);
+            report_stock(self);
+          }
           st.writes.settle_error(scope, to_caf_error(*err), now_of(self));
           promise.deliver(to_caf_error(*err));
           return;
@@ -237,6 +252,7 @@ result<std::vector<domain::seat_view>> moved_seats(self_pointer self, const seat
     return decided.error();
   }
   apply_all(inv, *decided);
+  report_stock(self);
   if (c.move == seat_move::commit || c.move == seat_move::prolong)
     return inv.seats_of(c.reservation, now);
   for (auto& seat : before)
@@ -361,7 +377,11 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const define_event& d) { return redefine(self, d); },
         [=](const seat_change& c) { return move_seats(self, c); },
         [=](const reservation_changed& c) { on_reservation_changed(self, c); },
-        [=](listen_for_endings& l) { self->state.endings = std::move(l.listener); },
+        [=](listen_for_endings& l) {
+          self->state.endings = std::move(l.listener);
+          self->state.reported_stock.reset(); // a new room hears the level it starts with
+          report_stock(self);
+        },
         [=](sweep_atom) {
           self->state.writes.sweep(now_of(self));
           passivate_idle(self);

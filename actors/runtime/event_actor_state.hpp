@@ -48,8 +48,11 @@ struct event_actor_state {
   durable_queue durable;
   /// When to tell each live hold's actor to check its expiry (watch_hold).
   due_queue<reservation_id> backstops;
-  /// The event's waiting room, if it has one: told when a reservation stops holding.
+  /// The event's waiting room, if it has one: told when a reservation stops holding and when the
+  /// seats reach another stock level.
   ending_listener endings;
+  /// The level the room was last told (report_stock); nullopt: tell it whatever the level is.
+  std::optional<domain::stock_level> reported_stock;
   seat_taker take_seats = nullptr;
 };
 
@@ -68,6 +71,10 @@ void apply_all(State& state, const Events& events) {
 /// The guarded way: the hold is applied at once, in the same message that decided it.
 taken_seats take_seats_now(self_pointer self, domain::hold_seats command,
                            const std::vector<domain::inventory_event>& decided);
+
+/// Tells the waiting room when the seats reached another stock level: after every change of the
+/// inventory, so the line pauses or stops in the same instant the last seat goes.
+void report_stock(self_pointer self);
 
 // -- negative_controls.cpp ----------------------------------------------------------------------
 

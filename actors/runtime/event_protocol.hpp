@@ -18,6 +18,7 @@
 #include "actors/domain/catalog.hpp"
 #include "actors/domain/event_inventory.hpp"
 #include "actors/domain/reservation.hpp"
+#include "actors/domain/waiting_room.hpp"
 
 namespace tt::actors {
 
@@ -280,9 +281,17 @@ struct reservation_changed {
 struct reservation_ended {
   reservation_id reservation;
 };
-using ending_listener = caf::typed_actor<caf::reacts_to<reservation_ended>>;
+/// From an event actor to its waiting room: the event's seats reached another stock level
+/// (domain::stock_of), so the line pauses, stops or moves again. Sent when the level changes and
+/// once when the room registers.
+struct stock_report {
+  domain::stock_level level = domain::stock_level::on_sale;
+};
+using ending_listener =
+    caf::typed_actor<caf::reacts_to<reservation_ended>, caf::reacts_to<stock_report>>;
 
-/// From a waiting room to its event actor at start: send `listener` every reservation_ended.
+/// From a waiting room to its event actor at start: send `listener` every reservation_ended and
+/// stock_report.
 struct listen_for_endings {
   ending_listener listener;
 };

@@ -44,6 +44,7 @@ void apply_deferred_hold(self_pointer self, const deferred_hold& d) {
     return;
   }
   apply_all(st.inventory, *decided);
+  report_stock(self);
 }
 
 } // namespace tt::actors::event_detail

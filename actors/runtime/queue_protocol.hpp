@@ -34,13 +34,15 @@ struct entry_reply {
   waiting_token_id token;
   domain::queue_position position;
   timestamp at;
+  /// The node is in maintenance (EmergencyAction MAINTENANCE_MODE): no new joins.
+  bool maintenance = false;
 };
 
 /// StreamQueueUpdates: from now on `subscriber` gets a queue_changed whenever the entry's
-/// position, ETA or readiness changes, until the entry is ready or gone (the last push) or the
-/// subscriber is down (the room monitors it). The reply is the entry now; while subscribed, the
-/// stream counts as the client's heartbeat.
-/// `gone`: the entry left or expired (its `entry.position` is unset).
+/// position, ETA, readiness, the line's halt (position.halt) or maintenance changes, until the
+/// entry is ready or gone (the last push) or the subscriber is down (the room monitors it). The
+/// reply is the entry now; while subscribed, the stream counts as the client's heartbeat. `gone`:
+/// the entry left or expired (its `entry.position` is unset).
 struct queue_changed {
   entry_reply entry;
   bool gone = false;

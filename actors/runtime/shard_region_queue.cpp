@@ -124,6 +124,9 @@ void add_room(region_pointer self, const domain::event_definition& def, const ev
                               st.config, st.emergency.all_stopped, std::move(stored));
   self->link_to(room); // stopped with the region, like the event actors
   st.rooms[def.id] = room;
+  // Maintenance may have been switched on before this room existed (kept over a restart).
+  if (st.emergency.maintenance)
+    caf::anon_send(room, admission_control{admission_switch::maintenance_on, def.id});
 }
 
 admission_actor gate_of(region_pointer self, const event_id& event) {
@@ -179,6 +182,9 @@ caf::result<admission_controlled> route_control(region_pointer self, const admis
         promise.deliver(to_caf_error(*err));
         return;
       }
+      // Node-wide, and stored: every room tells its line (their answers are not awaited).
+      for (const auto& [id, room] : self->state.rooms)
+        caf::anon_send(room, c);
       promise.deliver(admission_controlled{static_cast<int32_t>(self->state.rooms.size())});
     });
     return promise;

@@ -21,6 +21,18 @@ v1::QueueStatus status_of(domain::entry_status s) {
   return s == domain::entry_status::waiting ? v1::QUEUE_STATUS_WAITING : v1::QUEUE_STATUS_READY;
 }
 
+/// Why a waiting entry's line does not move (sold out, paused) or that the node is in
+/// maintenance: GetQueueStatus carries it in its `error` beside the place, which stays valid.
+std::optional<failure> line_notice(const actors::entry_reply& e) {
+  auto event = route_of(e.token);
+  if (e.position.halt != domain::line_halt::moving && event)
+    return domain::why_halted(event->event, e.position.halt);
+  if (e.maintenance)
+    return fail(errc::unavailable,
+                "the service is in maintenance: no new joins, and your place in line is kept");
+  return std::nullopt;
+}
+
 int32_t clamp32(uint64_t n) {
   return static_cast<int32_t>(std::min<uint64_t>(n, INT32_MAX));
 }
@@ -203,6 +215,10 @@ void queue_service_adapter::get_queue_status(std::shared_ptr<status_call> call) 
         resp.set_eta_seconds(e.position.eta_seconds);
         resp.set_admission_ready(e.position.status != domain::entry_status::waiting);
         set_timestamp(resp.mutable_expires_at(), e.position.expires_at);
+        if (auto notice = line_notice(e))
+          *resp.mutable_error() = to_contract_error(*notice, c.trace_id());
+        if (e.position.halt == domain::line_halt::sold_out)
+          resp.set_status(v1::QUEUE_STATUS_ERROR); // waiting for nothing: nobody more gets in
         c.reply();
       },
       std::move(msg));

@@ -32,10 +32,48 @@ constexpr const char* send_message_path = "/gateway.v1.WebSocketService/SendMess
 /// Whether the entry an update reports still exists, or left the line (expired, left, removed).
 enum class entry_presence : bool { present, gone };
 
+/// What a queue stream last told its client about the line, so a change of it is named.
+struct line_told {
+  domain::line_halt halt = domain::line_halt::moving;
+  bool maintenance = false;
+};
+
+/// The system notice an update carries while the event is sold out or the node in maintenance,
+/// or when maintenance just ended; false when there is none. Every update says it again while it
+/// lasts: the queue stream keeps only the latest unsent update, so a notice sent once could be
+/// replaced by the next position before it is written.
+bool system_notice(const actors::entry_reply& e, const line_told& before, const std::string& event,
+                   v1::SystemUpdate& out) {
+  out.set_event_id(event);
+  if (e.position.halt == domain::line_halt::sold_out) {
+    out.set_event_type(v1::SYSTEM_EVENT_TYPE_EVENT_SOLD_OUT);
+    out.set_message(domain::why_halted(event_id{event}, e.position.halt).message);
+    return true;
+  }
+  if (e.maintenance || before.maintenance) {
+    out.set_event_type(v1::SYSTEM_EVENT_TYPE_MAINTENANCE_MODE);
+    out.set_message(e.maintenance ? "the service is in maintenance: no new joins, and your place "
+                                    "in line is kept"
+                                  : "maintenance is over: the service takes joins again");
+    return true;
+  }
+  return false;
+}
+
+/// The queue event a waiting entry's update names: paused while the line is halted, resumed on
+/// the first update after a halt, otherwise a change of place.
+v1::QueueEventType waiting_event(const actors::entry_reply& e, const line_told& before) {
+  if (e.position.halt != domain::line_halt::moving)
+    return v1::QUEUE_EVENT_TYPE_QUEUE_PAUSED;
+  return before.halt != domain::line_halt::moving ? v1::QUEUE_EVENT_TYPE_QUEUE_RESUMED
+                                                  : v1::QUEUE_EVENT_TYPE_POSITION_CHANGED;
+}
+
 /// Writes one update; true while more may follow. The stream ends (OK) after the update that
 /// says the entry is ready or gone: the client's next step is RequestAdmission, or a new join.
 bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>& stream,
-          const actors::entry_reply& e, entry_presence presence) {
+          const actors::entry_reply& e, entry_presence presence, line_told& told,
+          const std::string& event) {
   bool gone = presence == entry_presence::gone;
   bool ready = !gone && e.position.status != domain::entry_status::waiting;
   v1::StreamQueueUpdatesResponse out;
@@ -47,9 +85,15 @@ bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesRes
   u->set_admission_ready(ready);
   u->set_event_type(gone    ? v1::QUEUE_EVENT_TYPE_TOKEN_EXPIRED
                     : ready ? v1::QUEUE_EVENT_TYPE_ADMISSION_READY
-                            : v1::QUEUE_EVENT_TYPE_POSITION_CHANGED);
-  if (!gone)
+                            : waiting_event(e, told));
+  if (!gone) {
     set_timestamp(u->mutable_expires_at(), e.position.expires_at);
+    if (system_notice(e, told, event, *out.mutable_system_update()))
+      out.set_type(v1::EVENT_TYPE_SYSTEM_UPDATE);
+    else
+      out.clear_system_update();
+    told = {e.position.halt, e.maintenance};
+  }
   set_timestamp(out.mutable_timestamp(), e.at);
   out.set_correlation_id(stream.trace_id());
   if (!stream.push(out))
@@ -159,14 +203,18 @@ void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_strea
     stream->fail(*bad);
     return;
   }
+  auto token = waiting_token_id{r.waiting_token()};
+  auto route = route_of(token); // an unroutable token is refused by the region below
+  auto event = route ? route->event() : r.event_id();
   auto subscriber = sys_.spawn(
-      [stream, region = region_, token = waiting_token_id{r.waiting_token()}](
-          actors::queue_subscriber::pointer self) -> actors::queue_subscriber::behavior_type {
+      [stream, region = region_, token,
+       event](actors::queue_subscriber::pointer self) -> actors::queue_subscriber::behavior_type {
+        auto told = std::make_shared<line_told>();
         self->request(region, subscribe_timeout,
                       actors::queue_watch{token, caf::actor_cast<actors::queue_subscriber>(self)})
             .then(
                 [=](actors::entry_reply& e) {
-                  if (!push(*stream, e, entry_presence::present))
+                  if (!push(*stream, e, entry_presence::present, *told, event))
                     self->quit();
                 },
                 [=](caf::error& err) {
@@ -175,7 +223,8 @@ void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_strea
                 });
         return {
             [=](actors::queue_changed& c) {
-              if (!push(*stream, c.entry, c.gone ? entry_presence::gone : entry_presence::present))
+              if (!push(*stream, c.entry, c.gone ? entry_presence::gone : entry_presence::present,
+                        *told, event))
                 self->quit();
             },
         };

@@ -139,6 +139,10 @@ tt::storage::store_options store_options_of(const tt::node::node_config& cfg) {
                           : cfg.storage_sync == "none" ? tt::storage::sync_policy::none
                                                        : tt::storage::sync_policy::batch;
   out.group_commit.max_delay = std::chrono::microseconds{cfg.storage_max_delay_us};
+  // RocksDB's warnings and errors (a full disk, a failed flush) join the node's own log.
+  out.log = [](std::string_view line) {
+    spdlog::warn("rocksdb: {}", line);
+  };
   return out;
 }
 

@@ -7,6 +7,8 @@ import heapq
 import threading
 import time
 
+import grpc
+
 from user_flow import FLOW_STEPS, STEP_NAMES, user_flow
 
 
@@ -42,6 +44,8 @@ class LoadRecorder:
         self.steps = {name: StepStats() for name in STEP_NAMES}
         self.outcomes, self.problems, self.admission_waits = {}, [], []
         self.queue_log = []  # one queue_order.QueueObservation per user that joined
+        self.last_unsold, self.first_sold_out = 0.0, float("inf")
+        self.admissions, self.streams, self.stream_threads = [], [], []
 
     def call(self, step, method, request, index):
         """User `index`'s call: it goes to the user's node (Run.via)."""
@@ -75,6 +79,77 @@ class LoadRecorder:
     def joined(self, observation):
         with self.lock:
             self.queue_log.append(observation)
+
+    # -- what the sell-out check reads (check_sold_out) -------------------------------------
+    def seat_unsold(self, sent):
+        """A call sent at `sent` found a seat held, not sold: the sell-out came after it."""
+        with self.lock:
+            self.last_unsold = max(self.last_unsold, sent)
+
+    def sold_out_seen(self, at):
+        with self.lock:
+            self.first_sold_out = min(self.first_sold_out, at)
+
+    def admitted_at(self, sent):
+        with self.lock:
+            self.admissions.append(sent)
+
+    def follow(self, user, index, waiting_token):
+        """Follows the entry on StreamQueueUpdates in a thread of its own, noting when the stream
+        said the event sold out, or ended (ready, left)."""
+        seen = {"user": user, "notice": None, "ended": None}
+        thread = threading.Thread(target=follow_stream, daemon=True,
+                                  args=(self, self.run.via(index), waiting_token, seen))
+        with self.lock:
+            self.streams.append(seen)
+            self.stream_threads.append(thread)
+        thread.start()
+
+
+STREAM = "gateway.v1.WebSocketService/StreamQueueUpdates"
+
+
+def follow_stream(rec, node, waiting_token, seen):
+    """Reads one queue stream until it says the event is sold out (then cancels it) or ends."""
+    call, replies = node.stream(STREAM, {"waiting_token": waiting_token}, timeout=600)
+    try:
+        for reply in replies:
+            notice = reply.get("system_update", {}).get("event_type")
+            if notice == "SYSTEM_EVENT_TYPE_EVENT_SOLD_OUT":
+                seen["notice"] = time.monotonic()
+                rec.sold_out_seen(seen["notice"])
+                call.cancel()
+                return
+    except grpc.RpcError as e:
+        seen["error"] = e.code().name  # the stream failed: check_sold_out reports it
+    seen["ended"] = time.monotonic()
+
+
+def check_sold_out(rec, within):
+    """Buyers still waiting when the event sold out learn it within `within` seconds, and nobody
+    is admitted after it was announced. The sell-out's moment is bounded from the client: it came
+    after every call that still found a seat held (rec.last_unsold), so a notice that far from
+    that bound is at most that late."""
+    problems = ["%s: its queue stream failed with %s" % (s["user"], s["error"])
+                for s in rec.streams if s.get("error")]
+    if rec.last_unsold == 0.0:
+        return ["sold out: no call found a seat held, so the sell-out has no moment to check"], None
+    waiting = [s for s in rec.streams if s["ended"] is None or s["ended"] >= rec.last_unsold]
+    if not waiting:
+        problems.append("sold out: no followed buyer was still waiting at the sell-out")
+    lags = []
+    for s in waiting:
+        if s["notice"] is None:
+            problems.append("%s: its queue stream never said the event sold out" % s["user"])
+            continue
+        lags.append(s["notice"] - rec.last_unsold)
+        if lags[-1] > within:
+            problems.append("%s: told of the sell-out %.2f s after it (at most %s s)" % (
+                s["user"], lags[-1], within))
+    late = [a for a in rec.admissions if a > rec.first_sold_out]
+    if late:
+        problems.append("%d admission(s) granted after the sell-out was announced" % len(late))
+    return problems, (round(max(lags), 3) if lags else None)
 
 
 def run_users(flows, threads):
@@ -128,8 +203,13 @@ def run_load(run, load, users, seed):
     # once, which leaves the admission-order invariant little to compare.
     watchers = min(users, int(load.get("watchers", 0)))
     watching = {i * users // watchers for i in range(watchers)} if watchers else set()
-    run_users([user_flow(recorder, load, flow, seed, i, i in watching) for i in range(users)],
-              min(users, int(load.get("concurrency", 32))))
+    # Stream followers (`stream_watchers`), spread the same way: the sell-out check's witnesses.
+    streamers = min(users, int(load.get("stream_watchers", 0)))
+    streaming = {i * users // streamers for i in range(streamers)} if streamers else set()
+    run_users([user_flow(recorder, load, flow, seed, i, i in watching, i in streaming)
+               for i in range(users)], min(users, int(load.get("concurrency", 32))))
+    for thread in recorder.stream_threads:
+        thread.join(timeout=10)
     elapsed = max(time.monotonic() - started, 1e-6)
     steps = {name: s.summary() for name, s in recorder.steps.items() if s.requests}
     every = sorted(x for s in recorder.steps.values() for x in s.latencies)
@@ -142,8 +222,13 @@ def run_load(run, load, users, seed):
                "outcomes": recorder.outcomes, "rps": round(requests / elapsed, 1),
                "p50_ms": percentile_ms(every, 0.5), "p99_ms": percentile_ms(every, 0.99),
                "seconds": round(elapsed, 2), "steps": steps}
+    problems = recorder.problems
+    if "sold_out_notice_within" in load:
+        found, lag = check_sold_out(recorder, float(load["sold_out_notice_within"]))
+        problems = problems + found
+        summary["sold_out_notice_lag_s"] = lag
     if recorder.admission_waits:
         waits = sorted(recorder.admission_waits)
         summary["admission_wait_p50_s"] = round(percentile_ms(waits, 0.5) / 1000, 2)
         summary["admission_wait_p99_s"] = round(percentile_ms(waits, 0.99) / 1000, 2)
-    return summary, recorder.outcomes, recorder.problems, recorder.queue_log
+    return summary, recorder.outcomes, problems, recorder.queue_log

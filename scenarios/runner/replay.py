@@ -66,7 +66,7 @@ class Node:
     def __init__(self, target):
         self.target = target
         self.channel = grpc.insecure_channel(target)
-        self.stubs = {}
+        self.stubs, self.streams = {}, {}
         self.lock = threading.Lock()
 
     def method(self, name):
@@ -87,6 +87,21 @@ class Node:
                     "/%s/%s" % (service, method), request_serializer=req.SerializeToString,
                     response_deserializer=resp.FromString))
             return self.stubs[name]
+
+    def stream(self, name, request, timeout):
+        """A server-streaming method: (the call, to cancel it; its replies as dicts, in order)."""
+        with self.lock:
+            if name not in self.streams:
+                service, method = name.rsplit("/", 1)
+                m = POOL.FindServiceByName(service).FindMethodByName(method)
+                req, resp = message_class(m.input_type.full_name), message_class(
+                    m.output_type.full_name)
+                self.streams[name] = (req, self.channel.unary_stream(
+                    "/%s/%s" % (service, method), request_serializer=req.SerializeToString,
+                    response_deserializer=resp.FromString))
+            req_cls, stub = self.streams[name]
+        call = stub(json_format.ParseDict(request, req_cls()), timeout=timeout)
+        return call, (to_dict(reply) for reply in call)
 
     def call(self, name, request):
         """(status name, reply dict or None, common.v1.Error dict or None, reply bytes)."""

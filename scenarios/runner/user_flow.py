@@ -15,6 +15,7 @@ STEP_NAMES = ("join", "admission", "hold", "pay", "confirm")
 JOIN = "gateway.v1.QueueService/JoinQueue"
 STATUS = "gateway.v1.QueueService/GetQueueStatus"
 ADMIT = "gateway.v1.QueueService/RequestAdmission"
+LEAVE = "gateway.v1.QueueService/LeaveQueue"
 CREATE = "reservation.v1.ReservationService/CreateReservation"
 GET = "reservation.v1.ReservationService/GetReservation"
 INTENT = "payment.v1.PaymentService/CreatePaymentIntent"
@@ -26,13 +27,14 @@ def code_of(status, error):
     return (error or {}).get("code", status)
 
 
-def user_flow(rec, load, flow, seed, index, watcher=False):
-    """`watcher`: while waiting, poll every poll_min seconds instead of trusting the ETA."""
+def user_flow(rec, load, flow, seed, index, watcher=False, streamer=False):
+    """`watcher`: while waiting, poll every poll_min seconds instead of trusting the ETA.
+    `streamer`: also follow the entry on StreamQueueUpdates (load_phase.follow_stream)."""
     rng = random.Random(seed * 1000003 + index)
     user = "%s-%d" % (load.get("user_prefix", "vu"), index)
     token = None
     if "join" in flow:
-        token = yield from admission(rec, load, user, index, watcher)
+        token = yield from admission(rec, load, user, index, watcher, streamer)
         if token is None:
             return
     reply = hold(rec, load, rng, user, index, token)
@@ -57,9 +59,17 @@ def poll_delay(load, eta_seconds):
                float(load.get("poll_max", 2.0)))
 
 
-def admission(rec, load, user, index, watcher):
+def told_sold_out(reply):
+    """Whether a GetQueueStatus reply says the event is sold out (the room admits nobody more)."""
+    return (reply.get("status") == "QUEUE_STATUS_ERROR" and
+            (reply.get("error") or {}).get("code") in SOLD_OUT)
+
+
+def admission(rec, load, user, index, watcher, streamer):
     """JoinQueue, GetQueueStatus until ready, RequestAdmission: the reservation token, or None
-    after recording why not. Every refusal here is a problem: the room must take every user."""
+    after recording why not. A user told the event is sold out leaves the line (outcome "told
+    sold out"); every other refusal here is a problem, but a sold-out refusal of the admission
+    itself: the room must take every user."""
     event = load["event"]
     sent = time.monotonic()
     status, reply, error, _ = rec.call("join", JOIN, {"event_id": event, "user_id": user,
@@ -76,6 +86,8 @@ def admission(rec, load, user, index, watcher):
     else:
         seen.waiting(sent, int(reply.get("position_hint", 0)))
     eta = int(reply.get("eta_seconds", 0))
+    if streamer and not ready:
+        rec.follow(user, index, waiting_token)
     while not ready:
         if time.monotonic() > deadline:
             rec.outcome("not admitted")
@@ -89,17 +101,28 @@ def admission(rec, load, user, index, watcher):
         if status != "OK":
             return refused(rec, rec.who(user, index), "left the queue", "GetQueueStatus", status,
                            error)
+        if told_sold_out(got):
+            rec.sold_out_seen(time.monotonic())
+            rec.call("admission", LEAVE, {"waiting_token": waiting_token,
+                                          "reason": "sold out"}, index)
+            rec.outcome("told sold out")
+            return None
         if got.get("admission_ready"):
             seen.ready(time.monotonic())
             ready = True
         else:
             seen.waiting(sent, int(got.get("position", 0)))
             eta = int(got.get("eta_seconds", 0))
+    sent = time.monotonic()
     status, grant, error, _ = rec.call("admission", ADMIT, {
         "waiting_token": waiting_token, "event_id": event, "user_id": user}, index)
+    if status != "OK" and code_of(status, error) in load.get("accept_errors", SOLD_OUT):
+        rec.outcome("admission refused: " + code_of(status, error))
+        return None
     if status != "OK":
         return refused(rec, rec.who(user, index), "admission refused", "RequestAdmission", status,
                        error)
+    rec.admitted_at(sent)
     rec.admitted_after(time.monotonic() - seen.join_acked)
     return grant["reservation_token"]
 
@@ -122,7 +145,10 @@ def hold(rec, load, rng, user, index, reservation_token):
         req["quantity"] = int(load.get("quantity", 1))
     if reservation_token:
         req["reservation_token"] = reservation_token
+    sent = time.monotonic()
     status, reply, error, raw = rec.call("hold", CREATE, req, index)
+    if status == "OK":
+        rec.seat_unsold(sent)  # a seat was held, not sold, when this call reached the node
     if rng.random() < float(load.get("retry_ratio", 0.1)):
         again = rec.call("hold", CREATE, req, index)
         differed = again[0] != status or again[3] != raw
@@ -159,9 +185,12 @@ def confirmation(rec, load, user, index, reservation_id):
     final status is the outcome), or `confirm_timeout` passes ("still held")."""
     deadline = time.monotonic() + float(load.get("confirm_timeout", 15))
     while time.monotonic() < deadline:
+        sent = time.monotonic()
         _, got, _, _ = rec.call("confirm", GET, {"reservation_id": reservation_id,
                                                  "user_id": user}, index)
         state = (got or {}).get("reservation", {}).get("status")
+        if state == "RESERVATION_STATUS_HOLD":
+            rec.seat_unsold(sent)
         if state and state != "RESERVATION_STATUS_HOLD":
             rec.outcome(state)
             return

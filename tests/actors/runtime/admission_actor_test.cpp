@@ -1,8 +1,9 @@
 // The admission actor through the shard region: joins in order, the inlet on the actors' clock,
 // reservation tokens gating holds (missing, forged, reused, other user, other event, expired),
 // a refused hold keeping the admission, a finished hold freeing its slot, leave,
-// STOP_ADMISSIONS, maintenance, watched entries (StreamQueueUpdates' subscriptions), and the
-// negative control that lets tokenless holds through.
+// STOP_ADMISSIONS, maintenance, watched entries (StreamQueueUpdates' subscriptions), the line
+// pausing while every seat is held and stopping at a sell-out, and the negative control that lets
+// tokenless holds through.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -174,6 +175,97 @@ TEST_CASE("a watched entry that leaves is pushed as gone") {
   f.advance(200ms);
   REQUIRE(seen->size() == 1);
   CHECK(seen->front().gone);
+}
+
+/// Pays for `held`'s hold (APPROVE) and lets the payment settle: the seats are sold.
+void sell(queue_fixture& f, const reservation_reply& held, const std::string& user) {
+  const auto& r = held.reservation;
+  auto intent = f.ask<payment_reply>(
+      payment_create_request{r.id,
+                             f.scope_of(user, "pay-" + r.id(), "pay-" + r.id()),
+                             r.total,
+                             1,
+                             domain::payment_scenario::approve,
+                             {}});
+  REQUIRE_MESSAGE(intent.ok(), caf::to_string(intent.error));
+  REQUIRE(f.ask<payment_reply>(
+               payment_process{intent.value->payment.id,
+                               f.scope_of("", "process-" + r.id(), "process-" + r.id())})
+              .ok());
+}
+
+/// One hold through the waiting room on each of `seat_ids`, for buyer-<first>, buyer-<first+1>...
+std::vector<std::pair<std::string, reservation_reply>>
+hold_through_room(queue_fixture& f, std::vector<const char*> seat_ids, int first = 1) {
+  std::vector<std::pair<std::string, reservation_reply>> out;
+  for (const char* seat : seat_ids) {
+    auto user = "buyer-" + std::to_string(first++);
+    auto held = f.hold(user, "k-" + user, seats({seat}), f.admitted(user));
+    REQUIRE(held.ok());
+    out.emplace_back(user, *held.value);
+  }
+  return out;
+}
+
+TEST_CASE("with every seat held the line pauses, and moves again when a hold ends") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 100)).ok());
+  auto holds = hold_through_room(f, {"A-1-1", "A-1-2", "A-1-3", "A-1-4", "B-1-1", "B-1-2"});
+  auto token = f.join("late").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  REQUIRE(f.ask<entry_reply>(queue_watch{token, f.recorder(seen)}).ok());
+  f.advance(2s); // the inlet has credit and room under max_active: only the pause holds it
+  auto waiting = f.status(token);
+  CHECK(waiting.value->position.status == domain::entry_status::waiting);
+  CHECK(waiting.value->position.halt == domain::line_halt::all_held);
+  REQUIRE(f.cancel(holds.front().second.reservation.id, holds.front().first, "c1").ok());
+  f.advance(200ms);
+  CHECK(f.status(token).value->position.status == domain::entry_status::ready);
+  REQUIRE(!seen->empty());
+  CHECK(seen->back().entry.position.status == domain::entry_status::ready);
+}
+
+TEST_CASE("a sell-out reaches every watched entry, and a ready entry is not admitted") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 100)).ok());
+  auto holds = hold_through_room(f, {"A-1-1", "A-1-2", "A-1-3", "A-1-4", "B-1-1"});
+  auto early = f.join("early").value->token; // ready while a seat is left, and not claiming
+  f.advance(200ms);
+  REQUIRE(f.status(early).value->position.status == domain::entry_status::ready);
+  auto last = hold_through_room(f, {"B-1-2"}, 6);
+  holds.push_back(last.front());
+  auto watched = f.join("watcher").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  REQUIRE(f.ask<entry_reply>(queue_watch{watched, f.recorder(seen)}).ok());
+  f.advance(1s);
+  CHECK(f.status(watched).value->position.halt == domain::line_halt::all_held);
+  for (const auto& [user, held] : holds)
+    sell(f, held, user);
+  f.advance(f.config->payment.settle_delay + 1s);
+  auto sold = f.status(watched);
+  CHECK(sold.value->position.halt == domain::line_halt::sold_out);
+  CHECK(sold.value->position.status == domain::entry_status::waiting);
+  REQUIRE(!seen->empty());
+  CHECK(seen->back().entry.position.halt == domain::line_halt::sold_out);
+  CHECK(f.admit(early, "early").code() == errc::insufficient_inventory);
+}
+
+TEST_CASE("maintenance reaches the line: watched entries are told when it starts and ends") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(1, 10)).ok());
+  REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::stop, {}}).ok());
+  auto token = f.join("u1").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  REQUIRE(f.ask<entry_reply>(queue_watch{token, f.recorder(seen)}).ok());
+  CHECK(f.status(token).value->position.halt == domain::line_halt::stopped);
+  REQUIRE(
+      f.ask<admission_controlled>(admission_control{admission_switch::maintenance_on, {}}).ok());
+  REQUIRE(!seen->empty());
+  CHECK(seen->back().entry.maintenance);
+  CHECK(f.status(token).value->maintenance);
+  REQUIRE(
+      f.ask<admission_controlled>(admission_control{admission_switch::maintenance_off, {}}).ok());
+  CHECK_FALSE(seen->back().entry.maintenance);
 }
 
 TEST_CASE("events without a waiting room take holds without a token") {
