@@ -4,7 +4,8 @@
 /// waiting rooms: EmergencyAction STOP_ADMISSIONS and MAINTENANCE_MODE, parameters `event_id`
 /// (STOP_ADMISSIONS only; absent: every room) and `mode` = on (default) | off, the undo).
 /// GetLogs reads the node's log buffer (log_query_translation.hpp). TriggerOperation and
-/// EmergencyAction leave an audit line each (audit.hpp). GetMetrics and the other emergency
+/// EmergencyAction leave an audit line each (audit.hpp). GetMetrics collects the node's metrics
+/// registry (metrics_query_translation.hpp) once `serve_metrics` bound it. The other emergency
 /// actions answer UNIMPLEMENTED until their issues bind them.
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "adapters/logs/log_buffer.hpp"
+#include "adapters/metrics/node_metrics.hpp"
 #include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
@@ -25,6 +27,10 @@ class admin_service_adapter {
   admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
                         actors::shard_region region, std::filesystem::path catalog_dir,
                         std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes);
+
+  /// Serves `service`'s GetMetrics (AdminService's, as in the constructor) from `metrics`.
+  /// Before the server starts.
+  void serve_metrics(rpc_service& service, std::shared_ptr<const metrics::node_metrics> metrics);
 
  private:
   using system_health_call =
@@ -41,6 +47,8 @@ class admin_service_adapter {
   void emergency_action(std::shared_ptr<emergency_call> call);
   using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
   void get_logs(std::shared_ptr<logs_call> call);
+  using metrics_call = unary_call<common::v1::GetMetricsRequest, common::v1::GetMetricsResponse>;
+  void get_metrics(std::shared_ptr<metrics_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;
@@ -48,6 +56,7 @@ class admin_service_adapter {
   std::filesystem::path catalog_dir_;
   std::shared_ptr<const logs::log_buffer> logs_;
   size_t max_reply_bytes_;
+  std::shared_ptr<const metrics::node_metrics> metrics_;
 };
 
 } // namespace tt::adapters::rpc
