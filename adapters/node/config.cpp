@@ -158,8 +158,9 @@ const std::vector<setting>& settings() {
        "'off': none; GetMetrics answers either way)",
        text(&node_config::metrics_listen), show(&node_config::metrics_listen)},
       {"metrics.enabled", "TT_METRICS_ENABLED",
-       "false: RPC counts and latencies and event counts are not recorded (benchmarks of the "
-       "metrics' cost); component figures are still collected",
+       "false: RPC counts and latencies, event counts and the actors' figures (seats, waiting "
+       "rooms) are not recorded (benchmarks of the metrics' cost); Kafka, storage and webhook "
+       "figures are still collected",
        flag(&node_config::metrics_enabled), show(&node_config::metrics_enabled)},
       {"log.level", "TT_LOG_LEVEL", "trace, debug, info, warn, error",
        text(&node_config::log_level, {"trace", "debug", "info", "warn", "error"}),

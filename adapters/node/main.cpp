@@ -51,6 +51,7 @@
 #include "adapters/metrics/counting_publisher.hpp"
 #include "adapters/metrics/metrics_listener.hpp"
 #include "adapters/metrics/rpc_metrics.hpp"
+#include "adapters/node/actor_figures.hpp"
 #include "adapters/node/config.hpp"
 #include "adapters/node/deferred_stop.hpp"
 #include "adapters/node/event_backbone.hpp"
@@ -539,7 +540,17 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     spdlog::info("http: serving the JSON gateway on port {}", http->port());
   tt::node::add_metric_sources(
       *metrics, {backbone.publisher.get(), consumer.get(), sender.get(), actor_store.get()});
-  auto stop_sources = defer_stop("metrics sources", [&metrics] { metrics->remove_sources(); });
+  // The actors' own figures (seats, waiting rooms), asked for once a second.
+  std::unique_ptr<tt::node::actor_figures> figures;
+  if (cfg.metrics_enabled) {
+    figures = std::make_unique<tt::node::actor_figures>(actors, region, cfg.catalog_dir,
+                                                        std::chrono::seconds{1});
+    metrics->add_source([f = figures.get()] { return f->collect(); });
+  }
+  auto stop_sources = defer_stop("metrics sources", [&metrics, &figures] {
+    metrics->remove_sources();
+    figures.reset();
+  });
   std::unique_ptr<tt::adapters::metrics::metrics_listener> exposition;
   if (cfg.metrics_listen != "off") {
     auto listening = tt::adapters::metrics::metrics_listener::start(cfg.metrics_listen, metrics);

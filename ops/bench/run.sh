@@ -235,8 +235,50 @@ done
 
 stop_node "$node_pid"
 
-# Durable writes by sync policy: a fresh node each, one at a time.
+# What metrics cost on the hot path (issue #31): two nodes that differ only in metrics.enabled
+# (RPC counts and latency histograms, event counts), both up for the whole section and measured
+# in turns (on, off, on, off...), so that the shared machine's drift falls on both alike; each
+# side's median of $metrics_rounds runs, and on / off (the target: at least 0.97).
+metrics_rounds=3
 create_method=/reservation.v1.ReservationService/CreateReservation
+metric_cases=(
+  "CreateReservation|$create_method|$create_request|--pool 400000"
+  "GetQueueStatus|/gateway.v1.QueueService/GetQueueStatus||--request-file STATUS_FILE"
+)
+declare -A metrics_port
+for side in on off; do
+  enabled=true
+  [ "$side" = off ] && enabled=false
+  start_node "metrics-$side" --metrics.enabled "$enabled" --metrics.listen 127.0.0.1:0 \
+    "${long_holds[@]}" --queue.idle_timeout_seconds 3600
+  metrics_port[$side]=$(node_port_of "metrics-$side" "${pids[-1]}")
+  /usr/bin/python3 ops/bench/join_users.py --target "127.0.0.1:${metrics_port[$side]}" \
+    --event "$status_hall" --users 10000 --stop-admissions --out "$work/status-$side.jsonl" \
+    --build "$build_dir" >&2
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+metrics_rows=()
+for case in "${metric_cases[@]}"; do
+  IFS='|' read -r name method request extra <<<"$case"
+  runs_on=() runs_off=()
+  for round in $(seq "$metrics_rounds"); do
+    for side in on off; do
+      read -r -a extra_flags <<<"${extra//STATUS_FILE/$work/status-$side.jsonl}"
+      echo "bench: $name with metrics $side, round $round" >&2
+      json=$(measure "${metrics_port[$side]}" "$method" "$request" 64 "${extra_flags[@]}")
+      note_errors "$name with metrics $side" "$json"
+      if [ "$side" = on ]; then runs_on+=("$(field "$json" rps)"); else runs_off+=("$(field "$json" rps)"); fi
+    done
+  done
+  on=$(median "${runs_on[@]}") off=$(median "${runs_off[@]}")
+  metrics_rows+=("| $name | $(printf '%.0f' "$on") | $(printf '%.0f' "$off") |\
+ $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }') |\
+ $(printf '%.0f ' "${runs_on[@]}")/ $(printf '%.0f ' "${runs_off[@]}") |")
+done
+stop_node "${pids[-1]}"
+stop_node "${pids[-2]}"
+
+# Durable writes by sync policy: a fresh node each, one at a time.
 sync_rows=()
 none_rps=0
 for policy in none batch always; do
@@ -343,6 +385,10 @@ echo
 echo "| at half the maximum rate ($half_runs runs each) | req/s | p99 ms, median (range) | echo at the same rate: p99 ms | CPU stolen %, worst node run |"
 echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "${half_rows[@]}"
+echo
+echo "| metrics (64 in flight, median of $metrics_rounds alternating runs) | req/s, metrics on | req/s, off | on / off | runs, on / off |"
+echo "|---|---:|---:|---:|---:|"
+printf '%s\n' "${metrics_rows[@]}"
 echo
 echo "| full flow ($flow_users virtual users) | flows/s | p50 ms | p99 ms | RPCs per flow | echo req/s | ratio |"
 echo "|---|---:|---:|---:|---:|---:|---:|"

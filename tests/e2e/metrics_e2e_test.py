@@ -99,25 +99,24 @@ CREATE = dict(service="reservation.v1.ReservationService", method="CreateReserva
 class Metrics(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.node = NodeProcess(TACOSD, "--catalog.dir", "/nonexistent", "--metrics.listen",
+        # Class cleanups run even when setUpClass fails half-way: no node is left behind.
+        catalog = tempfile.TemporaryDirectory(prefix="tacosd-e2e-catalog-")
+        cls.addClassCleanup(catalog.cleanup)
+        for event_id, queued in ((SALE, False), (QUEUED, True)):
+            with open(os.path.join(catalog.name, event_id + ".json"), "w") as f:
+                f.write(event_json(event_id, queued))
+        cls.node = NodeProcess(TACOSD, "--catalog.dir", catalog.name, "--metrics.listen",
                                "127.0.0.1:0", "--payment.settle_delay_ms", "100").start()
+        cls.addClassCleanup(cls.node.close)
+        cls.addClassCleanup(cls.node.stop)
         cls.metrics_port = eventually("the metrics listener's line", cls.metrics_line)
         cls.channel = cls.node.channel()
+        cls.addClassCleanup(cls.channel.close)
         cls.admin = admin_pb2_grpc.AdminServiceStub(cls.channel)
         cls.res = reservation_pb2_grpc.ReservationServiceStub(cls.channel)
         cls.pay = payment_pb2_grpc.PaymentServiceStub(cls.channel)
         cls.queue = queue_pb2_grpc.QueueServiceStub(cls.channel)
-        for event_id, queued in ((SALE, False), (QUEUED, True)):
-            cls.admin.UpdateConfig(A.UpdateConfigRequest(
-                config_key="catalog.event", config_value=event_json(event_id, queued)),
-                timeout=CALL_TIMEOUT)
         cls.sell()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-        cls.node.stop()
-        cls.node.close()
 
     @classmethod
     def metrics_line(cls):
@@ -174,6 +173,22 @@ class Metrics(unittest.TestCase):
         """Waits until the paid holds are confirmed (the payments settle after 100 ms)."""
         eventually("the paid holds confirmed", lambda: self.scrape().get(
             ("tt_events_total", labels(type="reservation.confirmed"))) == PAID)
+
+    def test_seats_and_waiting_rooms_come_from_the_actors(self):
+        self.confirmed_everywhere()
+        sale, queued = labels(event=SALE), labels(event=QUEUED)
+        # 40 seats; two per hold: the paid ones sold, the cancelled ones back, one hold left.
+        expected = {("tt_seats_sold", sale): PAID * 2,
+                    ("tt_seats_held", sale): (HOLDS - PAID - CANCELLED) * 2,
+                    ("tt_seats_available", sale): 40 - (HOLDS - CANCELLED) * 2,
+                    ("tt_seats_available", queued): 40,
+                    ("tt_queue_waiting", queued): JOINS}
+        # The figures are asked for once a second.
+        eventually("the actors' figures", lambda: {k: self.scrape().get(k) for k in expected},
+                   until=lambda seen: seen == expected)
+        m = self.scrape()
+        self.assertIn(("tt_queue_admission_rate", queued), m)
+        self.assertNotIn(("tt_queue_waiting", sale), m)  # no waiting room there
 
     def get_metrics(self, **fields):
         return self.admin.GetMetrics(A.GetMetricsRequest(**fields), timeout=CALL_TIMEOUT)
