@@ -16,6 +16,8 @@ using adapters::metrics::sample;
 
 /// An ask's limit: a busy event actor costs this poll its figures, never the node a thread.
 constexpr auto ask_timeout = std::chrono::seconds{1};
+/// Polls between two reads of the catalog directory.
+constexpr uint64_t catalog_every = 30;
 
 prometheus::ClientMetric::Label event_label(const std::string& event) {
   return {"event", event};
@@ -60,11 +62,16 @@ void actor_figures::poll() {
                                       r.stats.admission_rate};
           },
           [](const caf::error&) {});
-  // The catalog's events, read again each time: REFRESH_CONFIG may have added some.
-  std::set<std::string> events;
-  if (auto catalog = adapters::catalog::load_catalog_directory(catalog_dir_))
-    for (const auto& e : *catalog)
-      events.insert(e.id.get());
+  // The catalog's events, read again now and then: REFRESH_CONFIG may have added some, and
+  // reading it expands every seat (a 50,000-seat event costs milliseconds), too much for
+  // every poll.
+  if (polls_++ % catalog_every == 0) {
+    catalog_events_.clear();
+    if (auto catalog = adapters::catalog::load_catalog_directory(catalog_dir_))
+      for (const auto& e : *catalog)
+        catalog_events_.insert(e.id.get());
+  }
+  auto events = catalog_events_;
   for (const auto& [event, _] : rooms)
     events.insert(event);
   std::map<std::string, seats> counts;

@@ -4,13 +4,14 @@
 /// shard region every `interval` (GetInventoryStatus's and GetQueueStats' messages, so the
 /// actors need nothing new) and keeps the last answers for collection: a scrape never waits for
 /// an actor, and the actors see one query per event per interval however often they are scraped.
-/// Events are the catalog directory's and every event with a waiting room; labels are event ids,
-/// bounded by the catalog.
+/// Events are the catalog directory's (read every 30th poll) and every event with a waiting room;
+/// labels are event ids, bounded by the catalog.
 
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +50,9 @@ class actor_figures {
   actors::shard_region region_;
   std::string catalog_dir_;
   std::chrono::milliseconds interval_;
+  /// The poll thread's own: the catalog's event ids as last read, and the polls so far.
+  std::set<std::string> catalog_events_;
+  uint64_t polls_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -333,6 +333,9 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
         backbone.cluster.reset();
       });
 
+  // The one registry: /metrics and GetMetrics both collect it. Before the actor system, so that
+  // it outlives the actors counting into it (counting_publisher).
+  auto metrics = std::make_shared<tt::adapters::metrics::node_metrics>();
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
   tt::actors::configure_scheduler(actor_cfg, cfg.actor_scheduler,
@@ -360,8 +363,6 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   // Negative control: with no store the actors acknowledge writes they never stored.
   runtime->store = cfg.unsafe_skip_persistence ? nullptr : actor_store;
   runtime->events = backbone.publisher;
-  // The one registry: /metrics and GetMetrics both collect it.
-  auto metrics = std::make_shared<tt::adapters::metrics::node_metrics>();
   if (cfg.metrics_enabled)
     runtime->events = std::make_shared<tt::adapters::metrics::counting_publisher>(
         metrics->registry(), backbone.publisher);
