@@ -23,6 +23,8 @@ packages=(
   libcpp-httplib-dev
   # the HTTP/JSON gateway: Boost.Beast over asio (header-only), Argon2id password hashing
   libboost-dev libsodium-dev
+  # the metrics registry and /metrics listener; a real Prometheus for the metrics e2e test
+  prometheus-cpp-dev prometheus
   # the allocator every program links (cmake/TtTarget.cmake says why)
   libjemalloc-dev
   # real clients used by tests and benchmarks

@@ -4,6 +4,7 @@
 
 #include "adapters/catalog/catalog_format.hpp"
 #include "adapters/grpc/log_query_translation.hpp"
+#include "adapters/grpc/metrics_query_translation.hpp"
 #include "adapters/grpc/proto_time.hpp"
 #include "adapters/grpc/request_limits.hpp"
 
@@ -91,6 +92,24 @@ void admin_service_adapter::get_logs(std::shared_ptr<logs_call> call) {
   }
   // Copying at most max_log_page entries under the buffer's lock: cheaper than a hop.
   fill(call->response(), logs_->query(*query));
+  call->reply();
+}
+
+void admin_service_adapter::serve_metrics(rpc_service& service,
+                                          std::shared_ptr<const metrics::node_metrics> metrics) {
+  metrics_ = std::move(metrics);
+  service.bind_unary<common::v1::GetMetricsRequest, common::v1::GetMetricsResponse>(
+      "GetMetrics", [this](auto call) { get_metrics(std::move(call)); });
+}
+
+void admin_service_adapter::get_metrics(std::shared_ptr<metrics_call> call) {
+  auto query = to_metrics_query(call->request());
+  if (!query) {
+    call->fail(query.error());
+    return;
+  }
+  // Collecting reads atomics and component snapshots, never an actor: no hop needed.
+  fill(call->response(), metrics_->Collect(), *query, std::chrono::system_clock::now());
   call->reply();
 }
 

@@ -5,6 +5,8 @@
 /// emergency switches: EmergencyAction, every value, docs/operations.md "Emergency actions").
 /// GetLogs reads the node's log buffer (log_query_translation.hpp). TriggerOperation and
 /// EmergencyAction leave an audit line each (audit.hpp); admin_operations.cpp serves both.
+/// GetMetrics collects the node's metrics registry (metrics_query_translation.hpp) once
+/// `serve_metrics` bound it.
 
 #include <filesystem>
 #include <set>
@@ -15,6 +17,7 @@
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "adapters/logs/log_buffer.hpp"
+#include "adapters/metrics/node_metrics.hpp"
 #include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
@@ -30,6 +33,10 @@ class admin_service_adapter {
                         actors::shard_region region, std::filesystem::path catalog_dir,
                         std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes,
                         node_topology topology, std::set<std::string> start_settings);
+
+  /// Serves `service`'s GetMetrics (AdminService's, as in the constructor) from `metrics`.
+  /// Before the server starts.
+  void serve_metrics(rpc_service& service, std::shared_ptr<const metrics::node_metrics> metrics);
 
  private:
   using system_health_call =
@@ -52,6 +59,8 @@ class admin_service_adapter {
   void cancel_reservations(std::shared_ptr<emergency_call> call);
   using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
   void get_logs(std::shared_ptr<logs_call> call);
+  using metrics_call = unary_call<common::v1::GetMetricsRequest, common::v1::GetMetricsResponse>;
+  void get_metrics(std::shared_ptr<metrics_call> call);
 
   call_bridge bridge_;
   actors::node_health_actor health_;
@@ -62,6 +71,7 @@ class admin_service_adapter {
   node_topology topology_;
   /// The node's settings, all read at start: UpdateConfig says they need a restart.
   std::set<std::string> start_settings_;
+  std::shared_ptr<const metrics::node_metrics> metrics_;
 };
 
 } // namespace tt::adapters::rpc

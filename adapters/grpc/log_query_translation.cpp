@@ -3,6 +3,7 @@
 #include <string>
 
 #include "adapters/grpc/request_limits.hpp"
+#include "adapters/grpc/time_range.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -49,18 +50,6 @@ v1::LogLevel to_proto(level_enum level) {
   }
 }
 
-/// google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-result<logs::log_clock::time_point> time_of(const char* field,
-                                            const google::protobuf::Timestamp& t) {
-  if (t.seconds() < -62135596800 || t.seconds() > 253402300799 || t.nanos() < 0 ||
-      t.nanos() > 999999999)
-    return fail(errc::invalid_argument, std::string(field) + " is not a valid timestamp",
-                {{field, "malformed timestamp", std::to_string(t.seconds())}});
-  using namespace std::chrono;
-  return logs::log_clock::time_point{
-      duration_cast<logs::log_clock::duration>(seconds{t.seconds()} + nanoseconds{t.nanos()})};
-}
-
 } // namespace
 
 result<logs::log_query> to_log_query(const v1::GetLogsRequest& r, std::string_view cursor,
@@ -81,21 +70,11 @@ result<logs::log_query> to_log_query(const v1::GetLogsRequest& r, std::string_vi
   q.limit = static_cast<size_t>(r.limit() == 0 ? default_log_page : r.limit());
   // Three quarters: the protobuf framing of each entry (timestamp, level, map entries) on top.
   q.max_bytes = max_reply_bytes / 4 * 3;
-  if (r.has_start_time()) {
-    auto from = time_of("start_time", r.start_time());
-    if (!from)
-      return std::move(from).error();
-    q.from = *from;
-  }
-  if (r.has_end_time()) {
-    auto until = time_of("end_time", r.end_time());
-    if (!until)
-      return std::move(until).error();
-    q.until = *until;
-  }
-  if (q.from && q.until && *q.from > *q.until)
-    return fail(errc::invalid_argument, "start_time is after end_time",
-                {{"start_time", "after end_time", std::to_string(r.start_time().seconds())}});
+  auto range = time_range_of(r);
+  if (!range)
+    return std::move(range).error();
+  q.from = range->from;
+  q.until = range->until;
   if (!cursor.empty()) {
     q.before = buffer.parse_cursor(cursor);
     if (!q.before)

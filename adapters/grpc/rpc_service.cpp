@@ -34,6 +34,8 @@ rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, 
   unary_.resize(n);
   streams_.resize(n);
   guards_.resize(n);
+  meters_.resize(n);
+  open_streams_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& m = *descriptor.method(static_cast<int>(i));
     paths_.push_back("/" + descriptor.full_name() + "/" + m.name());
@@ -79,6 +81,16 @@ grpc::ServerUnaryReactor* rpc_service::dispatch(size_t index, grpc::CallbackServ
       answer = std::move(who).error();
   reactor->Finish(to_grpc_status(answer, trace));
   return reactor;
+}
+
+void rpc_service::measure(metrics::rpc_metrics& metrics) {
+  for (int i = 0; i < descriptor_.method_count(); ++i) {
+    auto index = static_cast<size_t>(i);
+    if (descriptor_.method(i)->server_streaming())
+      open_streams_[index] = &metrics.open_streams(paths_[index]);
+    else
+      meters_[index] = &metrics.unary(paths_[index]);
+  }
 }
 
 void rpc_service::guard(const call_guard& guard, const std::vector<std::string>& methods) {

@@ -51,6 +51,7 @@ class rpc_service : public grpc::Service {
                                                                 grpc::ByteBuffer* out) {
       auto call = std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx),
                                                                   limits_, paths_[index]);
+      call->measure(meters_[index]);
       auto* reactor = call->reactor();
       if (auto refused = admit(index, *ctx, *call))
         call->fail(*refused);
@@ -75,6 +76,10 @@ class rpc_service : public grpc::Service {
   /// (not owned; outlives the service). Set before the server starts.
   void guard(const call_guard& guard, const std::vector<std::string>& methods = {});
 
+  /// Measures every bound method's calls in `metrics` (not owned; outlives the service): unary
+  /// calls by status and latency, streams by how many are open. Set before the server starts.
+  void measure(metrics::rpc_metrics& metrics);
+
   /// Routes every unary call and server stream through `router` (not owned; outlives the
   /// service) before its handler: set before the server starts, in a cluster.
   void set_router(call_router* router) noexcept { router_ = router; }
@@ -88,6 +93,10 @@ class rpc_service : public grpc::Service {
     streams_[index] = [this, index, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
                                                                   const grpc::ByteBuffer* in) {
       auto stream = server_stream<Request, Response>::open(trace_id_of(ctx));
+      if (auto* open = open_streams_[index]) {
+        open->Increment();
+        stream->on_close([open] { open->Decrement(); });
+      }
       grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor = stream.get();
       if (!parse(in, stream->request()))
         stream->fail(malformed(*Request::descriptor()));
@@ -160,6 +169,9 @@ class rpc_service : public grpc::Service {
   std::vector<raw_stream> streams_;
   /// By method index; null = open.
   std::vector<const call_guard*> guards_;
+  /// By method index, resolved once by `measure`; null = not measured.
+  std::vector<metrics::method_meter*> meters_;
+  std::vector<prometheus::Gauge*> open_streams_;
   call_router* router_ = nullptr;
 };
 

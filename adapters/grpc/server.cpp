@@ -59,6 +59,11 @@ void server::set_router(call_router* router) {
     s->set_router(router);
 }
 
+void server::measure(metrics::rpc_metrics& metrics) {
+  for (auto& s : services_)
+    s->measure(metrics);
+}
+
 std::variant<int, std::string> server::start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

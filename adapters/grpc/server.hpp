@@ -46,6 +46,9 @@ class server {
   /// Routes every service's unary calls through `router` (not owned; outlives the server).
   void set_router(call_router* router);
 
+  /// Measures every service's calls in `metrics` (not owned; outlives the server).
+  void measure(metrics::rpc_metrics& metrics);
+
   /// Binds and starts serving. Returns the bound port, or the error text (address in use...).
   std::variant<int, std::string> start();
 

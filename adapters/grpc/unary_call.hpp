@@ -5,6 +5,8 @@
 /// answers INTERNAL rather than leaving the client hanging.
 /// A failed call writes one log line naming its method and code, under its trace id (debug; an
 /// internal error at error level), so GetLogs finds it by the id the client saw.
+/// With a method_meter (metrics on), the completion also records its status code and the time
+/// since the call was received.
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "adapters/grpc/call_limits.hpp"
 #include "adapters/grpc/status_mapping.hpp"
 #include "adapters/logs/log_context.hpp"
+#include "adapters/metrics/rpc_metrics.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -68,6 +71,13 @@ class unary_call {
   const std::string& caller() const noexcept { return caller_; }
   void set_caller(std::string caller) { caller_ = std::move(caller); }
 
+  /// Records the call's outcome and latency in `meter` (null: not measured); set at receipt.
+  void measure(metrics::method_meter* meter) noexcept {
+    meter_ = meter;
+    if (meter_ != nullptr)
+      received_ = std::chrono::steady_clock::now();
+  }
+
   /// `hook` runs once when the call completes, before the client hears of it: with null on
   /// success, else with the failure. Set before the call is handed on.
   void on_done(std::function<void(const failure*)> hook) { on_done_ = std::move(hook); }
@@ -92,7 +102,7 @@ class unary_call {
       on_done_(nullptr);
     bool own_buffer = false;
     auto status = grpc::SerializationTraits<Response>::Serialize(response_, out_, &own_buffer);
-    reactor_->Finish(status);
+    finish(status);
   }
 
   /// Relays another node's answer to this call unchanged (a forwarded call): its status, error
@@ -102,7 +112,7 @@ class unary_call {
       return;
     if (status.ok())
       *out_ = response;
-    reactor_->Finish(status);
+    finish(status);
   }
 
   /// Sends the mapped error status; the response body is not sent (gRPC drops it on non-OK).
@@ -118,10 +128,16 @@ class unary_call {
       if (on_done_)
         on_done_(&f);
     }
-    reactor_->Finish(to_grpc_status(f, trace_id_));
+    finish(to_grpc_status(f, trace_id_));
   }
 
  private:
+  void finish(const grpc::Status& status) {
+    if (meter_ != nullptr)
+      meter_->record(status.error_code(), std::chrono::steady_clock::now() - received_);
+    reactor_->Finish(status);
+  }
+
   static caf::timespan budget(grpc::CallbackServerContext* ctx, const call_limits& limits) {
     using namespace std::chrono;
     auto wanted = duration_cast<milliseconds>(limits.default_timeout);
@@ -142,6 +158,8 @@ class unary_call {
   std::string_view method_;
   std::string caller_;
   std::function<void(const failure*)> on_done_;
+  metrics::method_meter* meter_ = nullptr;
+  std::chrono::steady_clock::time_point received_;
   caf::timespan timeout_;
   Request request_;
   Response response_;

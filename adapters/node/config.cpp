@@ -153,6 +153,15 @@ const std::vector<setting>& settings() {
        "with storage.sync=batch: how long a group may wait for more writes to share its fsync",
        integer(&node_config::storage_max_delay_us, 0, 1000000),
        show(&node_config::storage_max_delay_us)},
+      {"metrics.listen", "TT_METRICS_LISTEN",
+       "host:port of the Prometheus text exposition, GET /metrics (port 0: any free port; "
+       "'off': none; GetMetrics answers either way)",
+       text(&node_config::metrics_listen), show(&node_config::metrics_listen)},
+      {"metrics.enabled", "TT_METRICS_ENABLED",
+       "false: RPC counts and latencies, event counts and the actors' figures (seats, waiting "
+       "rooms) are not recorded (benchmarks of the metrics' cost); Kafka, storage and webhook "
+       "figures are still collected",
+       flag(&node_config::metrics_enabled), show(&node_config::metrics_enabled)},
       {"log.level", "TT_LOG_LEVEL", "trace, debug, info, warn, error",
        text(&node_config::log_level, {"trace", "debug", "info", "warn", "error"}),
        show(&node_config::log_level)},

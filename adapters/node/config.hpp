@@ -37,6 +37,9 @@ struct node_config {
   std::string data_dir = "./data";
   std::string storage_sync = "batch";
   int64_t storage_max_delay_us = 200;
+  /// The Prometheus listener (issue #31); "off": none.
+  std::string metrics_listen = "off";
+  bool metrics_enabled = true;
   std::string log_level = "info";
   std::string log_format = "text";
   /// The in-memory buffer GetLogs reads (issue #31).

@@ -48,10 +48,15 @@
 #include "adapters/kafka/kafka_health.hpp"
 #include "adapters/kafka/update_feed.hpp"
 #include "adapters/kafka/worker_consumer.hpp"
+#include "adapters/metrics/counting_publisher.hpp"
+#include "adapters/metrics/metrics_listener.hpp"
+#include "adapters/metrics/rpc_metrics.hpp"
+#include "adapters/node/actor_figures.hpp"
 #include "adapters/node/config.hpp"
 #include "adapters/node/deferred_stop.hpp"
 #include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
+#include "adapters/node/metrics_sources.hpp"
 #include "adapters/node/secrets.hpp"
 #include "adapters/node/shutdown_watchdog.hpp"
 #include "storage/data_directory.hpp"
@@ -336,6 +341,9 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
         backbone.cluster.reset();
       });
 
+  // The one registry: /metrics and GetMetrics both collect it. Before the actor system, so that
+  // it outlives the actors counting into it (counting_publisher).
+  auto metrics = std::make_shared<tt::adapters::metrics::node_metrics>();
   caf::actor_system_config actor_cfg;
   actor_cfg.add_message_types<caf::id_block::tt>();
   tt::actors::configure_scheduler(actor_cfg, cfg.actor_scheduler,
@@ -363,6 +371,9 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   // Negative control: with no store the actors acknowledge writes they never stored.
   runtime->store = cfg.unsafe_skip_persistence ? nullptr : actor_store;
   runtime->events = backbone.publisher;
+  if (cfg.metrics_enabled)
+    runtime->events = std::make_shared<tt::adapters::metrics::counting_publisher>(
+        metrics->registry(), backbone.publisher);
   runtime->expiry_backstop = std::chrono::milliseconds{cfg.expiry_backstop_ms};
   auto region = tt::actors::spawn_shard_region(actors, runtime);
   auto stop_region = defer_stop("shard region", [&region] { stop_actor(region); });
@@ -460,7 +471,10 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   opts.limits.max_timeout = std::chrono::milliseconds{cfg.grpc_max_timeout_ms};
   // Outlives the server: calls waiting for a moving shard end by themselves (cluster.move_wait_ms).
   std::unique_ptr<tt::adapters::rpc::forwarding> router;
+  tt::adapters::metrics::rpc_metrics rpc_meters{metrics->registry()};
   tt::adapters::rpc::server grpc_server{opts};
+  if (cfg.metrics_enabled)
+    grpc_server.measure(rpc_meters);
   if (cluster) {
     router = std::make_unique<tt::adapters::rpc::forwarding>(
         *cluster, tt::adapters::rpc::forwarding_settings{
@@ -492,6 +506,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                      ? tt::adapters::rpc::node_topology::clustered
                                                      : tt::adapters::rpc::node_topology::single,
                                                  tt::node::setting_keys()};
+  admin.serve_metrics(grpc_server.service("common.v1.AdminService"), metrics);
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region, router.get()};
   tt::adapters::rpc::inventory_service_adapter inventory{
@@ -538,6 +553,28 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                   : "TLS with client certificates");
   if (http)
     spdlog::info("http: serving the JSON gateway on port {}", http->port());
+  tt::node::add_metric_sources(
+      *metrics, {backbone.publisher.get(), consumer.get(), sender.get(), actor_store.get()});
+  // The actors' own figures (seats, waiting rooms), asked for once a second.
+  std::unique_ptr<tt::node::actor_figures> figures;
+  if (cfg.metrics_enabled) {
+    figures = std::make_unique<tt::node::actor_figures>(actors, region, cfg.catalog_dir,
+                                                        std::chrono::seconds{1});
+    metrics->add_source([f = figures.get()] { return f->collect(); });
+  }
+  auto stop_sources = defer_stop("metrics sources", [&metrics, &figures] {
+    metrics->remove_sources();
+    figures.reset();
+  });
+  std::unique_ptr<tt::adapters::metrics::metrics_listener> exposition;
+  if (cfg.metrics_listen != "off") {
+    auto listening = tt::adapters::metrics::metrics_listener::start(cfg.metrics_listen, metrics);
+    if (auto* err = std::get_if<std::string>(&listening))
+      return cannot_start(*err);
+    exposition = std::move(std::get<0>(listening));
+    spdlog::info("metrics: serving /metrics on port {}", exposition->port());
+  }
+  auto stop_exposition = defer_stop("metrics listener", [&exposition] { exposition.reset(); });
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -138,13 +138,6 @@ class Foundation(unittest.TestCase):
                 self.channel.unary_unary(path)(b"")
             self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED, path)
 
-    def test_contract_rpcs_not_served_yet_answer_unimplemented_with_an_error(self):
-        with self.assertRaises(grpc.RpcError) as cm:
-            admin_pb2_grpc.AdminServiceStub(self.channel).GetMetrics(admin_pb2.GetMetricsRequest())
-        self.assertEqual(cm.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
-        self.assertIn("common.v1.AdminService.GetMetrics", contract_error(cm.exception).message)
-        # Every server-streaming RPC of the contract is served now (user_streams_e2e_test.py).
-
     def test_oversized_message_is_rejected_and_the_node_keeps_serving(self):
         with self.assertRaises(grpc.RpcError) as cm:
             self.gateway.HealthCheck(gateway_pb2.HealthCheckRequest(service="x" * MAX_MESSAGE))

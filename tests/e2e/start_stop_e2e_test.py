@@ -18,7 +18,8 @@ TACOSD = os.environ["TT_TACOSD"]
 START_ORDER = [
     "data directory", "snapshot store", "kafka publisher and embedded cluster", "actor system",
     "shard region", "worker actor", "worker consumer", "health actor", "webhook sender",
-    "user hub", "update feed", "grpc server", "http gateway",
+    "user hub", "update feed", "grpc server", "http gateway", "metrics sources",
+    "metrics listener",
 ]
 STARTED = re.compile(r"^start: (.+) started$")
 STOP_LINE = re.compile(r"^shutdown: (stopping (?P<stopping>.+)|(?P<stopped>.+) stopped)$")
@@ -97,7 +98,7 @@ class StartStop(unittest.TestCase):
         self.assertTrue(report.startswith("cannot start: grpc: cannot listen on 127.0.0.1:%d"
                                           % port), report)
         # Everything before gRPC started (store, Kafka, actors, consumers) and was then stopped.
-        self.assertStoppedInReverse(entries, START_ORDER[:-2])
+        self.assertStoppedInReverse(entries, START_ORDER[:START_ORDER.index("grpc server")])
         self.assertLess(index_of(entries, lambda e: e["level"] == "critical"),
                         index_of(entries, lambda e: e["msg"].startswith("shutdown: ")))
 
@@ -111,7 +112,7 @@ class StartStop(unittest.TestCase):
         port, _, entries, report = self.start_on_taken_port("--http.listen")
         self.assertTrue(report.startswith("cannot start: http: cannot listen on 127.0.0.1:%d"
                                           % port), report)
-        self.assertStoppedInReverse(entries, START_ORDER[:-1])
+        self.assertStoppedInReverse(entries, START_ORDER[:START_ORDER.index("http gateway")])
 
     def test_a_step_that_fails_stops_exactly_what_started_before_it(self):
         catalog = tempfile.TemporaryDirectory(prefix="tacosd-catalog-")

@@ -1,0 +1,63 @@
+#pragma once
+/// The node's one metrics registry. Metrics updated on the hot path (RPC counts and latencies,
+/// published events) live in a prometheus::Registry as pre-resolved handles; figures another
+/// component already keeps (Kafka publisher and consumer, storage, streams) are read from it at
+/// collection time through a `source`, so nothing is counted twice and nothing polls.
+/// Both the /metrics listener and AdminService/GetMetrics collect from here.
+///
+/// Thread-safe: `Collect` may run on any thread (the listener's, a gRPC callback's) while
+/// sources are added.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/registry.h>
+
+namespace tt::adapters::metrics {
+
+/// Families built fresh at each collection. Runs on the collecting thread: it must not block
+/// for long (read atomics or a snapshot, never ask an actor and wait).
+using source = std::function<std::vector<prometheus::MetricFamily>()>;
+
+class node_metrics final : public prometheus::Collectable {
+ public:
+  node_metrics();
+
+  prometheus::Registry& registry() noexcept { return *registry_; }
+
+  /// Adds `s` to every later collection; `s` must stay callable until this object is gone or
+  /// `remove_sources` ran.
+  void add_source(source s);
+
+  /// Drops every source (at shutdown, before what they read is destroyed).
+  void remove_sources();
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  mutable std::mutex mutex_;
+  std::vector<source> sources_;
+};
+
+/// One sample of a gauge or counter family built by a source.
+struct sample {
+  prometheus::ClientMetric::Label label; // empty name: no label
+  double value = 0;
+};
+
+/// A gauge family of `samples` (one per label value).
+prometheus::MetricFamily gauge_family(std::string name, std::string help,
+                                      const std::vector<sample>& samples);
+
+/// A counter family of `samples`; the values must never go down over a node's life.
+prometheus::MetricFamily counter_family(std::string name, std::string help,
+                                        const std::vector<sample>& samples);
+
+} // namespace tt::adapters::metrics
