@@ -34,7 +34,7 @@ def node_flags(path):
 
 def replay(cluster, paths):
     done = subprocess.run([sys.executable, RUNNER, "--targets", ",".join(cluster.addresses()),
-                           "--json", "--scale", SCALE, *paths],
+                           "--json", "--scale", SCALE, "--no-timing", *paths],
                           capture_output=True, text=True, timeout=900)
     try:
         return json.loads(done.stdout)["scenarios"]

@@ -30,7 +30,7 @@ SCALE = os.environ.get("TT_SCENARIO_SCALE", "0.1")
 
 def replay(node, path, *extra):
     done = subprocess.run([sys.executable, RUNNER, "--target", "127.0.0.1:%d" % node.port,
-                           "--json", "--scale", SCALE, *extra, path],
+                           "--json", "--scale", SCALE, "--no-timing", *extra, path],
                           capture_output=True, text=True, timeout=600)
     try:
         report = json.loads(done.stdout)
