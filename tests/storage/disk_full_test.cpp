@@ -57,7 +57,7 @@ void fill(const std::filesystem::path& file) {
 
 } // namespace
 
-TEST_CASE("a full disk refuses writes and keeps reads; freed space lets writes resume") {
+TEST_CASE("a full disk refuses writes and keeps reads, freed space lets writes resume") {
   small_tmpfs disk{"160m"};
   if (!disk.mounted()) {
     MESSAGE("cannot mount a tmpfs here (" << disk.error() << "): the full-disk test did not run");

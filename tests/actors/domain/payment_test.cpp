@@ -106,7 +106,7 @@ TEST_CASE("an expired or settled intent cannot be processed again") {
   CHECK(rejection({}, process_payment{"pay", "tx", 0}, t0) == errc::not_found);
 }
 
-TEST_CASE("cancel ends an open intent; a completed one is refunded, fully or in part") {
+TEST_CASE("cancel ends an open intent, a completed one is refunded, fully or in part") {
   CHECK(run(created(payment_scenario::approve), cancel_payment{"changed my mind", 0, ""}, t0)
             .status == payment_status::cancelled);
   CHECK(rejection(created(payment_scenario::approve), cancel_payment{"x", 5, ""}, t0) ==

@@ -60,7 +60,7 @@ TEST_CASE("an approval confirms a hold, and is refunded when the hold is gone") 
   CHECK(again.why == "confirmed by this payment already");
 }
 
-TEST_CASE("a decline fails a hold; a refund refunds the reservation it confirmed") {
+TEST_CASE("a decline fails a hold, a refund refunds the reservation it confirmed") {
   CHECK(step_of(payment_status::failed, reservation_status::hold) == settlement_step::fail_hold);
   CHECK(step_of(payment_status::failed, reservation_status::cancelled) == settlement_step::none);
   CHECK(step_of(payment_status::refunded, reservation_status::confirmed, "p-1") ==

@@ -14,7 +14,7 @@
 
 namespace tt::actors::testing {
 
-TEST_CASE("joins are FIFO and idempotent; the inlet admits in join order") {
+TEST_CASE("joins are FIFO and idempotent, the inlet admits in join order") {
   queue_fixture f;
   REQUIRE(f.define(queued_concert(1, 10)).ok());
   std::vector<waiting_token_id> tokens;
@@ -91,7 +91,7 @@ TEST_CASE("a hold that ends frees its admission's slot at once, not at the backs
   CHECK(f.status(next).value->position.status == domain::entry_status::ready);
 }
 
-TEST_CASE("a user who leaves stops counting; positions close up") {
+TEST_CASE("a user who leaves stops counting, positions close up") {
   queue_fixture f;
   REQUIRE(f.define(queued_concert(1, 1)).ok());
   REQUIRE(f.join("u1").ok());
@@ -109,7 +109,7 @@ TEST_CASE("a user who leaves stops counting; positions close up") {
         2);
 }
 
-TEST_CASE("STOP_ADMISSIONS freezes the inlet until resumed; maintenance refuses joins") {
+TEST_CASE("STOP_ADMISSIONS freezes the inlet until resumed, maintenance refuses joins") {
   queue_fixture f;
   REQUIRE(f.define(queued_concert(10, 10)).ok());
   REQUIRE(f.ask<admission_controlled>(admission_control{admission_switch::stop, {}}).ok());

@@ -125,7 +125,7 @@ TEST_CASE("filters: a stream follows only its listed ids, and only its topic") {
   CHECK(only_r2->payments.empty());
 }
 
-TEST_CASE("a stopped subscriber is forgotten; one subscriber is one stream") {
+TEST_CASE("a stopped subscriber is forgotten, one subscriber is one stream") {
   hub_fixture f;
   auto [sub, log] = f.stream("alice");
   CHECK(f.deliver("alice").streams == 1);
@@ -157,7 +157,7 @@ TEST_CASE("EXPIRING_SOON at the lead time, once, while the hold is still held") 
   CHECK(log->reservations.size() == 2); // not again
 }
 
-TEST_CASE("an extension moves EXPIRING_SOON; a hold that ended first gets none") {
+TEST_CASE("an extension moves EXPIRING_SOON, a hold that ended first gets none") {
   hub_fixture f;
   auto [sub, log] = f.stream("alice");
   f.feed_reservation("r-1", "alice", rs::hold, 60s);
@@ -188,7 +188,7 @@ TEST_CASE("a hold shorter than the lead time is warned at once, after its creati
   CHECK(log->reservations[1].change == reservation_change::expiring_soon);
 }
 
-TEST_CASE("payment changes carry the status they left; a redelivery is absorbed") {
+TEST_CASE("payment changes carry the status they left, a redelivery is absorbed") {
   hub_fixture f;
   auto [sub, log] = f.stream("alice", stream_topic::payments, {"p-1"});
   f.feed_payment("p-1", "alice", ps::pending);
@@ -204,7 +204,7 @@ TEST_CASE("payment changes carry the status they left; a redelivery is absorbed"
   CHECK(log->payments[2].new_status == ps::expired);
 }
 
-TEST_CASE("SendMessage: every matching stream that takes it counts; an id is minted anyway") {
+TEST_CASE("SendMessage: every matching stream that takes it counts, an id is minted anyway") {
   hub_fixture f;
   auto [a1, on_s1] = f.stream("alice", stream_topic::reservations, {}, "s1");
   auto [a2, on_s2] = f.stream("alice", stream_topic::payments, {}, "s2");

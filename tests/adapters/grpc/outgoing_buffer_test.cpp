@@ -34,7 +34,7 @@ TEST_CASE("bounded: every message in order up to the capacity, the next one refu
   CHECK(b.size() == 0);
 }
 
-TEST_CASE("bounded to zero still keeps one; clear empties") {
+TEST_CASE("bounded to zero still keeps one, clear empties") {
   outgoing_buffer<int> b;
   b.bound(0);
   CHECK(b.capacity() == 1);
