@@ -14,7 +14,6 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "actors/runtime/list_pages.hpp"
-#include "adapters/grpc/call_router.hpp"
 #include "adapters/grpc/peer_fanout.hpp"
 
 namespace tt::adapters::rpc {
@@ -23,13 +22,6 @@ namespace tt::adapters::rpc {
 inline actors::list_position position_of(const google::protobuf::Timestamp& created,
                                          const std::string& id) {
   return {created.seconds() * 1000 + created.nanos() / 1'000'000, id};
-}
-
-/// True when `call` is to be answered for the whole cluster: there are peers and the call was
-/// not itself sent by one.
-template <class Call>
-bool answers_for_cluster(const peer_fanout* peers, const Call& call) {
-  return peers != nullptr && call.header(forwarded_header).empty();
 }
 
 /// Completes `call`, whose response holds this node's page (items and page_info), with every

@@ -17,6 +17,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "actors/common/failure.hpp"
+#include "adapters/grpc/call_router.hpp"
 
 namespace tt::adapters::rpc {
 
@@ -40,6 +41,13 @@ class peer_fanout {
                              std::chrono::milliseconds budget,
                              std::function<void(std::vector<peer_answer>)> done) = 0;
 };
+
+/// True when `call` is to be answered for the whole cluster: there are peers and the call was
+/// not itself sent by one.
+template <class Call>
+bool answers_for_cluster(const peer_fanout* peers, const Call& call) {
+  return peers != nullptr && call.header(forwarded_header).empty();
+}
 
 /// Sends `call`'s own request as `method_path` to every peer, with its trace id, within what is
 /// left of its deadline; `done` as in to_every_peer. Fails `call` instead when its request cannot

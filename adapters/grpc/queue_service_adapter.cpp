@@ -279,7 +279,7 @@ void queue_service_adapter::get_queue_stats(std::shared_ptr<stats_call> call) {
   // Without an event, in a cluster: this node's rooms and every other node's (each asked once,
   // marked forwarded, answers with its own and its totals in a trailer).
   bool for_peer = r.event_id().empty() && !call->header(forwarded_header).empty();
-  bool whole_cluster = r.event_id().empty() && !for_peer && peers_ != nullptr;
+  bool whole_cluster = r.event_id().empty() && answers_for_cluster(peers_, *call);
   auto keep = whole_cluster ? call : nullptr;
   bridge_.ask<actors::queue_stats_answer>(
       std::move(call), region_,
