@@ -226,11 +226,11 @@ broker=$(await_line broker "$broker_pid" "$broker_bin" "$dir/broker.log" \
 rm "$state"
 record broker "$broker_pid" "$broker_bin" "$broker" - "$dir/broker.log"
 
-# Every node needs the same queue secret (a token minted on one node is redeemed on another) and
-# webhook secret; the environment keeps them out of `ps`.
+# Every node needs the same queue secret (a token minted on one node is redeemed on another),
+# webhook secret and login-token key; the environment keeps them out of `ps`.
 secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-TT_QUEUE_SECRET=$(secret) TT_WEBHOOK_SIGNING_SECRET=$(secret)
-export TT_QUEUE_SECRET TT_WEBHOOK_SIGNING_SECRET
+TT_QUEUE_SECRET=$(secret) TT_WEBHOOK_SIGNING_SECRET=$(secret) TT_AUTH_JWT_HS256_SECRET=$(secret)
+export TT_QUEUE_SECRET TT_WEBHOOK_SIGNING_SECRET TT_AUTH_JWT_HS256_SECRET
 for i in $(seq "$nodes"); do
   address=127.0.0.1:$((base_port + i - 1))
   setsid "$node_bin" --config ops/configs/node.yaml --node.id="node-$i" --grpc.listen="$address" \

@@ -77,6 +77,17 @@ uint32_t shard_of(const event_id& event, uint32_t shard_count) noexcept {
   return static_cast<uint32_t>(fnv1a64(event()) % shard_count);
 }
 
+uint32_t shard_of_user(std::string_view username, uint32_t shard_count) noexcept {
+  if (shard_count == 0)
+    return 0;
+  uint64_t h = fnv1a64_offset;
+  for (char c : username) {
+    auto lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    h = fnv1a64(std::string_view{&lower, 1}, h);
+  }
+  return static_cast<uint32_t>(h % shard_count);
+}
+
 uint64_t ulid_generator::next_random() noexcept {
   // splitmix64: a full-period, well-mixed sequence from any seed, in five lines.
   uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);

@@ -63,6 +63,10 @@ bool is_valid_event_id(std::string_view id) noexcept;
 /// every node, build and run. Precondition: 1 <= shard_count <= max_shard_count (0 yields shard 0).
 uint32_t shard_of(const event_id& event, uint32_t shard_count) noexcept;
 
+/// The shard that keeps a gateway user (adapters/auth/user_directory): FNV-1a 64 of the name in
+/// lower case, so a user signs in on one shard whatever case the name is typed in.
+uint32_t shard_of_user(std::string_view username, uint32_t shard_count) noexcept;
+
 /// 26 Crockford base32 characters: 48 bits of milliseconds then 80 bits of entropy (ULID layout),
 /// so ids minted later sort later.
 using ulid = named_type<std::string, struct ulid_tag>;

@@ -1,10 +1,19 @@
 #include "adapters/cluster/cluster_node.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 namespace tt::adapters::cluster {
+
+namespace {
+
+/// Present while the node stands aside (FORCE_FAILOVER), so that a restart keeps it so.
+constexpr std::string_view standing_aside_key = "cluster/standing_aside";
+
+} // namespace
 
 cluster_node::cluster_node(cluster_settings settings) : settings_(std::move(settings)) {}
 
@@ -12,7 +21,11 @@ std::variant<std::unique_ptr<cluster_node>, std::string>
 cluster_node::join(const cluster_settings& settings,
                    std::shared_ptr<storage::snapshot_store> local) {
   std::unique_ptr<cluster_node> self{new cluster_node(settings)};
+  auto aside = local->get(storage::entity_kind::meta, standing_aside_key);
+  if (auto* err = std::get_if<storage::storage_error>(&aside))
+    return "reading " + std::string{standing_aside_key} + ": " + err->message;
   ownership_settings o;
+  o.aside = std::get<std::optional<std::string>>(aside).has_value();
   o.bootstrap_servers = settings.bootstrap_servers;
   o.group_id = settings.group_id;
   o.topic = settings.shard_topic;
@@ -77,6 +90,20 @@ void cluster_node::stop_serving() {
   host_.stop();
 }
 
+std::optional<std::string> cluster_node::stand_aside(bool aside) {
+  // The node's own record (of no shard): written to the local store only.
+  std::promise<std::optional<storage::storage_error>> stored;
+  auto done = stored.get_future();
+  store_->commit({{storage::entity_kind::meta, std::string{standing_aside_key},
+                   aside ? std::optional<std::string>{"1"} : std::nullopt, std::nullopt}},
+                 [&stored](std::optional<storage::storage_error> e) { stored.set_value(e); });
+  if (auto err = done.get())
+    return "cannot store the choice: " + err->message;
+  ownership_->stand_aside(aside);
+  membership_->announce_soon();
+  return std::nullopt;
+}
+
 rpc::shard_directory::placement cluster_node::place(uint32_t shard) const {
   using where = placement::where;
   switch (host_.state_of(shard)) {
@@ -91,6 +118,14 @@ rpc::shard_directory::placement cluster_node::place(uint32_t shard) const {
   if (!owner || owner->node_id == settings_.node_id)
     return {where::moving, {}};
   return {where::there, owner->address};
+}
+
+size_t cluster_node::other_serving_nodes() const {
+  size_t n = 0;
+  for (const auto& p : membership_->peers())
+    if (p.node_id != settings_.node_id && !p.leaving && (!p.shards.empty() || !p.restoring.empty()))
+      ++n;
+  return n;
 }
 
 std::vector<std::string> cluster_node::peer_addresses() const {
@@ -127,6 +162,7 @@ actors::component_health cluster_node::health() const {
       {"group_generation", generation ? std::to_string(*generation) : std::string{"not joined"}},
       {"peers", fmt::format("{}", fmt::join(described, "; "))},
       {"live_peers", std::to_string(peers.size())},
+      {"standing_aside", ownership_->standing_aside() ? "true" : "false"},
   };
   c.status = actors::health_status::healthy;
   if (!states.refused.empty()) {

@@ -19,6 +19,7 @@
 #include "adapters/cluster/membership.hpp"
 #include "adapters/cluster/shard_host.hpp"
 #include "adapters/cluster/shard_ownership.hpp"
+#include "adapters/grpc/cluster_control.hpp"
 #include "adapters/grpc/forwarding.hpp"
 
 namespace tt::adapters::cluster {
@@ -41,7 +42,7 @@ struct cluster_settings {
   bool unsafe_skip_fence = false;
 };
 
-class cluster_node final : public rpc::shard_directory {
+class cluster_node final : public rpc::shard_directory, public rpc::cluster_control {
  public:
   /// Joins the group and opens the changelog and the membership topic. Shards the group gives
   /// meanwhile wait for `serve`.
@@ -68,6 +69,12 @@ class cluster_node final : public rpc::shard_directory {
   uint32_t shard_count() const override { return settings_.shard_count; }
   placement place(uint32_t shard) const override;
   std::vector<std::string> peer_addresses() const override;
+
+  // rpc::cluster_control
+  std::optional<std::string> stand_aside(bool aside) override;
+  bool standing_aside() const override { return ownership_->standing_aside(); }
+  size_t serving_count() const override { return host_.states().serving.size(); }
+  size_t other_serving_nodes() const override;
 
   /// GetSystemHealth's "cluster" component: peers, owned and served shards, moves.
   actors::component_health health() const;

@@ -48,10 +48,13 @@ std::optional<storage::storage_error> commit_and_wait(storage::snapshot_store& s
 std::optional<uint32_t> shard_of_record_key(storage::entity_kind kind, std::string_view key,
                                             uint32_t shard_count) {
   constexpr std::string_view definition = "event/";
+  constexpr std::string_view user = "user/"; // adapters/auth/user_directory
   if (kind == storage::entity_kind::meta) {
-    if (key.substr(0, definition.size()) != definition)
-      return std::nullopt;
-    return shard_of(event_id{std::string{key.substr(definition.size())}}, shard_count);
+    if (key.substr(0, definition.size()) == definition)
+      return shard_of(event_id{std::string{key.substr(definition.size())}}, shard_count);
+    if (key.substr(0, user.size()) == user)
+      return shard_of_user(key.substr(user.size()), shard_count);
+    return std::nullopt;
   }
   auto owner = key.substr(0, key.find('/'));
   if (kind == storage::entity_kind::outbox && owner == actors::dead_letter_owner)

@@ -40,8 +40,9 @@
 namespace tt::adapters::cluster {
 
 /// The shard of a stored record: "<event id>/..." keys and "event/<event id>" definitions
-/// belong to their event's shard; other meta records (webhook registrations) and the worker's
-/// dead letters in the outbox are the node's own, of no shard.
+/// belong to their event's shard, "user/<name>" (the gateway's users) to the user's
+/// (shard_of_user); other meta records (webhook registrations) and the worker's dead letters in
+/// the outbox are the node's own, of no shard.
 std::optional<uint32_t> shard_of_record_key(storage::entity_kind kind, std::string_view key,
                                             uint32_t shard_count);
 

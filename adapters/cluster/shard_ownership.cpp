@@ -145,11 +145,12 @@ shard_ownership::start(const ownership_settings& settings, ownership_listener li
     return "cluster: " + *err;
   self->consumer_ = std::move(std::get<kafka::client_handle>(client));
   rd_kafka_poll_set_consumer(self->consumer_.get());
-  kafka::partition_list topics{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(topics.get(), settings.topic.c_str(), RD_KAFKA_PARTITION_UA);
-  if (auto err = rd_kafka_subscribe(self->consumer_.get(), topics.get()))
-    return fmt::format("cluster: cannot join group {} over {}: {}", settings.group_id,
-                       settings.topic, rd_kafka_err2str(err));
+  self->aside_wanted_ = settings.aside;
+  if (settings.aside)
+    spdlog::warn("cluster: standing aside (FORCE_FAILOVER, kept across the restart): this node "
+                 "serves no shard until EmergencyAction FORCE_FAILOVER with mode = off");
+  else if (auto err = self->subscribe())
+    return "cluster: " + *err;
   self->thread_ = std::thread{[s = self.get()] {
     s->run();
   }};
@@ -162,8 +163,43 @@ shard_ownership::~shard_ownership() {
     thread_.join();
 }
 
+std::optional<std::string> shard_ownership::subscribe() {
+  kafka::partition_list topics{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(topics.get(), settings_.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (auto err = rd_kafka_subscribe(consumer_.get(), topics.get()))
+    return fmt::format("cannot join group {} over {}: {}", settings_.group_id, settings_.topic,
+                       rd_kafka_err2str(err));
+  subscribed_ = true;
+  return std::nullopt;
+}
+
+void shard_ownership::follow_operator() {
+  bool aside = aside_wanted_.load();
+  if (aside && subscribed_) {
+    // Revokes every shard through the callback and leaves the group: the others rebalance now,
+    // not after a session timeout.
+    if (auto err = rd_kafka_unsubscribe(consumer_.get()))
+      spdlog::warn("cluster: standing aside from group {}: {}", settings_.group_id,
+                   rd_kafka_err2str(err));
+    else
+      spdlog::warn("cluster: standing aside (FORCE_FAILOVER): this node left group {}; the "
+                   "others take its shards",
+                   settings_.group_id);
+    subscribed_ = false;
+    return;
+  }
+  if (aside || subscribed_)
+    return;
+  if (auto err = subscribe()) {
+    spdlog::error("cluster: {}", *err);
+    return;
+  }
+  spdlog::info("cluster: joined group {} again (FORCE_FAILOVER off)", settings_.group_id);
+}
+
 void shard_ownership::run() {
   while (!stopping_.load()) {
+    follow_operator();
     // Serves the rebalance callback; the partitions are paused, so no record arrives but an
     // error event may.
     if (auto* msg = rd_kafka_consumer_poll(consumer_.get(), 100)) {

@@ -75,6 +75,8 @@ struct ownership_settings {
   /// them after about twice this (measured: issue #30). A real Kafka refuses a session timeout
   /// below its group.min.session.timeout.ms (6000 by default).
   std::chrono::milliseconds session_timeout{6000};
+  /// Starts standing aside (stand_aside: an operator's FORCE_FAILOVER survives a restart).
+  bool aside = false;
 };
 
 /// How a member stopped owning shards: the group asked for them (a rebalance), or it learned
@@ -113,6 +115,12 @@ class shard_ownership {
   /// nullopt for any other format.
   std::optional<int32_t> generation() const;
 
+  /// An operator's FORCE_FAILOVER: `aside` leaves the group (the others take every shard of this
+  /// node in one rebalance; `lost` runs for them first) and keeps out of it; false joins again.
+  /// Acted on by the ownership thread, within one poll (100 ms).
+  void stand_aside(bool aside) { aside_wanted_ = aside; }
+  bool standing_aside() const noexcept { return aside_wanted_.load(); }
+
   /// The fence: commits `positions` under the member's current generation. nullopt when every
   /// shard is still owned and the coordinator accepted the commit; else why not (then nothing
   /// may be acknowledged). Blocks for one round trip to the group coordinator.
@@ -130,6 +138,10 @@ class shard_ownership {
  private:
   shard_ownership(ownership_settings settings, ownership_listener listener);
   void run();
+  /// Subscribes to the shard topic; the error text if not.
+  std::optional<std::string> subscribe();
+  /// Acts on stand_aside (ownership thread).
+  void follow_operator();
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t* partitions, void* opaque);
@@ -146,6 +158,9 @@ class shard_ownership {
   std::map<uint32_t, uint64_t> revoked_at_;
   std::atomic<uint64_t> moves_{0};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> aside_wanted_{false};
+  /// Whether the consumer is subscribed (ownership thread only, after start).
+  bool subscribed_ = false;
   std::thread thread_;
 };
 

@@ -92,13 +92,7 @@ void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call
       refresh_config(std::move(call));
       return;
     case v1::OPERATION_TYPE_FORCE_SCALE:
-      call->fail(fail(errc::failed_precondition,
-                      topology_ == node_topology::single
-                          ? "FORCE_SCALE needs a cluster: this node runs alone "
-                            "(cluster.enabled = false), so there is nothing to scale or rebalance"
-                          : "FORCE_SCALE is not served: the cluster rebalances its shards by "
-                            "itself when a node joins or leaves the group; start or stop a node",
-                      {{"operation", "not possible here", "OPERATION_TYPE_FORCE_SCALE"}}));
+      force_scale(std::move(call));
       return;
     case v1::OPERATION_TYPE_RESTART_SERVICE:
     case v1::OPERATION_TYPE_CLEAR_CACHE:
@@ -181,14 +175,7 @@ void admin_service_adapter::emergency_action(std::shared_ptr<emergency_call> cal
       cancel_reservations(std::move(call));
       return;
     case v1::EMERGENCY_ACTION_TYPE_FORCE_FAILOVER:
-      call->fail(fail(
-          errc::failed_precondition,
-          topology_ == node_topology::single
-              ? "FORCE_FAILOVER needs a cluster: this node runs alone (cluster.enabled = false), "
-                "so there is no other node to hand its shards to"
-              : "FORCE_FAILOVER is not served by a running node yet: stop this node (SIGTERM); "
-                "it leaves the group and the other nodes take its shards over",
-          {{"action", "not possible here", "EMERGENCY_ACTION_TYPE_FORCE_FAILOVER"}}));
+      force_failover(std::move(call));
       return;
     case v1::EMERGENCY_ACTION_TYPE_UNSPECIFIED:
     default: // enum values a newer client may send
@@ -279,6 +266,56 @@ void admin_service_adapter::cancel_reservations(std::shared_ptr<emergency_call> 
         answer(c, done.not_cancelled == 0, std::move(text));
       },
       std::move(command));
+}
+
+void admin_service_adapter::force_scale(std::shared_ptr<trigger_call> call) {
+  // librdkafka 2.0.2 has no way to make a member rejoin with an unchanged subscription (Java's
+  // enforceRebalance has no counterpart; subscribing again was measured to leave the generation
+  // as it was), so a "rebalance request" here would do nothing.
+  call->fail(fail(
+      errc::failed_precondition,
+      cluster_ == nullptr
+          ? "FORCE_SCALE needs a cluster: this node runs alone (cluster.enabled = false), so "
+            "there is nothing to scale or rebalance"
+          : "FORCE_SCALE: the shard group rebalances by itself when a node joins or leaves, and "
+            "this Kafka client cannot force one; to move this node's shards to the others use "
+            "EmergencyAction FORCE_FAILOVER (mode = on, later off), or start or stop a node",
+      {{"operation", "not possible here", "OPERATION_TYPE_FORCE_SCALE"}}));
+}
+
+void admin_service_adapter::force_failover(std::shared_ptr<emergency_call> call) {
+  if (cluster_ == nullptr) {
+    call->fail(fail(errc::failed_precondition,
+                    "FORCE_FAILOVER needs a cluster: this node runs alone (cluster.enabled = "
+                    "false), so there is no other node to hand its shards to",
+                    {{"action", "not possible here", "EMERGENCY_ACTION_TYPE_FORCE_FAILOVER"}}));
+    return;
+  }
+  auto p = parameters_of(call->request(), {"mode"});
+  if (!p) {
+    call->fail(p.error());
+    return;
+  }
+  auto others = cluster_->other_serving_nodes();
+  if (p->on && others == 0) {
+    call->fail(fail(errc::failed_precondition,
+                    "FORCE_FAILOVER: no other live node serves shards to take this node's over "
+                    "(every call would then wait for an owner)",
+                    {{"action", "no other node", "EMERGENCY_ACTION_TYPE_FORCE_FAILOVER"}}));
+    return;
+  }
+  auto serving = cluster_->serving_count();
+  if (auto err = cluster_->stand_aside(p->on)) {
+    call->fail(fail(errc::unavailable, "FORCE_FAILOVER: " + *err,
+                    {{"retry_after_ms", "retry after this many milliseconds", "1000"}}));
+    return;
+  }
+  answer(*call, true,
+         p->on ? "EMERGENCY_ACTION_TYPE_FORCE_FAILOVER on: this node left the shard group; the " +
+                     std::to_string(others) + " other node(s) take its " + std::to_string(serving) +
+                     " shards, and it forwards every call to them until mode = off"
+               : "EMERGENCY_ACTION_TYPE_FORCE_FAILOVER off: this node joins the shard group "
+                 "again and takes its share of the shards");
 }
 
 } // namespace tt::adapters::rpc

@@ -65,12 +65,11 @@ admin_service_adapter::admin_service_adapter(rpc_service& service, call_bridge b
                                              actors::shard_region region,
                                              std::filesystem::path catalog_dir,
                                              std::shared_ptr<const logs::log_buffer> logs,
-                                             size_t max_reply_bytes, node_topology topology,
+                                             size_t max_reply_bytes,
                                              std::set<std::string> start_settings)
     : bridge_(bridge), health_(std::move(health)), region_(std::move(region)),
       catalog_dir_(std::move(catalog_dir)), logs_(std::move(logs)),
-      max_reply_bytes_(max_reply_bytes), topology_(topology),
-      start_settings_(std::move(start_settings)) {
+      max_reply_bytes_(max_reply_bytes), start_settings_(std::move(start_settings)) {
   namespace v1 = common::v1;
   service.bind_unary<v1::GetSystemHealthRequest, v1::GetSystemHealthResponse>(
       "GetSystemHealth", [this](auto call) { get_system_health(std::move(call)); });

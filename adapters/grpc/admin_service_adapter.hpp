@@ -15,15 +15,13 @@
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
+#include "adapters/grpc/cluster_control.hpp"
 #include "adapters/grpc/rpc_service.hpp"
 #include "adapters/logs/log_buffer.hpp"
 #include "adapters/metrics/node_metrics.hpp"
 #include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
-
-/// Whether the node runs alone or in a cluster: FORCE_SCALE and FORCE_FAILOVER answer by it.
-enum class node_topology : uint8_t { single, clustered };
 
 class admin_service_adapter {
  public:
@@ -32,11 +30,14 @@ class admin_service_adapter {
   admin_service_adapter(rpc_service& service, call_bridge bridge, actors::node_health_actor health,
                         actors::shard_region region, std::filesystem::path catalog_dir,
                         std::shared_ptr<const logs::log_buffer> logs, size_t max_reply_bytes,
-                        node_topology topology, std::set<std::string> start_settings);
+                        std::set<std::string> start_settings);
 
   /// Serves `service`'s GetMetrics (AdminService's, as in the constructor) from `metrics`.
   /// Before the server starts.
   void serve_metrics(rpc_service& service, std::shared_ptr<const metrics::node_metrics> metrics);
+
+  /// In a cluster: FORCE_FAILOVER and FORCE_SCALE act on `cluster` (outlives the adapter).
+  void control_cluster(cluster_control& cluster) { cluster_ = &cluster; }
 
  private:
   using system_health_call =
@@ -57,6 +58,9 @@ class admin_service_adapter {
   void control_admissions(std::shared_ptr<emergency_call> call);
   void switch_breaker(std::shared_ptr<emergency_call> call);
   void cancel_reservations(std::shared_ptr<emergency_call> call);
+  /// admin_cluster.cpp: FORCE_SCALE and FORCE_FAILOVER, on one node or in a cluster.
+  void force_scale(std::shared_ptr<trigger_call> call);
+  void force_failover(std::shared_ptr<emergency_call> call);
   using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
   void get_logs(std::shared_ptr<logs_call> call);
   using metrics_call = unary_call<common::v1::GetMetricsRequest, common::v1::GetMetricsResponse>;
@@ -68,10 +72,10 @@ class admin_service_adapter {
   std::filesystem::path catalog_dir_;
   std::shared_ptr<const logs::log_buffer> logs_;
   size_t max_reply_bytes_;
-  node_topology topology_;
   /// The node's settings, all read at start: UpdateConfig says they need a restart.
   std::set<std::string> start_settings_;
   std::shared_ptr<const metrics::node_metrics> metrics_;
+  cluster_control* cluster_ = nullptr;
 };
 
 } // namespace tt::adapters::rpc

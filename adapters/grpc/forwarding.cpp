@@ -13,6 +13,7 @@
 #include "adapters/grpc/config_keys.hpp"
 #include "adapters/grpc/stream_relay.hpp"
 #include "proto/common/v1/admin.pb.h"
+#include "proto/tt/internal/v1/users.pb.h"
 
 namespace tt::adapters::rpc {
 
@@ -111,6 +112,11 @@ forwarding::shard_of_request(const google::protobuf::Message& request) const {
       return std::nullopt;
     return shard_of(definition->id, directory_.shard_count());
   }
+  // A gateway user lives on the shard of their name (sign-up and sign-in hash on its owner).
+  if (const auto* u = dynamic_cast<const tt::internal::v1::RegisterUserRequest*>(&request))
+    return shard_of_user(u->username(), directory_.shard_count());
+  if (const auto* u = dynamic_cast<const tt::internal::v1::AuthenticateUserRequest*>(&request))
+    return shard_of_user(u->username(), directory_.shard_count());
   // Operators' actions on one event (STOP_ADMISSIONS, and the operations that take an event)
   // name it among their parameters: the event's owner acts on it.
   const google::protobuf::Map<std::string, std::string>* parameters = nullptr;

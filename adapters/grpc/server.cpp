@@ -8,6 +8,7 @@
 
 // The generated descriptors register themselves when their library loads (tt_proto is shared).
 #include "proto/common/v1/admin.pb.h"
+#include "proto/tt/internal/v1/users.pb.h"
 
 namespace tt::adapters::rpc {
 
@@ -19,6 +20,11 @@ const std::vector<std::string>& contract_service_names() {
       "gateway.v1.WebhookService",       "gateway.v1.WebSocketService",
       "reservation.v1.WorkerService",
   };
+  return names;
+}
+
+const std::vector<std::string>& internal_service_names() {
+  static const std::vector<std::string> names{"tt.internal.v1.UserService"};
   return names;
 }
 
@@ -39,19 +45,23 @@ std::shared_ptr<grpc::ServerCredentials> credentials_of(const tls_options& tls) 
 
 server::server(server_options options) : options_(std::move(options)) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const auto& name : contract_service_names()) {
+  auto add = [&](const std::string& name) {
     const auto* d = pool->FindServiceByName(name);
     if (d == nullptr)
-      throw std::logic_error("contract service " + name + " is not compiled into this binary");
+      throw std::logic_error("service " + name + " is not compiled into this binary");
     services_.push_back(std::make_unique<rpc_service>(*d, options_.limits));
-  }
+  };
+  for (const auto& name : contract_service_names())
+    add(name);
+  for (const auto& name : internal_service_names())
+    add(name);
 }
 
 rpc_service& server::service(const std::string& full_name) {
   for (auto& s : services_)
     if (s->descriptor().full_name() == full_name)
       return *s;
-  throw std::logic_error("no contract service " + full_name);
+  throw std::logic_error("no service " + full_name);
 }
 
 void server::set_router(call_router* router) {

@@ -1,8 +1,8 @@
 #pragma once
-/// The node's one gRPC server: every contract service (served from its descriptor, see
-/// rpc_service), gRPC server reflection and the standard grpc.health.v1.Health service, on one
-/// port, with an explicit maximum message size, in plaintext or TLS (optionally verifying client
-/// certificates). Callback API: no thread blocks per call.
+/// The node's one gRPC server: every contract service and our UserService (each served from its
+/// descriptor, see rpc_service), gRPC server reflection and the standard grpc.health.v1.Health
+/// service, on one port, with an explicit maximum message size, in plaintext or TLS (optionally
+/// verifying client certificates). Callback API: no thread blocks per call.
 
 #include <chrono>
 #include <memory>
@@ -18,6 +18,8 @@ namespace tt::adapters::rpc {
 
 /// Full names of the 9 contract services, in contract order.
 const std::vector<std::string>& contract_service_names();
+/// Our own services beside them (proto/tt/internal): the gateway's users (UserService).
+const std::vector<std::string>& internal_service_names();
 
 /// TLS of the listener (PEM contents, not paths); no certificate: plaintext.
 struct tls_options {
@@ -36,11 +38,12 @@ struct server_options {
 
 class server {
  public:
-  /// One rpc_service per contract service, nothing bound yet: adapters bind their RPCs before
-  /// `start`.
+  /// One rpc_service per contract and internal service, nothing bound yet: adapters bind their
+  /// RPCs before `start`.
   explicit server(server_options options);
 
-  /// The service with this full name (one of contract_service_names()).
+  /// The service with this full name (one of contract_service_names() or
+  /// internal_service_names()).
   rpc_service& service(const std::string& full_name);
 
   /// Routes every service's unary calls through `router` (not owned; outlives the server).

@@ -200,10 +200,10 @@ auth::jwt_verifier verifier_of(const gateway_settings& s) {
 
 } // namespace
 
-gateway::gateway(gateway_settings settings, contract_client client, user_directory& users,
-                 catalog_source catalog, websocket_registry& sockets)
-    : settings_(std::move(settings)), client_(std::move(client)), users_(users),
-      catalog_(std::move(catalog)), sockets_(sockets), verifier_(verifier_of(settings_)),
+gateway::gateway(gateway_settings settings, contract_client client, catalog_source catalog,
+                 websocket_registry& sockets)
+    : settings_(std::move(settings)), client_(std::move(client)), catalog_(std::move(catalog)),
+      sockets_(sockets), verifier_(verifier_of(settings_)),
       limiter_(settings_.rate_per_second, settings_.rate_burst) {}
 
 gateway::~gateway() {
@@ -232,14 +232,14 @@ std::shared_ptr<const std::vector<domain::event_definition>> gateway::events() {
   return events_;
 }
 
-std::string issue_token(const gateway_settings& s, const user_record& user) {
+std::string issue_token(const gateway_settings& s, const tt::internal::v1::UserRecord& user) {
   auth::issued_claims c;
-  c.subject = user.user_id;
+  c.subject = user.user_id();
   c.issuer = s.issuer;
   c.audience = s.audience;
   c.issued_at = system_clock_source{}.now();
   c.lifetime = s.token_lifetime;
-  c.strings = {{"username", user.username}, {"role", user.role}};
+  c.strings = {{"username", user.username()}, {"role", user.role()}};
   return auth::sign_hs256(s.jwt_secret, c);
 }
 

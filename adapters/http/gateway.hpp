@@ -5,8 +5,9 @@
 /// id (X-Trace-Id or traceparent, else minted), answers CORS preflights, verifies the Bearer token
 /// (HS256, this node's key, iss/aud checked: the user id comes only from it), limits the rate per
 /// user or IP, requires a UUID Idempotency-Key on writes and parses the JSON body. Users
-/// (register/login) live in user_directory. What blocks (password hashes, reading the catalog
-/// files) runs on a worker thread of its own, never an I/O thread. Thread-safe: `handle` is
+/// (register/login) are the node's UserService calls, so in a cluster they reach the node that
+/// keeps the user. What blocks (reading the catalog files) runs on a worker thread of its own,
+/// never an I/O thread. Thread-safe: `handle` is
 /// called from the server's I/O threads.
 
 #include <atomic>
@@ -24,8 +25,8 @@
 #include "adapters/http/contract_client.hpp"
 #include "adapters/http/exchange.hpp"
 #include "adapters/http/rate_limiter.hpp"
-#include "adapters/http/user_directory.hpp"
 #include "adapters/http/websocket_bridge.hpp"
+#include "proto/tt/internal/v1/users.pb.h"
 
 namespace tt::adapters::http {
 
@@ -54,7 +55,7 @@ struct gateway_settings {
 };
 
 /// A signed token for `user` under `s`, valid for s.token_lifetime from now.
-std::string issue_token(const gateway_settings& s, const user_record& user);
+std::string issue_token(const gateway_settings& s, const tt::internal::v1::UserRecord& user);
 
 /// The event definitions GET /api/v1/events lists (the catalog the node loaded).
 using catalog_source = std::function<std::vector<domain::event_definition>()>;
@@ -69,8 +70,8 @@ using live_route = std::optional<live_stream_spec> (*)(gateway&, exchange& x);
 class gateway {
  public:
   /// `sockets` (outlives the gateway and every socket) counts and closes the WebSockets.
-  gateway(gateway_settings settings, contract_client client, user_directory& users,
-          catalog_source catalog, websocket_registry& sockets);
+  gateway(gateway_settings settings, contract_client client, catalog_source catalog,
+          websocket_registry& sockets);
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
   /// Waits for the blocking work in progress.
@@ -85,7 +86,6 @@ class gateway {
 
   const gateway_settings& settings() const noexcept { return settings_; }
   const contract_client& client() const noexcept { return client_; }
-  user_directory& users() noexcept { return users_; }
   /// The catalog, read again at most every `catalog_refresh`. Blocking (files): call it from
   /// off_io_thread only.
   std::shared_ptr<const std::vector<domain::event_definition>> events();
@@ -93,7 +93,7 @@ class gateway {
   /// `max_waiting_jobs` already wait there: a flood of sign-ins must not queue without end.
   bool off_io_thread(std::function<void()> job);
 
-  /// Jobs waiting for the blocking-work thread, at most (a password hash takes ~50 ms).
+  /// Jobs waiting for the blocking-work thread, at most.
   static constexpr size_t max_waiting_jobs = 64;
   static constexpr std::chrono::seconds catalog_refresh{5};
 
@@ -107,7 +107,6 @@ class gateway {
 
   gateway_settings settings_;
   contract_client client_;
-  user_directory& users_;
   catalog_source catalog_;
   websocket_registry& sockets_;
   std::mutex catalog_mutex_;

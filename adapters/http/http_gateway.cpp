@@ -4,8 +4,6 @@ namespace tt::adapters::http {
 
 namespace {
 
-/// A registration's store write takes a few milliseconds; this only bounds a stuck store.
-constexpr std::chrono::milliseconds registration_drain{2000};
 /// Closing handshakes at shutdown: a client that does not answer its close is cut off after it.
 constexpr std::chrono::milliseconds websocket_drain{3000};
 
@@ -13,16 +11,12 @@ constexpr std::chrono::milliseconds websocket_drain{3000};
 
 std::variant<std::unique_ptr<http_gateway>, std::string>
 http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
-                    storage::snapshot_store* users, catalog_source catalog) {
+                    catalog_source catalog) {
   std::unique_ptr<http_gateway> out{new http_gateway};
-  auto directory = user_directory::open(users);
-  if (!directory)
-    return "http: " + directory.error().message;
-  out->users_ = std::move(*directory);
   out->sockets_ = std::make_unique<websocket_registry>(options.max_websockets);
   out->gateway_ =
       std::make_unique<gateway>(std::move(options.gateway), contract_client{std::move(node)},
-                                *out->users_, std::move(catalog), *out->sockets_);
+                                std::move(catalog), *out->sockets_);
   auto* g = out->gateway_.get();
   out->server_ = std::make_unique<http_server>(
       std::move(options.server),
@@ -48,9 +42,7 @@ http_gateway::~http_gateway() {
     server_->stop();
   if (gateway_)
     gateway_->client().wait_idle(drain_limit_);
-  gateway_.reset(); // waits for the hashing in progress
-  if (users_)
-    users_->wait_idle(registration_drain);
+  gateway_.reset(); // waits for the blocking work in progress
 }
 
 } // namespace tt::adapters::http

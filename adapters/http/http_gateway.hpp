@@ -1,10 +1,9 @@
 #pragma once
-/// The HTTP gateway as the node starts it: its users, its routes and its listener, started
-/// together and stopped in the one safe order (WebSockets closed 1001 and their streams
-/// cancelled, then the listener, then password hashing, then
-/// registrations waiting for the store, contract calls still answering). Start it after the gRPC
-/// server (it calls that server in process) and stop it before that server: its stop waits for
-/// the calls it made.
+/// The HTTP gateway as the node starts it: its routes and its listener, started together and
+/// stopped in the one safe order (WebSockets closed 1001 and their streams cancelled, then the
+/// listener, then contract calls still answering, then blocking work in progress). Start it after
+/// the gRPC server (it calls that server in process) and stop it before that server: its stop waits
+/// for the calls it made.
 
 #include <memory>
 #include <string>
@@ -14,7 +13,6 @@
 
 #include "adapters/http/gateway.hpp"
 #include "adapters/http/http_server.hpp"
-#include "adapters/http/user_directory.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace tt::adapters::http {
@@ -30,10 +28,9 @@ struct http_gateway_options {
 
 class http_gateway {
  public:
-  /// `node` is the node's gRPC server in process; `users` (outlives the gateway) keeps the users.
+  /// `node` is the node's gRPC server in process (users too are its calls: UserService).
   static std::variant<std::unique_ptr<http_gateway>, std::string>
-  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
-        storage::snapshot_store* users, catalog_source catalog);
+  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node, catalog_source catalog);
 
   ~http_gateway();
   int port() const noexcept { return port_; }
@@ -45,7 +42,6 @@ class http_gateway {
   std::unique_ptr<websocket_registry> sockets_;
   // Destroyed last: answers still queued for its I/O context go with it.
   std::unique_ptr<http_server> server_;
-  std::unique_ptr<user_directory> users_;
   std::unique_ptr<gateway> gateway_;
   int port_ = 0;
   std::chrono::milliseconds drain_limit_{0};

@@ -1,76 +1,62 @@
-// POST /api/v1/auth/register and /login: users of the gateway, and the tokens they carry.
-// Both hash a password (Argon2id), so they run on the gateway's blocking-work thread.
+// POST /api/v1/auth/register and /login: users of the gateway, and the tokens they carry. Both
+// are the node's UserService calls (proto/tt/internal/v1/users.proto), which hash the password
+// off the gRPC threads and, in a cluster, run on the node that keeps the user.
 #include "adapters/http/route_support.hpp"
-
-#include "adapters/grpc/status_mapping.hpp"
 
 namespace tt::adapters::http::routes {
 
 namespace {
 
-json session_json(const gateway_settings& s, const user_record& u) {
-  return {{"token", issue_token(s, u)},
-          {"user_id", u.user_id},
-          {"username", u.username},
-          {"display_name", u.display_name},
-          {"role", u.role},
-          {"expires_in", s.token_lifetime.count()}};
-}
+namespace pb = tt::internal::v1;
 
-api_error api_error_of(const failure& f) {
-  return {rpc::map_code(f.code).code, f.message, {}};
+json session_json(const gateway_settings& s, const pb::UserRecord& u) {
+  return {{"token", issue_token(s, u)}, {"user_id", u.user_id()},
+          {"username", u.username()},   {"display_name", u.display_name()},
+          {"role", u.role()},           {"expires_in", s.token_lifetime.count()}};
 }
 
 } // namespace
 
 void register_user(gateway& g, exchange_ptr x) {
   body_fields f{x->body};
-  new_user u{f.text("username"), f.text("password"), f.text("email"), f.text("display_name")};
-  f.require("username", u.username);
-  f.require("password", u.password);
+  pb::RegisterUserRequest r;
+  r.set_username(f.text("username"));
+  r.set_password(f.text("password"));
+  r.set_email(f.text("email"));
+  r.set_display_name(f.text("display_name"));
+  f.require("username", r.username());
+  f.require("password", r.password());
   if (!f.check(*x))
     return;
-  bool queued = g.off_io_thread([&g, x, u = std::move(u)]() mutable {
-    // The store answers on its writer thread, possibly after the gateway stopped: the answer
-    // needs nothing of the gateway's but its settings.
-    g.users().add(std::move(u), system_clock_source{}.now(),
-                  [settings = g.settings(), x](result<user_record> added) {
-                    if (added) {
-                      x->reply(201, session_json(settings, *added));
-                      return;
-                    }
-                    auto e = api_error_of(added.error());
-                    if (added.error().code == errc::already_exists)
-                      e.name = "USERNAME_EXISTS";
-                    x->fail(e);
-                  });
-  });
-  if (!queued)
-    answer_busy(*x);
+  ask<pb::UserReply>(
+      g, x, "/tt.internal.v1.UserService/RegisterUser", r,
+      [settings = g.settings()](exchange& ex, pb::UserReply& reply) {
+        ex.reply(201, session_json(settings, reply.user()));
+      },
+      [](api_error& e) {
+        if (e.code == common::v1::ERROR_CODE_ALREADY_EXISTS)
+          e.name = "USERNAME_EXISTS";
+      });
 }
 
 void login(gateway& g, exchange_ptr x) {
   body_fields f{x->body};
-  auto username = f.text("username");
-  auto password = f.text("password");
-  f.require("username", username);
-  f.require("password", password);
+  pb::AuthenticateUserRequest r;
+  r.set_username(f.text("username"));
+  r.set_password(f.text("password"));
+  f.require("username", r.username());
+  f.require("password", r.password());
   if (!f.check(*x))
     return;
-  bool queued =
-      g.off_io_thread([&g, x, username = std::move(username), password = std::move(password)] {
-        auto user = g.users().authenticate(username, password);
-        if (user) {
-          x->reply(200, session_json(g.settings(), *user));
-          return;
-        }
-        auto e = api_error_of(user.error());
-        if (user.error().code == errc::unauthenticated)
+  ask<pb::UserReply>(
+      g, x, "/tt.internal.v1.UserService/AuthenticateUser", r,
+      [settings = g.settings()](exchange& ex, pb::UserReply& reply) {
+        ex.reply(200, session_json(settings, reply.user()));
+      },
+      [](api_error& e) {
+        if (e.code == common::v1::ERROR_CODE_UNAUTHENTICATED)
           e.name = "INVALID_CREDENTIALS";
-        x->fail(e);
       });
-  if (!queued)
-    answer_busy(*x);
 }
 
 } // namespace tt::adapters::http::routes

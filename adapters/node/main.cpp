@@ -29,6 +29,7 @@
 #include "actors/runtime/shard_region.hpp"
 #include "actors/runtime/user_hub_actor.hpp"
 #include "adapters/auth/jwt.hpp"
+#include "adapters/auth/user_directory.hpp"
 #include "adapters/catalog/catalog_directory.hpp"
 #include "adapters/cluster/cluster_node.hpp"
 #include "adapters/grpc/admin_guard.hpp"
@@ -41,6 +42,7 @@
 #include "adapters/grpc/queue_service_adapter.hpp"
 #include "adapters/grpc/reservation_service_adapter.hpp"
 #include "adapters/grpc/server.hpp"
+#include "adapters/grpc/user_service_adapter.hpp"
 #include "adapters/grpc/webhook_service_adapter.hpp"
 #include "adapters/grpc/websocket_service_adapter.hpp"
 #include "adapters/grpc/worker_service_adapter.hpp"
@@ -180,7 +182,6 @@ tt::adapters::http::http_gateway_options http_options_of(const tt::node::node_co
       gw.cors_origins.push_back(origin);
   gw.rate_per_second = static_cast<double>(cfg.http_rate_limit_per_second);
   gw.rate_burst = static_cast<double>(cfg.http_rate_limit_burst);
-  gw.jwt_secret = tt::node::http_token_secret_of(cfg);
   if (!cfg.jwt_issuer.empty())
     gw.issuer = cfg.jwt_issuer;
   if (!cfg.jwt_audience.empty())
@@ -297,6 +298,9 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   if (auto* err = std::get_if<std::string>(&peer_tls_read))
     return cannot_start("cluster: " + *err);
   auto peer_tls = std::get<std::optional<tt::adapters::rpc::peer_tls>>(std::move(peer_tls_read));
+  auto http_secret = tt::node::http_token_secret_of(cfg);
+  if (!http_secret)
+    return cannot_start(http_secret.error().message);
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
   if (auto* err = std::get_if<std::string>(&opened))
     return cannot_start("storage: " + *err);
@@ -502,11 +506,10 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  cfg.catalog_dir,
                                                  logging.buffer,
                                                  static_cast<size_t>(cfg.grpc_max_message_bytes),
-                                                 cfg.cluster_enabled
-                                                     ? tt::adapters::rpc::node_topology::clustered
-                                                     : tt::adapters::rpc::node_topology::single,
                                                  tt::node::setting_keys()};
   admin.serve_metrics(grpc_server.service("common.v1.AdminService"), metrics);
+  if (cluster)
+    admin.control_cluster(*cluster);
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region, router.get()};
   tt::adapters::rpc::inventory_service_adapter inventory{
@@ -517,6 +520,13 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
       grpc_server.service("reservation.v1.WorkerService"), bridge, worker, cfg.node_id};
   tt::adapters::rpc::webhook_service_adapter webhooks{
       grpc_server.service("gateway.v1.WebhookService"), bridge, worker, **registry, webhook_secret};
+  // The gateway's users: in a cluster each lives on its name's shard (the changelog keeps it),
+  // and the forwarding takes sign-up and sign-in to that shard's node.
+  auto directory = tt::adapters::auth::user_directory::open(actor_store.get());
+  if (!directory)
+    return cannot_start("users: " + directory.error().message);
+  tt::adapters::rpc::user_service_adapter users{grpc_server.service("tt.internal.v1.UserService"),
+                                                **directory};
   auto started = grpc_server.start();
   if (auto* err = std::get_if<std::string>(&started))
     return cannot_start("grpc: " + *err);
@@ -531,11 +541,11 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   };
   std::optional<decltype(defer_stop("", close_http))> stop_http;
   if (cfg.http_listen != "off") {
-    // Users are the node's own (not a shard's): kept in its local store, also in a cluster.
     auto options = http_options_of(cfg);
+    options.gateway.jwt_secret = *http_secret;
     options.drain_limit = opts.limits.max_timeout;
     auto opened = tt::adapters::http::http_gateway::start(
-        std::move(options), grpc_server.in_process_channel(), store.get(), [dir = cfg.catalog_dir] {
+        std::move(options), grpc_server.in_process_channel(), [dir = cfg.catalog_dir] {
           auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
           return catalog ? std::move(*catalog) : std::vector<tt::domain::event_definition>{};
         });

@@ -23,6 +23,10 @@ cluster.enabled on loopback, driven through each node's gRPC port by python3-grp
   the cluster afterwards, and no seat held twice. The negative control
   (testing.unsafe_skip_fence) lets the paused owner acknowledge what it wrote under its lost
   claim, and the same check must report it.
+- Operators: EmergencyAction FORCE_FAILOVER on the sale's owner hands every shard of it to the
+  others (it then forwards everything and still answers the sale), stays so across a restart, and
+  mode = off gives it its share again. TriggerOperation FORCE_SCALE is refused with what to do
+  instead.
 """
 import json
 import os
@@ -154,6 +158,74 @@ class ClusterTest(unittest.TestCase):
         for rid, (user, seats) in made.items():
             for node in c.nodes:
                 self.assertEqual(seat_ids(read(node, rid, user).reservation.seats), seats)
+
+
+def cluster_health(node):
+    health = admin_pb2_grpc.AdminServiceStub(node.channel()).GetSystemHealth(
+        admin_pb2.GetSystemHealthRequest(), timeout=10)
+    return next(s.metrics for s in health.services if s.service_name == "cluster")
+
+
+class OperatorTest(unittest.TestCase):
+    def setUp(self):
+        self.cluster = start_cluster(self)
+
+    def admin(self, node):
+        return admin_pb2_grpc.AdminServiceStub(node.channel())
+
+    def failover(self, node, mode):
+        return self.admin(node).EmergencyAction(admin_pb2.EmergencyActionRequest(
+            action=admin_pb2.EMERGENCY_ACTION_TYPE_FORCE_FAILOVER, confirm=True, reason="e2e",
+            parameters={"mode": mode}), timeout=10)
+
+    def test_force_failover_hands_every_shard_over_until_switched_off(self):
+        c = self.cluster
+        owner = c.owner_of(shard_of(EVENT))
+        held = hold(c.nodes[owner], "op-buyer", ["A-1-1"], "k-op-1").reservation_id
+        done = self.failover(c.nodes[owner], "on")
+        self.assertTrue(done.executed, done.result)
+        eventually("the others serve every shard, the stood-aside node none",
+                   lambda: c.settled() and serving(c.nodes[owner]) == set(), timeout=60, step=0.2)
+        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "true")
+        # It still answers the sale, forwarding to the new owner; nothing was lost on the way.
+        self.assertEqual(seat_ids(read(c.nodes[owner], held, "op-buyer").reservation.seats),
+                         ["A-1-1"])
+        hold(c.nodes[owner], "op-buyer", ["A-1-2"], "k-op-2")
+
+        # Kept across a restart: the node comes back serving nothing.
+        c.nodes[owner].stop()
+        c.nodes[owner] = c.start(owner)
+        eventually("the restarted node answers", lambda: serving(c.nodes[owner]) is not None,
+                   timeout=60, step=0.2)
+        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "true")
+        self.assertEqual(serving(c.nodes[owner]), set())
+
+        done = self.failover(c.nodes[owner], "off")
+        self.assertTrue(done.executed, done.result)
+        c.wait_settled(balanced=True)
+        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "false")
+        for node in c.nodes:
+            self.assertEqual(seat_ids(read(node, held, "op-buyer").reservation.seats),
+                             ["A-1-1"])
+
+    def test_the_last_node_cannot_stand_aside(self):
+        c = self.cluster
+        for node in c.nodes[1:]:
+            self.assertTrue(self.failover(node, "on").executed)
+        eventually("node-0 serves every shard", lambda: serving(c.nodes[0]) == set(range(64)),
+                   timeout=60, step=0.2)
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.failover(c.nodes[0], "on")
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+
+    def test_force_scale_is_refused_with_what_to_do_instead(self):
+        # librdkafka 2.0.2 cannot make a member rejoin with an unchanged subscription (measured:
+        # subscribing again leaves the generation as it was), so a request would do nothing.
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.admin(self.cluster.nodes[0]).TriggerOperation(admin_pb2.TriggerOperationRequest(
+                operation=admin_pb2.OPERATION_TYPE_FORCE_SCALE, reason="e2e"), timeout=10)
+        self.assertEqual(refused.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertIn("FORCE_FAILOVER", refused.exception.details())
 
 
 class WorkerTest(unittest.TestCase):

@@ -23,6 +23,11 @@ def shard_of(event_id, shards=SHARDS):
     return h % shards
 
 
+def shard_of_user(username, shards=SHARDS):
+    """actors/common/ids.hpp's shard_of_user: shard_of of the name in lower case (ASCII)."""
+    return shard_of("".join(c.lower() if "A" <= c <= "Z" else c for c in username), shards)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,7 +58,11 @@ class Cluster:
         self.credentials = credentials
         self.broker = Broker(broker)
         self.catalog_dir = catalog_dir
+        # The nodes verify each other's login tokens: one HS256 key for all, unless a test
+        # names its own.
         self.flags = list(flags)
+        if "--auth.jwt_hs256_secret" not in self.flags:
+            self.flags += ["--auth.jwt_hs256_secret", "cluster-test-key-0123456789abcdef"]
         self.ports = [free_port() for _ in range(count)]
         self.data_dirs = [tempfile.mkdtemp(prefix="tacosd-cluster-") for _ in range(count)]
         self.nodes = []

@@ -1,4 +1,4 @@
-#include "adapters/http/user_directory.hpp"
+#include "adapters/auth/user_directory.hpp"
 
 #include <sodium.h>
 
@@ -8,7 +8,7 @@
 #include "proto/tt/internal/v1/snapshots.pb.h"
 #include "proto/tt/internal/v1/users.pb.h"
 
-namespace tt::adapters::http {
+namespace tt::adapters::auth {
 
 namespace {
 
@@ -199,4 +199,4 @@ result<user_record> user_directory::authenticate(const std::string& username,
                      found->role(),    from_epoch_ms(found->created_at_ms())};
 }
 
-} // namespace tt::adapters::http
+} // namespace tt::adapters::auth

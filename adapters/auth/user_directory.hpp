@@ -20,7 +20,7 @@
 #include "actors/common/result.hpp"
 #include "storage/snapshot_store.hpp"
 
-namespace tt::adapters::http {
+namespace tt::adapters::auth {
 
 struct user_record {
   std::string user_id;
@@ -69,4 +69,4 @@ class user_directory {
   std::set<std::string> pending_;
 };
 
-} // namespace tt::adapters::http
+} // namespace tt::adapters::auth

@@ -1,6 +1,6 @@
 // Users over a real RocksDB store in a temporary directory: registered durably, names unique
 // regardless of case, passwords checked against their Argon2id hash, kept across a reopen.
-#include "adapters/http/user_directory.hpp"
+#include "adapters/auth/user_directory.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include "tests/support/temp_dir.hpp"
 
 using namespace tt;
-using namespace tt::adapters::http;
+using namespace tt::adapters::auth;
 using namespace std::chrono_literals;
 
 namespace {

@@ -1,0 +1,118 @@
+#include "adapters/grpc/user_service_adapter.hpp"
+
+#include "actors/common/clock.hpp"
+#include "adapters/grpc/proto_time.hpp"
+
+namespace tt::adapters::rpc {
+
+namespace pb = tt::internal::v1;
+
+namespace {
+
+constexpr std::chrono::milliseconds registration_drain{2000};
+
+/// Answers `call` UNAVAILABLE: too many wait, or the node stops.
+template <class Call>
+std::function<void()> refusal(const std::shared_ptr<Call>& call) {
+  return [call] {
+    call->fail(fail(errc::unavailable, "too many sign-ups and sign-ins are waiting; retry shortly",
+                    {{"retry_after_ms", "retry after this many milliseconds", "1000"}}));
+  };
+}
+
+void fill(pb::UserReply& reply, const auth::user_record& u) {
+  auto* out = reply.mutable_user();
+  out->set_user_id(u.user_id);
+  out->set_username(u.username);
+  out->set_email(u.email);
+  out->set_display_name(u.display_name);
+  out->set_role(u.role);
+  out->set_created_at_ms(to_epoch_ms(u.created_at));
+}
+
+} // namespace
+
+user_service_adapter::user_service_adapter(rpc_service& service, auth::user_directory& users)
+    : users_(users) {
+  service.bind_unary<pb::RegisterUserRequest, pb::UserReply>(
+      "RegisterUser", [this](auto call) { register_user(std::move(call)); });
+  service.bind_unary<pb::AuthenticateUserRequest, pb::UserReply>(
+      "AuthenticateUser", [this](auto call) { authenticate(std::move(call)); });
+  worker_ = std::thread{[this] {
+    run();
+  }};
+}
+
+user_service_adapter::~user_service_adapter() {
+  std::deque<job> refused;
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+    refused.swap(jobs_);
+  }
+  wake_.notify_all();
+  worker_.join();
+  for (auto& j : refused)
+    j.refuse();
+  users_.wait_idle(registration_drain);
+}
+
+void user_service_adapter::off_grpc_thread(job j) {
+  {
+    std::lock_guard lock{mutex_};
+    if (!stopping_ && jobs_.size() < max_waiting) {
+      jobs_.push_back(std::move(j));
+      wake_.notify_one();
+      return;
+    }
+  }
+  j.refuse();
+}
+
+void user_service_adapter::run() {
+  for (;;) {
+    job next;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (stopping_)
+        return;
+      next = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    next.run();
+  }
+}
+
+void user_service_adapter::register_user(std::shared_ptr<register_call> call) {
+  off_grpc_thread({[this, call] {
+                     const auto& r = call->request();
+                     users_.add({r.username(), r.password(), r.email(), r.display_name()},
+                                system_clock_source{}.now(),
+                                [call](result<auth::user_record> added) {
+                                  if (!added) {
+                                    call->fail(added.error());
+                                    return;
+                                  }
+                                  fill(call->response(), *added);
+                                  call->reply();
+                                });
+                   },
+                   refusal(call)});
+}
+
+void user_service_adapter::authenticate(std::shared_ptr<authenticate_call> call) {
+  off_grpc_thread({[this, call] {
+                     auto user = users_.authenticate(call->request().username(),
+                                                     call->request().password());
+                     if (!user) {
+                       call->fail(user.error());
+                       return;
+                     }
+                     fill(call->response(), *user);
+                     call->reply();
+                   },
+                   refusal(call)});
+}
+
+} // namespace tt::adapters::rpc
