@@ -20,8 +20,7 @@ std::function<void()> refusal(const std::shared_ptr<Call>& call) {
   };
 }
 
-void fill(pb::UserReply& reply, const auth::user_record& u) {
-  auto* out = reply.mutable_user();
+void fill(pb::UserRecord* out, const auth::user_record& u) {
   out->set_user_id(u.user_id);
   out->set_username(u.username);
   out->set_email(u.email);
@@ -34,9 +33,9 @@ void fill(pb::UserReply& reply, const auth::user_record& u) {
 
 user_service_adapter::user_service_adapter(rpc_service& service, auth::user_directory& users)
     : users_(users) {
-  service.bind_unary<pb::RegisterUserRequest, pb::UserReply>(
+  service.bind_unary<pb::RegisterUserRequest, pb::RegisterUserResponse>(
       "RegisterUser", [this](auto call) { register_user(std::move(call)); });
-  service.bind_unary<pb::AuthenticateUserRequest, pb::UserReply>(
+  service.bind_unary<pb::AuthenticateUserRequest, pb::AuthenticateUserResponse>(
       "AuthenticateUser", [this](auto call) { authenticate(std::move(call)); });
   worker_ = std::thread{[this] {
     run();
@@ -94,7 +93,7 @@ void user_service_adapter::register_user(std::shared_ptr<register_call> call) {
                                     call->fail(added.error());
                                     return;
                                   }
-                                  fill(call->response(), *added);
+                                  fill(call->response().mutable_user(), *added);
                                   call->reply();
                                 });
                    },
@@ -109,7 +108,7 @@ void user_service_adapter::authenticate(std::shared_ptr<authenticate_call> call)
                        call->fail(user.error());
                        return;
                      }
-                     fill(call->response(), *user);
+                     fill(call->response().mutable_user(), *user);
                      call->reply();
                    },
                    refusal(call)});

@@ -34,9 +34,9 @@ class user_service_adapter {
 
  private:
   using register_call =
-      unary_call<tt::internal::v1::RegisterUserRequest, tt::internal::v1::UserReply>;
-  using authenticate_call =
-      unary_call<tt::internal::v1::AuthenticateUserRequest, tt::internal::v1::UserReply>;
+      unary_call<tt::internal::v1::RegisterUserRequest, tt::internal::v1::RegisterUserResponse>;
+  using authenticate_call = unary_call<tt::internal::v1::AuthenticateUserRequest,
+                                       tt::internal::v1::AuthenticateUserResponse>;
   void register_user(std::shared_ptr<register_call> call);
   void authenticate(std::shared_ptr<authenticate_call> call);
   /// A call's work for the hashing thread, and how to answer it if the adapter stops first.

@@ -28,9 +28,9 @@ void register_user(gateway& g, exchange_ptr x) {
   f.require("password", r.password());
   if (!f.check(*x))
     return;
-  ask<pb::UserReply>(
+  ask<pb::RegisterUserResponse>(
       g, x, "/tt.internal.v1.UserService/RegisterUser", r,
-      [settings = g.settings()](exchange& ex, pb::UserReply& reply) {
+      [settings = g.settings()](exchange& ex, pb::RegisterUserResponse& reply) {
         ex.reply(201, session_json(settings, reply.user()));
       },
       [](api_error& e) {
@@ -48,9 +48,9 @@ void login(gateway& g, exchange_ptr x) {
   f.require("password", r.password());
   if (!f.check(*x))
     return;
-  ask<pb::UserReply>(
+  ask<pb::AuthenticateUserResponse>(
       g, x, "/tt.internal.v1.UserService/AuthenticateUser", r,
-      [settings = g.settings()](exchange& ex, pb::UserReply& reply) {
+      [settings = g.settings()](exchange& ex, pb::AuthenticateUserResponse& reply) {
         ex.reply(200, session_json(settings, reply.user()));
       },
       [](api_error& e) {
