@@ -16,6 +16,7 @@
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/rpc_service.hpp"
+#include "adapters/grpc/runtime_settings.hpp"
 #include "adapters/logs/log_buffer.hpp"
 #include "adapters/metrics/node_metrics.hpp"
 #include "proto/common/v1/admin.pb.h"
@@ -38,6 +39,10 @@ class admin_service_adapter {
   /// Before the server starts.
   void serve_metrics(rpc_service& service, std::shared_ptr<const metrics::node_metrics> metrics);
 
+  /// UpdateConfig changes `settings`' keys at run time (the other node settings stay refused as
+  /// read at start). Before the server starts.
+  void serve_settings(std::shared_ptr<runtime_settings> settings);
+
  private:
   using system_health_call =
       unary_call<common::v1::GetSystemHealthRequest, common::v1::GetSystemHealthResponse>;
@@ -49,6 +54,7 @@ class admin_service_adapter {
   void update_config(std::shared_ptr<update_config_call> call);
   /// Every key but catalog.event (admin_settings.cpp).
   void update_setting(std::shared_ptr<update_config_call> call);
+  void update_node_setting(std::shared_ptr<update_config_call> call);
   void trigger_operation(std::shared_ptr<trigger_call> call);
   void refresh_config(std::shared_ptr<trigger_call> call);
   using emergency_call =
@@ -72,6 +78,7 @@ class admin_service_adapter {
   /// The node's settings, all read at start: UpdateConfig says they need a restart.
   std::set<std::string> start_settings_;
   std::shared_ptr<const metrics::node_metrics> metrics_;
+  std::shared_ptr<runtime_settings> settings_;
 };
 
 } // namespace tt::adapters::rpc
