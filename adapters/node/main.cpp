@@ -370,9 +370,12 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     system.reset();
   });
   auto runtime = runtime_of(cfg);
-  settings->apply_with("reservation.hold_seconds", [rt = runtime](const std::string& seconds) {
-    rt->hold_duration.set(std::chrono::seconds{std::stoll(seconds)});
-  });
+  // Weak: the settings outlive the runtime, whose publisher must go before the Kafka it talks to.
+  settings->apply_with("reservation.hold_seconds",
+                       [weak = std::weak_ptr{runtime}](const std::string& seconds) {
+                         if (auto rt = weak.lock())
+                           rt->hold_duration.set(std::chrono::seconds{std::stoll(seconds)});
+                       });
   auto secret = tt::node::queue_secret_of(cfg);
   if (!secret)
     return cannot_start(secret.error().message);
