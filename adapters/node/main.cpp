@@ -316,7 +316,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
       spdlog::error("storage: {}", err->message);
   });
   // What an operator changed at run time before this start wins over the config (log.level now).
-  auto settings_opened = tt::node::runtime_settings::open(cfg, store);
+  auto settings_opened = tt::node::runtime_settings::open(cfg, *store);
   if (auto* err = std::get_if<std::string>(&settings_opened))
     return cannot_start("settings: " + *err);
   auto settings = std::move(std::get<0>(settings_opened));

@@ -13,15 +13,14 @@ constexpr const char* key_prefix = "setting/";
 
 } // namespace
 
-runtime_settings::runtime_settings(node_config current,
-                                   std::shared_ptr<storage::snapshot_store> store)
-    : store_(std::move(store)), current_(std::move(current)) {}
+runtime_settings::runtime_settings(node_config current, storage::snapshot_store& store)
+    : store_(store), current_(std::move(current)) {}
 
 std::variant<std::shared_ptr<runtime_settings>, std::string>
-runtime_settings::open(const node_config& start, std::shared_ptr<storage::snapshot_store> store) {
+runtime_settings::open(const node_config& start, storage::snapshot_store& store) {
   auto current = start;
   for (const char* key : served) {
-    auto found = store->get(storage::entity_kind::meta, std::string{key_prefix} + key);
+    auto found = store.get(storage::entity_kind::meta, std::string{key_prefix} + key);
     if (auto* err = std::get_if<storage::storage_error>(&found))
       return "cannot read the stored setting " + std::string{key} + ": " + err->message;
     const auto& stored = std::get<std::optional<std::string>>(found);
@@ -33,14 +32,7 @@ runtime_settings::open(const node_config& start, std::shared_ptr<storage::snapsh
     else
       spdlog::info("settings: {} = {}, as an operator changed it before the restart", key, *stored);
   }
-  return std::make_shared<runtime_settings>(std::move(current), std::move(store));
-}
-
-std::string runtime_settings::served_keys() {
-  std::string out;
-  for (const char* key : served)
-    out += (out.empty() ? "" : ", ") + std::string{key};
-  return out;
+  return std::make_shared<runtime_settings>(std::move(current), store);
 }
 
 std::string runtime_settings::value(const std::string& key) const {
@@ -69,25 +61,25 @@ void runtime_settings::change(const std::string& key, const std::string& text, o
   }
   // The table's own text for the value ("030" is stored and answered as "30").
   auto canonical = setting_value(checked, key);
-  store_->commit({{storage::entity_kind::meta, key_prefix + key, canonical, std::nullopt}},
-                 [self = shared_from_this(), key, canonical,
-                  done = std::move(done)](std::optional<storage::storage_error> err) {
-                   if (err) {
-                     done(fail(errc::unavailable, "storage: " + err->message));
-                     return;
-                   }
-                   std::string old_value;
-                   {
-                     // Under the lock: concurrent changes apply in the order they are recorded.
-                     std::lock_guard lock{self->mutex_};
-                     old_value = setting_value(self->current_, key);
-                     set_setting(self->current_, key, canonical);
-                     if (auto found = self->appliers_.find(key); found != self->appliers_.end())
-                       found->second(canonical);
-                   }
-                   spdlog::info("settings: {} changed from {} to {}", key, old_value, canonical);
-                   done(adapters::rpc::setting_changed{std::move(old_value), canonical});
-                 });
+  store_.commit({{storage::entity_kind::meta, key_prefix + key, canonical, std::nullopt}},
+                [self = shared_from_this(), key, canonical,
+                 done = std::move(done)](std::optional<storage::storage_error> err) {
+                  if (err) {
+                    done(fail(errc::unavailable, "storage: " + err->message));
+                    return;
+                  }
+                  std::string old_value;
+                  {
+                    // Under the lock: concurrent changes apply in the order they are recorded.
+                    std::lock_guard lock{self->mutex_};
+                    old_value = setting_value(self->current_, key);
+                    set_setting(self->current_, key, canonical);
+                    if (auto found = self->appliers_.find(key); found != self->appliers_.end())
+                      found->second(canonical);
+                  }
+                  spdlog::info("settings: {} changed from {} to {}", key, old_value, canonical);
+                  done(adapters::rpc::setting_changed{std::move(old_value), canonical});
+                });
 }
 
 } // namespace tt::node

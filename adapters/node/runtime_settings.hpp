@@ -27,12 +27,11 @@ class runtime_settings final : public adapters::rpc::runtime_settings,
 
   /// The served settings as `start` has them, with the values stored by earlier changes over
   /// them (a stored value the table refuses now is logged and skipped). Blocking: start-up only.
-  /// Returns why the store cannot be read.
+  /// Returns why the store cannot be read. `store` must outlive the settings' use (its close
+  /// runs the last changes' callbacks); it is not owned: the last reference to the settings may
+  /// go on the store's writer thread, where the store must not be destroyed.
   static std::variant<std::shared_ptr<runtime_settings>, std::string>
-  open(const node_config& start, std::shared_ptr<storage::snapshot_store> store);
-
-  /// The keys served, in order: "log.level, reservation.hold_seconds".
-  static std::string served_keys();
+  open(const node_config& start, storage::snapshot_store& store);
 
   /// `key`'s value in force.
   std::string value(const std::string& key) const;
@@ -43,10 +42,11 @@ class runtime_settings final : public adapters::rpc::runtime_settings,
   bool serves(const std::string& key) const override;
   void change(const std::string& key, const std::string& text, on_changed done) override;
 
-  runtime_settings(node_config current, std::shared_ptr<storage::snapshot_store> store);
+  /// For open() (through make_shared): `current` as start and the store made it.
+  runtime_settings(node_config current, storage::snapshot_store& store);
 
  private:
-  std::shared_ptr<storage::snapshot_store> store_;
+  storage::snapshot_store& store_;
   mutable std::mutex mutex_;
   /// The served settings' values in force (the others as at start). Guarded by mutex_.
   node_config current_;

@@ -13,24 +13,25 @@ using tt::node::runtime_settings;
 
 namespace {
 
-std::shared_ptr<tt::storage::snapshot_store> open_store(const std::filesystem::path& path) {
+std::unique_ptr<tt::storage::rocksdb_snapshot_store> open_store(const std::filesystem::path& path) {
   auto opened = tt::storage::rocksdb_snapshot_store::open(path, {});
   REQUIRE(std::holds_alternative<std::unique_ptr<tt::storage::rocksdb_snapshot_store>>(opened));
   return std::get<std::unique_ptr<tt::storage::rocksdb_snapshot_store>>(std::move(opened));
 }
 
 std::shared_ptr<runtime_settings> open_settings(const tt::node::node_config& start,
-                                                std::shared_ptr<tt::storage::snapshot_store> s) {
-  auto opened = runtime_settings::open(start, std::move(s));
+                                                tt::storage::snapshot_store& s) {
+  auto opened = runtime_settings::open(start, s);
   REQUIRE(std::holds_alternative<std::shared_ptr<runtime_settings>>(opened));
   return std::get<std::shared_ptr<runtime_settings>>(std::move(opened));
 }
 
 tt::result<tt::adapters::rpc::setting_changed>
 change(runtime_settings& settings, const std::string& key, const std::string& value) {
-  std::promise<tt::result<tt::adapters::rpc::setting_changed>> done;
-  auto answer = done.get_future();
-  settings.change(key, value, [&done](auto r) { done.set_value(std::move(r)); });
+  // Shared: the store's writer may still be inside set_value when get() returns.
+  auto done = std::make_shared<std::promise<tt::result<tt::adapters::rpc::setting_changed>>>();
+  auto answer = done->get_future();
+  settings.change(key, value, [done](auto r) { done->set_value(std::move(r)); });
   return answer.get();
 }
 
@@ -42,7 +43,8 @@ TEST_CASE("a changed hold length is applied, answered with old and new, and kept
   start.hold_seconds = 60;
   std::vector<std::string> applied;
   {
-    auto settings = open_settings(start, open_store(tmp.path() / "db"));
+    auto store = open_store(tmp.path() / "db");
+    auto settings = open_settings(start, *store);
     settings->apply_with("reservation.hold_seconds",
                          [&applied](const std::string& v) { applied.push_back(v); });
     CHECK(applied == std::vector<std::string>{"60"});
@@ -54,14 +56,16 @@ TEST_CASE("a changed hold length is applied, answered with old and new, and kept
     CHECK(settings->value("reservation.hold_seconds") == "45");
   }
   // The next start: the stored value wins over the config's.
-  auto again = open_settings(start, open_store(tmp.path() / "db"));
+  auto store = open_store(tmp.path() / "db");
+  auto again = open_settings(start, *store);
   CHECK(again->value("reservation.hold_seconds") == "45");
   CHECK(again->value("log.level") == "info");
 }
 
 TEST_CASE("values outside the config table's bounds and keys read at start are refused") {
   tt::tests::temp_dir tmp;
-  auto settings = open_settings({}, open_store(tmp.path() / "db"));
+  auto store = open_store(tmp.path() / "db");
+  auto settings = open_settings({}, *store);
   for (auto bad : {"0", "3601", "ten", "-5", ""}) {
     auto refused = change(*settings, "reservation.hold_seconds", bad);
     REQUIRE_FALSE(refused);
@@ -78,7 +82,8 @@ TEST_CASE("values outside the config table's bounds and keys read at start are r
 TEST_CASE("a changed log level reaches the log buffer from the next line on") {
   tt::tests::temp_dir tmp;
   auto logging = tt::node::setup_logging({"info", "text", "info", 100, std::chrono::seconds{1}});
-  auto settings = open_settings({}, open_store(tmp.path() / "db"));
+  auto store = open_store(tmp.path() / "db");
+  auto settings = open_settings({}, *store);
   settings->apply_with("log.level", [&logging](const std::string& level) {
     tt::node::set_log_level(logging, level);
   });
