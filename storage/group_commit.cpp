@@ -76,6 +76,11 @@ store_stats group_commit::stats() const {
   return stats_;
 }
 
+write_figures group_commit::figures() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return figures_;
+}
+
 std::optional<storage_error> group_commit::last_error() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return last_error_;
@@ -133,6 +138,9 @@ void group_commit::write_group(std::vector<commit_request> group, std::size_t gr
       stats_.commits += group.size();
       ++stats_.batches_written;
       stats_.bytes_written += group_bytes;
+      auto seconds = std::chrono::duration<double>(latency).count();
+      (sync ? figures_.synced_write_seconds : figures_.unsynced_write_seconds).observe(seconds);
+      figures_.group_commits.observe(static_cast<double>(group.size()));
       if (sync) {
         ++stats_.syncs;
         stats_.last_sync_latency = latency;

@@ -26,6 +26,7 @@
 
 #include "storage/errc.hpp"
 #include "storage/types.hpp"
+#include "storage/write_figures.hpp"
 
 namespace tt::storage {
 
@@ -69,6 +70,9 @@ class group_commit {
   /// The last write's error, cleared by the next successful write.
   std::optional<storage_error> last_error() const;
 
+  /// The successful groups' write times and sizes (a copy, taken under the lock).
+  write_figures figures() const;
+
  private:
   void run();
   void gather(std::unique_lock<std::mutex>& lock);
@@ -87,6 +91,7 @@ class group_commit {
   std::size_t pending_bytes_ = 0;
   bool stopping_ = false;
   store_stats stats_;
+  write_figures figures_;
   std::optional<storage_error> last_error_;
 
   std::once_flag stop_once_;

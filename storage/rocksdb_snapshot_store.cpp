@@ -10,6 +10,7 @@
 #include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/write_batch.h>
 #include <utility>
 
@@ -159,6 +160,8 @@ rocksdb_snapshot_store::open(const std::filesystem::path& path, store_options op
   db_options->create_missing_column_families = true;
   db_options->info_log = std::make_shared<forwarding_logger>(options.log);
   db_options->listeners.push_back(std::make_shared<no_auto_recovery>());
+  // For the WAL fsync timings (figures()); kept over reopen() with the options.
+  db_options->statistics = rocksdb::CreateDBStatistics();
   auto descriptors = descriptors_for(path, *db_options, filter.get());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -178,8 +181,11 @@ rocksdb_snapshot_store::rocksdb_snapshot_store(std::unique_ptr<rocksdb::DB> db,
     : filter_(std::move(filter)), db_(std::move(db)), handles_(std::move(handles)),
       now_ms_(std::move(options.now_ms)), path_(std::move(path)),
       db_options_(std::move(db_options)), resume_free_bytes_(options.resume_free_bytes),
+      log_(std::move(options.log)),
       group_commit_(options.group_commit, [this](const std::vector<commit_request>& group,
-                                                 bool sync) { return write(group, sync); }) {}
+                                                 bool sync) { return write(group, sync); }),
+      resume_watch_(
+          [this, interval = options.resume_check_interval] { watch_for_space(interval); }) {}
 
 rocksdb_snapshot_store::~rocksdb_snapshot_store() {
   // The error, if any, is only observable through an explicit close().
@@ -228,6 +234,24 @@ std::optional<storage_error> rocksdb_snapshot_store::reopen() {
   db_.reset(raw);
   needs_reopen_ = false;
   return std::nullopt;
+}
+
+void rocksdb_snapshot_store::watch_for_space(std::chrono::milliseconds interval) {
+  std::unique_lock<std::mutex> lock(watch_mutex_);
+  while (!watch_wake_.wait_for(lock, interval, [this] { return watch_stopping_; })) {
+    if (!needs_reopen_.load() || probe_pending_.load())
+      continue;
+    std::error_code ec;
+    auto space = std::filesystem::space(path_, ec);
+    if (ec || space.available < resume_free_bytes_)
+      continue;
+    probe_pending_ = true;
+    group_commit_.submit({}, [this](std::optional<storage_error> err) {
+      probe_pending_ = false;
+      if (!err)
+        log_("the snapshot store writes again: space is back, the database was reopened");
+    });
+  }
 }
 
 std::optional<storage_error> rocksdb_snapshot_store::write(const std::vector<commit_request>& group,
@@ -312,6 +336,25 @@ std::optional<storage_error> rocksdb_snapshot_store::scan(
   return std::nullopt;
 }
 
+write_figures rocksdb_snapshot_store::figures() const {
+  auto out = group_commit_.figures();
+  rocksdb::HistogramData fsyncs;
+  db_options_->statistics->histogramData(rocksdb::WAL_FILE_SYNC_MICROS, &fsyncs);
+  constexpr double per_micro = 1e-6;
+  out.fsyncs = {fsyncs.count,
+                static_cast<double>(fsyncs.sum) * per_micro,
+                fsyncs.median * per_micro,
+                fsyncs.percentile95 * per_micro,
+                fsyncs.percentile99 * per_micro,
+                fsyncs.max * per_micro};
+  return out;
+}
+
+bool rocksdb_snapshot_store::degraded() const {
+  std::shared_lock<std::shared_mutex> lock(db_mutex_);
+  return db_ != nullptr && needs_reopen_.load();
+}
+
 store_stats rocksdb_snapshot_store::stats() const {
   auto out = group_commit_.stats();
   out.rejected_commits += invalid_commits_.load();
@@ -343,6 +386,13 @@ std::optional<storage_error> rocksdb_snapshot_store::compact(entity_kind kind) {
 }
 
 std::optional<storage_error> rocksdb_snapshot_store::close() {
+  {
+    std::lock_guard<std::mutex> guard(watch_mutex_);
+    watch_stopping_ = true;
+  }
+  watch_wake_.notify_one();
+  if (resume_watch_.joinable())
+    resume_watch_.join();
   group_commit_.stop();
   std::unique_lock<std::shared_mutex> lock(db_mutex_);
   if (!db_)

@@ -3,10 +3,11 @@
 /// snapshot_codec record format, durability through group_commit (one WriteBatch per group,
 /// sync per policy), expiry of TTL'd kinds through ttl_compaction_filter.
 ///
-/// A full disk (or another write error) refuses writes with the error while reads go on; the
-/// store then recovers by itself: the next commit after enough space is back reopens the database
-/// (its WAL replayed, nothing acknowledged lost) instead of waiting for a restart. RocksDB's own
-/// recovery is switched off: in the 7.8 build this node links it resumes writing into the WAL
+/// A full disk (or another write error) refuses writes with the error while reads go on (the
+/// store is `degraded`); the store then recovers by itself: a watch thread looks for the free
+/// space every resume_check_interval and, once it is there, has the writer reopen the database
+/// (its WAL replayed, nothing acknowledged lost), with no restart and no write needed. RocksDB's
+/// own recovery is switched off: in the 7.8 build this node links it resumes writing into the WAL
 /// that failed and aborts the process (docs/persistence.md, "A full disk").
 ///
 /// Lifetime: open() returns a ready store; close() (or the destructor) drains and acknowledges
@@ -15,12 +16,15 @@
 /// directory while open.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -48,6 +52,9 @@ struct store_options {
   /// After a write error, the free bytes the data directory needs before the store reopens the
   /// database and writes again (RocksDB's own recovery asks for a write buffer, 64 MiB).
   uint64_t resume_free_bytes = uint64_t{64} << 20;
+  /// While writes are refused after such an error, how often the store looks for that space; once
+  /// it is there the store reopens the database by itself, no write needed.
+  std::chrono::milliseconds resume_check_interval{1000};
 };
 
 class rocksdb_snapshot_store final : public snapshot_store {
@@ -75,6 +82,13 @@ class rocksdb_snapshot_store final : public snapshot_store {
   /// and tests.
   std::optional<storage_error> compact(entity_kind kind);
 
+  /// The groups' write times and sizes, and RocksDB's own WAL fsync timings. Any thread.
+  write_figures figures() const;
+
+  /// True while writes are refused after a write error (a full disk) and reads are served; it
+  /// ends by itself once the data directory has resume_free_bytes free. Any thread.
+  bool degraded() const;
+
   /// Drains pending commits, then closes the database. Idempotent; returns the close error if any.
   /// Never call it from an on_durable callback.
   std::optional<storage_error> close();
@@ -91,6 +105,9 @@ class rocksdb_snapshot_store final : public snapshot_store {
   /// After a failed write: closes and opens the database again once the directory has
   /// resume_free_bytes free, so writes go to a fresh WAL. Writer thread only.
   std::optional<storage_error> reopen();
+  /// The resume watch's loop: while a reopen is due and the space is there, it queues an empty
+  /// commit, whose group makes the writer reopen the database (write()).
+  void watch_for_space(std::chrono::milliseconds interval);
 
   /// Guards db_ and handles_ against close(): readers share it, close takes it exclusively. The
   /// writer thread needs no lock: close() stops it before taking the lock.
@@ -105,12 +122,21 @@ class rocksdb_snapshot_store final : public snapshot_store {
   /// What open() used, for reopen(): RocksDB's logger and listener included.
   std::unique_ptr<rocksdb::DBOptions> db_options_;
   uint64_t resume_free_bytes_ = 0;
-  /// A write failed: the next group reopens the database first. Writer thread only.
-  bool needs_reopen_ = false;
+  std::function<void(std::string_view)> log_;
+  /// A write failed: the next group reopens the database first. Set and cleared by the writer
+  /// thread, read by the resume watch and degraded().
+  std::atomic<bool> needs_reopen_{false};
   std::optional<storage_error> close_error_;
   /// Commits refused by validation (group_commit counts its own refusals).
   std::atomic<uint64_t> invalid_commits_{0};
   group_commit group_commit_;
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_stopping_ = false; // guarded by watch_mutex_
+  /// The resume watch's empty commit is queued and not acknowledged yet.
+  std::atomic<bool> probe_pending_{false};
+  /// Declared last: starts after every member above; close() joins it before the writer stops.
+  std::thread resume_watch_;
 };
 
 } // namespace tt::storage

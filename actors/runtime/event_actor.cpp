@@ -90,12 +90,13 @@ caf::result<status_answer> status(self_pointer self, const status_query& q) {
 /// The reservation's state right after creation, decided by the same rules its actor runs.
 domain::reservation_state created_state(self_pointer self, const reservation_id& id,
                                         const user_id& owner, std::vector<seat_id> seats,
-                                        domain::money total) {
+                                        domain::money total,
+                                        const domain::reservation_policy& policy) {
   auto& st = self->state;
   domain::reservation_state state;
   auto decided = domain::decide(
       state, domain::create_reservation{id, st.definition.id, owner, std::move(seats), total},
-      now_of(self), st.config->policy);
+      now_of(self), policy);
   if (!decided)
     invariant_breach("create_reservation rejected after its seats were held: " +
                      decided.error().message);
@@ -136,8 +137,9 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   if (auto early = st.writes.begin(req.scope, now))
     return std::move(*early);
   auto id = mint_reservation_id(st.shard, st.definition.id, st.ids.next(now));
-  domain::hold_seats command{id, req.seats, req.quantity, req.section,
-                             now + st.config->policy.hold_duration};
+  // Read once: the seats and the reservation end together even if an operator changes it now.
+  auto policy = st.config->policy_now();
+  domain::hold_seats command{id, req.seats, req.quantity, req.section, now + policy.hold_duration};
   auto decided = domain::decide(st.inventory, command, now);
   if (!decided) {
     // Rejections change nothing, so they are kept in memory only: after a restart a retry runs
@@ -149,7 +151,7 @@ caf::result<reservation_reply> create(self_pointer self, const create_request& r
   std::vector<seat_id> ids;
   for (const auto& seat : seats)
     ids.push_back(seat.id);
-  auto state = created_state(self, id, req.scope.user, std::move(ids), std::move(total));
+  auto state = created_state(self, id, req.scope.user, std::move(ids), std::move(total), policy);
   reservation_reply reply{state, seats, std::nullopt};
   auto entry = st.writes.entry_of(req.scope, encode_reply(reply), now);
   std::vector<storage::mutation> batch{reservation_mutation(state)};
@@ -329,7 +331,9 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
     st.ids = ulid_generator{std::hash<std::string>{}(definition.id()) ^ fresh_seed()};
     st.definition = std::move(definition);
     st.inventory = std::move(inventory);
-    st.writes = write_journal{config->idempotency};
+    st.writes =
+        write_journal{config->idempotency, config->share_of(&actor_counts::idempotency_records)};
+    st.reservations_kept = config->share_of(&actor_counts::reservations);
     st.config = config;
     // The guard against oversell, or its negative control (negative_controls.cpp).
     st.take_seats = config->unsafe.ack_holds_before_apply ? take_seats_later : take_seats_now;

@@ -41,6 +41,8 @@ struct event_actor_state {
   domain::event_inventory_state inventory;
   write_journal writes;
   reservation_book reservations;
+  /// The node's count of reservations kept, this actor's part: reservations.size().
+  count_share reservations_kept;
   payment_book payments;
   ulid_generator ids{0};
   uint32_t shard = 0;

@@ -47,6 +47,7 @@ namespace {
 void add_reservation(self_pointer self, const domain::reservation_state& state,
                      std::optional<reservation_actor> handle) {
   self->state.reservations.add(state, std::move(handle), now_of(self));
+  self->state.reservations_kept.set(static_cast<int64_t>(self->state.reservations.size()));
   if (state.status == domain::reservation_status::hold)
     watch_hold(self, state);
 }

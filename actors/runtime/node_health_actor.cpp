@@ -55,8 +55,8 @@ component_health check_storage(const storage::data_directory& dir) {
   return c;
 }
 
-/// The snapshot store as the node's own component: its last write error (which also makes the
-/// storage dependency unhealthy: the directory may still take the probe's small file while the
+/// The snapshot store as the node's own component: its last write error (which also sets the
+/// storage dependency's status: the directory may still take the probe's small file while the
 /// store cannot write), its commit counters, and what start-up recovery restored.
 component_health check_store(const storage::snapshot_store& store,
                              const std::map<std::string, std::string>& recovery,
@@ -66,9 +66,14 @@ component_health check_store(const storage::snapshot_store& store,
   c.kind = component_kind::internal;
   c.status = health_status::healthy;
   if (auto err = store.health()) {
-    c.status = health_status::unhealthy;
-    c.problem = err->message;
-    storage_dependency.status = health_status::unhealthy;
+    // A full disk or a failed write: writes are refused while reads are served, and the store
+    // resumes by itself once space is back (rocksdb_snapshot_store.hpp): degraded, not down. The
+    // directory's own probe fails for the same reason then.
+    auto resumable = err->code == storage::errc::no_space || err->code == storage::errc::io_error;
+    c.status = resumable ? health_status::degraded : health_status::unhealthy;
+    c.problem = resumable ? "writes refused, reads served, resumes by itself: " + err->message
+                          : err->message;
+    storage_dependency.status = c.status;
     storage_dependency.problem =
         (storage_dependency.problem.empty() ? "" : storage_dependency.problem + "; ") +
         "snapshot store: " + err->message;

@@ -62,6 +62,8 @@ struct reservation_actor_state {
   ulid_generator ids{0};
   durable_queue durable;
   serial_jobs<job> jobs;
+  /// This actor in the node's count of running reservation actors, while it runs.
+  count_share running;
 };
 
 using self_pointer = reservation_actor::stateful_pointer<reservation_actor_state>;
@@ -417,6 +419,8 @@ reservation_actor spawn_reservation(caf::actor_system& sys, caf::actor event,
     st.seats = std::move(seats);
     st.event = caf::actor_cast<event_actor>(event);
     st.config = std::move(config);
+    st.running = st.config->share_of(&actor_counts::reservation_actors);
+    st.running.set(1);
     return {
         [=](const reservation_get& req) { return read(self, req); },
         [=](reservation_confirm_paid& c) { return enqueue(self, std::move(c)); },

@@ -47,6 +47,7 @@ class reservation_book {
     return reservations_.at(id).latest;
   }
   bool empty() const noexcept { return reservations_.empty(); }
+  std::size_t size() const noexcept { return reservations_.size(); }
   template <class F>
   void for_each(F&& f) {
     reservations_.for_each(std::forward<F>(f));

@@ -2,10 +2,13 @@
 /// What every event and reservation actor of a node shares: the rules' numbers, the clock, and
 /// the number of shards ids are minted for. Built once by the composition root.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "actors/common/clock.hpp"
 #include "actors/domain/idempotency.hpp"
@@ -44,9 +47,76 @@ struct waiting_room_config {
   std::chrono::milliseconds tick_interval{100};
 };
 
+/// A duration an operator changes while actors read it (UpdateConfig): set from any thread, each
+/// read sees the latest value. A copy takes the value of the moment.
+class live_duration {
+ public:
+  live_duration() = default;
+  live_duration(const live_duration& other) : ms_(other.ms_.load(std::memory_order_relaxed)) {}
+  live_duration& operator=(const live_duration& other) {
+    ms_.store(other.ms_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    return *this;
+  }
+  std::optional<std::chrono::milliseconds> get() const {
+    auto ms = ms_.load(std::memory_order_relaxed);
+    return ms < 0 ? std::nullopt : std::optional{std::chrono::milliseconds{ms}};
+  }
+  void set(std::chrono::milliseconds d) { ms_.store(d.count(), std::memory_order_relaxed); }
+
+ private:
+  /// Negative: never set.
+  std::atomic<int64_t> ms_{-1};
+};
+
+/// Node-wide counts the actors keep for the node's metrics (read at collection time).
+struct actor_counts {
+  /// Reservation actors running now.
+  std::atomic<int64_t> reservation_actors{0};
+  /// Reservations the event actors keep, with an actor running or passivated (none).
+  std::atomic<int64_t> reservations{0};
+  /// Idempotency records the event actors keep in memory.
+  std::atomic<int64_t> idempotency_records{0};
+};
+
+/// One owner's part of a node-wide count (actor_counts): `set` moves the total by the change,
+/// and the part is taken back when the owner goes (an actor's state, a journal). Moving hands the
+/// part over. Owned by one actor: no locking beyond the total's atomic.
+class count_share {
+ public:
+  count_share() = default;
+  explicit count_share(std::shared_ptr<std::atomic<int64_t>> total) : total_(std::move(total)) {}
+  count_share(count_share&& other) noexcept
+      : total_(std::move(other.total_)), mine_(std::exchange(other.mine_, 0)) {}
+  count_share& operator=(count_share&& other) noexcept {
+    if (this != &other) {
+      set(0);
+      total_ = std::move(other.total_);
+      mine_ = std::exchange(other.mine_, 0);
+    }
+    return *this;
+  }
+  count_share(const count_share&) = delete;
+  count_share& operator=(const count_share&) = delete;
+  ~count_share() { set(0); }
+
+  void set(int64_t count) {
+    if (total_)
+      total_->fetch_add(count - mine_, std::memory_order_relaxed);
+    mine_ = count;
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int64_t>> total_;
+  int64_t mine_ = 0;
+};
+
 struct runtime_config {
   std::shared_ptr<const clock> time = std::make_shared<system_clock_source>();
+  /// The rules as the node started with them; a new hold reads policy_now() instead.
   domain::reservation_policy policy;
+  /// reservation.hold_seconds once an operator changed it at run time (UpdateConfig): holds made
+  /// from then on last this long, existing ones keep their expiry. Unset: policy.hold_duration.
+  live_duration hold_duration;
   domain::idempotency_policy idempotency;
   domain::payment_policy payment;
   /// Ids carry shard_of(event, shard_count) so any node can route them.
@@ -66,6 +136,21 @@ struct runtime_config {
   /// With a publisher, the worker ends holds from the expiry topic; a hold's own timer then
   /// fires this much later as a backstop (broker down, worker behind). Zero without one.
   std::chrono::milliseconds expiry_backstop{0};
+
+  /// Shared by every actor of the node (copies of this config included).
+  std::shared_ptr<actor_counts> counts = std::make_shared<actor_counts>();
+  /// A share of one of `counts`.
+  count_share share_of(std::atomic<int64_t> actor_counts::*count) const {
+    return count_share{std::shared_ptr<std::atomic<int64_t>>(counts, &(counts.get()->*count))};
+  }
+
+  /// `policy` with the hold duration in force now: what a new hold is decided with.
+  domain::reservation_policy policy_now() const {
+    auto out = policy;
+    if (auto changed = hold_duration.get())
+      out.hold_duration = *changed;
+    return out;
+  }
 
   /// The store actors write to, or null when writes are not to be stored.
   storage::snapshot_store* durable_store() const { return store.get(); }

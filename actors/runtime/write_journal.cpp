@@ -30,6 +30,7 @@ result<std::optional<std::string>> write_journal::start(const write_scope& scope
       return std::optional<std::string>{replay->reply};
     domain::apply(state_, e);
   }
+  recount();
   return std::optional<std::string>{};
 }
 
@@ -48,6 +49,7 @@ void write_journal::run(Command command, timestamp now) {
   }
   for (const auto& e : *decided)
     domain::apply(state_, e);
+  recount();
 }
 
 void write_journal::finish(const write_scope& scope, std::string reply_bytes, timestamp now) {
@@ -75,6 +77,7 @@ void write_journal::restore(const journal_entry& entry, timestamp now) {
       state_, domain::request_started{entry.user, entry.key, entry.fingerprint, entry.expires_at});
   domain::apply(state_,
                 domain::request_completed{entry.user, entry.key, entry.reply, entry.expires_at});
+  recount();
 }
 
 void write_journal::abandon(const write_scope& scope, timestamp now) {

@@ -16,13 +16,16 @@
 #include "actors/runtime/errors.hpp"
 #include "actors/runtime/event_protocol.hpp"
 #include "actors/runtime/event_records.hpp"
+#include "actors/runtime/runtime_config.hpp"
 
 namespace tt::actors {
 
 class write_journal {
  public:
   write_journal() = default;
-  explicit write_journal(domain::idempotency_policy policy) : policy_(policy) {}
+  /// `records` follows how many records this journal keeps (the node's idempotency_records).
+  write_journal(domain::idempotency_policy policy, count_share records)
+      : policy_(policy), records_(std::move(records)) {}
 
   std::optional<caf::result<reservation_reply>> begin(const write_scope& scope, timestamp now);
   /// `begin` for writes whose replies are not reservation replies: `decode` reads a stored one.
@@ -61,9 +64,11 @@ class write_journal {
   result<std::optional<std::string>> start(const write_scope& scope, timestamp now);
   template <class Command>
   void run(Command command, timestamp now);
+  void recount() { records_.set(static_cast<int64_t>(state_.size())); }
 
   domain::idempotency_policy policy_;
   domain::idempotency_state state_;
+  count_share records_;
 };
 
 } // namespace tt::actors

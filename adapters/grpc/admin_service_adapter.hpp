@@ -17,6 +17,7 @@
 #include "adapters/grpc/call_bridge.hpp"
 #include "adapters/grpc/cluster_control.hpp"
 #include "adapters/grpc/rpc_service.hpp"
+#include "adapters/grpc/runtime_settings.hpp"
 #include "adapters/logs/log_buffer.hpp"
 #include "adapters/metrics/node_metrics.hpp"
 #include "proto/common/v1/admin.pb.h"
@@ -36,8 +37,12 @@ class admin_service_adapter {
   /// Before the server starts.
   void serve_metrics(rpc_service& service, std::shared_ptr<const metrics::node_metrics> metrics);
 
-  /// In a cluster: FORCE_FAILOVER and FORCE_SCALE act on `cluster` (outlives the adapter).
+  /// In a cluster: FORCE_FAILOVER acts on `cluster` (outlives the adapter).
   void control_cluster(cluster_control& cluster) { cluster_ = &cluster; }
+
+  /// UpdateConfig changes `settings`' keys at run time (the other node settings stay refused as
+  /// read at start). Before the server starts.
+  void serve_settings(std::shared_ptr<runtime_settings> settings);
 
  private:
   using system_health_call =
@@ -50,6 +55,7 @@ class admin_service_adapter {
   void update_config(std::shared_ptr<update_config_call> call);
   /// Every key but catalog.event (admin_settings.cpp).
   void update_setting(std::shared_ptr<update_config_call> call);
+  void update_node_setting(std::shared_ptr<update_config_call> call);
   void trigger_operation(std::shared_ptr<trigger_call> call);
   void refresh_config(std::shared_ptr<trigger_call> call);
   using emergency_call =
@@ -76,6 +82,7 @@ class admin_service_adapter {
   std::set<std::string> start_settings_;
   std::shared_ptr<const metrics::node_metrics> metrics_;
   cluster_control* cluster_ = nullptr;
+  std::shared_ptr<runtime_settings> settings_;
 };
 
 } // namespace tt::adapters::rpc

@@ -1,6 +1,7 @@
 // AdminService.UpdateConfig beyond the catalog: an event's waiting-room inlet (config_keys.hpp),
-// stored with the event's definition and taken by its room at once. A node setting read at start
-// is refused with what to do instead, an unknown key with the keys that are served.
+// stored with the event's definition and taken by its room at once; the node settings served at
+// run time (runtime_settings.hpp: hold seconds, log level). Any other node setting is read at
+// start and refused with what to do instead, an unknown key with the keys that are served.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -14,7 +15,8 @@ namespace tt::adapters::rpc {
 namespace {
 
 constexpr const char* served_keys = "catalog.event, event.<event_id>.queue.admissions_per_second, "
-                                    "event.<event_id>.queue.max_active";
+                                    "event.<event_id>.queue.max_active, log.level, "
+                                    "reservation.hold_seconds";
 
 /// A count as UpdateConfig carries it: decimal digits only, no sign, fitting 32 bits.
 std::optional<uint32_t> count_of(const std::string& text) {
@@ -30,10 +32,40 @@ uint32_t value_of(const domain::waiting_room_settings& s, event_setting setting)
   return setting == event_setting::admissions_per_second ? s.admissions_per_second : s.max_active;
 }
 
+void stamp_now(common::v1::UpdateConfigResponse& resp) {
+  set_timestamp(resp.mutable_updated_at(), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
+}
+
 } // namespace
+
+void admin_service_adapter::serve_settings(std::shared_ptr<runtime_settings> settings) {
+  settings_ = std::move(settings);
+}
+
+void admin_service_adapter::update_node_setting(std::shared_ptr<update_config_call> call) {
+  const auto& r = call->request();
+  settings_->change(r.config_key(), r.config_value(), [call](result<setting_changed> changed) {
+    if (!changed) {
+      call->fail(changed.error());
+      return;
+    }
+    auto& resp = call->response();
+    resp.set_updated(true);
+    resp.set_old_value(changed->old_value);
+    resp.set_new_value(changed->new_value);
+    stamp_now(resp);
+    call->reply();
+  });
+}
 
 void admin_service_adapter::update_setting(std::shared_ptr<update_config_call> call) {
   const auto& r = call->request();
+  if (settings_ && settings_->serves(r.config_key())) {
+    update_node_setting(std::move(call));
+    return;
+  }
   auto key = parse_event_setting(r.config_key());
   if (!key) {
     if (start_settings_.count(r.config_key()) != 0)
@@ -67,10 +99,7 @@ void admin_service_adapter::update_setting(std::shared_ptr<update_config_call> c
         resp.set_updated(true);
         resp.set_old_value(std::to_string(value_of(done.before, setting)));
         resp.set_new_value(std::to_string(value_of(done.after, setting)));
-        set_timestamp(resp.mutable_updated_at(),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count());
+        stamp_now(resp);
         c.reply();
       },
       std::move(update));

@@ -60,4 +60,28 @@ prometheus::MetricFamily gauge_family(std::string name, std::string help,
 prometheus::MetricFamily counter_family(std::string name, std::string help,
                                         const std::vector<sample>& samples);
 
+/// One histogram of a histogram family, as a component counted it: bucket upper bounds, the
+/// count in each bucket (not cumulative, one more at the end for above the last bound) and the
+/// sum of the observations.
+struct histogram_sample {
+  prometheus::ClientMetric::Label label; // empty name: no label
+  std::vector<double> bounds;
+  std::vector<uint64_t> counts;
+  double sum = 0;
+};
+
+/// A histogram family of `samples`; each bucket's count becomes cumulative, as exposed.
+prometheus::MetricFamily histogram_family(std::string name, std::string help,
+                                          const std::vector<histogram_sample>& samples);
+
+/// A summary of quantiles a component keeps itself (as (quantile, value) pairs).
+struct summary_sample {
+  uint64_t count = 0;
+  double sum = 0;
+  std::vector<std::pair<double, double>> quantiles;
+};
+
+prometheus::MetricFamily summary_family(std::string name, std::string help,
+                                        const summary_sample& sample);
+
 } // namespace tt::adapters::metrics

@@ -162,7 +162,8 @@ const std::vector<setting>& settings() {
        "rooms) are not recorded (benchmarks of the metrics' cost); Kafka, storage and webhook "
        "figures are still collected",
        flag(&node_config::metrics_enabled), show(&node_config::metrics_enabled)},
-      {"log.level", "TT_LOG_LEVEL", "trace, debug, info, warn, error",
+      {"log.level", "TT_LOG_LEVEL",
+       "trace, debug, info, warn, error (UpdateConfig changes it at run time, kept over restarts)",
        text(&node_config::log_level, {"trace", "debug", "info", "warn", "error"}),
        show(&node_config::log_level)},
       {"log.format", "TT_LOG_FORMAT", "text or json (one JSON object per line)",
@@ -172,7 +173,7 @@ const std::vector<setting>& settings() {
        "above, and as many below info (each cut at 2 KiB)",
        integer(&node_config::log_buffer_lines, 1, 1000000), show(&node_config::log_buffer_lines)},
       {"log.buffer_level", "TT_LOG_BUFFER_LEVEL",
-       "lowest level kept for GetLogs, whatever log.level writes to stderr (debug keeps each "
+       "lowest level kept for GetLogs, and log.level when that is lower (debug keeps each "
        "failed call's line with its trace id)",
        text(&node_config::log_buffer_level, {"trace", "debug", "info", "warn", "error"}),
        show(&node_config::log_buffer_level)},
@@ -239,7 +240,8 @@ const std::vector<setting>& settings() {
        "shard)",
        integer(&node_config::cluster_snapshot_every_bytes, 16384, int64_t{1} << 32),
        show(&node_config::cluster_snapshot_every_bytes)},
-      {"reservation.hold_seconds", "TT_RESERVATION_HOLD_SECONDS", "how long a hold lasts",
+      {"reservation.hold_seconds", "TT_RESERVATION_HOLD_SECONDS",
+       "how long a hold lasts (UpdateConfig changes it for new holds, kept over restarts)",
        integer(&node_config::hold_seconds, 1, 3600), show(&node_config::hold_seconds)},
       {"reservation.max_extension_seconds", "TT_RESERVATION_MAX_EXTENSION_SECONDS",
        "the most one ExtendHold adds", integer(&node_config::max_extension_seconds, 0, 3600),
@@ -480,6 +482,18 @@ std::set<std::string> setting_keys() {
   for (const auto& s : settings())
     out.insert(s.key);
   return out;
+}
+
+std::string set_setting(node_config& config, const std::string& key, const std::string& value) {
+  const auto* s = find(key);
+  if (s == nullptr)
+    return "unknown setting '" + key + "'";
+  return s->set(config, value);
+}
+
+std::string setting_value(const node_config& config, const std::string& key) {
+  const auto* s = find(key);
+  return s == nullptr ? std::string{} : s->get(config);
 }
 
 std::string config_reference() {

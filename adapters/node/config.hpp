@@ -119,8 +119,16 @@ struct parsed_args {
 std::variant<parsed_args, std::string> load_config(const std::vector<std::string>& args,
                                                    char** environ_vars);
 
-/// Every setting's key. All are read at start: UpdateConfig names them as needing a restart.
+/// Every setting's key. UpdateConfig names those it does not change at run time
+/// (runtime_settings.hpp) as needing a restart.
 std::set<std::string> setting_keys();
+
+/// Sets `key` to `value` in `config` by the table's rules (the same bounds as at start). Returns
+/// the error text (unknown key, malformed or out of bounds), empty when set.
+std::string set_setting(node_config& config, const std::string& key, const std::string& value);
+
+/// `key`'s value in `config` as the table writes it; empty for an unknown key.
+std::string setting_value(const node_config& config, const std::string& key);
 
 /// The settings table as text: key, environment variable, default, meaning.
 std::string config_reference();

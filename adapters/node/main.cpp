@@ -59,6 +59,7 @@
 #include "adapters/node/event_backbone.hpp"
 #include "adapters/node/logging.hpp"
 #include "adapters/node/metrics_sources.hpp"
+#include "adapters/node/runtime_settings.hpp"
 #include "adapters/node/secrets.hpp"
 #include "adapters/node/shutdown_watchdog.hpp"
 #include "storage/data_directory.hpp"
@@ -318,6 +319,14 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     if (auto err = store->close())
       spdlog::error("storage: {}", err->message);
   });
+  // What an operator changed at run time before this start wins over the config (log.level now).
+  auto settings_opened = tt::node::runtime_settings::open(cfg, *store);
+  if (auto* err = std::get_if<std::string>(&settings_opened))
+    return cannot_start("settings: " + *err);
+  auto settings = std::move(std::get<0>(settings_opened));
+  settings->apply_with("log.level", [&logging](const std::string& level) {
+    tt::node::set_log_level(logging, level);
+  });
   // A clustered node's actors write through the cluster's changelog as well.
   std::shared_ptr<tt::storage::snapshot_store> actor_store = store;
   std::unique_ptr<tt::adapters::cluster::cluster_node> cluster;
@@ -365,6 +374,12 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     system.reset();
   });
   auto runtime = runtime_of(cfg);
+  // Weak: the settings outlive the runtime, whose publisher must go before the Kafka it talks to.
+  settings->apply_with("reservation.hold_seconds",
+                       [weak = std::weak_ptr{runtime}](const std::string& seconds) {
+                         if (auto rt = weak.lock())
+                           rt->hold_duration.set(std::chrono::seconds{std::stoll(seconds)});
+                       });
   auto secret = tt::node::queue_secret_of(cfg);
   if (!secret)
     return cannot_start(secret.error().message);
@@ -508,6 +523,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  static_cast<size_t>(cfg.grpc_max_message_bytes),
                                                  tt::node::setting_keys()};
   admin.serve_metrics(grpc_server.service("common.v1.AdminService"), metrics);
+  admin.serve_settings(settings);
   if (cluster)
     admin.control_cluster(*cluster);
   tt::adapters::rpc::reservation_service_adapter reservations{
@@ -563,8 +579,8 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                   : "TLS with client certificates");
   if (http)
     spdlog::info("http: serving the JSON gateway on port {}", http->port());
-  tt::node::add_metric_sources(
-      *metrics, {backbone.publisher.get(), consumer.get(), sender.get(), actor_store.get()});
+  tt::node::add_metric_sources(*metrics, {backbone.publisher.get(), consumer.get(), sender.get(),
+                                          actor_store.get(), store.get(), runtime->counts.get()});
   // The actors' own figures (seats, waiting rooms), asked for once a second.
   std::unique_ptr<tt::node::actor_figures> figures;
   if (cfg.metrics_enabled) {

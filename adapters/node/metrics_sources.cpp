@@ -1,5 +1,7 @@
 #include "adapters/node/metrics_sources.hpp"
 
+#include <algorithm>
+
 namespace tt::node {
 
 namespace {
@@ -77,6 +79,51 @@ families storage_families(const storage::snapshot_store& store) {
   };
 }
 
+adapters::metrics::histogram_sample histogram_of(const storage::bucket_counts& b,
+                                                 prometheus::ClientMetric::Label label = {}) {
+  return {std::move(label), b.bounds, b.counts, b.sum};
+}
+
+families local_store_families(const storage::rocksdb_snapshot_store& store) {
+  auto f = store.figures();
+  return {
+      adapters::metrics::histogram_family(
+          "tt_storage_write_seconds",
+          "Seconds per group-commit write to RocksDB (one WriteBatch); sync=true includes the "
+          "WAL fsync",
+          {histogram_of(f.synced_write_seconds, {"sync", "true"}),
+           histogram_of(f.unsynced_write_seconds, {"sync", "false"})}),
+      adapters::metrics::histogram_family("tt_storage_group_commits",
+                                          "Commits per group written (group-commit batch size)",
+                                          {histogram_of(f.group_commits)}),
+      adapters::metrics::summary_family(
+          "tt_storage_wal_fsync_seconds", "RocksDB's own timing of its WAL fsyncs, since start",
+          {f.fsyncs.count,
+           f.fsyncs.sum,
+           {{0.5, f.fsyncs.p50}, {0.95, f.fsyncs.p95}, {0.99, f.fsyncs.p99}, {1, f.fsyncs.max}}}),
+      gauge_family("tt_storage_degraded",
+                   "1 while writes are refused (a full disk) and reads served; the store resumes "
+                   "by itself once space is back",
+                   {{{}, store.degraded() ? 1.0 : 0.0}}),
+  };
+}
+
+families actor_families(const actors::actor_counts& counts) {
+  auto running = counts.reservation_actors.load(std::memory_order_relaxed);
+  // A reservation kept with no actor running is passivated; an actor spawned a moment before its
+  // event registers it is not counted twice.
+  auto passivated = std::max<int64_t>(0, counts.reservations.load() - running);
+  return {
+      gauge_family("tt_reservation_actors",
+                   "Reservations the event actors keep, by whether an actor runs for them "
+                   "(live) or not (passivated: back from the store on the next request)",
+                   {{{"state", "live"}, d(running)}, {{"state", "passivated"}, d(passivated)}}),
+      gauge_family("tt_idempotency_records",
+                   "Idempotency records kept in memory (completed and in flight)",
+                   {{{}, d(counts.idempotency_records.load())}}),
+  };
+}
+
 } // namespace
 
 void add_metric_sources(adapters::metrics::node_metrics& metrics, const metric_inputs& in) {
@@ -86,6 +133,10 @@ void add_metric_sources(adapters::metrics::node_metrics& metrics, const metric_i
     metrics.add_source([s = in.webhooks] { return webhook_families(*s); });
   if (in.store != nullptr)
     metrics.add_source([s = in.store] { return storage_families(*s); });
+  if (in.local_store != nullptr)
+    metrics.add_source([s = in.local_store] { return local_store_families(*s); });
+  if (in.actors != nullptr)
+    metrics.add_source([c = in.actors] { return actor_families(*c); });
 }
 
 } // namespace tt::node

@@ -3,7 +3,9 @@
 # trivial gRPC baseline) and tacosd nodes on loopback, runs tt_loadgen for every case listed
 # below and tt_flowgen for whole flows against both in the same run, and prints Markdown tables
 # with the ratio to echo.
-# Usage: ops/bench/run.sh [--quick] [--duration SECONDS] [--no-build]   (TT_BUILD_DIR: build dir)
+# Usage: ops/bench/run.sh [--quick] [--duration SECONDS] [--no-build] [--only metrics]
+#        [--rounds N]   (TT_BUILD_DIR: build dir; --only metrics: the metrics section alone, N
+#        rounds of it, default 5)
 set -euo pipefail
 
 # First, so that the cases below can name files in it; removed (with every server) on exit.
@@ -39,6 +41,7 @@ status_hall=bench-status-hall # the hall again: the GetQueueStatus case's users 
 # and its holds outlive its runs (see start_node batch), so one stadium would sell out mid-run.
 hold_stadiums=10
 create_request="{\"event_id\": \"bench-hold-stadium-{n%$hold_stadiums}\", \"quantity\": 1, \"user_id\": \"u{n}\", \"idempotency_key\": \"{uuid}\"}"
+create_method=/reservation.v1.ReservationService/CreateReservation
 flow_event=bench-flow-stadium # the stadium with a waiting room that lets everyone in at once
 status_requests=$work/status-requests.jsonl # written by the setup pass (join_users.py)
 # JoinQueue runs each get a fresh copy of the hall (JOIN_ROOM, replaced in measure): a room holds
@@ -59,18 +62,31 @@ cases=(
 duration=10
 warmup=2
 build=yes
+only=all
+metrics_rounds=5
+# whole_number FLAG MAX VALUE: VALUE, or exits 2 unless it is a whole number from 1 to MAX.
+whole_number() {
+  if ! [[ ${3:-} =~ ^[0-9]+$ ]] || [ "$3" -lt 1 ] || [ "$3" -gt "$2" ]; then
+    echo "run.sh: $1 needs a whole number, 1 to $2" >&2
+    exit 2
+  fi
+  echo "$3"
+}
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) duration=2 warmup=0.5 ;;
     --duration)
-      if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 600 ]; then
-        echo "run.sh: --duration needs whole seconds, 1 to 600" >&2
-        exit 2
-      fi
-      duration=$2
+      duration=$(whole_number --duration 600 "${2:-}") || exit 2
       shift ;;
     --no-build) build=no ;;
-    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --only)
+      [ "${2:-}" = metrics ] || { echo "run.sh: --only takes 'metrics'" >&2; exit 2; }
+      only=metrics
+      shift ;;
+    --rounds)
+      metrics_rounds=$(whole_number --rounds 20 "${2:-}") || exit 2
+      shift ;;
+    -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -158,6 +174,95 @@ node_port_of() {
 # The GetQueueStatus users stay in their room for the whole run (its waits included), however
 # long it takes, so the main node forgets idle entries only after an hour.
 long_holds=(--reservation.hold_seconds 900 --reservation.max_hold_lifetime_seconds 900)
+
+# What metrics cost on the hot path (issue #31): two nodes that differ only in metrics.enabled
+# (RPC counts and latency histograms, event counts, the actors' figures), both up for the whole
+# section and measured in turns (on, off, on, off...). Req/s alone cannot show a 3 % cost here:
+# other work on the shared cores moves it by more than that between two runs a minute apart. So
+# each run also reads the node's own CPU time (utime + stime, /proc/PID/stat) over the run and
+# divides it by the calls made: what a call costs the node, whatever else the machine does. The
+# table gives each side's median and on / off of both (the target: at most 3 % more CPU per call,
+# at least 0.97 of the req/s).
+# Defined here, run after the main table (or alone: --only metrics).
+metrics_section() {
+  metric_cases=(
+    "CreateReservation|$create_method|$create_request|--pool 400000"
+    "GetQueueStatus|/gateway.v1.QueueService/GetQueueStatus||--request-file STATUS_FILE"
+  )
+  local -A metrics_port metrics_pid
+  for side in on off; do
+    enabled=true
+    [ "$side" = off ] && enabled=false
+    start_node "metrics-$side" --metrics.enabled "$enabled" --metrics.listen 127.0.0.1:0 \
+      "${long_holds[@]}" --queue.idle_timeout_seconds 3600
+    metrics_pid[$side]=${pids[-1]}
+    metrics_port[$side]=$(node_port_of "metrics-$side" "${pids[-1]}")
+    /usr/bin/python3 ops/bench/join_users.py --target "127.0.0.1:${metrics_port[$side]}" \
+      --event "$status_hall" --users 10000 --stop-admissions --out "$work/status-$side.jsonl" \
+      --build "$build_dir" >&2
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  # cpu_per_call PID TICKS_BEFORE JSON: the node's CPU microseconds per call over the run (warm-up
+  # included on both sides of the division).
+  cpu_per_call() {
+    awk -v t="$(($(cpu_ticks "$1") - $2))" -v hz="$(getconf CLK_TCK)" -v r="$(field "$3" rps)" \
+      -v s="$(awk -v w="$warmup" -v d="$duration" 'BEGIN { print w + d }')" \
+      'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s) : 0) }'
+  }
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+  metrics_rows=()
+  for case in "${metric_cases[@]}"; do
+    IFS='|' read -r name method request extra <<<"$case"
+    rps_on=() rps_off=() cpu_on=() cpu_off=() p50_on=() p50_off=() p99_on=() p99_off=()
+    for round in $(seq "$metrics_rounds"); do
+      for side in on off; do
+        read -r -a extra_flags <<<"${extra//STATUS_FILE/$work/status-$side.jsonl}"
+        echo "bench: $name with metrics $side, round $round" >&2
+        wait_idle
+        ticks=$(cpu_ticks "${metrics_pid[$side]}")
+        json=$(measure "${metrics_port[$side]}" "$method" "$request" 64 "${extra_flags[@]}")
+        note_errors "$name with metrics $side" "$json"
+        cpu=$(cpu_per_call "${metrics_pid[$side]}" "$ticks" "$json")
+        if [ "$side" = on ]; then
+          rps_on+=("$(field "$json" rps)") cpu_on+=("$cpu")
+          p50_on+=("$(field "$json" p50_us)") p99_on+=("$(field "$json" p99_us)")
+        else
+          rps_off+=("$(field "$json" rps)") cpu_off+=("$cpu")
+          p50_off+=("$(field "$json" p50_us)") p99_off+=("$(field "$json" p99_us)")
+        fi
+      done
+    done
+    on=$(median "${rps_on[@]}") off=$(median "${rps_off[@]}")
+    con=$(median "${cpu_on[@]}") coff=$(median "${cpu_off[@]}")
+    metrics_rows+=("| $name | $(printf '%.0f' "$on") | $(printf '%.0f' "$off") | $(ratio "$on" "$off") |\
+ $con | $coff | $(ratio "$con" "$coff") |\
+ $(ms "$(median "${p50_on[@]}")") / $(ms "$(median "${p50_off[@]}")") |\
+ $(ms "$(median "${p99_on[@]}")") / $(ms "$(median "${p99_off[@]}")") |\
+ $(printf '%.0f ' "${rps_on[@]}")/ $(printf '%.0f ' "${rps_off[@]}") |\
+ $(printf '%s ' "${cpu_on[@]}")/ $(printf '%s ' "${cpu_off[@]}") |")
+  done
+  stop_node "${metrics_pid[on]}"
+  stop_node "${metrics_pid[off]}"
+}
+
+# The metrics section's table (its rows: metrics_section).
+print_metrics_table() {
+  echo "| metrics (64 in flight, median of $metrics_rounds alternating runs) | req/s, metrics on | req/s, off | on / off | node CPU µs per call, on | off | on / off | p50 ms, on / off | p99 ms, on / off | req/s of each run, on / off | CPU µs per call of each run, on / off |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${metrics_rows[@]}"
+}
+
+if [ "$only" = metrics ]; then
+  # shellcheck source=ops/bench/measure.sh
+  source ops/bench/measure.sh
+  echo "bench: the metrics section alone; ${duration} s per run" >&2
+  metrics_section
+  print_metrics_table
+  echo
+  echo "Machine: $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'); tt_loadgen closed loop," \
+    "2 connections, ${warmup} s warm-up + ${duration} s per run."
+  exit 0
+fi
 start_node batch --storage.sync batch "${long_holds[@]}" --queue.idle_timeout_seconds 3600
 node_pid=${pids[-1]}
 node_port=$(node_port_of batch "$node_pid")
@@ -235,68 +340,7 @@ done
 
 stop_node "$node_pid"
 
-# What metrics cost on the hot path (issue #31): two nodes that differ only in metrics.enabled
-# (RPC counts and latency histograms, event counts, the actors' figures), both up for the whole
-# section and measured in turns (on, off, on, off...). Req/s alone cannot show a 3 % cost here:
-# other work on the shared cores moves it by more than that between two runs a minute apart. So
-# each run also reads the node's own CPU time (utime + stime, /proc/PID/stat) over the run and
-# divides it by the calls made: what a call costs the node, whatever else the machine does. The
-# table gives each side's median and on / off of both (the target: at most 3 % more CPU per call,
-# at least 0.97 of the req/s).
-metrics_rounds=5
-create_method=/reservation.v1.ReservationService/CreateReservation
-metric_cases=(
-  "CreateReservation|$create_method|$create_request|--pool 400000"
-  "GetQueueStatus|/gateway.v1.QueueService/GetQueueStatus||--request-file STATUS_FILE"
-)
-declare -A metrics_port metrics_pid
-for side in on off; do
-  enabled=true
-  [ "$side" = off ] && enabled=false
-  start_node "metrics-$side" --metrics.enabled "$enabled" --metrics.listen 127.0.0.1:0 \
-    "${long_holds[@]}" --queue.idle_timeout_seconds 3600
-  metrics_pid[$side]=${pids[-1]}
-  metrics_port[$side]=$(node_port_of "metrics-$side" "${pids[-1]}")
-  /usr/bin/python3 ops/bench/join_users.py --target "127.0.0.1:${metrics_port[$side]}" \
-    --event "$status_hall" --users 10000 --stop-admissions --out "$work/status-$side.jsonl" \
-    --build "$build_dir" >&2
-done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# cpu_per_call PID TICKS_BEFORE JSON: the node's CPU microseconds per call over the run (warm-up
-# included on both sides of the division).
-cpu_per_call() {
-  awk -v t="$(($(cpu_ticks "$1") - $2))" -v hz="$(getconf CLK_TCK)" -v r="$(field "$3" rps)" \
-    -v s="$(awk -v w="$warmup" -v d="$duration" 'BEGIN { print w + d }')" \
-    'BEGIN { printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s) : 0) }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
-metrics_rows=()
-for case in "${metric_cases[@]}"; do
-  IFS='|' read -r name method request extra <<<"$case"
-  rps_on=() rps_off=() cpu_on=() cpu_off=()
-  for round in $(seq "$metrics_rounds"); do
-    for side in on off; do
-      read -r -a extra_flags <<<"${extra//STATUS_FILE/$work/status-$side.jsonl}"
-      echo "bench: $name with metrics $side, round $round" >&2
-      wait_idle
-      ticks=$(cpu_ticks "${metrics_pid[$side]}")
-      json=$(measure "${metrics_port[$side]}" "$method" "$request" 64 "${extra_flags[@]}")
-      note_errors "$name with metrics $side" "$json"
-      cpu=$(cpu_per_call "${metrics_pid[$side]}" "$ticks" "$json")
-      if [ "$side" = on ]; then
-        rps_on+=("$(field "$json" rps)") cpu_on+=("$cpu")
-      else
-        rps_off+=("$(field "$json" rps)") cpu_off+=("$cpu")
-      fi
-    done
-  done
-  on=$(median "${rps_on[@]}") off=$(median "${rps_off[@]}")
-  con=$(median "${cpu_on[@]}") coff=$(median "${cpu_off[@]}")
-  metrics_rows+=("| $name | $(printf '%.0f' "$on") | $(printf '%.0f' "$off") | $(ratio "$on" "$off") |\
- $con | $coff | $(ratio "$con" "$coff") | $(printf '%.0f ' "${rps_on[@]}")/ $(printf '%.0f ' "${rps_off[@]}") |")
-done
-stop_node "${metrics_pid[on]}"
-stop_node "${metrics_pid[off]}"
+metrics_section
 
 # Durable writes by sync policy: a fresh node each, one at a time.
 sync_rows=()
@@ -406,9 +450,7 @@ echo "| at half the maximum rate ($half_runs runs each) | req/s | p99 ms, median
 echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "${half_rows[@]}"
 echo
-echo "| metrics (64 in flight, median of $metrics_rounds alternating runs) | req/s, metrics on | req/s, off | on / off | node CPU µs per call, on | off | on / off | req/s of each run, on / off |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-printf '%s\n' "${metrics_rows[@]}"
+print_metrics_table
 echo
 echo "| full flow ($flow_users virtual users) | flows/s | p50 ms | p99 ms | RPCs per flow | echo req/s | ratio |"
 echo "|---|---:|---:|---:|---:|---:|---:|"

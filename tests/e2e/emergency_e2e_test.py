@@ -6,6 +6,8 @@
   event or the whole node, until it is switched off;
 - the switches (breaker, maintenance) survive a restart on the same data directory;
 - FORCE_FAILOVER and FORCE_SCALE on a single node are a precise FAILED_PRECONDITION;
+- UpdateConfig's node settings (hold seconds, log level) change at run time and are kept over a
+  restart, with values outside the config's bounds refused;
 - every action's id is the trace id of its audit line."""
 import json
 import os
@@ -94,10 +96,12 @@ def new_event(client, **kw):
 
 
 class EmergencyTestCase(unittest.TestCase):
+    FLAGS = ()
+
     @classmethod
     def setUpClass(cls):
         cls.data = tempfile.TemporaryDirectory(prefix="tacosd-e2e-emergency-")
-        cls.node = NodeProcess(TACOSD, data_dir=cls.data.name).start()
+        cls.node = NodeProcess(TACOSD, *cls.FLAGS, data_dir=cls.data.name).start()
         cls.channel = cls.node.channel()
         cls.client = Client(cls.channel)
 
@@ -268,13 +272,91 @@ class RuntimeSettings(EmergencyTestCase):
         err = self.assertRefused(lambda: self.set("event.%s.queue.max_active" % plain, "3"),
                                  SC.FAILED_PRECONDITION)
         self.assertIn("no waiting room", err.message)
-        err = self.assertRefused(lambda: self.set("reservation.hold_seconds", "30"),
+        err = self.assertRefused(lambda: self.set("grpc.listen", "127.0.0.1:1"),
                                  SC.FAILED_PRECONDITION)
         self.assertIn("restart", err.message)
         self.assertRefused(lambda: self.set("no.such.key", "1"), SC.INVALID_ARGUMENT)
         self.assertRefused(lambda: self.set("event.%s.queue.max_active" % plain, "-1"),
                            SC.INVALID_ARGUMENT)
         self.assertRefused(lambda: self.set("event.nope.queue.max_active", "1"), SC.NOT_FOUND)
+
+
+class NodeSettings(EmergencyTestCase):
+    """reservation.hold_seconds and log.level through UpdateConfig: holds made after a change
+    end that long after they were made (an earlier hold keeps its expiry), the value is kept over
+    a restart, and debug lines (a failed call's) reach GetLogs from the change on."""
+    # GetLogs keeps info and above only, until log.level asks for more.
+    FLAGS = ("--log.level", "info", "--log.buffer_level", "info",
+             "--reservation.hold_seconds", "60")
+
+    def set(self, key, value):
+        return self.client.admin.UpdateConfig(A.UpdateConfigRequest(
+            config_key=key, config_value=value, reason="e2e"), timeout=CALL_TIMEOUT)
+
+    def hold_length(self, event, seat):
+        """Seconds between a new hold's creation and its expiry, as GetReservation reads them."""
+        rid = self.client.res.CreateReservation(R.CreateReservationRequest(
+            event_id=event, user_id="user-1", seat_ids=[seat],
+            idempotency_key=uuid.uuid4().hex), timeout=CALL_TIMEOUT).reservation_id
+        r = self.client.get(rid, "user-1")
+        return rid, (r.hold_expires_at.ToMilliseconds() - r.created_at.ToMilliseconds()) / 1000
+
+    def expiry_of(self, rid):
+        return self.client.get(rid, "user-1").hold_expires_at.ToMilliseconds()
+
+    def test_hold_seconds_apply_to_new_holds_and_survive_a_restart(self):
+        event = new_event(self.client)
+        before, length = self.hold_length(event, "A-1-1")
+        self.assertEqual(length, 60)
+        before_expiry = self.expiry_of(before)
+        reply = self.set("reservation.hold_seconds", "20")
+        self.assertTrue(reply.updated)
+        self.assertEqual((reply.old_value, reply.new_value), ("60", "20"))
+        self.assertEqual(self.hold_length(event, "A-1-2")[1], 20)
+        self.assertEqual(self.expiry_of(before), before_expiry)  # an existing hold keeps its own
+        self.restart()
+        self.assertEqual(self.hold_length(event, "A-1-3")[1], 20)
+        self.assertTrue(any("reservation.hold_seconds = 20" in e["msg"]
+                            for e in self.node.log_entries()))
+        back = self.set("reservation.hold_seconds", "60")
+        self.assertEqual((back.old_value, back.new_value), ("20", "60"))
+
+    def debug_lines(self, trace_id):
+        return self.client.admin.GetLogs(A.GetLogsRequest(search_query=trace_id),
+                                         timeout=CALL_TIMEOUT).logs
+
+    def failed_call(self, trace_id):
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.client.res.GetReservation(
+                R.GetReservationRequest(reservation_id="not-an-id", user_id="u"),
+                metadata=(("x-trace-id", trace_id),), timeout=CALL_TIMEOUT)
+        self.assertEqual(cm.exception.code(), SC.INVALID_ARGUMENT)
+
+    def test_log_level_debug_brings_failed_calls_into_get_logs(self):
+        quiet = "e2e-" + uuid.uuid4().hex
+        self.failed_call(quiet)
+        self.assertEqual(len(self.debug_lines(quiet)), 0)
+        reply = self.set("log.level", "debug")
+        self.assertEqual((reply.old_value, reply.new_value), ("info", "debug"))
+        try:
+            loud = "e2e-" + uuid.uuid4().hex
+            self.failed_call(loud)
+            lines = self.debug_lines(loud)
+            self.assertEqual(len(lines), 1, lines)
+            self.assertEqual(lines[0].level, A.LOG_LEVEL_DEBUG)
+        finally:
+            self.assertEqual(self.set("log.level", "info").old_value, "debug")
+        after = "e2e-" + uuid.uuid4().hex
+        self.failed_call(after)
+        self.assertEqual(len(self.debug_lines(after)), 0)
+
+    def test_values_outside_the_config_bounds_are_refused(self):
+        for bad in ("0", "3601", "soon"):
+            err = self.assertRefused(lambda: self.set("reservation.hold_seconds", bad),
+                                     SC.INVALID_ARGUMENT)
+            self.assertIn("reservation.hold_seconds", err.message)
+        err = self.assertRefused(lambda: self.set("log.level", "loud"), SC.INVALID_ARGUMENT)
+        self.assertIn("trace, debug, info, warn, error", err.message)
 
 
 if __name__ == "__main__":

@@ -213,6 +213,23 @@ class Metrics(unittest.TestCase):
                             labels(method="GetQueueStatus", **queue))], JOINS)
         self.assertGreaterEqual(m[("tt_kafka_produced_total", frozenset())], HOLDS)
         self.assertGreaterEqual(m[("tt_storage_commits_total", frozenset())], HOLDS)
+        # Actors' counts: every hold made is kept (the refused one is not), with an actor running
+        # or passivated; each write's idempotency record is kept in memory.
+        kept = (m[("tt_reservation_actors", labels(state="live"))] +
+                m[("tt_reservation_actors", labels(state="passivated"))])
+        self.assertEqual(kept, HOLDS)
+        self.assertGreaterEqual(m[("tt_idempotency_records", frozenset())], HOLDS)
+        # Storage: each group written has a write time and a batch size; the batches hold every
+        # commit; synced groups (storage.sync batch) have RocksDB's own fsync timings.
+        groups = m[("tt_storage_group_commits_count", frozenset())]
+        self.assertGreater(groups, 0)
+        self.assertEqual(m[("tt_storage_write_seconds_count", labels(sync="true"))], groups)
+        self.assertGreaterEqual(m[("tt_storage_group_commits_sum", frozenset())], groups)
+        self.assertGreaterEqual(m[("tt_storage_group_commits_sum", frozenset())], HOLDS)
+        self.assertGreater(m[("tt_storage_write_seconds_sum", labels(sync="true"))], 0)
+        self.assertGreaterEqual(m[("tt_storage_wal_fsync_seconds_count", frozenset())], groups)
+        self.assertGreater(m[("tt_storage_wal_fsync_seconds", labels(quantile="0.99"))], 0)
+        self.assertEqual(m[("tt_storage_degraded", frozenset())], 0)
         # Bounded labels: no user or reservation id anywhere.
         for (_, ls) in m:
             for _, value in ls:

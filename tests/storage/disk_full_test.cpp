@@ -1,8 +1,8 @@
 // A full disk under a real store (issue #31): a small tmpfs is mounted over a temp directory,
-// filled until RocksDB's writes fail, then emptied. Writes are refused while it is full, reads go
-// on, nothing acknowledged is lost, and once space is back the store writes again by itself,
-// without a restart. Mounting needs CAP_SYS_ADMIN (root, as in CI's container); without it the
-// test says so and checks nothing.
+// filled until RocksDB's writes fail, then emptied. Writes are refused while it is full (the
+// store is degraded), reads go on, nothing acknowledged is lost, and once space is back the store
+// resumes by itself, with no restart and no write asking for it. Mounting needs CAP_SYS_ADMIN
+// (root, as in CI's container); without it the test says so and checks nothing.
 #include <doctest/doctest.h>
 
 #include <sys/mount.h>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/storage/store_helpers.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace tt::tests {
@@ -65,6 +66,7 @@ TEST_CASE("a full disk refuses writes and keeps reads, freed space lets writes r
   }
   storage::store_options options;
   options.resume_free_bytes = uint64_t{8} << 20;
+  options.resume_check_interval = std::chrono::milliseconds{20};
   auto store = open_store(disk.path() / "db", options);
   std::vector<std::string> acknowledged;
   auto value = std::string(4000, 'v');
@@ -84,13 +86,18 @@ TEST_CASE("a full disk refuses writes and keeps reads, freed space lets writes r
   REQUIRE(refused);
   CHECK(refused->code == storage::errc::no_space);
   CHECK(store->health()); // the degraded state shows while it lasts
+  CHECK(store->degraded());
   auto again = write("E1/while-full");
   REQUIRE(again);
   CHECK(again->code == storage::errc::no_space);
   CHECK(again->message.find("resume by themselves") != std::string::npos);
   CHECK(read(*store, entity_kind::reservation, acknowledged.front()) == value); // reads go on
 
+  CHECK(store->degraded()); // still: a refused write does not end it
+
   std::filesystem::remove(disk.path() / "filler");
+  // No write asks for it: the store's own watch finds the space and reopens the database.
+  CHECK(eventually([&] { return !store->degraded() && !store->health(); }));
   auto resumed = write("E1/after");
   CHECK_MESSAGE(!resumed, (resumed ? storage::to_string(*resumed) : ""));
   CHECK_FALSE(store->health());

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <numeric>
 #include <thread>
 
 #include "tests/storage/store_helpers.hpp"
@@ -16,6 +17,14 @@ using tt::tests::commit_and_wait;
 using tt::tests::open_store;
 using tt::tests::put;
 using tt::tests::read;
+
+namespace {
+
+uint64_t total(const bucket_counts& b) {
+  return std::accumulate(b.counts.begin(), b.counts.end(), uint64_t{0});
+}
+
+} // namespace
 
 TEST_CASE("concurrent commits under the batch policy share fsyncs") {
   tt::tests::temp_dir tmp;
@@ -59,6 +68,18 @@ TEST_CASE("concurrent commits under the batch policy share fsyncs") {
   CHECK(stats.batches_written == stats.syncs);
   CHECK(stats.last_sync_latency.count() > 0);
   CHECK(read(*store, entity_kind::seat, "E7/S499") == "held");
+  // The figures count the same groups: one write time and one batch size each.
+  auto figures = store->figures();
+  CHECK(total(figures.synced_write_seconds) == stats.batches_written);
+  CHECK(total(figures.unsynced_write_seconds) == 0);
+  CHECK(total(figures.group_commits) == stats.batches_written);
+  CHECK(figures.group_commits.sum == doctest::Approx(threads * per_thread));
+  CHECK(figures.group_commits.counts.front() < stats.batches_written); // some groups of 2 and up
+  CHECK(figures.synced_write_seconds.sum > 0);
+  // RocksDB's own fsync timings: one per synced group at least.
+  CHECK(figures.fsyncs.count >= stats.syncs);
+  CHECK(figures.fsyncs.sum > 0);
+  CHECK(figures.fsyncs.p99 >= figures.fsyncs.p50);
 }
 
 TEST_CASE("negative control: one commit at a time costs one sync each") {
@@ -72,6 +93,9 @@ TEST_CASE("negative control: one commit at a time costs one sync each") {
   auto stats = store->stats();
   CHECK(stats.commits == 50);
   CHECK(stats.syncs == 50);
+  auto figures = store->figures();
+  CHECK(figures.group_commits.counts.front() == 50); // every group is one commit
+  CHECK(figures.group_commits.sum == doctest::Approx(50));
 }
 
 TEST_CASE("the none policy acknowledges without syncing") {
@@ -82,6 +106,10 @@ TEST_CASE("the none policy acknowledges without syncing") {
   REQUIRE_FALSE(commit_and_wait(*store, {put(entity_kind::meta, "version", "1")}));
   CHECK(store->stats().syncs == 0);
   CHECK(store->stats().batches_written == 1);
+  auto figures = store->figures();
+  CHECK(total(figures.unsynced_write_seconds) == 1);
+  CHECK(total(figures.synced_write_seconds) == 0);
+  CHECK(figures.fsyncs.count == 0);
 }
 
 TEST_CASE("the store's queue bound refuses commits beyond it") {

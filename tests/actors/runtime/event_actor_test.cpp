@@ -49,6 +49,20 @@ TEST_CASE_FIXTURE(event_fixture, "a hold of explicit seats replies with its seat
   CHECK(totals.available == 4);
 }
 
+TEST_CASE_FIXTURE(event_fixture, "a hold length changed at run time applies to later holds") {
+  auto before = create("user-1", "k1", seats({"A-1-1"}));
+  REQUIRE(before.ok());
+  // The node changes it through its own handle on the config (UpdateConfig, main.cpp).
+  std::const_pointer_cast<runtime_config>(config)->hold_duration.set(std::chrono::seconds{15});
+  auto after = create("user-2", "k2", seats({"A-1-2"}));
+  REQUIRE(after.ok());
+  CHECK(after.value->reservation.hold_expires_at == t0 + std::chrono::seconds{15});
+  CHECK(before.value->reservation.hold_expires_at == t0 + config->policy.hold_duration);
+  // The earlier hold keeps its own expiry.
+  CHECK(get(before.value->reservation.id, "user-1").value->reservation.hold_expires_at ==
+        t0 + config->policy.hold_duration);
+}
+
 TEST_CASE_FIXTURE(event_fixture, "a hold by quantity picks that many seats and totals them") {
   auto req = create_of("user-1", "k1", {}, 2, "concert-1", "B");
   auto a = ask<reservation_reply>(req);

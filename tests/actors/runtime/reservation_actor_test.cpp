@@ -121,15 +121,23 @@ TEST_CASE_FIXTURE(hold_fixture,
                   "an idle ended reservation is passivated and comes back on request") {
   REQUIRE(cancel(held.id, "user-1", "c1").ok());
   auto running = sys.registry().running();
+  // The node's counts (its metrics): one reservation kept, its actor running.
+  const auto& counts = *config->counts;
+  CHECK(counts.reservations == 1);
+  CHECK(counts.reservation_actors == 1);
+  CHECK(counts.idempotency_records >= 1); // the create's, at least
   // Idle past passivate_after, then a sweep: the reservation's actor stops.
   advance(config->passivate_after + config->sweep_interval);
   CHECK(sys.registry().running() == running - 1);
+  CHECK(counts.reservations == 1);
+  CHECK(counts.reservation_actors == 0);
   // The next request brings it back from its last stored state, with its seats.
   auto got = get(held.id, "user-1");
   REQUIRE(got.ok());
   CHECK(got.value->reservation.status == domain::reservation_status::cancelled);
   CHECK(got.value->seats.size() == 2);
   CHECK(sys.registry().running() == running);
+  CHECK(counts.reservation_actors == 1);
   // And it still follows its rules: an ended reservation cannot be cancelled twice.
   CHECK_FALSE(cancel(held.id, "user-1", "c2").ok());
 }

@@ -138,17 +138,30 @@ TEST_CASE("settle_error with a CAF system error forgets the run, so a retry runs
 }
 
 TEST_CASE("records are forgotten once their TTL has passed and the sweep ran") {
-  write_journal journal{domain::idempotency_policy{1min, 128}};
+  // The node's count of records (its metrics) follows the journal's.
+  runtime_config config;
+  const auto& records = config.counts->idempotency_records;
+  write_journal journal{domain::idempotency_policy{1min, 128},
+                        config.share_of(&actor_counts::idempotency_records)};
   REQUIRE_FALSE(journal.begin(scope(), t0).has_value());
+  CHECK(records == 1); // in flight
   journal.finish(scope(), encode_reply(a_reply()), t0);
+  CHECK(records == 1);
 
   journal.sweep(t0 + 59s); // before the TTL: kept
   CHECK(code_of(rejected(journal.begin(scope("create|concert-1|A-1-2"), t0 + 59s))) ==
         errc::idempotency_conflict);
 
   journal.sweep(t0 + 1min);
+  CHECK(records == 0);
   // The key is free again: a different request under it runs, the old reply is gone.
   CHECK_FALSE(journal.begin(scope("create|concert-1|A-1-2"), t0 + 1min).has_value());
+  CHECK(records == 1);
+  // A journal handed over keeps its part; one that goes takes it back.
+  auto moved = std::move(journal);
+  CHECK(records == 1);
+  moved = write_journal{};
+  CHECK(records == 0);
 }
 
 TEST_CASE("a write without an idempotency key is refused as idempotency_required") {

@@ -34,4 +34,26 @@ TEST_CASE("a collection reads the registry and every source at that moment") {
   CHECK(text.find("tt_test_total 3\n") != std::string::npos);
 }
 
+TEST_CASE("a component's bucket counts are exposed as a cumulative histogram, and a summary") {
+  node_metrics metrics;
+  metrics.add_source([] {
+    return std::vector{
+        histogram_family("tt_test_seconds", "seconds",
+                         {{{"sync", "true"}, {0.1, 1}, {2, 3, 4}, 9.5},
+                          {{"sync", "false"}, {0.1, 1}, {0, 0, 0}, 0}}),
+        summary_family("tt_test_fsync_seconds", "fsync", {5, 0.5, {{0.5, 0.1}, {0.99, 0.2}}})};
+  });
+  auto text = prometheus::TextSerializer{}.Serialize(metrics.Collect());
+  CHECK(text.find("# TYPE tt_test_seconds histogram\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_bucket{sync=\"true\",le=\"0.1\"} 2\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_bucket{sync=\"true\",le=\"1\"} 5\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_bucket{sync=\"true\",le=\"+Inf\"} 9\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_count{sync=\"true\"} 9\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_sum{sync=\"true\"} 9.5\n") != std::string::npos);
+  CHECK(text.find("tt_test_seconds_count{sync=\"false\"} 0\n") != std::string::npos);
+  CHECK(text.find("# TYPE tt_test_fsync_seconds summary\n") != std::string::npos);
+  CHECK(text.find("tt_test_fsync_seconds{quantile=\"0.99\"} 0.2\n") != std::string::npos);
+  CHECK(text.find("tt_test_fsync_seconds_count 5\n") != std::string::npos);
+}
+
 } // namespace tt::adapters::metrics
