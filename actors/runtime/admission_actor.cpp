@@ -335,8 +335,11 @@ caf::result<queue_drained> drain(self_pointer self, const queue_drain& d) {
     return out;
   for (const auto& e : *events)
     domain::apply(st.room, e);
-  spdlog::info("event {}: line drained: {} admitted, {} released, joins {}", st.room.event()(),
-               out.admitted, out.released, out.joins_closed ? "closed" : "open");
+  if (d.action == drain_action::reopen)
+    spdlog::info("event {}: the line takes new joins again", st.room.event()());
+  else
+    spdlog::info("event {}: line drained: {} admitted, {} released, new joins closed",
+                 st.room.event()(), out.admitted, out.released);
   auto promise = self->make_response_promise<queue_drained>();
   store_then(self, *events, [self, promise, out](std::optional<failure> err) mutable {
     if (err) {
