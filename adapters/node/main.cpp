@@ -507,8 +507,12 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                      : tt::adapters::rpc::node_topology::single,
                                                  tt::node::setting_keys()};
   admin.serve_metrics(grpc_server.service("common.v1.AdminService"), metrics);
-  admin.serve_restarts({{"worker-consumer", [c = consumer.get()] {
+  admin.serve_restarts({{"worker-consumer",
+                         [c = consumer.get()] {
                            return c->restart();
+                         }},
+                        {"webhook-sender", [s = sender.get()] {
+                           return s->restart();
                          }}});
   tt::adapters::rpc::reservation_service_adapter reservations{
       grpc_server.service("reservation.v1.ReservationService"), bridge, region, router.get()};

@@ -10,6 +10,8 @@
 - RESTART_SERVICE worker-consumer (a node on a real broker) leaves the worker's group and joins
   it again, and a hold made before the restart, whose expiry event the old consumer held until
   its deadline, still expires through the worker; an unknown name is refused listing the known;
+- RESTART_SERVICE webhook-sender while a delivery is pending (its receiver refused it and it
+  waits for its retry): the delivery is made afterwards, once, with the same webhook id;
 - each operation's id is the trace id of its audit line, which carries the outcome."""
 import os
 import sys
@@ -20,13 +22,15 @@ import grpc
 
 sys.path.insert(0, os.environ["TT_PY_STUBS"])
 
-from proto.common.v1 import admin_pb2  # noqa: E402
+from proto.common.v1 import admin_pb2, admin_pb2_grpc  # noqa: E402
+from proto.payment.v1 import payment_pb2  # noqa: E402
 from proto.gateway.v1 import queue_pb2, websocket_pb2, websocket_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2  # noqa: E402
 
 from emergency_e2e_test import CALL_TIMEOUT, SEATS, EmergencyTestCase, new_event  # noqa: E402
 from kafka_e2e_test import BrokerNode  # noqa: E402
 from node_process import contract_error, eventually  # noqa: E402
+from webhooks_e2e_test import WebhookNode  # noqa: E402
 
 SC = grpc.StatusCode
 A = admin_pb2
@@ -188,6 +192,22 @@ class RestartService(BrokerNode):
             self.restart("no-such-thing")
         self.assertEqual(cm.exception.code(), SC.INVALID_ARGUMENT)
         self.assertIn("worker-consumer", contract_error(cm.exception).message)
+
+
+class RestartWebhookSender(WebhookNode):
+    def test_a_pending_delivery_survives_the_restart(self):
+        path = "/hooks/restart"
+        self.receiver.fail_first[path] = 3  # retried after 0.2, 0.4 and 0.8 s
+        self.intent("restart-user", payment_pb2.PAYMENT_SCENARIO_APPROVE, self.receiver.url + path)
+        self.wait_for("a refused first attempt", lambda: self.receiver.attempts(path))
+        done = admin_pb2_grpc.AdminServiceStub(self.channel).TriggerOperation(
+            A.TriggerOperationRequest(operation=A.OPERATION_TYPE_RESTART_SERVICE,
+                                      target_service="webhook-sender", reason="e2e"), timeout=30)
+        self.assertIn("left the group and joined it again", done.result)
+        delivered = self.wait_for("the delivery after the restart",
+                                  lambda: self.receiver.delivered(path), timeout=30)
+        self.assertEqual(len(delivered), 1)
+        self.assertEqual(len({a["id"] for a in self.receiver.attempts(path)}), 1)
 
 
 if __name__ == "__main__":
