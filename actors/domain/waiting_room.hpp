@@ -225,6 +225,10 @@ using waiting_room_event =
 std::optional<std::string> capacity_notice(const event_id& event, const waiting_room_policy& before,
                                            const waiting_room_policy& after);
 
+/// What everyone waiting in `event`'s line is told when the operator cancelled `cancelled` holds
+/// (CANCEL_RESERVATIONS): their seats are back on sale.
+std::string holds_cancelled_notice(const event_id& event, int32_t cancelled);
+
 /// What GetQueueStatus and a stream say to an entry a drain released.
 failure why_released(const event_id& event);
 

@@ -205,6 +205,12 @@ failure why_released(const event_id& event) {
               {{"waiting_token", "released by the operator", ""}});
 }
 
+std::string holds_cancelled_notice(const event_id& event, int32_t cancelled) {
+  return "the operator cancelled " + std::to_string(cancelled) + " hold(s) of event " + event() +
+         ": their seats are back on sale and the line moves again unless something else halts "
+         "it; your place is kept";
+}
+
 std::optional<std::string> capacity_notice(const event_id& event, const waiting_room_policy& before,
                                            const waiting_room_policy& after) {
   if (before.admissions_per_second == after.admissions_per_second &&

@@ -312,6 +312,17 @@ caf::result<admission_controlled> control(self_pointer self, const admission_con
   return promise;
 }
 
+/// Everyone watching hears `text` once, on their next push, which is now.
+void tell_line(self_pointer self, const std::string& text) {
+  auto& st = self->state;
+  spdlog::info("event {}: {}", st.room.event()(), text);
+  for (auto& [addr, w] : st.watchers) {
+    w.notice = line_notice::capacity_changed;
+    w.notice_text = text;
+  }
+  notify_watchers(self, now_of(self));
+}
+
 /// DRAIN_QUEUE: decided like any command; a dry run stops there. Otherwise applied and stored,
 /// then every stream hears it (released entries their last update, admitted ones their turn).
 caf::result<queue_drained> drain(self_pointer self, const queue_drain& d) {
@@ -360,14 +371,8 @@ void rebind(self_pointer self, const room_rebind& r) {
   auto notice = domain::capacity_notice(st.room.event(), st.room.policy(), r.policy);
   st.room.set_policy(r.policy);
   self->send(st.holds, listen_for_endings{self});
-  if (!notice)
-    return;
-  spdlog::info("event {}: {}", st.room.event()(), *notice);
-  for (auto& [addr, w] : st.watchers) {
-    w.notice = line_notice::capacity_changed;
-    w.notice_text = *notice;
-  }
-  notify_watchers(self, now_of(self));
+  if (notice)
+    tell_line(self, *notice);
 }
 
 } // namespace
@@ -422,6 +427,7 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
         [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
         [=](const stock_report& report) { on_stock(self, report); },
         [=](const room_rebind& r) { rebind(self, r); },
+        [=](const operator_notice& n) { tell_line(self, n.text); },
         [=](close_atom) { close_room(self); },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };

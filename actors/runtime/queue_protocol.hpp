@@ -31,6 +31,7 @@ struct entry_request {
 };
 /// A one-off word from the operator that a stream update carries once (issue #31): the line's
 /// capacity changed (UpdateConfig), or a drain released the entry (its last update).
+/// capacity_changed also covers the seats an operator's CANCEL_RESERVATIONS put back on sale.
 enum class line_notice : uint8_t { none, capacity_changed, released };
 
 /// The entry after the request; `position` is unset (default) once it left.
@@ -113,6 +114,12 @@ struct queue_drain {
   drain_action action = drain_action::release;
   bool dry_run = false;
 };
+/// From the shard region to an event's room: the operator's word for everyone waiting, said
+/// once on their streams (line_notice::capacity_changed).
+struct operator_notice {
+  std::string text;
+};
+
 struct queue_drained {
   uint64_t admitted = 0;
   uint64_t released = 0;

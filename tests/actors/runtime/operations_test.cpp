@@ -1,9 +1,11 @@
 // TriggerOperation's actor side (issue #31), through the shard region: DRAIN_QUEUE admitting or
 // releasing everyone waiting (streams and status polls told, new joins refused, a dry run
-// changing nothing), CAPACITY_CHANGED reaching watched entries when the inlet changes, and
-// CLEAR_CACHE passivating idle reservation actors on a real RocksDB store without losing one.
+// changing nothing), CAPACITY_CHANGED reaching watched entries when the inlet changes or
+// CANCEL_RESERVATIONS puts seats back, and CLEAR_CACHE passivating idle reservation actors on a
+// real RocksDB store without losing one.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -107,6 +109,42 @@ TEST_CASE("a capacity change through UpdateConfig reaches every watched entry on
   f.run();
   for (size_t i = pushed + 1; i < seen->size(); ++i)
     CHECK(seen->at(i).entry.notice == line_notice::none);
+}
+
+TEST_CASE("CANCEL_RESERVATIONS tells a line paused by holds, which then moves again") {
+  queue_fixture f;
+  REQUIRE(f.define(queued_concert(10, 100)).ok());
+  auto held =
+      f.hold("buyer", "k-buyer", seats({"A-1-1", "A-1-2", "A-1-3", "A-1-4", "B-1-1", "B-1-2"}),
+             f.admitted("buyer"));
+  REQUIRE(held.ok());
+  auto token = f.join("late").value->token;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  REQUIRE(f.ask<entry_reply>(queue_watch{token, f.recorder(seen)}).ok());
+  f.advance(1s);
+  REQUIRE(f.status(token).value->position.halt == domain::line_halt::all_held);
+  auto done = f.ask<holds_cancelled>(cancel_holds{event_id{"concert-1"}, "test", "trace-1"});
+  REQUIRE(done.ok());
+  CHECK(done.value->cancelled == 1);
+  f.run();
+  auto told = std::count_if(seen->begin(), seen->end(), [](const queue_changed& c) {
+    return c.entry.notice == line_notice::capacity_changed &&
+           c.entry.notice_text.find("cancelled 1 hold(s) of event concert-1") != std::string::npos;
+  });
+  CHECK(told == 1);
+  f.advance(200ms);
+  CHECK(f.status(token).value->position.status == domain::entry_status::ready);
+}
+
+TEST_CASE("CANCEL_RESERVATIONS with nothing to cancel tells the line nothing") {
+  queue_fixture f;
+  auto seen = std::make_shared<std::vector<queue_changed>>();
+  waiting_line(f, 1, seen);
+  auto done = f.ask<holds_cancelled>(cancel_holds{event_id{"concert-1"}, "test", "trace-1"});
+  REQUIRE(done.ok());
+  CHECK(done.value->cancelled == 0);
+  f.run();
+  CHECK(seen->empty());
 }
 
 TEST_CASE_FIXTURE(store_fixture,
