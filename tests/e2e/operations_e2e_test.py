@@ -4,7 +4,8 @@
   SystemUpdate saying so, GetQueueStatus says the place was released, new joins are refused
   until mode=reopen; a dry run first reports the count and changes nothing;
 - DRAIN_QUEUE mode=admit makes everyone waiting ready at once (past a stopped inlet);
-- an inlet change through UpdateConfig reaches a waiting user's stream as CAPACITY_CHANGED;
+- an inlet change through UpdateConfig reaches a waiting user's stream as CAPACITY_CHANGED, and so
+  does CANCEL_RESERVATIONS freeing the seats that paused the line (which then moves again);
 - CLEAR_CACHE passivates idle reservation actors (a dry run only counts them) and every
   reservation reads back the same afterwards, a held one still cancellable;
 - RESTART_SERVICE worker-consumer (a node on a real broker) leaves the worker's group and joins
@@ -144,6 +145,30 @@ class Operations(EmergencyTestCase):
             if u.system_update.event_type == W.SYSTEM_EVENT_TYPE_CAPACITY_CHANGED])
         self.assertIn("admissions per second 10 -> 3", notice[0].system_update.message)
         self.assertEqual(notice[0].system_update.event_id, event)
+        stream.cancel()
+
+    def test_cancel_reservations_tells_a_line_paused_by_holds(self):
+        c = self.client
+        event = new_event(c, waiting_room=True)
+        token = self.join(event, "buyer").waiting_token
+        admission = eventually("the buyer's turn", lambda: self.status(token).admission_ready)
+        self.assertTrue(admission)
+        granted = c.queue.RequestAdmission(queue_pb2.RequestAdmissionRequest(
+            waiting_token=token, event_id=event, user_id="buyer"), timeout=CALL_TIMEOUT)
+        c.res.CreateReservation(R.CreateReservationRequest(
+            event_id=event, user_id="buyer", seat_ids=SEATS, idempotency_key="k-" + event,
+            reservation_token=granted.reservation_token), timeout=CALL_TIMEOUT)
+        late = self.join(event, "late").waiting_token
+        stream, updates = self.open_stream(late)
+        eventually("the line paused by holds", lambda: updates[-1].queue_update.event_type
+                   == W.QUEUE_EVENT_TYPE_QUEUE_PAUSED)
+        done = c.emergency(A.EMERGENCY_ACTION_TYPE_CANCEL_RESERVATIONS, event_id=event)
+        self.assertIn("1 hold(s) cancelled", done.result)
+        notice = eventually("the notice on the stream", lambda: [
+            u for u in updates
+            if u.system_update.event_type == W.SYSTEM_EVENT_TYPE_CAPACITY_CHANGED])
+        self.assertIn("cancelled 1 hold(s)", notice[0].system_update.message)
+        eventually("the late user's turn", lambda: self.status(late).admission_ready)
         stream.cancel()
 
     def test_clear_cache_passivates_idle_reservations_and_loses_none(self):
