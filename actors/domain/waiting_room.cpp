@@ -31,6 +31,8 @@ std::string_view to_string(removal_reason reason) noexcept {
       return "active_lifetime_over";
     case removal_reason::finished:
       return "finished";
+    case removal_reason::released:
+      return "released";
   }
   return "unknown";
 }
@@ -45,6 +47,7 @@ result<waiting_room_state> waiting_room_state::restore(event_id event, waiting_r
   waiting_room_state s{std::move(event), policy};
   s.serving_counter_ = numbers.serving_counter;
   s.stopped_ = numbers.admissions_stopped;
+  s.joins_closed_ = numbers.joins_closed;
   s.total_admitted_ = numbers.total_admitted;
   s.total_wait_ = numbers.total_wait;
   s.inlet_started_ = true; // empty, refilling from now
@@ -117,7 +120,7 @@ waiting_room_state::stored_entry_of(const waiting_token_id& token) const {
 }
 
 stored_room waiting_room_state::stored_numbers() const noexcept {
-  return {serving_counter_, stopped_, total_admitted_, total_wait_};
+  return {serving_counter_, stopped_, total_admitted_, total_wait_, joins_closed_};
 }
 
 std::vector<waiting_token_id> waiting_room_state::tokens() const {
@@ -258,7 +261,11 @@ void apply(waiting_room_state& s, const waiting_room_event& event) {
                    consumed.consumed = true;
                    s.reschedule(consumed);
                  },
-                 [&](const entry_removed& e) { s.remove(s.at(e.token)); },
+                 [&](const entry_removed& e) {
+                   if (e.reason == removal_reason::released)
+                     s.released_.insert(e.token);
+                   s.remove(s.at(e.token));
+                 },
                  [&](const admissions_stopped& e) {
                    s.stopped_ = true;
                    s.inlet_started_ = true;
@@ -271,6 +278,11 @@ void apply(waiting_room_state& s, const waiting_room_event& event) {
                  // The bucket keeps filling while the line pauses, at most a second's worth, as
                  // an idle inlet does.
                  [&](const stock_changed& e) { s.stock_ = e.level; },
+                 [&](const line_closed&) { s.joins_closed_ = true; },
+                 [&](const line_reopened&) {
+                   s.joins_closed_ = false;
+                   s.released_.clear(); // whoever was released may join again
+                 },
              },
              event);
 }
@@ -306,7 +318,9 @@ result<queue_position> waiting_room_state::position_of(const waiting_token_id& t
                                                        timestamp now) const {
   const entry* e = find(token);
   if (e == nullptr)
-    return fail(errc::not_found, "no such waiting token: it left the queue or expired");
+    return released(token)
+               ? why_released(event_)
+               : fail(errc::not_found, "no such waiting token: it left the queue or expired");
   queue_position out{e->status, 0, 0, e->deadline, line_halt::moving};
   if (e->status == entry_status::waiting) {
     out.position = line_ranks_.rank(e->sequence);
@@ -327,6 +341,7 @@ waiting_room_stats waiting_room_state::stats(timestamp now) const {
     out.average_wait = total_wait_ / static_cast<int64_t>(total_admitted_);
   out.admissions_stopped = stopped_;
   out.stock = stock_;
+  out.joins_closed = joins_closed_;
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -87,7 +88,9 @@ enum class removal_reason : uint8_t {
   unclaimed,
   admission_unused,
   active_lifetime_over,
-  finished
+  finished,
+  /// DRAIN_QUEUE released the waiting entry: the line closed under it.
+  released
 };
 std::string_view to_string(removal_reason reason) noexcept;
 
@@ -130,9 +133,24 @@ struct resume_admissions {};
 struct report_stock {
   stock_level level = stock_level::on_sale;
 };
+/// What DRAIN_QUEUE does with everyone still waiting (issue #31).
+enum class drain_mode : uint8_t {
+  /// Everyone waiting becomes ready at once, past the inlet's rate and the cap of active users.
+  admit,
+  /// Everyone waiting leaves the line (removal_reason::released) and is told why.
+  release,
+};
+/// DRAIN_QUEUE: no new joins from now on (a repeated join of someone still in the room is
+/// answered as before), and everyone waiting is admitted or released per `mode`. Repeatable.
+struct drain_line {
+  drain_mode mode = drain_mode::release;
+};
+/// Undoes a drain's stop of new joins.
+struct reopen_line {};
 using waiting_room_command =
     std::variant<join_queue, record_heartbeat, leave_queue, request_admission, consume_admission,
-                 finish_admission, tick, stop_admissions, resume_admissions, report_stock>;
+                 finish_admission, tick, stop_admissions, resume_admissions, report_stock,
+                 drain_line, reopen_line>;
 
 // Events (past tense), each with its time.
 struct queue_joined {
@@ -190,10 +208,29 @@ struct stock_changed {
   stock_level level = stock_level::on_sale;
   timestamp at;
 };
+/// New joins are refused from `at` on (a drain), or taken again.
+struct line_closed {
+  timestamp at;
+};
+struct line_reopened {
+  timestamp at;
+};
 using waiting_room_event =
     std::variant<queue_joined, queue_rejoined, entry_seen, serving_advanced, admission_granted,
                  admission_reissued, admission_consumed, entry_removed, admissions_stopped,
-                 admissions_resumed, stock_changed>;
+                 admissions_resumed, stock_changed, line_closed, line_reopened>;
+
+/// The operator changed `event`'s inlet from `before` to `after`: what everyone waiting is told
+/// (CAPACITY_CHANGED), or nullopt when neither the rate nor the cap of active users changed.
+std::optional<std::string> capacity_notice(const event_id& event, const waiting_room_policy& before,
+                                           const waiting_room_policy& after);
+
+/// What everyone waiting in `event`'s line is told when the operator cancelled `cancelled` holds
+/// (CANCEL_RESERVATIONS): their seats are back on sale.
+std::string holds_cancelled_notice(const event_id& event, int32_t cancelled);
+
+/// What GetQueueStatus and a stream say to an entry a drain released.
+failure why_released(const event_id& event);
 
 /// What GetQueueStatus / StreamQueueUpdates report for one entry.
 struct queue_position {
@@ -221,6 +258,8 @@ struct waiting_room_stats {
   std::chrono::milliseconds average_wait{0};
   bool admissions_stopped = false;
   stock_level stock = stock_level::on_sale;
+  /// A drain stopped new joins.
+  bool joins_closed = false;
 };
 
 /// One entry as it is stored (README, "Waiting rooms are stored"). Heartbeats and a ready
@@ -245,6 +284,7 @@ struct stored_room {
   bool admissions_stopped = false;
   uint64_t total_admitted = 0;
   std::chrono::milliseconds total_wait{0};
+  bool joins_closed = false;
 };
 
 class waiting_room_state {
@@ -271,6 +311,10 @@ class waiting_room_state {
   std::size_t entry_count() const noexcept { return entries_.size(); }
   /// STOP_ADMISSIONS is in force: the serving counter is frozen.
   bool stopped() const noexcept { return stopped_; }
+  /// A drain stopped new joins.
+  bool joins_closed() const noexcept { return joins_closed_; }
+  /// A drain released `token` (kept in memory only, until the line reopens).
+  bool released(const waiting_token_id& token) const { return released_.count(token) != 0; }
   /// The event's inventory as last reported; on_sale until the first report.
   stock_level stock() const noexcept { return stock_; }
   /// Why the serving counter does not move now, or `moving`.
@@ -332,6 +376,7 @@ class waiting_room_state {
   result<std::vector<waiting_room_event>> decide_consume(const consume_admission& c,
                                                          timestamp now) const;
   std::vector<waiting_room_event> decide_tick(timestamp now) const;
+  std::vector<waiting_room_event> decide_drain(const drain_line& c, timestamp now) const;
   removal_reason why_due(const entry& e) const noexcept;
 
   void apply_joined(const queue_joined& e);
@@ -367,6 +412,10 @@ class waiting_room_state {
   timestamp refilled_at_;
   bool stopped_ = false;
   stock_level stock_ = stock_level::on_sale;
+  bool joins_closed_ = false;
+  /// Tokens a drain released, so their owners hear why rather than "no such token". Not stored:
+  /// after a restart they read as gone, like any other removed entry.
+  std::unordered_set<waiting_token_id> released_;
   // The measured rate: advances after measuring_since_ (the first one only starts the clock),
   // trimmed to rate_window.
   bool measuring_ = false;

@@ -43,6 +43,11 @@ result<events> waiting_room_state::decide_join(const join_queue& c, timestamp no
     return ok.error();
   if (auto it = by_member_.find({c.user(), c.session()}); it != by_member_.end())
     return events{queue_rejoined{it->second->token, now}};
+  if (joins_closed_)
+    return fail(errc::failed_precondition,
+                "the line of event " + event_() +
+                    " is closed: the operator drained it (DRAIN_QUEUE), no new joins",
+                {{"event_id", "line closed", event_()}});
   if (entries_.contains(c.token))
     return fail(errc::already_exists, "waiting token already in use");
   if (entries_.size() >= policy_.max_entries)
@@ -136,6 +141,23 @@ std::vector<waiting_room_event> waiting_room_state::decide_tick(timestamp now) c
   return out;
 }
 
+std::vector<waiting_room_event> waiting_room_state::decide_drain(const drain_line& c,
+                                                                 timestamp now) const {
+  events out;
+  if (!joins_closed_)
+    out.push_back(line_closed{now});
+  if (line_.empty())
+    return out;
+  if (c.mode == drain_mode::admit) {
+    // Past the inlet: the bucket keeps what it holds, so the rate resumes unchanged afterwards.
+    out.push_back(serving_advanced{line_.size(), credit_at(now), now});
+    return out;
+  }
+  for (const auto& [sequence, waiting] : line_)
+    out.push_back(entry_removed{waiting->token, removal_reason::released, now});
+  return out;
+}
+
 int64_t waiting_room_state::credit_at(timestamp now) const noexcept {
   int64_t capacity = int64_t{policy_.admissions_per_second} * credit_per_admission;
   if (!inlet_started_)
@@ -176,6 +198,35 @@ failure why_halted(const event_id& event, line_halt halt) {
                   "is kept");
 }
 
+failure why_released(const event_id& event) {
+  return fail(errc::failed_precondition,
+              "the operator closed the line of event " + event() +
+                  " (DRAIN_QUEUE): your place was released and no new joins are taken",
+              {{"waiting_token", "released by the operator", ""}});
+}
+
+std::string holds_cancelled_notice(const event_id& event, int32_t cancelled) {
+  return "the operator cancelled " + std::to_string(cancelled) + " hold(s) of event " + event() +
+         ": their seats are back on sale and the line moves again unless something else halts "
+         "it; your place is kept";
+}
+
+std::optional<std::string> capacity_notice(const event_id& event, const waiting_room_policy& before,
+                                           const waiting_room_policy& after) {
+  if (before.admissions_per_second == after.admissions_per_second &&
+      before.max_active == after.max_active)
+    return std::nullopt;
+  auto change = [](const char* what, uint32_t was, uint32_t now) {
+    return std::string{what} + " " + std::to_string(was) +
+           (was == now ? std::string{" (unchanged)"} : " -> " + std::to_string(now));
+  };
+  return "the operator changed the capacity of event " + event() + "'s line: " +
+         change("admissions per second", before.admissions_per_second,
+                after.admissions_per_second) +
+         ", " + change("users admitted at once", before.max_active, after.max_active) +
+         "; your place is kept and your estimated wait follows the new numbers";
+}
+
 line_halt waiting_room_state::halt() const noexcept {
   if (stock_ == stock_level::sold_out)
     return line_halt::sold_out;
@@ -189,7 +240,7 @@ result<events> decide(const waiting_room_state& s, const waiting_room_command& c
   auto heartbeat = [&](const waiting_token_id& token) -> result<events> {
     const auto* e = s.find(token);
     if (e == nullptr)
-      return no_such_entry();
+      return s.released(token) ? why_released(s.event_) : no_such_entry();
     if (e->status == entry_status::admitted)
       return events{}; // admitted users are off to the reservation: nothing left to keep alive
     return events{entry_seen{token, now}};
@@ -226,6 +277,12 @@ result<events> decide(const waiting_room_state& s, const waiting_room_command& c
             if (c.level == s.stock_)
               return events{};
             return events{stock_changed{c.level, now}};
+          },
+          [&](const drain_line& c) -> result<events> { return s.decide_drain(c, now); },
+          [&](const reopen_line&) -> result<events> {
+            if (!s.joins_closed_)
+              return events{};
+            return events{line_reopened{now}};
           },
       },
       command);

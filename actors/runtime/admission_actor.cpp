@@ -113,14 +113,21 @@ void notify_watchers(self_pointer self, timestamp now) {
   for (auto it = st.watchers.begin(); it != st.watchers.end();) {
     auto& w = it->second;
     auto position = st.room.position_of(w.token, now);
-    if (position && same(*position, w.last) && st.maintenance == w.last_maintenance) {
+    if (position && same(*position, w.last) && st.maintenance == w.last_maintenance &&
+        w.notice == line_notice::none) {
       ++it;
       continue;
     }
     bool gone = !position;
+    if (gone && st.room.released(w.token)) {
+      w.notice = line_notice::released;
+      w.notice_text = domain::why_released(st.room.event()).message;
+    }
     self->send(w.subscriber, queue_changed{{w.token, gone ? domain::queue_position{} : *position,
-                                            now, st.maintenance},
+                                            now, st.maintenance, w.notice, w.notice_text},
                                            gone});
+    w.notice = line_notice::none;
+    w.notice_text.clear();
     if (gone || position->status != domain::entry_status::waiting) {
       self->demonitor(w.subscriber.address());
       it = st.watchers.erase(it);
@@ -305,12 +312,67 @@ caf::result<admission_controlled> control(self_pointer self, const admission_con
   return promise;
 }
 
-/// The event got a new definition and actor: the room stays, with the new numbers.
+/// Everyone watching hears `text` once, on their next push, which is now.
+void tell_line(self_pointer self, const std::string& text) {
+  auto& st = self->state;
+  spdlog::info("event {}: {}", st.room.event()(), text);
+  for (auto& [addr, w] : st.watchers) {
+    w.notice = line_notice::capacity_changed;
+    w.notice_text = text;
+  }
+  notify_watchers(self, now_of(self));
+}
+
+/// DRAIN_QUEUE: decided like any command; a dry run stops there. Otherwise applied and stored,
+/// then every stream hears it (released entries their last update, admitted ones their turn).
+caf::result<queue_drained> drain(self_pointer self, const queue_drain& d) {
+  auto& st = self->state;
+  domain::waiting_room_command command = domain::reopen_line{};
+  if (d.action != drain_action::reopen)
+    command = domain::drain_line{d.action == drain_action::admit ? domain::drain_mode::admit
+                                                                 : domain::drain_mode::release};
+  auto events = domain::decide(st.room, command, now_of(self));
+  if (!events)
+    return to_caf_error(events.error());
+  queue_drained out;
+  for (const auto& e : *events) {
+    if (const auto* advanced = std::get_if<domain::serving_advanced>(&e))
+      out.admitted += advanced->count;
+    else if (std::holds_alternative<domain::entry_removed>(e))
+      ++out.released;
+  }
+  out.joins_closed = d.action != drain_action::reopen;
+  if (d.dry_run)
+    return out;
+  for (const auto& e : *events)
+    domain::apply(st.room, e);
+  if (d.action == drain_action::reopen)
+    spdlog::info("event {}: the line takes new joins again", st.room.event()());
+  else
+    spdlog::info("event {}: line drained: {} admitted, {} released, new joins closed",
+                 st.room.event()(), out.admitted, out.released);
+  auto promise = self->make_response_promise<queue_drained>();
+  store_then(self, *events, [self, promise, out](std::optional<failure> err) mutable {
+    if (err) {
+      promise.deliver(to_caf_error(*err));
+      return;
+    }
+    notify_watchers(self, now_of(self));
+    promise.deliver(out);
+  });
+  return promise;
+}
+
+/// The event got a new definition and actor: the room stays, with the new numbers. A changed
+/// inlet (UpdateConfig, or a new definition) is told to everyone waiting now.
 void rebind(self_pointer self, const room_rebind& r) {
   auto& st = self->state;
   st.holds = caf::actor_cast<event_actor>(r.holds);
+  auto notice = domain::capacity_notice(st.room.event(), st.room.policy(), r.policy);
   st.room.set_policy(r.policy);
   self->send(st.holds, listen_for_endings{self});
+  if (notice)
+    tell_line(self, *notice);
 }
 
 } // namespace
@@ -360,10 +422,12 @@ admission_actor spawn_admission(caf::actor_system& sys, event_id event,
                             self->state.room.policy().max_active};
         },
         [=](const admission_control& c) { return control(self, c); },
+        [=](const queue_drain& d) { return drain(self, d); },
         [=](tick_atom) { on_tick(self); },
         [=](const reservation_ended& ended) { on_hold_ended(self, ended); },
         [=](const stock_report& report) { on_stock(self, report); },
         [=](const room_rebind& r) { rebind(self, r); },
+        [=](const operator_notice& n) { tell_line(self, n.text); },
         [=](close_atom) { close_room(self); },
         [=](const persisted& p) { self->state.durable.complete(p); },
     };

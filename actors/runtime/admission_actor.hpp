@@ -35,9 +35,10 @@ using admission_actor =
                      caf::replies_to<create_request>::with<reservation_reply>,
                      caf::replies_to<queue_stats_query>::with<room_stats>,
                      caf::replies_to<admission_control>::with<admission_controlled>,
-                     caf::reacts_to<tick_atom>, caf::reacts_to<reservation_ended>,
-                     caf::reacts_to<stock_report>, caf::reacts_to<room_rebind>,
-                     caf::reacts_to<close_atom>, caf::reacts_to<persisted>>;
+                     caf::replies_to<queue_drain>::with<queue_drained>, caf::reacts_to<tick_atom>,
+                     caf::reacts_to<reservation_ended>, caf::reacts_to<stock_report>,
+                     caf::reacts_to<room_rebind>, caf::reacts_to<close_atom>,
+                     caf::reacts_to<persisted>, caf::reacts_to<operator_notice>>;
 
 /// The room's policy: the node's defaults (config->queue.defaults) with the catalog block's
 /// non-zero numbers.

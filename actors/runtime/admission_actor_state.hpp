@@ -25,6 +25,9 @@ struct watcher {
   domain::queue_position last;
   bool last_maintenance = false;
   timestamp seen_at; // the heartbeat last recorded on the stream's behalf
+  /// An operator's word the next push carries once (line_notice), then cleared.
+  line_notice notice = line_notice::none;
+  std::string notice_text{};
 };
 
 /// Who spent a reservation token, so an idempotent retry of that very CreateReservation gets

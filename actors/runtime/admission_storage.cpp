@@ -49,6 +49,8 @@ std::vector<storage::mutation> changes_of(self_pointer self,
             [&](const domain::serving_advanced&) { numbers = true; },
             [&](const domain::admissions_stopped&) { numbers = true; },
             [&](const domain::admissions_resumed&) { numbers = true; },
+            [&](const domain::line_closed&) { numbers = true; },
+            [&](const domain::line_reopened&) { numbers = true; },
             [](const auto&) {},
         },
         e);

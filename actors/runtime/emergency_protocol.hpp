@@ -44,6 +44,23 @@ struct holds_cancelled {
   std::vector<std::string> problems;
 };
 
+/// TriggerOperation CLEAR_CACHE: every event actor stops the actors of its reservations that
+/// hold nothing and have no request in flight, at once rather than after passivate_after. Their
+/// state stays in the event's read model, as stored, and the next request spawns them again.
+/// A dry run only counts.
+struct cache_clear {
+  bool dry_run = false;
+};
+struct cache_cleared {
+  int32_t events = 0;
+  /// Reservation actors stopped (a dry run: that would be).
+  int64_t passivated = 0;
+  /// Reservation actors that stay: holds (they own their expiry) and those with work in flight.
+  int64_t kept = 0;
+  /// Reservations already passivated before the call.
+  int64_t already_passivated = 0;
+};
+
 /// UpdateConfig of an event's waiting-room inlet: stored with the event's definition, then the
 /// room takes the new policy.
 struct room_settings_update {

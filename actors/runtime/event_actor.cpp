@@ -405,6 +405,7 @@ event_actor spawn_event(caf::actor_system& sys, domain::event_definition definit
         [=](const effect_request& req) { return apply_effect(self, req); },
         [=](const cancel_holds& c) { return cancel_all_holds(self, c); },
         [=](const room_settings_update& u) { return change_room_settings(self, u); },
+        [=](const cache_clear& c) { return clear_cache(self, c); },
         [=](const payment_changed& c) {
           self->state.payments.update(c.state);
           // With a publisher the worker applies the result from the payment topic.

@@ -37,7 +37,8 @@ using event_actor =
                      caf::replies_to<payment_list_query>::with<payment_list_answer>,
                      caf::reacts_to<payment_changed>,
                      caf::replies_to<cancel_holds>::with<holds_cancelled>,
-                     caf::replies_to<room_settings_update>::with<room_settings_updated>>;
+                     caf::replies_to<room_settings_update>::with<room_settings_updated>,
+                     caf::replies_to<cache_clear>::with<cache_cleared>>;
 
 /// `inventory` was created from a validated definition. `recovered` (may be null) is what the
 /// snapshot store held for the event at start-up.

@@ -110,6 +110,9 @@ void ask_reservation(self_pointer self, reservation_entry& entry, reservation_co
 void passivate_idle(self_pointer self);
 /// The next chunk of the sweep's pass; asks itself for the one after (passivate_atom).
 void passivate_some(self_pointer self);
+/// CLEAR_CACHE: stops every idle reservation actor now (reservation_book::idle_now), or only
+/// counts them for a dry run.
+cache_cleared clear_cache(self_pointer self, const cache_clear& c);
 /// Ends every live reservation actor (this actor is ending with `reason`).
 void stop_reservations(self_pointer self, const caf::error& reason);
 /// Has the actor of hold `r` check its expiry when it is due (see event_reservations.cpp).

@@ -196,6 +196,16 @@ void passivate_some(self_pointer self) {
     self->delayed_send(self, passivation_pace, passivate_atom_v);
 }
 
+cache_cleared clear_cache(self_pointer self, const cache_clear& c) {
+  auto found = self->state.reservations.idle_now();
+  // All at once, not paced like passivate_some: an operator's one call, whose answer should say
+  // what was freed, is worth a short stall that the sweep's routine passes avoid.
+  if (!c.dry_run)
+    for (auto* entry : found.idle)
+      stop_actor(self, *entry, caf::exit_reason::user_shutdown);
+  return {1, static_cast<int64_t>(found.idle.size()), found.kept, found.passivated};
+}
+
 /// Rebuilds the event from what the store held: seats follow from the live reservations, holds
 /// get their actor back (one that lapsed while the node was down expires at once, through its
 /// actor, which stores the change), the others start passivated, completed writes get their

@@ -29,6 +29,11 @@ struct entry_request {
   waiting_token_id token;
   entry_action action = entry_action::status;
 };
+/// A one-off word from the operator that a stream update carries once (issue #31): the line's
+/// capacity changed (UpdateConfig), or a drain released the entry (its last update).
+/// capacity_changed also covers the seats an operator's CANCEL_RESERVATIONS put back on sale.
+enum class line_notice : uint8_t { none, capacity_changed, released };
+
 /// The entry after the request; `position` is unset (default) once it left.
 struct entry_reply {
   waiting_token_id token;
@@ -36,6 +41,9 @@ struct entry_reply {
   timestamp at;
   /// The node is in maintenance (EmergencyAction MAINTENANCE_MODE): no new joins.
   bool maintenance = false;
+  line_notice notice = line_notice::none;
+  /// What the notice tells the user; empty without one.
+  std::string notice_text{};
 };
 
 /// StreamQueueUpdates: from now on `subscriber` gets a queue_changed whenever the entry's
@@ -95,6 +103,28 @@ struct admission_control {
 struct admission_controlled {
   /// How many waiting rooms the action reached.
   int32_t rooms = 0;
+};
+
+/// TriggerOperation DRAIN_QUEUE for `event`'s room: new joins stop and everyone waiting is
+/// admitted or released (domain::drain_line); `reopen` takes joins again. A dry run decides
+/// without applying: it counts and changes nothing.
+enum class drain_action : uint8_t { admit, release, reopen };
+struct queue_drain {
+  event_id event;
+  drain_action action = drain_action::release;
+  bool dry_run = false;
+};
+/// From the shard region to an event's room: the operator's word for everyone waiting, said
+/// once on their streams (line_notice::capacity_changed).
+struct operator_notice {
+  std::string text;
+};
+
+struct queue_drained {
+  uint64_t admitted = 0;
+  uint64_t released = 0;
+  /// Whether the room refuses new joins afterwards (would, for a dry run).
+  bool joins_closed = false;
 };
 
 } // namespace tt::actors

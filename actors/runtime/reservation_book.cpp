@@ -71,4 +71,18 @@ reservation_book::next_idle(timestamp now, std::chrono::milliseconds after, std:
   return out;
 }
 
+reservation_book::census reservation_book::idle_now() {
+  census out;
+  reservations_.for_each([&](value_type& r) {
+    auto& entry = r.second;
+    if (!entry.handle)
+      ++out.passivated;
+    else if (entry.in_flight == 0 && entry.latest.status != domain::reservation_status::hold)
+      out.idle.push_back(&entry);
+    else
+      ++out.kept;
+  });
+  return out;
+}
+
 } // namespace tt::actors

@@ -72,6 +72,16 @@ class reservation_book {
   /// True while the pass has reservations left to look at.
   bool passing() const noexcept { return !to_passivate_.empty(); }
 
+  /// CLEAR_CACHE's look at every reservation: the running actors that may stop now however
+  /// recently they were used (past their hold, nothing in flight), how many running ones must
+  /// stay, and how many are passivated already.
+  struct census {
+    std::vector<reservation_entry*> idle;
+    int64_t kept = 0;
+    int64_t passivated = 0;
+  };
+  census idle_now();
+
  private:
   table reservations_;
   std::unordered_map<user_id, std::vector<reservation_id>> by_user_;

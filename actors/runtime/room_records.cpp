@@ -76,6 +76,7 @@ storage::mutation room_numbers_mutation(const event_id& event, const domain::sto
   r.set_admissions_stopped(n.admissions_stopped);
   r.set_total_admitted(n.total_admitted);
   r.set_total_wait_ms(n.total_wait.count());
+  r.set_joins_closed(n.joins_closed);
   return {storage::entity_kind::event_counters, numbers_key(event), envelope("waiting_room", r),
           std::nullopt};
 }
@@ -103,7 +104,7 @@ result<std::optional<recovered_room>> load_room(const storage::snapshot_store& s
     if (!r)
       return r.error();
     out.numbers = {r->serving_counter(), r->admissions_stopped(), r->total_admitted(),
-                   std::chrono::milliseconds{r->total_wait_ms()}};
+                   std::chrono::milliseconds{r->total_wait_ms()}, r->joins_closed()};
     found = true;
   }
   // The scan yields only keys under the prefix, so what follows it is the entry's token.

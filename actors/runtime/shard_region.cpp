@@ -256,6 +256,8 @@ shard_region spawn_shard_region(caf::actor_system& sys,
         [=](const breaker_control& c) { return switch_breaker(self, c); },
         [=](cancel_holds& c) { return route_cancel_holds(self, std::move(c)); },
         [=](const room_settings_update& u) { return change_room(self, u); },
+        [=](queue_drain& d) { return route_drain(self, std::move(d)); },
+        [=](const cache_clear& c) { return clear_caches(self, c); },
     };
   });
 }

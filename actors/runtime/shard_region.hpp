@@ -46,7 +46,9 @@ using shard_region =
                      caf::replies_to<admission_control>::with<admission_controlled>,
                      caf::replies_to<breaker_control>::with<breaker_state>,
                      caf::replies_to<cancel_holds>::with<holds_cancelled>,
-                     caf::replies_to<room_settings_update>::with<room_settings_updated>>;
+                     caf::replies_to<room_settings_update>::with<room_settings_updated>,
+                     caf::replies_to<queue_drain>::with<queue_drained>,
+                     caf::replies_to<cache_clear>::with<cache_cleared>>;
 
 shard_region spawn_shard_region(caf::actor_system& sys,
                                 std::shared_ptr<const runtime_config> config);

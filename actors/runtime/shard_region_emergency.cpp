@@ -1,5 +1,8 @@
 // The shard region's emergency half: the circuit breakers, CANCEL_RESERVATIONS passed to the
-// event's actor, and the switches stored so that a restart keeps them.
+// event's actor, and the switches stored so that a restart keeps them; CLEAR_CACHE fanned out to
+// every event actor.
+#include <vector>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -68,7 +71,34 @@ caf::result<holds_cancelled> route_cancel_holds(region_pointer self, cancel_hold
   if (it == self->state.events.end())
     return to_caf_error(fail(errc::not_found, "no event '" + c.event().substr(0, 64) + "'",
                              {{"event_id", "unknown event", c.event().substr(0, 64)}}));
-  return self->delegate(it->second, std::move(c));
+  auto event = c.event;
+  auto promise = self->make_response_promise<holds_cancelled>();
+  self->request(it->second, caf::infinite, std::move(c)) // the call's own deadline bounds it
+      .then(
+          [=](holds_cancelled& done) mutable {
+            // The line hears it once the seats are back; the room's own stock report resumes it.
+            if (auto room = self->state.rooms.find(event);
+                room != self->state.rooms.end() && done.cancelled > 0)
+              self->send(room->second,
+                         operator_notice{domain::holds_cancelled_notice(event, done.cancelled)});
+            promise.deliver(done);
+          },
+          [=](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
+caf::result<cache_cleared> clear_caches(region_pointer self, const cache_clear& c) {
+  std::vector<event_actor> targets;
+  for (const auto& [id, holds] : self->state.events)
+    targets.push_back(holds);
+  return gather_from<cache_cleared, cache_cleared>(
+      self, targets, std::chrono::seconds{5}, c, cache_cleared{},
+      [](cache_cleared& out, const cache_cleared& part) {
+        out.events += part.events;
+        out.passivated += part.passivated;
+        out.kept += part.kept;
+        out.already_passivated += part.already_passivated;
+      });
 }
 
 } // namespace tt::actors

@@ -62,30 +62,8 @@ caf::result<Answer> fan_out(region_pointer self, const event_id& event, Message 
     for (const auto& [id, room] : self->state.rooms)
       targets.push_back(room);
   }
-  if (targets.empty())
-    return init;
-  struct gather {
-    Answer out;
-    size_t pending = 0;
-    bool failed = false;
-  };
-  auto g = std::make_shared<gather>(gather{std::move(init), targets.size(), false});
-  auto promise = self->make_response_promise<Answer>();
-  for (const auto& target : targets)
-    self->request(target, room_timeout, msg)
-        .then(
-            [=](Part& part) mutable {
-              add(g->out, part);
-              if (--g->pending == 0 && !g->failed)
-                promise.deliver(g->out);
-            },
-            [=](caf::error& err) mutable {
-              if (!g->failed) { // the first failure answers
-                g->failed = true;
-                promise.deliver(err);
-              }
-            });
-  return promise;
+  return gather_from<Answer, Part>(self, targets, room_timeout, std::move(msg), std::move(init),
+                                   add);
 }
 
 } // namespace
@@ -201,6 +179,11 @@ caf::result<admission_controlled> route_control(region_pointer self, const admis
   return fan_out<admission_controlled, admission_controlled>(
       self, c.event, c, admission_controlled{},
       [](admission_controlled& out, admission_controlled& part) { out.rooms += part.rooms; });
+}
+
+caf::result<queue_drained> route_drain(region_pointer self, queue_drain d) {
+  auto key = d.event;
+  return to_room<queue_drained>(self, key, std::move(d));
 }
 
 } // namespace tt::actors

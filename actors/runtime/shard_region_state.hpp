@@ -4,6 +4,7 @@
 /// shard_region_queue.cpp (waiting rooms, maintenance). Internal to tt_actors.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -69,6 +70,8 @@ caf::result<entry_reply> route_watch(region_pointer self, queue_watch req);
 caf::result<admission_reply> route_admission(region_pointer self, admission_request req);
 caf::result<queue_stats_answer> gather_stats(region_pointer self, const queue_stats_query& q);
 caf::result<admission_controlled> route_control(region_pointer self, const admission_control& c);
+/// DRAIN_QUEUE: to the event's room.
+caf::result<queue_drained> route_drain(region_pointer self, queue_drain d);
 
 // -- shard_region_emergency.cpp: the circuit breakers, CANCEL_RESERVATIONS, stored switches ----
 
@@ -78,10 +81,43 @@ void restore_switches(region_pointer self);
 void store_switches(region_pointer self, std::function<void(std::optional<failure>)> then);
 caf::result<breaker_state> switch_breaker(region_pointer self, const breaker_control& c);
 caf::result<holds_cancelled> route_cancel_holds(region_pointer self, cancel_holds c);
+/// CLEAR_CACHE: every event actor's answer, added up.
+caf::result<cache_cleared> clear_caches(region_pointer self, const cache_clear& c);
 
 // -- negative_controls.cpp ----------------------------------------------------------------------
 
 /// Negative control only (unsafe_switches::skip_admission_check): holds bypass the rooms.
 admission_actor no_gate(region_pointer self, const event_id& event);
+
+/// Asks each of `targets` `msg` (each within `timeout`) and adds every answer to `init` with
+/// `add`; the complete sum answers, or the first failure does.
+template <class Answer, class Part, class Target, class Message, class Add>
+caf::result<Answer> gather_from(region_pointer self, const std::vector<Target>& targets,
+                                caf::timespan timeout, Message msg, Answer init, Add add) {
+  if (targets.empty())
+    return init;
+  struct gather {
+    Answer out;
+    size_t pending = 0;
+    bool failed = false;
+  };
+  auto g = std::make_shared<gather>(gather{std::move(init), targets.size(), false});
+  auto promise = self->make_response_promise<Answer>();
+  for (const auto& target : targets)
+    self->request(target, timeout, msg)
+        .then(
+            [=](Part& part) mutable {
+              add(g->out, part);
+              if (--g->pending == 0 && !g->failed)
+                promise.deliver(g->out);
+            },
+            [=](caf::error& err) mutable {
+              if (!g->failed) { // the first failure answers
+                g->failed = true;
+                promise.deliver(err);
+              }
+            });
+  return promise;
+}
 
 } // namespace tt::actors

@@ -2,6 +2,7 @@
 // a shard-region message, or answered with why this node cannot do it. The rules (what a breaker
 // refuses, which reservations a cancel-all ends) are in actors/domain/emergency.hpp.
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "adapters/catalog/catalog_directory.hpp"
@@ -55,6 +56,43 @@ result<emergency_parameters> parameters_of(const v1::EmergencyActionRequest& r,
   return out;
 }
 
+/// A TriggerOperation's parameters: every key must be one `allowed` names, with a value
+/// `valid` accepts.
+result<std::map<std::string, std::string>>
+operation_parameters(const v1::TriggerOperationRequest& r,
+                     const std::map<std::string, std::set<std::string>>& allowed) {
+  std::string accepted;
+  for (const auto& [key, values] : allowed)
+    accepted += (accepted.empty() ? "" : ", ") + key;
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : r.parameters()) {
+    auto it = allowed.find(key);
+    bool ok = it != allowed.end() && !value.empty() && value.size() <= max_name_length &&
+              (it->second.empty() || it->second.count(value) != 0);
+    if (!ok)
+      return fail(
+          errc::invalid_argument,
+          "unknown or malformed parameter " + key.substr(0, 64) + " for " +
+              v1::OperationType_Name(r.operation()),
+          {{"parameters", "takes: " + (accepted.empty() ? "none" : accepted), key.substr(0, 64)}});
+    out[key] = value;
+  }
+  return out;
+}
+
+/// Fills a completed operation's reply: its id is the call's trace id, which its audit line
+/// carries too, so GetLogs finds the outcome by it.
+template <class Call>
+void completed(Call& c, std::string text) {
+  auto& resp = c.response();
+  resp.set_triggered(true);
+  resp.set_operation_id(c.trace_id());
+  stamp(resp.mutable_triggered_at());
+  resp.set_status(v1::OPERATION_STATUS_COMPLETED);
+  resp.set_result((c.request().dry_run() ? "dry run, nothing changed: " : "") + std::move(text));
+  c.reply();
+}
+
 std::string mode_text(bool on) {
   return on ? "on" : "off";
 }
@@ -94,13 +132,14 @@ void admin_service_adapter::trigger_operation(std::shared_ptr<trigger_call> call
     case v1::OPERATION_TYPE_FORCE_SCALE:
       force_scale(std::move(call));
       return;
-    case v1::OPERATION_TYPE_RESTART_SERVICE:
     case v1::OPERATION_TYPE_CLEAR_CACHE:
+      clear_cache(std::move(call));
+      return;
     case v1::OPERATION_TYPE_DRAIN_QUEUE:
-      call->fail(fail(errc::unimplemented,
-                      "operation " + v1::OperationType_Name(r.operation()) +
-                          " is not served yet; served: OPERATION_TYPE_REFRESH_CONFIG",
-                      {{"operation", "not served", v1::OperationType_Name(r.operation())}}));
+      drain_queue(std::move(call));
+      return;
+    case v1::OPERATION_TYPE_RESTART_SERVICE:
+      restart_service(std::move(call));
       return;
     case v1::OPERATION_TYPE_UNSPECIFIED:
     default: // enum values a newer client may send
@@ -267,6 +306,94 @@ void admin_service_adapter::cancel_reservations(std::shared_ptr<emergency_call> 
       },
       std::move(command));
 }
+
+void admin_service_adapter::clear_cache(std::shared_ptr<trigger_call> call) {
+  if (auto p = operation_parameters(call->request(), {}); !p) {
+    call->fail(p.error());
+    return;
+  }
+  bridge_.ask<actors::cache_cleared>(
+      std::move(call), region_,
+      [](trigger_call& c, const actors::cache_cleared& done) {
+        completed(c, std::string{c.request().dry_run() ? "would passivate " : "passivated "} +
+                         std::to_string(done.passivated) + " idle reservation actor(s) over " +
+                         std::to_string(done.events) + " event(s); kept " +
+                         std::to_string(done.kept) + " live (holds and calls in flight); " +
+                         std::to_string(done.already_passivated) +
+                         " were passivated already. Each comes back from its stored state "
+                         "on its next request");
+      },
+      actors::cache_clear{call->request().dry_run()});
+}
+
+void admin_service_adapter::drain_queue(std::shared_ptr<trigger_call> call) {
+  auto p = operation_parameters(call->request(),
+                                {{"event_id", {}}, {"mode", {"admit", "release", "reopen"}}});
+  if (!p) {
+    call->fail(p.error());
+    return;
+  }
+  if (p->count("event_id") == 0 || p->count("mode") == 0) {
+    call->fail(fail(errc::invalid_argument,
+                    "DRAIN_QUEUE needs parameters.event_id and parameters.mode "
+                    "(admit, release or reopen)",
+                    {{"parameters", "event_id and mode required", ""}}));
+    return;
+  }
+  const auto& mode = p->at("mode");
+  actors::queue_drain command{event_id{p->at("event_id")},
+                              mode == "admit"     ? actors::drain_action::admit
+                              : mode == "release" ? actors::drain_action::release
+                                                  : actors::drain_action::reopen,
+                              call->request().dry_run()};
+  bridge_.ask<actors::queue_drained>(
+      std::move(call), region_,
+      [event = p->at("event_id"), mode](trigger_call& c, const actors::queue_drained& done) {
+        bool dry = c.request().dry_run();
+        completed(c, "DRAIN_QUEUE mode=" + mode + " for event " + event + ": " +
+                         std::to_string(done.admitted) + (dry ? " would be" : "") + " admitted, " +
+                         std::to_string(done.released) + (dry ? " would be" : "") +
+                         " released, new joins " + (done.joins_closed ? "closed" : "open"));
+      },
+      std::move(command));
+}
+
+void admin_service_adapter::serve_restarts(std::map<std::string, restart_hook> hooks) {
+  restarts_ = std::move(hooks);
+}
+
+void admin_service_adapter::restart_service(std::shared_ptr<trigger_call> call) {
+  const auto& r = call->request();
+  if (auto p = operation_parameters(r, {}); !p) {
+    call->fail(p.error());
+    return;
+  }
+  auto hook = restarts_.find(r.target_service());
+  if (hook == restarts_.end()) {
+    std::string known;
+    for (const auto& [name, ignored] : restarts_)
+      known += (known.empty() ? "" : ", ") + name;
+    call->fail(fail(errc::invalid_argument,
+                    "RESTART_SERVICE restarts one of: " + (known.empty() ? "none" : known) +
+                        " (target_service)",
+                    {{"target_service", "unknown component", r.target_service()}}));
+    return;
+  }
+  if (r.dry_run()) {
+    completed(*call, "would restart " + hook->first);
+    return;
+  }
+  // On this gRPC thread: an operator's rare call, which may wait seconds for a consumer to
+  // leave its group; the answer says what was restarted.
+  std::lock_guard lock{restart_mutex_};
+  auto done = hook->second();
+  if (!done) {
+    call->fail(done.error());
+    return;
+  }
+  completed(*call, *done);
+}
+
 
 void admin_service_adapter::force_scale(std::shared_ptr<trigger_call> call) {
   // librdkafka 2.0.2 has no way to make a member rejoin with an unchanged subscription (Java's

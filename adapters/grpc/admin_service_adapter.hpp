@@ -1,7 +1,8 @@
 #pragma once
 /// common.v1.AdminService. Actor entry points: node_health_actor (GetSystemHealth) and the shard
 /// region (the event catalog: UpdateConfig "catalog.event" and an event's waiting-room inlet,
-/// TriggerOperation REFRESH_CONFIG; the
+/// TriggerOperation REFRESH_CONFIG, CLEAR_CACHE and DRAIN_QUEUE; RESTART_SERVICE calls the
+/// hooks serve_restarts named; the
 /// emergency switches: EmergencyAction, every value, docs/operations.md "Emergency actions").
 /// GetLogs reads the node's log buffer (log_query_translation.hpp). TriggerOperation and
 /// EmergencyAction leave an audit line each (audit.hpp); admin_operations.cpp serves both.
@@ -9,9 +10,13 @@
 /// `serve_metrics` bound it.
 
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <set>
 #include <string>
 
+#include "actors/common/result.hpp"
 #include "actors/runtime/node_health_actor.hpp"
 #include "actors/runtime/shard_region.hpp"
 #include "adapters/grpc/call_bridge.hpp"
@@ -23,6 +28,9 @@
 #include "proto/common/v1/admin.pb.h"
 
 namespace tt::adapters::rpc {
+
+/// A component RESTART_SERVICE restarts by name: what it restarted, or why it could not.
+using restart_hook = std::function<result<std::string>()>;
 
 class admin_service_adapter {
  public:
@@ -44,6 +52,10 @@ class admin_service_adapter {
   /// read at start). Before the server starts.
   void serve_settings(std::shared_ptr<runtime_settings> settings);
 
+  /// RESTART_SERVICE's components by target_service name; each hook must stay callable while
+  /// the server runs. Before the server starts.
+  void serve_restarts(std::map<std::string, restart_hook> hooks);
+
  private:
   using system_health_call =
       unary_call<common::v1::GetSystemHealthRequest, common::v1::GetSystemHealthResponse>;
@@ -58,6 +70,12 @@ class admin_service_adapter {
   void update_node_setting(std::shared_ptr<update_config_call> call);
   void trigger_operation(std::shared_ptr<trigger_call> call);
   void refresh_config(std::shared_ptr<trigger_call> call);
+  /// CLEAR_CACHE: idle reservation actors passivated node-wide (shard region → event actors).
+  void clear_cache(std::shared_ptr<trigger_call> call);
+  /// DRAIN_QUEUE: parameters event_id and mode (admit, release, reopen) to the event's room.
+  void drain_queue(std::shared_ptr<trigger_call> call);
+  /// RESTART_SERVICE: the hook named by target_service.
+  void restart_service(std::shared_ptr<trigger_call> call);
   using emergency_call =
       unary_call<common::v1::EmergencyActionRequest, common::v1::EmergencyActionResponse>;
   void emergency_action(std::shared_ptr<emergency_call> call);
@@ -83,6 +101,9 @@ class admin_service_adapter {
   std::shared_ptr<const metrics::node_metrics> metrics_;
   cluster_control* cluster_ = nullptr;
   std::shared_ptr<runtime_settings> settings_;
+  std::map<std::string, restart_hook> restarts_;
+  /// One restart at a time: a component's restart is not safe against itself.
+  std::mutex restart_mutex_;
 };
 
 } // namespace tt::adapters::rpc

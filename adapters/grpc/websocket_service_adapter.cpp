@@ -94,6 +94,15 @@ bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesRes
       out.clear_system_update();
     told = {e.position.halt, e.maintenance};
   }
+  // The operator's one-off word (a capacity change, a drain's release) rides on this update;
+  // a lasting notice above is said again by every later update anyway.
+  if (e.notice != actors::line_notice::none) {
+    auto* notice = out.mutable_system_update();
+    notice->set_event_id(event);
+    notice->set_event_type(v1::SYSTEM_EVENT_TYPE_CAPACITY_CHANGED);
+    notice->set_message(e.notice_text);
+    out.set_type(v1::EVENT_TYPE_SYSTEM_UPDATE);
+  }
   set_timestamp(out.mutable_timestamp(), e.at);
   out.set_correlation_id(stream.trace_id());
   if (!stream.push(out))

@@ -32,6 +32,11 @@ void offset_tracker::forget(const partition_key& p) {
   partitions_.erase(p);
 }
 
+bool offset_tracker::handed_out(const partition_key& p, int64_t offset) const {
+  auto it = partitions_.find(p);
+  return it != partitions_.end() && offset <= it->second.highest_started;
+}
+
 size_t offset_tracker::unfinished() const noexcept {
   size_t n = 0;
   for (const auto& [key, s] : partitions_)

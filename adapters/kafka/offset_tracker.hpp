@@ -32,6 +32,9 @@ class offset_tracker {
   std::vector<std::pair<partition_key, int64_t>> take_commits();
   /// The partition was revoked: forget it (another consumer resumes from its committed offset).
   void forget(const partition_key& p);
+  /// Whether `offset` of `p` (or a later one) was handed out already: a record read again
+  /// (after the consumer rejoined its group) that is still in hand or already done.
+  bool handed_out(const partition_key& p, int64_t offset) const;
   /// Handed out and not finished yet, over all partitions.
   size_t unfinished() const noexcept;
 

@@ -356,47 +356,104 @@ struct worker_consumer::impl {
       }
     }
   }
+
+  /// Stops the consumer thread, settles what finished, commits it and leaves the group, waiting
+  /// a bounded time: the broker may be gone (its session then times out on the broker side).
+  void stop_consuming() {
+    stopping = true;
+    if (thread.joinable())
+      thread.join();
+    for (const auto& f : done->take_all())
+      settle(f);
+    if (!consumer)
+      return;
+    commit(commit_mode::sync);
+    auto* rk = consumer.get();
+    auto closed = std::async(std::launch::async, [rk] { rd_kafka_consumer_close(rk); });
+    if (closed.wait_for(std::chrono::seconds{5}) != std::future_status::ready) {
+      spdlog::warn("kafka: the worker did not leave its group within 5 s");
+      consumer.release();
+      std::thread{[c = std::move(closed)]() mutable {
+        c.wait();
+      }}.detach();
+    }
+    consumer.reset();
+  }
+
+  void start_consuming(client_handle client) {
+    consumer = std::move(client);
+    stopping = false;
+    thread = std::thread{[raw = this] {
+      raw->loop();
+    }};
+  }
 };
+
+namespace {
+
+/// The worker's consumer client: a member of the worker group subscribed to its topics, or
+/// (clustered) one assigned partitions by hand.
+std::variant<client_handle, std::string> worker_client(const kafka_settings& settings) {
+  auto client_id = settings.client_id + "-worker";
+  return settings.shard_partitions > 0
+             ? group_client(settings, client_id, settings.group_id)
+             : join_group(settings, client_id, settings.group_id,
+                          {settings.topics.payment, settings.topics.expiry});
+}
+
+} // namespace
 
 std::variant<std::unique_ptr<worker_consumer>, std::string>
 worker_consumer::start(const kafka_settings& settings, actors::worker_actor worker,
                        actors::event_publisher& publisher, storage::snapshot_store* store) {
-  auto client_id = settings.client_id + "-worker";
-  auto client = settings.shard_partitions > 0
-                    ? group_client(settings, client_id, settings.group_id)
-                    : join_group(settings, client_id, settings.group_id,
-                                 {settings.topics.payment, settings.topics.expiry});
+  auto client = worker_client(settings);
   if (auto* err = std::get_if<std::string>(&client))
     return *err;
   auto state = std::make_unique<impl>(settings, worker, publisher, store);
-  state->consumer = std::move(std::get<client_handle>(client));
-  auto* raw = state.get();
-  state->thread = std::thread{[raw] {
-    raw->loop();
-  }};
+  state->start_consuming(std::move(std::get<client_handle>(client)));
   return std::unique_ptr<worker_consumer>{new worker_consumer{std::move(state)}};
 }
 
 worker_consumer::worker_consumer(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
 
 worker_consumer::~worker_consumer() {
-  impl_->stopping = true;
-  if (impl_->thread.joinable())
-    impl_->thread.join();
-  for (const auto& f : impl_->done->take_all())
-    impl_->settle(f);
-  impl_->commit(commit_mode::sync);
-  // Leaving the group talks to the broker, which may be gone: wait a bounded time, then let the
-  // process end without it (the group's session times out on the broker side).
-  auto* rk = impl_->consumer.get();
-  auto closed = std::async(std::launch::async, [rk] { rd_kafka_consumer_close(rk); });
-  if (closed.wait_for(std::chrono::seconds{5}) != std::future_status::ready) {
-    spdlog::warn("kafka: the worker did not leave its group within 5 s");
-    impl_->consumer.release();
-    std::thread{[c = std::move(closed)]() mutable {
-      c.wait();
-    }}.detach();
+  impl_->stop_consuming();
+}
+
+result<std::string> worker_consumer::restart() {
+  auto& s = *impl_;
+  s.stop_consuming();
+  // Unfinished events are not committed: the new client reads them again from the committed
+  // offsets. Their late completions name tickets no longer in hand and are ignored.
+  auto dropped = s.hand.size();
+  std::set<partition_key> partitions;
+  for (const auto& [ticket, h] : s.hand)
+    partitions.insert(h.where);
+  for (const auto& p : partitions)
+    s.offsets.forget(p);
+  s.hand.clear();
+  s.retries.clear();
+  s.in_hand = 0;
+  s.assigned = 0;
+  {
+    // Clustered: the new client is assigned the shards served now, as the host told them.
+    std::lock_guard lock{s.moves_mutex};
+    if (!s.serving.empty())
+      s.moves.insert(s.moves.begin(), {true, {s.serving.begin(), s.serving.end()}});
   }
+  s.serving.clear();
+  auto client = worker_client(s.settings);
+  if (auto* err = std::get_if<std::string>(&client)) {
+    spdlog::error("kafka: the worker consumer did not start again: {}", *err);
+    return fail(errc::unavailable, "the worker consumer left its group but could not start "
+                                   "again: " +
+                                       *err + "; restart it again");
+  }
+  s.start_consuming(std::move(std::get<client_handle>(client)));
+  auto text = "worker-consumer: committed what was finished, left the group and joined it again; " +
+              std::to_string(dropped) + " unfinished event(s) will be read again";
+  spdlog::info("kafka: {}", text);
+  return text;
 }
 
 bool worker_consumer::wait_for_assignment(std::chrono::milliseconds timeout) const {

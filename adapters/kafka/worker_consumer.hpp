@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "actors/common/result.hpp"
 #include "actors/runtime/event_publisher.hpp"
 #include "actors/runtime/worker_actor.hpp"
 #include "adapters/kafka/kafka_settings.hpp"
@@ -56,6 +57,14 @@ class worker_consumer {
   bool wait_for_assignment(std::chrono::milliseconds timeout) const;
 
   consumer_stats stats() const;
+
+  /// RESTART_SERVICE "worker-consumer": stops consuming, commits what is finished, leaves the
+  /// group and joins it again with a new client. Events in hand and not finished are dropped
+  /// uncommitted and read again from the committed offsets (the worker absorbs a repeat by event
+  /// id and current state), so no work is lost. Blocks for the leave (at most ~5 s). What was
+  /// restarted, or why the new client could not start (the consumer then reads nothing until the
+  /// next restart). Called from one thread at a time.
+  result<std::string> restart();
 
   /// Clustered: read the worker topics' partitions of `shards` (served here from now on) from
   /// their committed offsets. Thread-safe; taken up by the consumer's thread within ~50 ms.

@@ -523,6 +523,13 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
                                                  static_cast<size_t>(cfg.grpc_max_message_bytes),
                                                  tt::node::setting_keys()};
   admin.serve_metrics(grpc_server.service("common.v1.AdminService"), metrics);
+  admin.serve_restarts({{"worker-consumer",
+                         [c = consumer.get()] {
+                           return c->restart();
+                         }},
+                        {"webhook-sender", [s = sender.get()] {
+                           return s->restart();
+                         }}});
   admin.serve_settings(settings);
   if (cluster)
     admin.control_cluster(*cluster);

@@ -67,8 +67,9 @@ struct webhook_sender::impl {
   kafka::kafka_settings settings;
   std::string secret;
   const webhook_registry& registry;
-  kafka::client_handle consumer;
+  kafka::client_handle consumer; // empty after a restart whose new client failed
   std::atomic<bool> stopping{false};
+  std::atomic<bool> consumer_stopping{false}; // a restart: the consumer thread only
   std::thread consumer_thread;
   std::vector<std::thread> senders;
 
@@ -183,6 +184,9 @@ struct webhook_sender::impl {
     if (m->err)
       return;
     kafka::partition_key where{rd_kafka_topic_name(m->rkt), m->partition};
+    // Read again after a restart: its webhooks are still queued, or were delivered or given up.
+    if (offsets.handed_out(where, m->offset))
+      return;
     offsets.started(where, m->offset);
     auto decoded = actors::decode_event(
         std::string_view{static_cast<const char*>(m->payload), m->payload ? m->len : 0});
@@ -219,7 +223,7 @@ struct webhook_sender::impl {
 
   void consume_loop() {
     auto next_commit = clock_type::now() + commit_interval;
-    while (!stopping) {
+    while (!stopping && !consumer_stopping) {
       if (auto* m = rd_kafka_consumer_poll(consumer.get(), 100)) {
         take(m);
         rd_kafka_message_destroy(m);
@@ -262,8 +266,39 @@ webhook_sender::~webhook_sender() {
   }
   for (auto& t : impl_->senders)
     t.join();
-  impl_->consumer_thread.join();
-  rd_kafka_consumer_close(impl_->consumer.get());
+  if (impl_->consumer_thread.joinable()) // not after a restart whose new client failed
+    impl_->consumer_thread.join();
+  if (impl_->consumer)
+    rd_kafka_consumer_close(impl_->consumer.get());
+}
+
+result<std::string> webhook_sender::restart() {
+  auto& s = *impl_;
+  s.consumer_stopping = true;
+  if (s.consumer_thread.joinable())
+    s.consumer_thread.join(); // its last commit covers what ended so far
+  if (s.consumer)
+    rd_kafka_consumer_close(s.consumer.get());
+  s.consumer.reset();
+  auto client = kafka::join_group(s.settings, s.settings.client_id + "-webhooks",
+                                  s.settings.group_id + "-webhooks",
+                                  {s.settings.topics.payment, s.settings.topics.lifecycle});
+  if (auto* err = std::get_if<std::string>(&client)) {
+    spdlog::error("webhooks: the sender's consumer did not start again: {}", *err);
+    return fail(errc::unavailable, "the webhook sender left its group but could not start "
+                                   "again: " +
+                                       *err + "; restart it again");
+  }
+  s.consumer = std::move(std::get<kafka::client_handle>(client));
+  s.consumer_stopping = false;
+  s.consumer_thread = std::thread{[raw = &s] {
+    raw->consume_loop();
+  }};
+  auto text = "webhook-sender: committed what was delivered or given up, left the group and "
+              "joined it again; " +
+              std::to_string(stats().pending) + " pending delivery(ies) kept";
+  spdlog::info("{}", text);
+  return text;
 }
 
 void webhook_sender::schedule(outgoing_webhook w, std::chrono::milliseconds delay) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <variant>
 
+#include "actors/common/result.hpp"
 #include "adapters/kafka/kafka_settings.hpp"
 #include "adapters/webhooks/webhook_registry.hpp"
 
@@ -52,6 +53,13 @@ class webhook_sender {
 
   const std::string& signing_secret() const noexcept;
   sender_stats stats() const;
+
+  /// RESTART_SERVICE "webhook-sender": the consumer commits what is delivered or given up,
+  /// leaves its group and joins it again with a new client. Pending deliveries stay queued with
+  /// their attempts (the delivery pool keeps running), and a record re-read while its webhooks
+  /// are still pending is not queued twice. What was restarted, or why the new client could not
+  /// start (nothing new is read then until the next restart). Called from one thread at a time.
+  result<std::string> restart();
 
  private:
   struct impl;

@@ -110,7 +110,8 @@ def lifecycle_of(kcat, rid):
     return out
 
 
-class WorkerPath(unittest.TestCase):
+class BrokerNode(unittest.TestCase):
+    """One node on its own broker for the class, with the event defined (no tests of its own)."""
     @classmethod
     def setUpClass(cls):
         cls.broker = Broker(BROKER)
@@ -126,6 +127,8 @@ class WorkerPath(unittest.TestCase):
         cls.node.close()
         cls.broker.close()
 
+
+class WorkerPath(BrokerNode):
     def test_lifecycle_events_of_a_confirmed_hold_are_on_the_topic(self):
         held = self.c.hold("ann", "A-1-1")
         self.c.pay_for(held, "ann")

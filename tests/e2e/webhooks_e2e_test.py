@@ -96,7 +96,8 @@ class Receiver:
         self.server.shutdown()
 
 
-class Webhooks(unittest.TestCase):
+class WebhookNode(unittest.TestCase):
+    """A node signing with SECRET, the event defined, and a receiver (no tests of its own)."""
     @classmethod
     def setUpClass(cls):
         cls.receiver = Receiver()
@@ -119,9 +120,9 @@ class Webhooks(unittest.TestCase):
         cls.receiver.close()
 
     def intent(self, user, scenario, webhook_url="", process=True):
-        Webhooks.seat += 1
+        type(self).seat += 1
         held = self.res.CreateReservation(R.CreateReservationRequest(
-            event_id=EVENT, user_id=user, seat_ids=["A-1-%d" % Webhooks.seat],
+            event_id=EVENT, user_id=user, seat_ids=["A-1-%d" % type(self).seat],
             idempotency_key=key()), timeout=10)
         intent = self.pay.CreatePaymentIntent(P.CreatePaymentIntentRequest(
             reservation_id=held.reservation_id, user_id=user, amount=held.total_amount,
@@ -140,6 +141,8 @@ class Webhooks(unittest.TestCase):
         self.assertEqual(cm.exception.code(), status, cm.exception.details())
         return contract_error(cm.exception)
 
+
+class Webhooks(WebhookNode):
     def test_a_settled_payment_is_posted_signed_and_retried_until_delivered(self):
         path = "/hooks/ann"
         self.receiver.fail_first[path] = 2

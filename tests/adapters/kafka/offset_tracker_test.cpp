@@ -45,3 +45,18 @@ TEST_CASE("partitions are committed independently and forgotten on revocation") 
   t.finished(p0, 0); // a late completion of a revoked partition changes nothing
   CHECK(t.take_commits().empty());
 }
+
+TEST_CASE("handed_out knows what a rejoined consumer reads again") {
+  offset_tracker t;
+  CHECK_FALSE(t.handed_out(p0, 0));
+  t.started(p0, 5);
+  t.started(p0, 6);
+  t.finished(p0, 5);
+  CHECK(t.handed_out(p0, 5)); // done
+  CHECK(t.handed_out(p0, 6)); // still in hand
+  CHECK(t.handed_out(p0, 3)); // below: before this consumer's time, done by another
+  CHECK_FALSE(t.handed_out(p0, 7));
+  CHECK_FALSE(t.handed_out(p1, 5));
+  t.forget(p0);
+  CHECK_FALSE(t.handed_out(p0, 6)); // a revoked partition is read afresh
+}
