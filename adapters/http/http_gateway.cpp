@@ -20,9 +20,9 @@ http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel>
     return "http: " + directory.error().message;
   out->users_ = std::move(*directory);
   out->sockets_ = std::make_unique<websocket_registry>(options.max_websockets);
-  out->gateway_ =
-      std::make_unique<gateway>(std::move(options.gateway), contract_client{std::move(node)},
-                                *out->users_, std::move(catalog), *out->sockets_);
+  out->gateway_ = std::make_unique<gateway>(
+      std::move(options.gateway), contract_client{std::move(node)}, *out->users_,
+      std::move(catalog), *out->sockets_, std::move(options.direct));
   auto* g = out->gateway_.get();
   out->server_ = std::make_unique<http_server>(
       std::move(options.server),

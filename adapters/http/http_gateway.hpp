@@ -24,8 +24,10 @@ struct http_gateway_options {
   gateway_settings gateway;
   /// How long a stop waits for contract calls in flight: the longest budget the server gives.
   std::chrono::milliseconds drain_limit{30'000};
-  /// Open WebSockets at most (each holds one stream of the node's).
+  /// Open WebSockets at most (each holds one subscription to the node's actors or one stream).
   size_t max_websockets = 20'000;
+  /// The actors sockets subscribe to directly (nullopt: every socket through gRPC in process).
+  std::optional<direct_streams> direct;
 };
 
 class http_gateway {
