@@ -13,7 +13,7 @@ constexpr std::chrono::milliseconds websocket_drain{3000};
 
 std::variant<std::unique_ptr<http_gateway>, std::string>
 http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
-                    storage::snapshot_store* users, catalog_source catalog) {
+                    local_calls local, storage::snapshot_store* users, catalog_source catalog) {
   std::unique_ptr<http_gateway> out{new http_gateway};
   auto directory = user_directory::open(users);
   if (!directory)
@@ -21,7 +21,7 @@ http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel>
   out->users_ = std::move(*directory);
   out->sockets_ = std::make_unique<websocket_registry>(options.max_websockets);
   out->gateway_ = std::make_unique<gateway>(
-      std::move(options.gateway), contract_client{std::move(node)}, *out->users_,
+      std::move(options.gateway), contract_client{std::move(node), std::move(local)}, *out->users_,
       std::move(catalog), *out->sockets_, std::move(options.direct));
   auto* g = out->gateway_.get();
   out->server_ = std::make_unique<http_server>(

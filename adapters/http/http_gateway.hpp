@@ -32,9 +32,10 @@ struct http_gateway_options {
 
 class http_gateway {
  public:
-  /// `node` is the node's gRPC server in process; `users` (outlives the gateway) keeps the users.
+  /// `node` is the node's gRPC server in process, `local` its methods called directly
+  /// (contract_client.hpp); `users` (outlives the gateway) keeps the users.
   static std::variant<std::unique_ptr<http_gateway>, std::string>
-  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
+  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node, local_calls local,
         storage::snapshot_store* users, catalog_source catalog);
 
   ~http_gateway();

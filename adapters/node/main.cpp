@@ -539,7 +539,9 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     // socket goes through that service, whose routing may relay it from the token's owner.
     options.direct = tt::adapters::http::direct_streams{&actors, region, hub, !cluster};
     auto opened = tt::adapters::http::http_gateway::start(
-        std::move(options), grpc_server.in_process_channel(), store.get(), [dir = cfg.catalog_dir] {
+        std::move(options), grpc_server.in_process_channel(),
+        [&grpc_server](std::string_view path) { return grpc_server.local_call(path); }, store.get(),
+        [dir = cfg.catalog_dir] {
           auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
           return catalog ? std::move(*catalog) : std::vector<tt::domain::event_definition>{};
         });
