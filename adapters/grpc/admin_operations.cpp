@@ -394,7 +394,6 @@ void admin_service_adapter::restart_service(std::shared_ptr<trigger_call> call) 
   completed(*call, *done);
 }
 
-
 void admin_service_adapter::force_scale(std::shared_ptr<trigger_call> call) {
   // librdkafka 2.0.2 has no way to make a member rejoin with an unchanged subscription (Java's
   // enforceRebalance has no counterpart; subscribing again was measured to leave the generation

@@ -27,11 +27,21 @@ class unserved_stream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 } // namespace
 
+const rpc_service::local_unary* rpc_service::local(std::string_view method_path) const {
+  if (router_ != nullptr)
+    return nullptr;
+  for (size_t i = 0; i < paths_.size(); ++i)
+    if (paths_[i] == method_path)
+      return local_[i] && guards_[i] == nullptr ? &local_[i] : nullptr;
+  return nullptr;
+}
+
 rpc_service::rpc_service(const google::protobuf::ServiceDescriptor& descriptor, call_limits limits)
     : descriptor_(descriptor), limits_(limits) {
   auto n = static_cast<size_t>(descriptor.method_count());
   paths_.reserve(n); // never reallocates afterwards: gRPC holds c_str() pointers
   unary_.resize(n);
+  local_.resize(n);
   streams_.resize(n);
   guards_.resize(n);
   meters_.resize(n);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
@@ -36,6 +37,15 @@ class rpc_service : public grpc::Service {
   template <class Request, class Response>
   using stream_handler = std::function<void(std::shared_ptr<server_stream<Request, Response>>)>;
 
+  /// A unary method called in this process without gRPC (the HTTP gateway's routes): `request`
+  /// (the method's request type) is copied into the call, which its handler serves as any other
+  /// (the same checks, idempotency records and actors, the default time budget); `done` gets the
+  /// status and, on OK, the response (the method's response type). No serialization, no gRPC
+  /// threads: `done` runs on the thread that completes the call and must not block.
+  using local_done = std::function<void(const grpc::Status&, google::protobuf::Message&)>;
+  using local_unary = std::function<void(const google::protobuf::Message& request,
+                                         std::string trace_id, local_done done)>;
+
   rpc_service(const google::protobuf::ServiceDescriptor& descriptor, call_limits limits);
 
   const google::protobuf::ServiceDescriptor& descriptor() const noexcept { return descriptor_; }
@@ -46,9 +56,8 @@ class rpc_service : public grpc::Service {
   void bind_unary(const std::string& method, unary_handler<Request, Response> handler) {
     auto index =
         method_index(method, call_shape::unary, Request::descriptor(), Response::descriptor());
-    unary_[index] = [this, index, handler = std::move(handler)](grpc::CallbackServerContext* ctx,
-                                                                const grpc::ByteBuffer* in,
-                                                                grpc::ByteBuffer* out) {
+    unary_[index] = [this, index, handler](grpc::CallbackServerContext* ctx,
+                                           const grpc::ByteBuffer* in, grpc::ByteBuffer* out) {
       auto call = std::make_shared<unary_call<Request, Response>>(ctx, out, trace_id_of(ctx),
                                                                   limits_, paths_[index]);
       call->measure(meters_[index]);
@@ -70,7 +79,24 @@ class rpc_service : public grpc::Service {
                         call->trace_id()});
       return reactor;
     };
+    local_[index] = [this, index,
+                     handler = std::move(handler)](const google::protobuf::Message& request,
+                                                   std::string trace_id, local_done done) {
+      auto call = std::make_shared<unary_call<Request, Response>>(
+          [done = std::move(done)](const grpc::Status& status, Response& response) {
+            done(status, response);
+          },
+          std::move(trace_id), limits_, paths_[index]);
+      call->measure(meters_[index]);
+      call->request().CopyFrom(request);
+      handler(std::move(call));
+    };
   }
+
+  /// The in-process entry of `method_path` ("/pkg.Service/Method"), or null when the call must go
+  /// over gRPC: not bound here, guarded (its guard reads the caller's headers), or routed (in a
+  /// cluster the router may forward it to the owner of its shard).
+  const local_unary* local(std::string_view method_path) const;
 
   /// Every call of `methods` (empty: of every unary method, bound or not) must pass `guard`
   /// (not owned; outlives the service). Set before the server starts.
@@ -166,6 +192,8 @@ class rpc_service : public grpc::Service {
   std::vector<std::string> paths_;
   /// Bound handlers by method index; empty = not served.
   std::vector<raw_unary> unary_;
+  /// The same handlers, called in process (local); empty = not served.
+  std::vector<local_unary> local_;
   std::vector<raw_stream> streams_;
   /// By method index; null = open.
   std::vector<const call_guard*> guards_;

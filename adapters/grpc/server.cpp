@@ -64,6 +64,19 @@ rpc_service& server::service(const std::string& full_name) {
   throw std::logic_error("no service " + full_name);
 }
 
+const rpc_service::local_unary* server::local_call(std::string_view method_path) const {
+  // "/pkg.Service/Method": the service is the part between the slashes.
+  auto slash = method_path.rfind('/');
+  if (method_path.size() < 2 || method_path[0] != '/' || slash == 0 ||
+      slash == std::string_view::npos)
+    return nullptr;
+  auto name = method_path.substr(1, slash - 1);
+  for (const auto& s : services_)
+    if (s->descriptor().full_name() == name)
+      return s->local(method_path);
+  return nullptr;
+}
+
 void server::set_router(call_router* router) {
   for (auto& s : services_)
     s->set_router(router);

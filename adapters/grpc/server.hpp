@@ -46,6 +46,10 @@ class server {
   /// internal_service_names()).
   rpc_service& service(const std::string& full_name);
 
+  /// The in-process entry of a unary method ("/pkg.Service/Method"; rpc_service::local), or null
+  /// when it must be called over gRPC. Ask once the server started (guards and router are set).
+  const rpc_service::local_unary* local_call(std::string_view method_path) const;
+
   /// Routes every service's unary calls through `router` (not owned; outlives the server).
   void set_router(call_router* router);
 

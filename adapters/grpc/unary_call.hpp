@@ -7,6 +7,9 @@
 /// internal error at error level), so GetLogs finds it by the id the client saw.
 /// With a method_meter (metrics on), the completion also records its status code and the time
 /// since the call was received.
+/// A call made in this process without gRPC (rpc_service::local, for the HTTP gateway) has no
+/// server context: it completes through a callback with the status and the response object
+/// (no serialization), reads no client headers (none are sent) and drops trailers.
 
 #include <atomic>
 #include <chrono>
@@ -37,13 +40,23 @@ inline std::string client_header(const grpc::CallbackServerContext* ctx, const c
 template <class Request, class Response>
 class unary_call {
  public:
+  /// How a call made in process completes: its status and, on OK, its response. Runs on the
+  /// thread that completes the call (an actor's, or the deadlines' thread); must not block.
+  using local_done = std::function<void(const grpc::Status&, Response&)>;
+
   /// `method` is the call's path ("/pkg.Service/Method"), kept by the service for its life.
   unary_call(grpc::CallbackServerContext* ctx, grpc::ByteBuffer* out, std::string trace_id,
              const call_limits& limits, std::string_view method)
       : ctx_(ctx), reactor_(ctx->DefaultReactor()), out_(out), trace_id_(std::move(trace_id)),
-        method_(method), timeout_(budget(ctx, limits)) {
+        method_(method), timeout_(budget(ctx->deadline(), limits)) {
     ctx_->AddInitialMetadata("x-trace-id", trace_id_);
   }
+
+  /// A call made in process: the default time budget, completed through `done`.
+  unary_call(local_done done, std::string trace_id, const call_limits& limits,
+             std::string_view method)
+      : local_done_(std::move(done)), trace_id_(std::move(trace_id)), method_(method),
+        timeout_(budget(std::chrono::system_clock::time_point::max(), limits)) {}
 
   unary_call(const unary_call&) = delete;
   unary_call& operator=(const unary_call&) = delete;
@@ -61,6 +74,8 @@ class unary_call {
 
   /// The client's request header `key` (lower case); empty when absent. Until the call ends.
   std::string_view header(const std::string& key) const {
+    if (ctx_ == nullptr)
+      return {};
     const auto& md = ctx_->client_metadata();
     auto it = md.find(key);
     return it == md.end() ? std::string_view{}
@@ -83,15 +98,18 @@ class unary_call {
   void on_done(std::function<void(const failure*)> hook) { on_done_ = std::move(hook); }
 
   /// The caller's metadata value for `key` ("" when absent); valid until the call completes.
-  std::string header(const char* key) const { return client_header(ctx_, key); }
+  std::string header(const char* key) const {
+    return ctx_ == nullptr ? std::string{} : client_header(ctx_, key);
+  }
 
   /// How long the actor side may take: the client's deadline, else the default, never above the
   /// configured maximum.
   caf::timespan timeout() const noexcept { return timeout_; }
 
-  /// Adds trailing metadata to the answer (before reply).
+  /// Adds trailing metadata to the answer (before reply); a call made in process has none.
   void trailer(const std::string& key, const std::string& value) {
-    ctx_->AddTrailingMetadata(key, value);
+    if (ctx_ != nullptr)
+      ctx_->AddTrailingMetadata(key, value);
   }
 
   /// Sends `response()` with status OK.
@@ -100,13 +118,18 @@ class unary_call {
       return;
     if (on_done_)
       on_done_(nullptr);
+    if (local_done_) {
+      finish(grpc::Status::OK);
+      return;
+    }
     bool own_buffer = false;
     auto status = grpc::SerializationTraits<Response>::Serialize(response_, out_, &own_buffer);
     finish(status);
   }
 
   /// Relays another node's answer to this call unchanged (a forwarded call): its status, error
-  /// details included, and on OK its response bytes.
+  /// details included, and on OK its response bytes. Only for calls over gRPC: a call made in
+  /// process is never routed (rpc_service::local).
   void relay(const grpc::Status& status, const grpc::ByteBuffer& response) {
     if (done_.exchange(true))
       return;
@@ -135,13 +158,16 @@ class unary_call {
   void finish(const grpc::Status& status) {
     if (meter_ != nullptr)
       meter_->record(status.error_code(), std::chrono::steady_clock::now() - received_);
-    reactor_->Finish(status);
+    if (local_done_)
+      local_done_(status, response_);
+    else
+      reactor_->Finish(status);
   }
 
-  static caf::timespan budget(grpc::CallbackServerContext* ctx, const call_limits& limits) {
+  static caf::timespan budget(std::chrono::system_clock::time_point deadline,
+                              const call_limits& limits) {
     using namespace std::chrono;
     auto wanted = duration_cast<milliseconds>(limits.default_timeout);
-    auto deadline = ctx->deadline();
     if (deadline != system_clock::time_point::max())
       wanted = duration_cast<milliseconds>(deadline - system_clock::now());
     if (wanted > limits.max_timeout)
@@ -151,9 +177,10 @@ class unary_call {
     return duration_cast<caf::timespan>(wanted);
   }
 
-  grpc::CallbackServerContext* ctx_;
-  grpc::ServerUnaryReactor* reactor_;
-  grpc::ByteBuffer* out_;
+  grpc::CallbackServerContext* ctx_ = nullptr; // null: a call made in process
+  grpc::ServerUnaryReactor* reactor_ = nullptr;
+  grpc::ByteBuffer* out_ = nullptr;
+  local_done local_done_; // set: a call made in process
   std::string trace_id_;
   std::string_view method_;
   std::string caller_;

@@ -5,18 +5,15 @@
 
 #include <caf/all.hpp>
 
+#include "adapters/grpc/live_subscriptions.hpp"
 #include "adapters/grpc/request_limits.hpp"
 #include "adapters/grpc/reservation_translation.hpp"
-#include "adapters/grpc/user_update_translation.hpp"
 
 namespace tt::adapters::rpc {
 
 namespace v1 = gateway::v1;
 
 namespace {
-
-/// How long the room or hub may take to accept a subscription (the stream has no deadline).
-constexpr auto subscribe_timeout = std::chrono::seconds{5};
 
 /// SendMessage's free text and its data map.
 constexpr size_t max_title_length = 256;
@@ -29,145 +26,16 @@ constexpr const char* message_id_header = "x-tt-message-id";
 constexpr const char* sent_at_header = "x-tt-message-sent-at";
 constexpr const char* send_message_path = "/gateway.v1.WebSocketService/SendMessage";
 
-/// Whether the entry an update reports still exists, or left the line (expired, left, removed).
-enum class entry_presence : bool { present, gone };
-
-/// What a queue stream last told its client about the line, so a change of it is named.
-struct line_told {
-  domain::line_halt halt = domain::line_halt::moving;
-  bool maintenance = false;
-};
-
-/// The system notice an update carries while the event is sold out or the node in maintenance,
-/// or when maintenance just ended; false when there is none. Every update says it again while it
-/// lasts: the queue stream keeps only the latest unsent update, so a notice sent once could be
-/// replaced by the next position before it is written.
-bool system_notice(const actors::entry_reply& e, const line_told& before, const std::string& event,
-                   v1::SystemUpdate& out) {
-  out.set_event_id(event);
-  if (e.position.halt == domain::line_halt::sold_out) {
-    out.set_event_type(v1::SYSTEM_EVENT_TYPE_EVENT_SOLD_OUT);
-    out.set_message(domain::why_halted(event_id{event}, e.position.halt).message);
-    return true;
-  }
-  if (e.maintenance || before.maintenance) {
-    out.set_event_type(v1::SYSTEM_EVENT_TYPE_MAINTENANCE_MODE);
-    out.set_message(e.maintenance ? "the service is in maintenance: no new joins, and your place "
-                                    "in line is kept"
-                                  : "maintenance is over: the service takes joins again");
-    return true;
-  }
-  return false;
-}
-
-/// The queue event a waiting entry's update names: paused while the line is halted, resumed on
-/// the first update after a halt, otherwise a change of place.
-v1::QueueEventType waiting_event(const actors::entry_reply& e, const line_told& before) {
-  if (e.position.halt != domain::line_halt::moving)
-    return v1::QUEUE_EVENT_TYPE_QUEUE_PAUSED;
-  return before.halt != domain::line_halt::moving ? v1::QUEUE_EVENT_TYPE_QUEUE_RESUMED
-                                                  : v1::QUEUE_EVENT_TYPE_POSITION_CHANGED;
-}
-
-/// Writes one update; true while more may follow. The stream ends (OK) after the update that
-/// says the entry is ready or gone: the client's next step is RequestAdmission, or a new join.
-bool push(server_stream<v1::StreamQueueUpdatesRequest, v1::StreamQueueUpdatesResponse>& stream,
-          const actors::entry_reply& e, entry_presence presence, line_told& told,
-          const std::string& event) {
-  bool gone = presence == entry_presence::gone;
-  bool ready = !gone && e.position.status != domain::entry_status::waiting;
-  v1::StreamQueueUpdatesResponse out;
-  out.set_type(v1::EVENT_TYPE_QUEUE_UPDATE);
-  auto* u = out.mutable_queue_update();
-  u->set_waiting_token(e.token());
-  u->set_position(static_cast<int32_t>(std::min<uint64_t>(e.position.position, INT32_MAX)));
-  u->set_eta_seconds(e.position.eta_seconds);
-  u->set_admission_ready(ready);
-  u->set_event_type(gone    ? v1::QUEUE_EVENT_TYPE_TOKEN_EXPIRED
-                    : ready ? v1::QUEUE_EVENT_TYPE_ADMISSION_READY
-                            : waiting_event(e, told));
-  if (!gone) {
-    set_timestamp(u->mutable_expires_at(), e.position.expires_at);
-    if (system_notice(e, told, event, *out.mutable_system_update()))
-      out.set_type(v1::EVENT_TYPE_SYSTEM_UPDATE);
-    else
-      out.clear_system_update();
-    told = {e.position.halt, e.maintenance};
-  }
-  // The operator's one-off word (a capacity change, a drain's release) rides on this update;
-  // a lasting notice above is said again by every later update anyway.
-  if (e.notice != actors::line_notice::none) {
-    auto* notice = out.mutable_system_update();
-    notice->set_event_id(event);
-    notice->set_event_type(v1::SYSTEM_EVENT_TYPE_CAPACITY_CHANGED);
-    notice->set_message(e.notice_text);
-    out.set_type(v1::EVENT_TYPE_SYSTEM_UPDATE);
-  }
-  set_timestamp(out.mutable_timestamp(), e.at);
-  out.set_correlation_id(stream.trace_id());
-  if (!stream.push(out))
-    return false;
-  if (!ready && !gone)
-    return true;
-  stream.finish();
-  return false;
-}
-
-/// Serves one reservation or payment stream: a subscriber actor signs up with the hub, sends the
-/// initial metadata once it is live (clients wait for it before acting), and pushes what the hub
-/// sends in order. A push the stream refuses (closed, or the reader fell max_pending behind and
-/// the stream ended RESOURCE_EXHAUSTED) stops the subscriber; the hub then forgets it.
-template <class Update, class Request, class Response>
-void serve_user_stream(caf::actor_system& sys,
-                       std::shared_ptr<server_stream<Request, Response>> stream,
-                       actors::user_hub_actor hub, actors::user_watch watch) {
-  auto subscriber = sys.spawn([stream, hub, watch](actors::user_subscriber::pointer self) mutable
-                              -> actors::user_subscriber::behavior_type {
-    watch.subscriber = caf::actor_cast<actors::user_subscriber>(self);
-    self->request(hub, subscribe_timeout, std::move(watch))
-        .then([=](actors::user_watching&) { stream->ready(); },
-              [=](caf::error& err) {
-                stream->fail(from_caf_error(err));
-                self->quit();
-              });
-    return {
-        [=](actors::update_pushed& u) {
-          const auto* update = std::get_if<Update>(&u.update);
-          if (update == nullptr) // the hub sends a stream only its topic's updates
-            return;
-          Response out;
-          to_proto(*update, out);
-          out.set_correlation_id(stream->trace_id());
-          if (!stream->push(out))
-            self->quit();
-        },
-        [=](actors::message_pushed& m) {
-          Response out;
-          to_proto(m.message, out);
-          bool took = stream->push(out);
-          if (!took)
-            self->quit();
-          return took;
-        },
-    };
-  });
-  stream->on_close(
-      [subscriber] { caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown); });
-}
-
 /// A reservation or payment stream's request, checked (user, session, the ids it follows), then
-/// served with every change kept up to `max_pending` behind.
+/// served with every change kept up to `max_pending` behind. The subscriber sends the initial
+/// metadata once the hub accepted it (clients wait for it before acting).
 template <class Update, class Request, class Response, class Ids>
 void open_user_stream(caf::actor_system& sys, const actors::user_hub_actor& hub, size_t max_pending,
                       std::shared_ptr<server_stream<Request, Response>> stream,
                       actors::stream_topic topic, const std::string& ids_field, const Ids& ids,
                       size_t max_id_length) {
   const auto& r = stream->request();
-  if (auto bad = request_check{}
-                     .required("user_id", r.user_id())
-                     .optional("session_id", r.session_id(), domain::max_session_id_length)
-                     .each(ids_field, ids, max_list_length, max_id_length)
-                     .result()) {
+  if (auto bad = check_user_request(r, ids_field, ids, max_id_length)) {
     stream->fail(*bad);
     return;
   }
@@ -177,7 +45,11 @@ void open_user_stream(caf::actor_system& sys, const actors::user_hub_actor& hub,
                            topic,
                            std::vector<std::string>{ids.begin(), ids.end()},
                            {}};
-  serve_user_stream<Update>(sys, std::move(stream), hub, std::move(watch));
+  auto subscriber = subscribe_user_updates<Update, Response>(sys, hub, std::move(watch), stream);
+  // A push the stream refuses (closed, or the reader fell max_pending behind and the stream
+  // ended RESOURCE_EXHAUSTED) stops the subscriber; so does the stream's close.
+  stream->on_close(
+      [subscriber] { caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown); });
 }
 
 } // namespace
@@ -203,41 +75,12 @@ websocket_service_adapter::websocket_service_adapter(rpc_service& service, caf::
 
 void websocket_service_adapter::stream_queue_updates(std::shared_ptr<queue_stream> stream) {
   const auto& r = stream->request();
-  // event_id and session_id are informational: the token alone names the entry and its event.
-  if (auto bad = request_check{}
-                     .required("waiting_token", r.waiting_token(), domain::max_waiting_token_length)
-                     .optional("session_id", r.session_id(), domain::max_session_id_length)
-                     .optional("event_id", r.event_id())
-                     .result()) {
+  if (auto bad = check_queue_request(r)) {
     stream->fail(*bad);
     return;
   }
-  auto token = waiting_token_id{r.waiting_token()};
-  auto route = route_of(token); // an unroutable token is refused by the region below
-  auto event = route ? route->event() : r.event_id();
-  auto subscriber = sys_.spawn(
-      [stream, region = region_, token,
-       event](actors::queue_subscriber::pointer self) -> actors::queue_subscriber::behavior_type {
-        auto told = std::make_shared<line_told>();
-        self->request(region, subscribe_timeout,
-                      actors::queue_watch{token, caf::actor_cast<actors::queue_subscriber>(self)})
-            .then(
-                [=](actors::entry_reply& e) {
-                  if (!push(*stream, e, entry_presence::present, *told, event))
-                    self->quit();
-                },
-                [=](caf::error& err) {
-                  stream->fail(from_caf_error(err));
-                  self->quit();
-                });
-        return {
-            [=](actors::queue_changed& c) {
-              if (!push(*stream, c.entry, c.gone ? entry_presence::gone : entry_presence::present,
-                        *told, event))
-                self->quit();
-            },
-        };
-      });
+  auto subscriber = subscribe_queue_updates(sys_, region_, waiting_token_id{r.waiting_token()},
+                                            r.event_id(), stream);
   // A closed stream stops its subscriber; the room, which monitors it, drops the subscription.
   stream->on_close(
       [subscriber] { caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown); });

@@ -1,9 +1,11 @@
 #pragma once
-/// The gateway's way into the node: the node's own gRPC server, called in process (no socket,
-/// no copy through the kernel). Every HTTP route is one or two contract calls, so it passes
-/// the same validation, idempotency records, routing and, in a cluster, the same one-hop
-/// forwarding as a gRPC client's call (docs/http.md says why this and not the actors directly).
-/// Thread-safe; `done` runs on a gRPC thread and must not block.
+/// The gateway's way into the node: the contract's own handlers. Every HTTP route is one or two
+/// contract calls, so it passes the same validation, idempotency records, routing and, in a
+/// cluster, the same one-hop forwarding as a gRPC client's call. Where the node may serve a
+/// method itself (rpc_service::local: not guarded, and no cluster routing), the handler is
+/// called directly with the request object (no serialization, no gRPC call); otherwise the
+/// call goes through the node's gRPC server in process (no socket), which routes or guards it
+/// (docs/http.md). Thread-safe; `done` runs on a gRPC or actor thread and must not block.
 
 #include <chrono>
 #include <condition_variable>
@@ -16,12 +18,18 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include "adapters/grpc/rpc_service.hpp"
+
 namespace tt::adapters::http {
+
+/// The node's in-process entry of a method path, or null (rpc::server::local_call).
+using local_calls = std::function<const rpc::rpc_service::local_unary*(std::string_view)>;
 
 class contract_client {
  public:
-  explicit contract_client(std::shared_ptr<grpc::Channel> channel)
-      : stub_(std::make_shared<grpc::GenericStub>(std::move(channel))),
+  /// `local` (may be empty: every call over `channel`) finds the methods called directly.
+  contract_client(std::shared_ptr<grpc::Channel> channel, local_calls local)
+      : stub_(std::make_shared<grpc::GenericStub>(std::move(channel))), local_(std::move(local)),
         inflight_(std::make_shared<counter>()) {}
 
   /// Calls `method_path` ("/pkg.Service/Method") with `request`, the caller's trace id in
@@ -32,6 +40,23 @@ class contract_client {
   void call(const std::string& method_path, const google::protobuf::Message& request,
             const std::string& trace_id, std::function<void(const grpc::Status&, Response&)> done,
             const std::string& authorization = {}) const {
+    if (const auto* entry = local_ ? local_(method_path) : nullptr) {
+      inflight_->add();
+      (*entry)(request, trace_id,
+               [inflight = inflight_, done = std::move(done)](const grpc::Status& status,
+                                                              google::protobuf::Message& reply) {
+                 // The entry's reply is the method's response type, as `Response` is.
+                 if (reply.GetDescriptor() == Response::descriptor()) {
+                   done(status, static_cast<Response&>(reply));
+                 } else {
+                   Response none;
+                   done(grpc::Status(grpc::StatusCode::INTERNAL, "the reply is of another type"),
+                        none);
+                 }
+                 inflight->remove();
+               });
+      return;
+    }
     struct outgoing {
       grpc::ClientContext ctx;
       grpc::ByteBuffer request;
@@ -95,6 +120,7 @@ class contract_client {
   };
 
   std::shared_ptr<grpc::GenericStub> stub_;
+  local_calls local_;
   std::shared_ptr<counter> inflight_;
 };
 

@@ -201,9 +201,9 @@ auth::jwt_verifier verifier_of(const gateway_settings& s) {
 } // namespace
 
 gateway::gateway(gateway_settings settings, contract_client client, catalog_source catalog,
-                 websocket_registry& sockets)
+                 websocket_registry& sockets, std::optional<direct_streams> direct)
     : settings_(std::move(settings)), client_(std::move(client)), catalog_(std::move(catalog)),
-      sockets_(sockets), verifier_(verifier_of(settings_)),
+      sockets_(sockets), direct_(std::move(direct)), verifier_(verifier_of(settings_)),
       limiter_(settings_.rate_per_second, settings_.rate_burst) {}
 
 gateway::~gateway() {

@@ -21,6 +21,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "actors/domain/catalog.hpp"
+#include "actors/runtime/shard_region.hpp"
+#include "actors/runtime/user_hub_actor.hpp"
 #include "adapters/auth/jwt.hpp"
 #include "adapters/http/contract_client.hpp"
 #include "adapters/http/exchange.hpp"
@@ -54,6 +56,17 @@ struct gateway_settings {
   std::string node_id;
 };
 
+/// The actors a WebSocket subscribes to directly where the node serves its stream itself
+/// (adapters/grpc/live_subscriptions.hpp), instead of through an in-process gRPC stream.
+struct direct_streams {
+  caf::actor_system* system = nullptr;
+  actors::shard_region region;
+  actors::user_hub_actor hub;
+  /// Queue sockets too. False in a cluster: a waiting token's shard may be another node's, and
+  /// the gRPC stream's routing relays it from there (or ends it when the shard moves away).
+  bool queue = true;
+};
+
 /// A signed token for `user` under `s`, valid for s.token_lifetime from now.
 std::string issue_token(const gateway_settings& s, const tt::internal::v1::UserRecord& user);
 
@@ -69,9 +82,10 @@ using live_route = std::optional<live_stream_spec> (*)(gateway&, exchange& x);
 
 class gateway {
  public:
-  /// `sockets` (outlives the gateway and every socket) counts and closes the WebSockets.
+  /// `sockets` (outlives the gateway and every socket) counts and closes the WebSockets;
+  /// `direct` (nullopt: every socket through gRPC in process) outlives them too.
   gateway(gateway_settings settings, contract_client client, catalog_source catalog,
-          websocket_registry& sockets);
+          websocket_registry& sockets, std::optional<direct_streams> direct);
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
   /// Waits for the blocking work in progress.
@@ -86,6 +100,8 @@ class gateway {
 
   const gateway_settings& settings() const noexcept { return settings_; }
   const contract_client& client() const noexcept { return client_; }
+  /// The actors sockets subscribe to directly; null when they go through gRPC in process.
+  const direct_streams* direct() const noexcept { return direct_ ? &*direct_ : nullptr; }
   /// The catalog, read again at most every `catalog_refresh`. Blocking (files): call it from
   /// off_io_thread only.
   std::shared_ptr<const std::vector<domain::event_definition>> events();
@@ -109,6 +125,7 @@ class gateway {
   contract_client client_;
   catalog_source catalog_;
   websocket_registry& sockets_;
+  std::optional<direct_streams> direct_;
   std::mutex catalog_mutex_;
   std::shared_ptr<const std::vector<domain::event_definition>> events_; // under catalog_mutex_
   std::chrono::steady_clock::time_point events_read_at_;                // under catalog_mutex_

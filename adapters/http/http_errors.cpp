@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/grpc/status_mapping.hpp"
 #include "proto/google/rpc/status.pb.h"
 
 namespace tt::adapters::http {
@@ -94,6 +95,11 @@ api_error error_of(const grpc::Status& status) {
       rich.details_size() > 0 && rich.details(0).UnpackTo(&contract))
     return {contract.code(), contract.message(), {}};
   return {from_grpc_code(status.error_code()), status.error_message(), {}};
+}
+
+api_error error_of(const failure& f) {
+  auto contract = rpc::to_contract_error(f, {});
+  return {contract.code(), contract.message(), {}};
 }
 
 std::string error_body(const api_error& e, std::string_view trace_id) {

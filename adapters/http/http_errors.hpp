@@ -10,6 +10,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "actors/common/failure.hpp"
 #include "proto/common/v1/errors.pb.h"
 
 namespace tt::adapters::http {
@@ -30,6 +31,9 @@ std::string code_name(common::v1::ErrorCode code);
 /// The contract error a failed call carries (grpc-status-details-bin); a status without one (the
 /// channel's own failures) is mapped from its gRPC code.
 api_error error_of(const grpc::Status& status);
+
+/// The contract error of a rejection made in this process (status_mapping's map).
+api_error error_of(const failure& f);
 
 /// The JSON body of `e` stamped with `trace_id`.
 std::string error_body(const api_error& e, std::string_view trace_id);

@@ -11,12 +11,12 @@ constexpr std::chrono::milliseconds websocket_drain{3000};
 
 std::variant<std::unique_ptr<http_gateway>, std::string>
 http_gateway::start(http_gateway_options options, std::shared_ptr<grpc::Channel> node,
-                    catalog_source catalog) {
+                    local_calls local, catalog_source catalog) {
   std::unique_ptr<http_gateway> out{new http_gateway};
   out->sockets_ = std::make_unique<websocket_registry>(options.max_websockets);
-  out->gateway_ =
-      std::make_unique<gateway>(std::move(options.gateway), contract_client{std::move(node)},
-                                std::move(catalog), *out->sockets_);
+  out->gateway_ = std::make_unique<gateway>(
+      std::move(options.gateway), contract_client{std::move(node), std::move(local)},
+      std::move(catalog), *out->sockets_, std::move(options.direct));
   auto* g = out->gateway_.get();
   out->server_ = std::make_unique<http_server>(
       std::move(options.server),

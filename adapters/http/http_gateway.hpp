@@ -22,15 +22,19 @@ struct http_gateway_options {
   gateway_settings gateway;
   /// How long a stop waits for contract calls in flight: the longest budget the server gives.
   std::chrono::milliseconds drain_limit{30'000};
-  /// Open WebSockets at most (each holds one stream of the node's).
+  /// Open WebSockets at most (each holds one subscription to the node's actors or one stream).
   size_t max_websockets = 20'000;
+  /// The actors sockets subscribe to directly (nullopt: every socket through gRPC in process).
+  std::optional<direct_streams> direct;
 };
 
 class http_gateway {
  public:
-  /// `node` is the node's gRPC server in process (users too are its calls: UserService).
+  /// `node` is the node's gRPC server in process, `local` its methods called directly
+  /// (contract_client.hpp); users too are its calls (UserService).
   static std::variant<std::unique_ptr<http_gateway>, std::string>
-  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node, catalog_source catalog);
+  start(http_gateway_options options, std::shared_ptr<grpc::Channel> node, local_calls local,
+        catalog_source catalog);
 
   ~http_gateway();
   int port() const noexcept { return port_; }

@@ -23,12 +23,10 @@ constexpr size_t max_client_message = 4096;
 /// How long the close handshake (and the opening one) may take.
 constexpr std::chrono::seconds handshake_timeout{5};
 
-using stream_reactor = grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
-
-/// One bridged socket. Its two halves meet on the socket's strand: the gRPC callbacks (on gRPC
-/// threads) only post there. It lives while either half still runs: the reactor holds `self_`
-/// until OnDone, each socket operation holds a shared_ptr.
-class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor {
+/// One bridged socket, on its strand. Its source (the actors' subscriber, or a gRPC stream) calls
+/// the live_socket side from its own threads, which only posts here. It lives while either side
+/// still needs it: the source holds it until it ends, each socket operation holds a shared_ptr.
+class bridge final : public std::enable_shared_from_this<bridge>, public live_socket {
  public:
   bridge(websocket_registry& registry, beast::tcp_stream&& socket, std::shared_ptr<exchange> x,
          live_stream_spec spec)
@@ -42,59 +40,31 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
     registry_.leave();
   }
 
-  void start(grpc::GenericStub& stub, std::chrono::milliseconds idle_timeout) {
-    x_->answer_through([weak = weak_from_this()](response res) {
-      if (auto b = weak.lock())
-        b->on_strand([res = std::move(res)](bridge& self) mutable { self.refuse(std::move(res)); });
-    });
-    websocket::stream_base::timeout t;
-    t.handshake_timeout = handshake_timeout;
-    t.idle_timeout = idle_timeout;
-    t.keep_alive_pings = true;
-    ws_.set_option(t);
-    ws_.read_message_max(max_client_message);
-    auto self = shared_from_this();
-    registry_.track(this, [weak = std::weak_ptr<bridge>(self)] {
-      if (auto b = weak.lock())
-        net::post(b->ws_.get_executor(), [b] { b->shut_down(); });
-    });
-    self_ = self;
-    ctx_.AddMetadata("x-trace-id", trace_);
-    grpc::Slice slice(spec_.request_bytes);
-    request_ = grpc::ByteBuffer(&slice, 1);
-    stub.PrepareBidiStreamingCall(&ctx_, spec_.method_path, {}, this);
-    StartWriteLast(&request_, {});
-    StartRead(&incoming_);
-    StartCall();
-    spec_.request_bytes = std::string{}; // request_ has it; an open socket keeps no copy
+  /// Subscribes to the spec's source; `stub` is the in-process gRPC one.
+  void start(grpc::GenericStub& stub, std::chrono::milliseconds idle_timeout);
+
+  // --- the source's side (any thread): post to the strand ---
+
+  void live() override {
+    on_strand([](bridge& b) { b.upgrade(); });
   }
+
+  bool deliver(std::string text) override {
+    on_strand([text = std::move(text)](bridge& b) mutable {
+      b.queue(std::move(text));
+      if (b.spec_.live_on == live_stream_spec::live_when::first_message && !b.upgrading_)
+        b.upgrade();
+    });
+    return !done_.load(std::memory_order_relaxed);
+  }
+
+  void end(std::optional<api_error> error) override {
+    on_strand([error = std::move(error)](bridge& b) mutable { b.stream_ended(std::move(error)); });
+  }
+
+  const std::string& trace_id() const noexcept override { return trace_; }
 
  private:
-  // --- the stream's half (gRPC threads): read as fast as it delivers, post to the strand ---
-
-  void OnReadInitialMetadataDone(bool ok) override {
-    if (ok && spec_.live_on == live_stream_spec::live_when::metadata)
-      on_strand([](bridge& b) { b.upgrade(); });
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok)
-      return; // OnDone follows with the stream's status
-    auto text = spec_.to_json(incoming_);
-    if (text)
-      on_strand([text = std::move(*text)](bridge& b) mutable {
-        b.deliver(std::move(text));
-        if (b.spec_.live_on == live_stream_spec::live_when::first_message && !b.upgrading_)
-          b.upgrade();
-      });
-    StartRead(&incoming_);
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    on_strand([status](bridge& b) { b.stream_ended(status); });
-    self_.reset();
-  }
-
   template <class F>
   void on_strand(F f) {
     net::post(ws_.get_executor(),
@@ -149,7 +119,7 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
     });
   }
 
-  void deliver(std::string text) {
+  void queue(std::string text) {
     if (closing_)
       return;
     if (!pending_.add(std::move(text))) {
@@ -187,21 +157,21 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
       close(*close_code_, close_reason_);
   }
 
-  void stream_ended(const grpc::Status& status) {
-    if (!upgrading_ && !shutting_down_ && !status.ok()) {
+  void stream_ended(std::optional<api_error> error) {
+    if (!upgrading_ && !shutting_down_ && error) {
       // Never upgraded: the subscription was refused, an ordinary HTTP error.
-      auto e = error_of(status);
       if (spec_.rename)
-        spec_.rename(e);
-      x_->fail(e);
+        spec_.rename(*error);
+      done_ = true;
+      x_->fail(*error);
       return;
     }
     if (shutting_down_)
       return;
-    if (status.ok()) {
+    if (!error) {
       finish_with(websocket::close_code::normal, "stream ended");
     } else {
-      final_ = error_body(error_of(status), trace_);
+      final_ = error_body(*error, trace_);
       finish_with(websocket::close_code::internal_error, "stream failed");
     }
   }
@@ -244,30 +214,38 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
     if (closing_)
       return;
     closing_ = true;
+    done_ = true;
     ws_.async_close(websocket::close_reason{code, reason},
                     [self = shared_from_this()](beast::error_code) { self->open_ = false; });
   }
 
   void hard_close() {
     closing_ = true;
+    done_ = true;
     open_ = false;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
-  void cancel_stream() { ctx_.TryCancel(); }
+  /// Unsubscribes; the source then lets go of this socket.
+  void cancel_stream() {
+    done_ = true;
+    if (auto cancel = std::move(cancel_)) {
+      cancel_ = nullptr;
+      cancel();
+    }
+  }
 
   websocket_registry& registry_;
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<exchange> x_; // until the upgrade is answered
   const std::string trace_;
   live_stream_spec spec_;
-  // The stream's half.
-  grpc::ClientContext ctx_;
-  grpc::ByteBuffer request_;
-  grpc::ByteBuffer incoming_;
-  std::shared_ptr<bridge> self_; // until OnDone
-  // The socket's half, on the strand only.
+  /// Unsubscribes from the source; set by start, used once on the strand.
+  std::function<void()> cancel_;
+  /// The socket takes no more messages (closed, closing or fell behind); read by the source.
+  std::atomic<bool> done_{false};
+  // On the strand only.
   rpc::outgoing_buffer<std::string> pending_;
   std::optional<std::string> final_; // the error frame after the last message
   std::string out_;                  // the frame being written
@@ -282,6 +260,87 @@ class bridge final : public std::enable_shared_from_this<bridge>, stream_reactor
   std::optional<websocket::close_code> close_code_; // close with it once all is sent
   const char* close_reason_ = "";
 };
+
+/// A stream of the node's own gRPC server, in process: a bidi call that writes the one request
+/// and half-closes (exactly a server-streaming call), then reads as fast as it delivers. Keeps
+/// itself alive until gRPC's OnDone.
+class grpc_source final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  /// Opens the stream; the returned function cancels it.
+  static std::function<void()> open(grpc::GenericStub& stub, live_stream_spec& spec,
+                                    std::shared_ptr<live_socket> socket) {
+    auto s = std::shared_ptr<grpc_source>(new grpc_source(std::move(socket), spec));
+    s->self_ = s;
+    s->ctx_.AddMetadata("x-trace-id", s->socket_->trace_id());
+    grpc::Slice slice(spec.request_bytes);
+    s->request_ = grpc::ByteBuffer(&slice, 1);
+    spec.request_bytes = std::string{}; // request_ has it; an open socket keeps no copy
+    stub.PrepareBidiStreamingCall(&s->ctx_, spec.method_path, {}, s.get());
+    s->StartWriteLast(&s->request_, {});
+    s->StartRead(&s->incoming_);
+    s->StartCall();
+    return [weak = std::weak_ptr<grpc_source>(s)] {
+      if (auto alive = weak.lock())
+        alive->ctx_.TryCancel();
+    };
+  }
+
+  void OnReadInitialMetadataDone(bool ok) override {
+    if (ok && live_on_ == live_stream_spec::live_when::metadata)
+      socket_->live();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok)
+      return; // OnDone follows with the stream's status
+    if (auto text = to_json_(incoming_))
+      socket_->deliver(std::move(*text));
+    StartRead(&incoming_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    socket_->end(status.ok() ? std::nullopt : std::optional<api_error>{error_of(status)});
+    self_.reset();
+  }
+
+ private:
+  grpc_source(std::shared_ptr<live_socket> socket, const live_stream_spec& spec)
+      : socket_(std::move(socket)), to_json_(spec.to_json), live_on_(spec.live_on) {}
+
+  std::shared_ptr<live_socket> socket_;
+  std::function<std::optional<std::string>(const grpc::ByteBuffer&)> to_json_;
+  live_stream_spec::live_when live_on_;
+  grpc::ClientContext ctx_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer incoming_;
+  std::shared_ptr<grpc_source> self_; // until OnDone
+};
+
+void bridge::start(grpc::GenericStub& stub, std::chrono::milliseconds idle_timeout) {
+  x_->answer_through([weak = weak_from_this()](response res) {
+    if (auto b = weak.lock())
+      b->on_strand([res = std::move(res)](bridge& self) mutable { self.refuse(std::move(res)); });
+  });
+  websocket::stream_base::timeout t;
+  t.handshake_timeout = handshake_timeout;
+  t.idle_timeout = idle_timeout;
+  t.keep_alive_pings = true;
+  ws_.set_option(t);
+  ws_.read_message_max(max_client_message);
+  auto self = shared_from_this();
+  registry_.track(this, [weak = std::weak_ptr<bridge>(self)] {
+    if (auto b = weak.lock())
+      net::post(b->ws_.get_executor(), [b] { b->shut_down(); });
+  });
+  // Runs on the socket's strand (the upgrade handler's), so nothing the source posts can run
+  // before cancel_ is set.
+  if (spec_.subscribe) {
+    cancel_ = spec_.subscribe(self);
+    spec_.subscribe = nullptr; // it holds the request: an open socket keeps no copy
+  } else {
+    cancel_ = grpc_source::open(stub, spec_, self);
+  }
+}
 
 } // namespace
 

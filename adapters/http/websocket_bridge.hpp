@@ -1,18 +1,22 @@
 #pragma once
-/// One WebSocket (/ws/queue, /ws/reservations, /ws/payments) bridged to one of the node's own
-/// gateway.v1.WebSocketService server streams, called in process like every route
-/// (contract_client.hpp). Each stream message goes to the socket as one text frame: the
+/// One WebSocket (/ws/queue, /ws/reservations, /ws/payments) bridged to one of
+/// gateway.v1.WebSocketService's streams. Where the node serves the stream itself, the socket
+/// subscribes to the actors directly (adapters/grpc/live_subscriptions.hpp: the admission actor
+/// or the user hub, the same subscriber the gRPC stream uses), so an open socket costs no
+/// in-process gRPC stream; where the stream may have to be relayed from another node (a queue
+/// socket in a cluster), it opens the node's own gRPC stream in process (contract_client.hpp),
+/// which the cluster's routing forwards. Each message goes to the socket as one text frame: the
 /// contract's message in proto3 JSON (field names as in the proto).
 ///
 /// The upgrade is answered only once the stream is live (live_stream_spec::live_on), so a
-/// refused queue subscription (an unknown waiting token) is an ordinary HTTP error answer, never
-/// an open socket that closes at once. The stream is read as fast as it delivers:
-/// what the socket has not sent yet waits in an outgoing_buffer with the stream's own policy
-/// (latest state wins for the queue; a bounded queue for reservation and payment changes, past
-/// which the socket is closed 1008 "fell behind": the client re-reads and reconnects). So a slow
-/// reader costs its own socket at most that bound and never holds up the stream's source or any
-/// other socket. A stream that ends OK (the queue entry is ready or gone) closes the socket 1000
-/// after what it sent; one that fails sends {"error":{...}} and closes 1011. A client that
+/// refused subscription (an unknown waiting token, a user stream the hub refuses) is an ordinary
+/// HTTP error answer, never an open socket that closes at once. The stream is read as fast as it
+/// delivers: what the socket has not sent yet waits in an outgoing_buffer with the stream's own
+/// policy (latest state wins for the queue; a bounded queue for reservation and payment changes,
+/// past which the socket is closed: the client re-reads and reconnects). So a slow reader costs
+/// its own socket at most that bound and never holds up the stream's source or any other socket.
+/// A stream that ends OK (the queue entry is ready or gone) closes the socket 1000 after what it
+/// sent; one that fails after the upgrade sends {"error":{...}} and closes 1011. A client that
 /// closes or vanishes (pings at half the idle timeout) cancels the stream.
 
 #include <atomic>
@@ -32,24 +36,42 @@
 
 namespace tt::adapters::http {
 
+/// The socket side of a bridged WebSocket, as its stream's source sees it. Thread-safe: every
+/// call only posts to the socket's strand.
+class live_socket {
+ public:
+  virtual ~live_socket() = default;
+  /// The stream is live (a user stream: subscribed): answer the upgrade.
+  virtual void live() = 0;
+  /// One message as a text frame; false once the socket takes no more (closed, fell behind).
+  virtual bool deliver(std::string text) = 0;
+  /// The stream ended: OK (nullopt) closes 1000 after what is pending; an error before the
+  /// upgrade is the HTTP answer, after it an error frame and a 1011 close.
+  virtual void end(std::optional<api_error> error) = 0;
+  virtual const std::string& trace_id() const noexcept = 0;
+};
+
 /// What one WebSocket route subscribes to.
 struct live_stream_spec {
+  /// The actors directly, when set: subscribes `socket` and returns how to unsubscribe (called
+  /// on the socket's strand when it closes). Otherwise the gRPC stream below, in process.
+  std::function<std::function<void()>(std::shared_ptr<live_socket> socket)> subscribe;
   /// "/gateway.v1.WebSocketService/StreamQueueUpdates"
   std::string method_path;
   std::string request_bytes;
-  /// 0: latest state wins; n: up to n messages kept in order, one more closes the socket.
-  size_t bound = 0;
   /// A stream message as the frame's text; nullopt when it does not parse.
   std::function<std::optional<std::string>(const grpc::ByteBuffer&)> to_json;
+  /// 0: latest state wins; n: up to n messages kept in order, one more closes the socket.
+  size_t bound = 0;
   /// Renames a refused subscription's error (the original gateway's names), when set.
   std::function<void(api_error&)> rename;
   /// The subprotocol the 101 names (one the client offered), or "".
   std::string subprotocol;
   /// What shows the stream is live: its first message (a queue stream sends the position at
   /// once), or its initial metadata (a user stream sends it once subscribed, and maybe no
-  /// message for long). In process, a refused stream also delivers (empty) initial metadata, so
-  /// only the first kind is refused as an HTTP error; a user stream refused after its metadata
-  /// is an error frame and a 1011 close.
+  /// message for long). Through gRPC in process a refused stream also delivers (empty) initial
+  /// metadata, so there only the first kind is refused as an HTTP error; subscribed directly,
+  /// a user stream is live once the hub accepted it, and a refusal is an HTTP error too.
   enum class live_when : bool { first_message, metadata } live_on = live_when::metadata;
 };
 
@@ -80,9 +102,9 @@ class websocket_registry {
   std::map<void*, std::function<void()>> closers_; // under mutex_
 };
 
-/// Subscribes to `spec` through `stub` and, once it is live, accepts `x`'s upgrade on `socket`;
-/// a refused subscription is answered through `x` as an HTTP error. The registry has already
-/// counted the socket in (enter), and outlives it.
+/// Subscribes to `spec` (directly, or through `stub`) and, once it is live, accepts `x`'s
+/// upgrade on `socket`; a refused subscription is answered through `x` as an HTTP error. The
+/// registry has already counted the socket in (enter), and outlives it.
 void open_websocket_bridge(websocket_registry& registry, grpc::GenericStub& stub,
                            boost::beast::tcp_stream&& socket, std::shared_ptr<exchange> x,
                            live_stream_spec spec, std::chrono::milliseconds idle_timeout);

@@ -26,6 +26,7 @@ struct node_config {
   std::string http_listen = "localhost:8000";
   int64_t http_threads = 1;
   int64_t http_max_connections = 10000;
+  int64_t http_max_websockets = 20000;
   int64_t http_max_header_bytes = 8192;
   int64_t http_max_body_bytes = 65536;
   int64_t http_read_timeout_ms = 10000;

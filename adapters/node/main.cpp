@@ -172,6 +172,7 @@ tt::adapters::http::http_gateway_options http_options_of(const tt::node::node_co
   server.listen = cfg.http_listen;
   server.threads = static_cast<size_t>(cfg.http_threads);
   server.max_connections = static_cast<size_t>(cfg.http_max_connections);
+  out.max_websockets = static_cast<size_t>(cfg.http_max_websockets);
   server.max_header_bytes = static_cast<uint32_t>(cfg.http_max_header_bytes);
   server.max_body_bytes = static_cast<uint64_t>(cfg.http_max_body_bytes);
   server.read_timeout = std::chrono::milliseconds{cfg.http_read_timeout_ms};
@@ -567,8 +568,13 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
     auto options = http_options_of(cfg);
     options.gateway.jwt_secret = *http_secret;
     options.drain_limit = opts.limits.max_timeout;
+    // Sockets subscribe to the actors the WebSocketService adapter uses; in a cluster a queue
+    // socket goes through that service, whose routing may relay it from the token's owner.
+    options.direct = tt::adapters::http::direct_streams{&actors, region, hub, !cluster};
     auto opened = tt::adapters::http::http_gateway::start(
-        std::move(options), grpc_server.in_process_channel(), [dir = cfg.catalog_dir] {
+        std::move(options), grpc_server.in_process_channel(),
+        [&grpc_server](std::string_view path) { return grpc_server.local_call(path); },
+        [dir = cfg.catalog_dir] {
           auto catalog = tt::adapters::catalog::load_catalog_directory(dir);
           return catalog ? std::move(*catalog) : std::vector<tt::domain::event_definition>{};
         });

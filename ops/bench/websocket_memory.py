@@ -5,7 +5,8 @@ As stream_memory.py does for the gRPC streams: starts a tacosd on loopback, queu
 event with admissions stopped (so every socket stays open), opens one /ws/queue socket per user
 from this one Python process (python3-websocket), waits for each socket's first update, and
 compares the node's RSS (/proc/<pid>/status VmRSS) before and after the sockets. Each socket is
-one HTTP connection upgraded to a WebSocket plus one in-process WebSocketService stream. Prints
+one HTTP connection upgraded to a WebSocket plus its subscription to the waiting room (on a node
+on its own, directly to the admission actor; docs/http.md). Prints
 the difference per socket and extrapolated to 10,000 sockets. Usage, from the repository root
 after building tacosd:
 

@@ -6,7 +6,9 @@
 - /ws/reservations and /ws/payments follow the token's user only (a bearer token as
   ?access_token=, as a 'bearer.<token>' subprotocol beside 'tt.v1', or as the Authorization
   header): the user's hold, cancel, payment; nothing of another user's.
-- Refusals: no token, a forged one, an unknown path, a page of a foreign origin.
+- Refusals: no token, a forged one, an unknown path, a page of a foreign origin, a user stream
+  the node refuses (a malformed id to follow): each an HTTP error before any upgrade.
+- http.max_websockets caps the open sockets (503 past it), and a closed one frees its place.
 - A reader that stops reading is cut off once its bounded queue overflows (after the kernel's
   buffers filled), while a second socket
   of the same user receives every change.
@@ -226,6 +228,19 @@ class LiveUpdatesTest(unittest.TestCase):
         self.assertEqual(raised.exception.status_code, 401)
         self.assertEqual(self.api.call("GET", "/healthz").status, 200)
 
+    def test_a_refused_user_stream_is_an_http_error_before_any_upgrade(self):
+        me = self.register()
+        for path in ["/ws/reservations?reservation_ids=%s&access_token=" % ("r" * 200),
+                     "/ws/payments?session_id=%s&access_token=" % ("s" * 300)]:
+            status, body, trace = self.upgrade_refused(path + me["token"],
+                                                       {"X-Trace-Id": "trace-ws-refused-1"})
+            self.assertEqual((status, body["error"]["code"]), (400, "INVALID_ARGUMENT"), path)
+            self.assertEqual((body["error"]["trace_id"], trace), ("trace-ws-refused-1",) * 2)
+        # The same user's well-formed socket still opens and follows its holds.
+        ws = self.connect("/ws/reservations?access_token=" + me["token"])
+        rid = self.hold(me["token"], ["A-5-1"])
+        self.assertEqual(receive(ws)[1]["reservation_update"]["reservation_id"], rid)
+
     def test_a_reader_that_stops_is_cut_off_and_the_others_get_everything(self):
         me = self.register()
         tiny = [(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)]
@@ -256,6 +271,41 @@ class LiveUpdatesTest(unittest.TestCase):
                 self.assertEqual(kind, "text")
                 received += 1
         self.assertLess(received, sent)
+
+
+class SocketCapTest(unittest.TestCase):
+    def test_http_max_websockets_caps_the_open_sockets(self):
+        catalog = write_catalog()
+        self.addCleanup(shutil.rmtree, catalog)
+        node = NodeProcess(TACOSD, "--catalog.dir", catalog, "--http.max_websockets", "2",
+                           *FLAGS).start()
+        self.addCleanup(node.close)
+        self.addCleanup(node.stop)
+        api = Api(node.http_port)
+        self.addCleanup(api.close)
+        name = "u" + uuid.uuid4().hex[:12]
+        token = api.call("POST", "/api/v1/auth/register",
+                         {"username": name, "password": "pw-" + name, "email": name + "@x.io",
+                          "display_name": name}).body["token"]
+        url = "ws://127.0.0.1:%d/ws/reservations?access_token=%s" % (node.http_port, token)
+        first = websocket.create_connection(url, timeout=10)
+        self.addCleanup(first.close)
+        second = websocket.create_connection(url, timeout=10)
+        self.addCleanup(second.close)
+        with self.assertRaises(websocket.WebSocketBadStatusException) as raised:
+            websocket.create_connection(url, timeout=10)
+        self.assertEqual(raised.exception.status_code, 503)
+        # Plain HTTP is not counted against the sockets' cap.
+        self.assertEqual(api.call("GET", "/healthz").status, 200)
+        first.close()
+
+        def third_opens():
+            try:
+                websocket.create_connection(url, timeout=10).close()
+                return True
+            except websocket.WebSocketBadStatusException:
+                return False
+        eventually("a closed socket's place taken again", third_opens)
 
 
 class ShutdownTest(unittest.TestCase):
