@@ -125,8 +125,8 @@ void user_directory::add(new_user u, timestamp now, std::function<void(result<us
     return fail(errc::already_exists, "the username is taken", {{"username", "taken", u.username}});
   };
   {
-    std::lock_guard lock{mutex_};
-    if (pending_.count(name) != 0) {
+    std::lock_guard lock{registrations_->mutex};
+    if (registrations_->pending.count(name) != 0) {
       done(taken());
       return;
     }
@@ -139,13 +139,13 @@ void user_directory::add(new_user u, timestamp now, std::function<void(result<us
       done(taken());
       return;
     }
-    pending_.insert(name);
+    registrations_->pending.insert(name);
   }
   auto hash = hash_password(u.password);
-  auto release = [this, name] {
-    std::lock_guard lock{mutex_};
-    pending_.erase(name);
-    idle_.notify_all();
+  auto release = [state = registrations_, name] {
+    std::lock_guard lock{state->mutex};
+    state->pending.erase(name);
+    state->idle.notify_all();
   };
   if (!hash) {
     release();
@@ -169,8 +169,9 @@ void user_directory::add(new_user u, timestamp now, std::function<void(result<us
 }
 
 void user_directory::wait_idle(std::chrono::milliseconds limit) {
-  std::unique_lock lock{mutex_};
-  idle_.wait_for(lock, limit, [this] { return pending_.empty(); });
+  auto& state = *registrations_;
+  std::unique_lock lock{state.mutex};
+  state.idle.wait_for(lock, limit, [&state] { return state.pending.empty(); });
 }
 
 result<user_record> user_directory::authenticate(const std::string& username,

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -62,11 +63,16 @@ class user_directory {
   storage::snapshot_store* store_;
   /// Hash of a random password, checked when the name is unknown so that timing does not tell.
   std::string decoy_hash_;
-  std::mutex mutex_;
-  std::condition_variable idle_;
   /// Names (lower-case) whose registration is being stored: a second one waits for nobody and
-  /// is refused, so two concurrent registrations cannot both succeed.
-  std::set<std::string> pending_;
+  /// is refused, so two concurrent registrations cannot both succeed. Shared with the store's
+  /// callbacks, which may run after the directory is gone (a changelog append outliving a stop
+  /// that gave up waiting).
+  struct registrations {
+    std::mutex mutex;
+    std::condition_variable idle;
+    std::set<std::string> pending; // under mutex
+  };
+  std::shared_ptr<registrations> registrations_ = std::make_shared<registrations>();
 };
 
 } // namespace tt::adapters::auth

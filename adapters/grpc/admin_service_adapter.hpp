@@ -82,7 +82,7 @@ class admin_service_adapter {
   void control_admissions(std::shared_ptr<emergency_call> call);
   void switch_breaker(std::shared_ptr<emergency_call> call);
   void cancel_reservations(std::shared_ptr<emergency_call> call);
-  /// admin_cluster.cpp: FORCE_SCALE and FORCE_FAILOVER, on one node or in a cluster.
+  /// FORCE_SCALE and FORCE_FAILOVER, on one node or in a cluster.
   void force_scale(std::shared_ptr<trigger_call> call);
   void force_failover(std::shared_ptr<emergency_call> call);
   using logs_call = unary_call<common::v1::GetLogsRequest, common::v1::GetLogsResponse>;
@@ -96,7 +96,7 @@ class admin_service_adapter {
   std::filesystem::path catalog_dir_;
   std::shared_ptr<const logs::log_buffer> logs_;
   size_t max_reply_bytes_;
-  /// The node's settings, all read at start: UpdateConfig says they need a restart.
+  /// The node's settings; those not served at run time (settings_) need a restart.
   std::set<std::string> start_settings_;
   std::shared_ptr<const metrics::node_metrics> metrics_;
   cluster_control* cluster_ = nullptr;

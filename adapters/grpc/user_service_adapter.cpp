@@ -13,9 +13,11 @@ constexpr std::chrono::milliseconds registration_drain{2000};
 
 /// Answers `call` UNAVAILABLE: too many wait, or the node stops.
 template <class Call>
-std::function<void()> refusal(const std::shared_ptr<Call>& call) {
-  return [call] {
-    call->fail(fail(errc::unavailable, "too many sign-ups and sign-ins are waiting; retry shortly",
+std::function<void(bool stopping)> refusal(const std::shared_ptr<Call>& call) {
+  return [call](bool stopping) {
+    call->fail(fail(errc::unavailable,
+                    stopping ? "the node is stopping; retry on another node or after its restart"
+                             : "too many sign-ups and sign-ins are waiting; retry shortly",
                     {{"retry_after_ms", "retry after this many milliseconds", "1000"}}));
   };
 }
@@ -52,20 +54,22 @@ user_service_adapter::~user_service_adapter() {
   wake_.notify_all();
   worker_.join();
   for (auto& j : refused)
-    j.refuse();
+    j.refuse(true);
   users_.wait_idle(registration_drain);
 }
 
 void user_service_adapter::off_grpc_thread(job j) {
+  bool stopping = false;
   {
     std::lock_guard lock{mutex_};
-    if (!stopping_ && jobs_.size() < max_waiting) {
+    stopping = stopping_;
+    if (!stopping && jobs_.size() < max_waiting) {
       jobs_.push_back(std::move(j));
       wake_.notify_one();
       return;
     }
   }
-  j.refuse();
+  j.refuse(stopping);
 }
 
 void user_service_adapter::run() {

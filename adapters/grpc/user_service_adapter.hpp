@@ -39,10 +39,10 @@ class user_service_adapter {
                                        tt::internal::v1::AuthenticateUserResponse>;
   void register_user(std::shared_ptr<register_call> call);
   void authenticate(std::shared_ptr<authenticate_call> call);
-  /// A call's work for the hashing thread, and how to answer it if the adapter stops first.
+  /// A call's work for the hashing thread, and how to refuse it (too many wait, or stopping).
   struct job {
     std::function<void()> run;
-    std::function<void()> refuse;
+    std::function<void(bool stopping)> refuse;
   };
   /// Queues `j` for the hashing thread, or refuses it when `max_waiting` jobs wait already.
   void off_grpc_thread(job j);

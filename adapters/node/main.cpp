@@ -300,9 +300,14 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   if (auto* err = std::get_if<std::string>(&peer_tls_read))
     return cannot_start("cluster: " + *err);
   auto peer_tls = std::get<std::optional<tt::adapters::rpc::peer_tls>>(std::move(peer_tls_read));
-  auto http_secret = tt::node::http_token_secret_of(cfg);
-  if (!http_secret)
-    return cannot_start(http_secret.error().message);
+  // The gateway's login-token key: checked before anything starts, made only when it runs.
+  std::string http_secret;
+  if (cfg.http_listen != "off") {
+    auto key = tt::node::http_token_secret_of(cfg);
+    if (!key)
+      return cannot_start(key.error().message);
+    http_secret = std::move(*key);
+  }
   auto opened = tt::storage::data_directory::open(cfg.data_dir);
   if (auto* err = std::get_if<std::string>(&opened))
     return cannot_start("storage: " + *err);
@@ -566,7 +571,7 @@ int run(const tt::node::node_config& cfg, const tt::node::node_logging& logging,
   std::optional<decltype(defer_stop("", close_http))> stop_http;
   if (cfg.http_listen != "off") {
     auto options = http_options_of(cfg);
-    options.gateway.jwt_secret = *http_secret;
+    options.gateway.jwt_secret = http_secret;
     options.drain_limit = opts.limits.max_timeout;
     // Sockets subscribe to the actors the WebSocketService adapter uses; in a cluster a queue
     // socket goes through that service, whose routing may relay it from the token's owner.

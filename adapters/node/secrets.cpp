@@ -56,7 +56,7 @@ result<std::string> queue_secret_of(const node_config& cfg) {
 result<std::string> http_token_secret_of(const node_config& cfg) {
   if (!cfg.jwt_hs256_secret.empty())
     return cfg.jwt_hs256_secret;
-  if (cfg.cluster_enabled && cfg.http_listen != "off")
+  if (cfg.cluster_enabled)
     return fail(errc::invalid_argument,
                 "auth.jwt_hs256_secret must be set in a cluster, the same on every node: a "
                 "login token one node issues is verified by the others (or http.listen = off)");

@@ -24,8 +24,9 @@ std::string webhook_secret_of(const node_config& cfg);
 result<std::string> queue_secret_of(const node_config& cfg);
 
 /// The key the HTTP gateway signs its login tokens with: auth.jwt_hs256_secret, or a random one
-/// for this run (tokens then die with the node). In a cluster with the gateway on, the key must
-/// be set (the same on every node: a token one node issues, the others verify), else the failure.
+/// for this run (tokens then die with the node). In a cluster the key must be set (the same on
+/// every node: a token one node issues, the others verify), else the failure. Only for a node
+/// whose gateway runs.
 result<std::string> http_token_secret_of(const node_config& cfg);
 
 /// The ValidateToken verifier from auth.*, or why it cannot be built; nullopt with no key set

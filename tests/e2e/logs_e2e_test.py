@@ -191,13 +191,13 @@ class Logs(unittest.TestCase):
         self.assertTrue(line.fields["outcome"].startswith("done: OPERATION_STATUS_COMPLETED"),
                         line.fields["outcome"])
 
-        unsupported = "audit-" + uuid.uuid4().hex
+        malformed = "audit-" + uuid.uuid4().hex
         with self.assertRaises(grpc.RpcError):
             self.admin.TriggerOperation(admin_pb2.TriggerOperationRequest(
                 operation=admin_pb2.OPERATION_TYPE_DRAIN_QUEUE),
-                metadata=trace_md(unsupported), timeout=CALL_TIMEOUT)
-        line = self.audit_line(unsupported)
-        self.assertTrue(line.fields["outcome"].startswith("failed: unimplemented"),
+                metadata=trace_md(malformed), timeout=CALL_TIMEOUT)
+        line = self.audit_line(malformed)
+        self.assertTrue(line.fields["outcome"].startswith("failed: invalid_argument"),
                         line.fields["outcome"])
 
     def test_open_admin_calls_are_warned_about_at_start(self):

@@ -374,15 +374,6 @@ class Catalog(NodeTestCase):
         finally:
             os.remove(path)
 
-    def test_unsupported_operation_is_unimplemented(self):
-        for op in (admin_pb2.OPERATION_TYPE_CLEAR_CACHE, admin_pb2.OPERATION_TYPE_RESTART_SERVICE):
-            with self.subTest(op=op):
-                err = self.assertRpcError(
-                    self.client.admin.TriggerOperation,
-                    admin_pb2.TriggerOperationRequest(operation=op),
-                    SC.UNIMPLEMENTED, E.ERROR_CODE_NOT_FOUND, "operation")
-                self.assertIn("REFRESH_CONFIG", err.message)
-
 
 # ================================================================================================
 # 2. Holds

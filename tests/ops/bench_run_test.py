@@ -7,7 +7,7 @@ import unittest
 
 from ops_scripts import ScriptChecks
 
-DURATION = "--duration needs whole seconds, 1 to 600"
+DURATION = "--duration needs a whole number, 1 to 600"
 
 
 class BenchRun(ScriptChecks, unittest.TestCase):
