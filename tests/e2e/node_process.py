@@ -105,8 +105,11 @@ class NodeProcess:
             return f.read()
 
     def log_entries(self):
-        """Every log line, parsed: the JSON log format must keep each line valid JSON."""
-        return [json.loads(line) for line in self.log_text().splitlines() if line.strip()]
+        """Every complete log line, parsed: the JSON log format must keep each line valid JSON.
+        A last line without its newline is still being written (read while the node logs)."""
+        text = self.log_text()
+        return [json.loads(line) for line in text[:text.rfind("\n") + 1].splitlines()
+                if line.strip()]
 
     def channel(self):
         address = "127.0.0.1:%d" % self.port
