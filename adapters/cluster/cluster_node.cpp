@@ -1,7 +1,5 @@
 #include "adapters/cluster/cluster_node.hpp"
 
-#include <future>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -92,12 +90,9 @@ void cluster_node::stop_serving() {
 
 std::optional<std::string> cluster_node::stand_aside(bool aside) {
   // The node's own record (of no shard): written to the local store only.
-  std::promise<std::optional<storage::storage_error>> stored;
-  auto done = stored.get_future();
-  store_->commit({{storage::entity_kind::meta, std::string{standing_aside_key},
-                   aside ? std::optional<std::string>{"1"} : std::nullopt, std::nullopt}},
-                 [&stored](std::optional<storage::storage_error> e) { stored.set_value(e); });
-  if (auto err = done.get())
+  if (auto err = commit_and_wait(
+          *store_, {{storage::entity_kind::meta, std::string{standing_aside_key},
+                     aside ? std::optional<std::string>{"1"} : std::nullopt, std::nullopt}}))
     return "cannot store the choice: " + err->message;
   ownership_->stand_aside(aside);
   membership_->announce_soon();

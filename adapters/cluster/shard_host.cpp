@@ -34,6 +34,8 @@ void remove(shard_list& from, uint32_t shard) {
   from.erase(std::remove(from.begin(), from.end(), shard), from.end());
 }
 
+} // namespace
+
 std::optional<storage::storage_error> commit_and_wait(storage::snapshot_store& store,
                                                       std::vector<storage::mutation> batch) {
   std::promise<std::optional<storage::storage_error>> done;
@@ -42,8 +44,6 @@ std::optional<storage::storage_error> commit_and_wait(storage::snapshot_store& s
                [&done](std::optional<storage::storage_error> e) { done.set_value(std::move(e)); });
   return result.get();
 }
-
-} // namespace
 
 std::optional<uint32_t> shard_of_record_key(storage::entity_kind kind, std::string_view key,
                                             uint32_t shard_count) {

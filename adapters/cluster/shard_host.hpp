@@ -39,6 +39,10 @@
 
 namespace tt::adapters::cluster {
 
+/// Commits `batch` to `store` and waits until it is durable; the store's error if it is not.
+std::optional<storage::storage_error> commit_and_wait(storage::snapshot_store& store,
+                                                      std::vector<storage::mutation> batch);
+
 /// The shard of a stored record: "<event id>/..." keys and "event/<event id>" definitions
 /// belong to their event's shard, "user/<name>" (the gateway's users) to the user's
 /// (shard_of_user); other meta records (webhook registrations) and the worker's dead letters in

@@ -31,6 +31,17 @@ void fill(pb::UserRecord* out, const auth::user_record& u) {
   out->set_created_at_ms(to_epoch_ms(u.created_at));
 }
 
+/// Answers `call` with the user, or with why there is none.
+template <class Call>
+void answer(Call& call, const result<auth::user_record>& user) {
+  if (!user) {
+    call.fail(user.error());
+    return;
+  }
+  fill(call.response().mutable_user(), *user);
+  call.reply();
+}
+
 } // namespace
 
 user_service_adapter::user_service_adapter(rpc_service& service, auth::user_directory& users)
@@ -92,30 +103,17 @@ void user_service_adapter::register_user(std::shared_ptr<register_call> call) {
                      const auto& r = call->request();
                      users_.add({r.username(), r.password(), r.email(), r.display_name()},
                                 system_clock_source{}.now(),
-                                [call](result<auth::user_record> added) {
-                                  if (!added) {
-                                    call->fail(added.error());
-                                    return;
-                                  }
-                                  fill(call->response().mutable_user(), *added);
-                                  call->reply();
-                                });
+                                [call](result<auth::user_record> added) { answer(*call, added); });
                    },
                    refusal(call)});
 }
 
 void user_service_adapter::authenticate(std::shared_ptr<authenticate_call> call) {
-  off_grpc_thread({[this, call] {
-                     auto user = users_.authenticate(call->request().username(),
-                                                     call->request().password());
-                     if (!user) {
-                       call->fail(user.error());
-                       return;
-                     }
-                     fill(call->response().mutable_user(), *user);
-                     call->reply();
-                   },
-                   refusal(call)});
+  off_grpc_thread(
+      {[this, call] {
+         answer(*call, users_.authenticate(call->request().username(), call->request().password()));
+       },
+       refusal(call)});
 }
 
 } // namespace tt::adapters::rpc

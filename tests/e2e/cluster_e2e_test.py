@@ -47,7 +47,7 @@ from proto.payment.v1 import payment_pb2, payment_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import inventory_pb2, inventory_pb2_grpc  # noqa: E402
 from proto.reservation.v1 import reservation_pb2, reservation_pb2_grpc  # noqa: E402
 
-from cluster_process import Cluster, serving, shard_of  # noqa: E402
+from cluster_process import Cluster, cluster_metrics, serving, shard_of  # noqa: E402
 from node_process import contract_error, eventually, one_section_event  # noqa: E402
 
 TACOSD = os.environ["TT_TACOSD"]
@@ -160,12 +160,6 @@ class ClusterTest(unittest.TestCase):
                 self.assertEqual(seat_ids(read(node, rid, user).reservation.seats), seats)
 
 
-def cluster_health(node):
-    health = admin_pb2_grpc.AdminServiceStub(node.channel()).GetSystemHealth(
-        admin_pb2.GetSystemHealthRequest(), timeout=10)
-    return next(s.metrics for s in health.services if s.service_name == "cluster")
-
-
 class OperatorTest(unittest.TestCase):
     def setUp(self):
         self.cluster = start_cluster(self)
@@ -186,7 +180,7 @@ class OperatorTest(unittest.TestCase):
         self.assertTrue(done.executed, done.result)
         eventually("the others serve every shard, the stood-aside node none",
                    lambda: c.settled() and serving(c.nodes[owner]) == set(), timeout=60, step=0.2)
-        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "true")
+        self.assertEqual(cluster_metrics(c.nodes[owner])["standing_aside"], "true")
         # It still answers the sale, forwarding to the new owner; nothing was lost on the way.
         self.assertEqual(seat_ids(read(c.nodes[owner], held, "op-buyer").reservation.seats),
                          ["A-1-1"])
@@ -197,13 +191,13 @@ class OperatorTest(unittest.TestCase):
         c.nodes[owner] = c.start(owner)
         eventually("the restarted node answers", lambda: serving(c.nodes[owner]) is not None,
                    timeout=60, step=0.2)
-        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "true")
+        self.assertEqual(cluster_metrics(c.nodes[owner])["standing_aside"], "true")
         self.assertEqual(serving(c.nodes[owner]), set())
 
         done = self.failover(c.nodes[owner], "off")
         self.assertTrue(done.executed, done.result)
         c.wait_settled(balanced=True)
-        self.assertEqual(cluster_health(c.nodes[owner])["standing_aside"], "false")
+        self.assertEqual(cluster_metrics(c.nodes[owner])["standing_aside"], "false")
         for node in c.nodes:
             self.assertEqual(seat_ids(read(node, held, "op-buyer").reservation.seats),
                              ["A-1-1"])

@@ -34,19 +34,23 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serving(node):
-    """The shards `node` serves, from its GetSystemHealth; None while it does not answer."""
+def cluster_metrics(node):
+    """The "cluster" component of `node`'s GetSystemHealth; None while it does not answer."""
     from proto.common.v1 import admin_pb2, admin_pb2_grpc
     try:
         health = admin_pb2_grpc.AdminServiceStub(node.channel()).GetSystemHealth(
             admin_pb2.GetSystemHealthRequest(), timeout=5)
     except grpc.RpcError:
         return None
-    for s in health.services:
-        if s.service_name == "cluster":
-            text = s.metrics["serving_shards"]
-            return {int(x) for x in text.split(",") if x}
-    return None
+    return next((s.metrics for s in health.services if s.service_name == "cluster"), None)
+
+
+def serving(node):
+    """The shards `node` serves, from its GetSystemHealth; None while it does not answer."""
+    metrics = cluster_metrics(node)
+    if metrics is None:
+        return None
+    return {int(x) for x in metrics["serving_shards"].split(",") if x}
 
 
 class Cluster:
