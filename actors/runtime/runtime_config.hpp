@@ -100,6 +100,9 @@ class count_share {
   ~count_share() { set(0); }
 
   void set(int64_t count) {
+    // Set after every write: an unchanged count must not touch the counter every actor shares.
+    if (count == mine_)
+      return;
     if (total_)
       total_->fetch_add(count - mine_, std::memory_order_relaxed);
     mine_ = count;

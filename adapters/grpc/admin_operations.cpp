@@ -17,12 +17,6 @@ namespace v1 = common::v1;
 
 namespace {
 
-void stamp(google::protobuf::Timestamp* out) {
-  set_timestamp(out, std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-}
-
 /// An EmergencyAction's parameters, checked against what its action takes.
 struct emergency_parameters {
   bool on = true;
@@ -87,7 +81,7 @@ void completed(Call& c, std::string text) {
   auto& resp = c.response();
   resp.set_triggered(true);
   resp.set_operation_id(c.trace_id());
-  stamp(resp.mutable_triggered_at());
+  set_timestamp_now(resp.mutable_triggered_at());
   resp.set_status(v1::OPERATION_STATUS_COMPLETED);
   resp.set_result((c.request().dry_run() ? "dry run, nothing changed: " : "") + std::move(text));
   c.reply();
@@ -103,7 +97,7 @@ void answer(Call& c, bool executed, std::string text) {
   resp.set_executed(executed);
   resp.set_action_id(c.trace_id());
   resp.set_result(std::move(text));
-  stamp(resp.mutable_executed_at());
+  set_timestamp_now(resp.mutable_executed_at());
   c.reply();
 }
 
@@ -160,7 +154,7 @@ void admin_service_adapter::refresh_config(std::shared_ptr<trigger_call> call) {
     auto& resp = call->response();
     resp.set_triggered(true);
     resp.set_operation_id(call->trace_id());
-    stamp(resp.mutable_triggered_at());
+    set_timestamp_now(resp.mutable_triggered_at());
     resp.set_status(v1::OPERATION_STATUS_COMPLETED);
     resp.set_result("dry run: " + std::to_string(catalog->size()) + " valid events in " +
                     catalog_dir_.string());
@@ -173,7 +167,7 @@ void admin_service_adapter::refresh_config(std::shared_ptr<trigger_call> call) {
         auto& resp = c.response();
         resp.set_triggered(true);
         resp.set_operation_id(c.trace_id());
-        stamp(resp.mutable_triggered_at());
+        set_timestamp_now(resp.mutable_triggered_at());
         std::string text = std::to_string(outcome.defined.size()) + " events defined";
         for (const auto& kept : outcome.kept)
           text += "; kept: " + kept.message;

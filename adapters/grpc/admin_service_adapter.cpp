@@ -112,15 +112,7 @@ void admin_service_adapter::get_metrics(std::shared_ptr<metrics_call> call) {
   call->reply();
 }
 
-namespace {
-
-void stamp(google::protobuf::Timestamp* out) {
-  set_timestamp(out, std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-}
-
-} // namespace
+namespace {} // namespace
 
 void admin_service_adapter::update_config(std::shared_ptr<update_config_call> call) {
   const auto& r = call->request();
@@ -152,7 +144,7 @@ void admin_service_adapter::update_config(std::shared_ptr<update_config_call> ca
         resp.set_new_value(
             defined.event() + ": " + std::to_string(defined.capacity) + " seats" +
             (defined.change == actors::definition_change::replaced ? " (replaced)" : " (added)"));
-        stamp(resp.mutable_updated_at());
+        set_timestamp_now(resp.mutable_updated_at());
         c.reply();
       },
       actors::define_event::fresh(std::move(*definition)));

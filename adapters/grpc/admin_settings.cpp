@@ -32,12 +32,6 @@ uint32_t value_of(const domain::waiting_room_settings& s, event_setting setting)
   return setting == event_setting::admissions_per_second ? s.admissions_per_second : s.max_active;
 }
 
-void stamp_now(common::v1::UpdateConfigResponse& resp) {
-  set_timestamp(resp.mutable_updated_at(), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count());
-}
-
 } // namespace
 
 void admin_service_adapter::serve_settings(std::shared_ptr<runtime_settings> settings) {
@@ -55,7 +49,7 @@ void admin_service_adapter::update_node_setting(std::shared_ptr<update_config_ca
     resp.set_updated(true);
     resp.set_old_value(changed->old_value);
     resp.set_new_value(changed->new_value);
-    stamp_now(resp);
+    set_timestamp_now(resp.mutable_updated_at());
     call->reply();
   });
 }
@@ -99,7 +93,7 @@ void admin_service_adapter::update_setting(std::shared_ptr<update_config_call> c
         resp.set_updated(true);
         resp.set_old_value(std::to_string(value_of(done.before, setting)));
         resp.set_new_value(std::to_string(value_of(done.after, setting)));
-        stamp_now(resp);
+        set_timestamp_now(resp.mutable_updated_at());
         c.reply();
       },
       std::move(update));
